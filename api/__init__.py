@@ -1,0 +1,1 @@
+"""FastAPI service: thin routers over named queries."""

@@ -1,0 +1,68 @@
+"""The FastAPI application: one store per process, opened at start-up."""
+from __future__ import annotations
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.queries import UnknownQuery
+from graph.store import GraphStore, QueryTimeout, StoreError, open_store
+from policy_graph import __version__
+from policy_graph.settings import Settings, get_settings
+
+log = logging.getLogger("policy_graph.api")
+
+# Routers other parts of the project contribute; each is optional until its module lands.
+ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
+           "api.routers.documents", "api.routers.pages"]
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own = store is None
+        app.state.store = store or open_store(settings.backend, **settings.store_options())
+        app.state.store.apply_schema()
+        try:
+            yield
+        finally:
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan,
+                  description="Cross-region policy comparison knowledge graph: who adopted which "
+                              "measure, where practices came from and went, how regions compare.")
+    app.state.settings = settings
+    for module_name in ROUTERS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        app.include_router(module.router)
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": f"query timed out: {exc}"})
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error on %s: %s", request.url.path, exc)
+        return JSONResponse(status_code=503, content={"detail": f"graph store unavailable: {exc}"})
+
+    @app.exception_handler(UnknownQuery)
+    async def _unknown_query(request: Request, exc: UnknownQuery) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": f"unknown query {exc.args[0]!r}"})
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for ``uvicorn --factory api.app:app_factory``."""
+    return create_app()

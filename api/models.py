@@ -1,0 +1,105 @@
+"""Response shapes of the JSON API."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Counts(BaseModel):
+    documents: int
+    measures: int
+    agencies: int
+    regions: int
+    relations: int
+
+
+class Health(BaseModel):
+    status: str
+    backend: str
+    counts: Counts
+
+
+class RegionOut(BaseModel):
+    name: str
+    full_name: str | None = None
+    name_en: str | None = None
+    level: str | None = None
+    parent: str | None = None
+    measure_count: int = 0
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str | None
+    region: str | None
+    issuer: str | None
+    date: str | None
+    script: str | None = None
+    measure_count: int = 0
+
+
+class MeasureOut(BaseModel):
+    id: str
+    region: str
+    document: str
+    label: str
+    section: str
+    title: str
+    text: str
+    kind: str = "measure"
+
+
+class MeasurePage(BaseModel):
+    items: list[MeasureOut]
+    total: int
+
+
+class Source(BaseModel):
+    document: str
+    document_title: str | None = None
+    start: int
+    end: int
+
+
+class AgencyFact(BaseModel):
+    name: str
+    role: str
+    printed: str | None = None
+    evidence: str | None = None
+
+
+class ThemeFact(BaseModel):
+    key: str
+    name_zh: str
+    name_en: str
+    terms: list[str]
+    evidence: str | None = None
+
+
+class ReplicationOut(BaseModel):
+    from_region: str
+    to_region: str
+    scope: str | None = None
+    kind: str | None = None
+    evidence: str
+    document: str
+    measure_id: str | None = None
+
+
+class MeasureDetail(MeasureOut):
+    text_original: str
+    deadline: str | None = None
+    deadline_raw: str | None = None
+    document_date: str | None = None
+    lead_agencies: list[str]
+    support_agencies: list[str]
+    agencies: list[AgencyFact] = Field(description="lead/support facts with their evidence")
+    mentioned_agencies: list[AgencyFact] = Field(default_factory=list)
+    fields: dict[str, str] = Field(default_factory=dict)
+    themes: list[ThemeFact] = Field(default_factory=list)
+    replicated_to: list[ReplicationOut] = Field(default_factory=list)
+    replicated_from: list[ReplicationOut] = Field(default_factory=list)
+    source: Source
+
+
+class ErrorBody(BaseModel):
+    detail: str

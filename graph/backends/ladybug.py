@@ -1,0 +1,236 @@
+"""LadybugDB (embedded Kùzu fork): the default backend, a single database file.
+
+Measured constraints this module is shaped by (shared/notes/ladybugdb-probe.md):
+one ``Database`` object per file per process, a ``Connection`` per thread, one
+writer at a time, and two-MATCH relationship loads (a comma pattern is a
+cross product).
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from graph import schema
+from graph.queries import load_query
+from graph.store import GraphStore, QueryTimeout, StoreError, StoreLocked, batched
+
+BATCH_SIZE = 5000
+_TYPE_CAST = {schema.INT: "INT64", schema.DOUBLE: "DOUBLE", schema.STRING_LIST: "STRING[]"}
+
+# A second Database object on the same path silently loses writes: share one per process.
+_DATABASES: dict[tuple[str, bool], Any] = {}
+_DATABASES_LOCK = threading.Lock()
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+
+
+def _ladybug():
+    import ladybug
+
+    if not hasattr(ladybug, "Database"):  # ladybug-core shadows the package
+        raise StoreError("the installed 'ladybug' package is not LadybugDB (is ladybug-core installed?)")
+    return ladybug
+
+
+def _open_database(path: Path, read_only: bool):
+    lb = _ladybug()
+    key = (str(path), read_only)
+    with _DATABASES_LOCK:
+        db = _DATABASES.get(key)
+        if db is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                db = lb.Database(str(path), read_only=read_only)
+            except RuntimeError as exc:
+                msg = str(exc)
+                if "Could not set lock" in msg or "lock" in msg.lower():
+                    raise StoreLocked(
+                        f"the database {path} is in use by another process "
+                        "(stop the running server or use --db for another file)") from exc
+                raise StoreError(f"cannot open database {path}: {msg.splitlines()[0]}") from exc
+            _DATABASES[key] = db
+        return db
+
+
+def _close_database(path: Path, read_only: bool) -> None:
+    with _DATABASES_LOCK:
+        db = _DATABASES.pop((str(path), read_only), None)
+    if db is not None:
+        db.close()
+
+
+def node_ddl(table: schema.NodeTable) -> str:
+    cols = ", ".join(f"{name} {typ}" for name, typ in table.props.items())
+    return f"CREATE NODE TABLE IF NOT EXISTS {table.label}({cols}, PRIMARY KEY({table.key}))"
+
+
+def rel_ddl(table: schema.RelTable) -> str:
+    cols = "".join(f", {name} {typ}" for name, typ in table.props.items())
+    return f"CREATE REL TABLE IF NOT EXISTS {table.type}(FROM {table.src} TO {table.dst}{cols})"
+
+
+def _value(expr: str, typ: str) -> str:
+    cast = _TYPE_CAST.get(typ)
+    # A field that is None in every row of a batch is inferred as STRING: cast explicitly.
+    return f"CAST({expr} AS {cast})" if cast else expr
+
+
+def node_upsert_query(table: schema.NodeTable) -> str:
+    props = [p for p in table.props if p != table.key]
+    withs = ", ".join([f"r.{table.key} AS k"] + [f"r.{p} AS v_{p}" for p in props])
+    sets = ", ".join(f"n.{p} = {_value('v_' + p, table.props[p])}" for p in props)
+    query = f"UNWIND $rows AS r WITH {withs} MERGE (n:{table.label} {{{table.key}: k}})"
+    return query + (f" SET {sets}" if sets else "")
+
+
+def rel_upsert_query(table: schema.RelTable) -> str:
+    src, dst = schema.node(table.src), schema.node(table.dst)
+    key = ", ".join(f"{p}: r.{p}" for p in table.key)
+    pattern = f"[e:{table.type} {{{key}}}]" if key else f"[e:{table.type}]"
+    rest = [p for p in table.props if p not in table.key]
+    sets = ", ".join(f"e.{p} = {_value('r.' + p, table.props[p])}" for p in rest)
+    query = (f"UNWIND $rows AS r MATCH (a:{src.label} {{{src.key}: r.src}}) "
+             f"MATCH (b:{dst.label} {{{dst.key}: r.dst}}) MERGE (a)-{pattern}->(b)")
+    return query + (f" SET {sets}" if sets else "")
+
+
+class LadybugStore(GraphStore):
+    backend = "ladybug"
+
+    def __init__(self, path: str | Path | None, *, read_only: bool = False,
+                 query_timeout_ms: int | None = None) -> None:
+        if path is None:
+            from policy_graph.settings import get_settings
+
+            path = get_settings().db
+        self.path = Path(path).expanduser().resolve()
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory; --db takes a database file path")
+        if read_only and not self.path.exists():
+            raise StoreError(f"no database at {self.path}: run `policy-graph ingest` first")
+        self.read_only = read_only
+        self.query_timeout_ms = query_timeout_ms
+        self._db = _open_database(self.path, read_only)
+        self._local = threading.local()
+        self._connections: weakref.WeakSet = weakref.WeakSet()
+        self._write_lock = _WRITE_LOCKS.setdefault(str(self.path), threading.RLock())
+        self._in_tx = threading.local()
+
+    # -- connections ---------------------------------------------------------
+    def _conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _ladybug().Connection(self._db)
+            if self.query_timeout_ms:
+                conn.set_query_timeout(int(self.query_timeout_ms))
+            self._local.conn = conn
+        return conn
+
+    def _execute(self, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            result = self._conn().execute(text, params or {})
+        except RuntimeError as exc:
+            msg = str(exc)
+            if "Interrupted" in msg:
+                raise QueryTimeout("the query ran past its time limit") from exc
+            raise StoreError(msg.splitlines()[0]) from exc
+        if isinstance(result, list):
+            result = result[-1]
+        columns = result.get_column_names()
+        return [dict(zip(columns, row)) for row in result.get_all()]
+
+    # -- GraphStore ------------------------------------------------------------
+    def apply_schema(self) -> None:
+        with self._write_lock:
+            for table in schema.NODES.values():
+                self._execute(node_ddl(table))
+            for table in schema.RELS.values():
+                self._execute(rel_ddl(table))
+
+    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
+        table = schema.node(label)
+        query = node_upsert_query(table)
+        rows = _dedupe(rows, lambda r: r[table.key])
+        with self._write_lock:
+            for batch in batched(rows, BATCH_SIZE):
+                self._execute(query, {"rows": [_complete(r, table.props) for r in batch]})
+        return len(rows)
+
+    def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
+                    rows: Sequence[dict[str, Any]]) -> int:
+        table = schema.rel(rel_type)
+        if (table.src, table.dst) != (src_label, dst_label):
+            raise StoreError(f"{rel_type} runs {table.src}->{table.dst}, not {src_label}->{dst_label}")
+        query = rel_upsert_query(table)
+        rows = _dedupe(rows, lambda r: (r["src"], r["dst"], *(r.get(k) for k in table.key)))
+        fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
+        with self._write_lock:
+            for batch in batched(rows, BATCH_SIZE):
+                self._execute(query, {"rows": [_complete(r, fields) for r in batch]})
+        return len(rows)
+
+    def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._execute(load_query(name, self.backend), params)
+
+    def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        if self.read_only:
+            raise StoreError("the database is open read-only")
+        with self._write_lock:
+            return self._execute(load_query(name, self.backend), params)
+
+    def query_text(self, name: str) -> str:
+        return load_query(name, self.backend)
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        with self._write_lock:
+            if getattr(self._in_tx, "active", False):
+                yield
+                return
+            self._execute("BEGIN TRANSACTION")
+            self._in_tx.active = True
+            try:
+                yield
+            except BaseException:
+                self._in_tx.active = False
+                self._execute("ROLLBACK")
+                raise
+            self._in_tx.active = False
+            self._execute("COMMIT")
+
+    def dump_nodes(self, label: str) -> list[dict[str, Any]]:
+        table = schema.node(label)
+        cols = ", ".join(f"n.{p} AS {p}" for p in table.props)
+        return self._execute(f"MATCH (n:{table.label}) RETURN {cols}")
+
+    def dump_rels(self, rel_type: str) -> list[dict[str, Any]]:
+        table = schema.rel(rel_type)
+        src, dst = schema.node(table.src), schema.node(table.dst)
+        cols = "".join(f", e.{p} AS {p}" for p in table.props)
+        return self._execute(f"MATCH (a:{src.label})-[e:{table.type}]->(b:{dst.label}) "
+                             f"RETURN a.{src.key} AS src, b.{dst.key} AS dst{cols}")
+
+    def interrupt(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.interrupt()
+
+    def close(self) -> None:
+        self._local = threading.local()
+        _close_database(self.path, self.read_only)
+
+
+def _dedupe(rows: Sequence[dict[str, Any]], key) -> list[dict[str, Any]]:
+    """Last row per key wins, as in Neo4j; LadybugDB's choice depends on query shape."""
+    seen: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        seen[key(row)] = row
+    return list(seen.values())
+
+
+def _complete(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+    """Every dict in a batch must carry the same keys, or the STRUCT conversion fails."""
+    return {name: row.get(name) for name in fields}

@@ -1,0 +1,35 @@
+"""Named queries: one ``queries/<name>.cypher`` file per question.
+
+A backend that speaks a different dialect may ship ``queries/<backend>/<name>.cypher``
+with the same name and parameters; it is preferred when present.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class UnknownQuery(KeyError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str, backend: str = "ladybug") -> str:
+    if not _NAME.match(name):
+        raise UnknownQuery(name)
+    for path in (QUERY_DIR / backend / f"{name}.cypher", QUERY_DIR / f"{name}.cypher"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip().rstrip(";")
+    raise UnknownQuery(name)
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.cypher"))
+
+
+def declared_params(text: str) -> set[str]:
+    return set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", text))

@@ -1,0 +1,96 @@
+"""The graph schema, documented in one place.
+
+Nodes
+  Document  id            one ingested policy document (original + simplified text kept)
+  Measure   id            one numbered measure (kind=measure) or closing safeguard (kind=safeguard)
+  Region    name          short simplified name (厦门, 福建, 厦门片区 ...) from data/gazetteer.yaml
+  Agency    id            "<region>|<canonical name>": agency identity is region-scoped
+  Theme     key           a practice from data/themes.yaml (ip_pledge_financing, ...)
+
+Relations (source -> target)
+  IN_DOCUMENT    Measure  -> Document   every measure belongs to exactly one document
+  IN_REGION      Measure  -> Region     the issuing region of the measure
+  ISSUED_FOR     Document -> Region     the region a document governs
+  PART_OF        Region   -> Region     child -> parent in the gazetteer hierarchy
+  LED_BY         Measure  -> Agency     role = lead | support, evidence = the line it was read from
+  MENTIONS       Measure  -> Agency     agencies only named in the prose (never leads)
+  HAS_THEME      Measure  -> Theme      terms = matched words, evidence = sentence
+  REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region
+  PRACTICE_FLOW  Region   -> Region     the same fact as a region-level edge, for path queries
+  SIMILAR_TO     Measure  -> Measure    score, method, shared terms (top matches per measure)
+
+Types are the backend-neutral names below; each backend maps them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STRING, INT, DOUBLE, STRING_LIST = "STRING", "INT64", "DOUBLE", "STRING[]"
+
+
+@dataclass(frozen=True)
+class NodeTable:
+    label: str
+    key: str
+    props: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RelTable:
+    type: str
+    src: str
+    dst: str
+    props: dict[str, str]
+    key: tuple[str, ...] = ()  # properties that make two parallel relations distinct
+
+
+NODES: dict[str, NodeTable] = {t.label: t for t in [
+    NodeTable("Document", "id", {
+        "id": STRING, "title": STRING, "region": STRING, "issuer": STRING, "date": STRING,
+        "script": STRING, "doc_number": STRING, "path": STRING, "sha256": STRING,
+        "text_original": STRING, "text_simplified": STRING, "measure_count": INT,
+    }),
+    NodeTable("Measure", "id", {
+        "id": STRING, "document_id": STRING, "region": STRING, "kind": STRING, "ordinal": INT,
+        "section": STRING, "label": STRING, "title": STRING, "text": STRING,
+        "text_original": STRING, "span_start": INT, "span_end": INT, "deadline": STRING,
+        "deadline_raw": STRING, "fields_json": STRING, "doc_date": STRING,
+    }),
+    NodeTable("Region", "name", {
+        "name": STRING, "full_name": STRING, "name_en": STRING, "level": STRING,
+        "parent": STRING, "aliases": STRING_LIST,
+    }),
+    NodeTable("Agency", "id", {
+        "id": STRING, "name": STRING, "region": STRING, "aliases": STRING_LIST,
+    }),
+    NodeTable("Theme", "key", {
+        "key": STRING, "name_zh": STRING, "name_en": STRING, "synonyms": STRING_LIST,
+    }),
+]}
+
+RELS: dict[str, RelTable] = {t.type: t for t in [
+    RelTable("IN_DOCUMENT", "Measure", "Document", {}),
+    RelTable("IN_REGION", "Measure", "Region", {}),
+    RelTable("ISSUED_FOR", "Document", "Region", {}),
+    RelTable("PART_OF", "Region", "Region", {}),
+    RelTable("LED_BY", "Measure", "Agency", {"role": STRING, "printed": STRING, "evidence": STRING},
+             key=("role",)),
+    RelTable("MENTIONS", "Measure", "Agency", {"printed": STRING, "evidence": STRING}),
+    RelTable("HAS_THEME", "Measure", "Theme", {"terms": STRING_LIST, "evidence": STRING}),
+    RelTable("REPLICATED_TO", "Measure", "Region", {
+        "from_region": STRING, "scope": STRING, "kind": STRING, "evidence": STRING,
+        "document": STRING}, key=("from_region",)),
+    RelTable("PRACTICE_FLOW", "Region", "Region", {
+        "measure_id": STRING, "scope": STRING, "kind": STRING, "evidence": STRING,
+        "document": STRING}, key=("measure_id",)),
+    RelTable("SIMILAR_TO", "Measure", "Measure", {
+        "score": DOUBLE, "method": STRING, "shared_terms": STRING_LIST}),
+]}
+
+
+def node(label: str) -> NodeTable:
+    return NODES[label]
+
+
+def rel(rel_type: str) -> RelTable:
+    return RELS[rel_type]

@@ -1,0 +1,98 @@
+"""The one interface every graph backend implements.
+
+Code above ``graph/`` talks to a ``GraphStore`` and to named queries only; it
+never learns which database is behind it. A backend module lives in
+``graph/backends/<name>.py`` and registers itself in ``open_store``.
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+
+class StoreError(RuntimeError):
+    """A backend failure with a message meant for a person."""
+
+
+class StoreLocked(StoreError):
+    """The database is held by another process."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its time budget."""
+
+
+class GraphStore(abc.ABC):
+    """Open, apply schema, upsert batches, run named queries, read-only serving."""
+
+    backend: str = "?"
+
+    @abc.abstractmethod
+    def apply_schema(self) -> None:
+        """Create node/rel tables (or constraints) idempotently."""
+
+    @abc.abstractmethod
+    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
+        """MERGE nodes of ``label`` on their key; rows are deduplicated by the caller."""
+
+    @abc.abstractmethod
+    def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
+                    rows: Sequence[dict[str, Any]]) -> int:
+        """MERGE relations; each row has ``src``, ``dst`` and the relation's properties."""
+
+    @abc.abstractmethod
+    def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run the named query (``queries/<name>.cypher``) read-only and return rows as dicts."""
+
+    @abc.abstractmethod
+    def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a named query that writes (deletes, clean-ups), serialised with other writes."""
+
+    @abc.abstractmethod
+    def query_text(self, name: str) -> str:
+        """The exact Cypher text the backend sends for ``name`` (for ``?explain=true``)."""
+
+    @abc.abstractmethod
+    def dump_nodes(self, label: str) -> list[dict[str, Any]]:
+        """Every node of ``label`` with all schema properties (export and copy)."""
+
+    @abc.abstractmethod
+    def dump_rels(self, rel_type: str) -> list[dict[str, Any]]:
+        """Every relation of ``rel_type`` as rows with ``src``, ``dst`` and its properties."""
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """Group writes so they land together or not at all. Default: no grouping."""
+        yield
+
+    def close(self) -> None:  # pragma: no cover - trivial default
+        pass
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def batched(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def open_store(backend: str = "ladybug", *, read_only: bool = False, **options: Any) -> GraphStore:
+    """Open a store by backend name; options are backend-specific settings."""
+    if backend == "ladybug":
+        from graph.backends.ladybug import LadybugStore
+
+        return LadybugStore(options.get("path"), read_only=read_only,
+                            query_timeout_ms=options.get("query_timeout_ms"))
+    if backend == "neo4j":
+        from graph.backends.neo4j import Neo4jStore
+
+        return Neo4jStore(uri=options.get("uri"), user=options.get("user"),
+                          password=options.get("password"), database=options.get("database"),
+                          read_only=read_only, query_timeout_ms=options.get("query_timeout_ms"))
+    raise StoreError(f"unknown backend {backend!r} (expected 'ladybug' or 'neo4j')")

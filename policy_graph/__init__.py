@@ -1,0 +1,2 @@
+"""policy-graph: a cross-region policy comparison knowledge graph."""
+__version__ = "0.1.0"

@@ -1,0 +1,160 @@
+"""The `policy-graph` command line."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from graph.store import GraphStore, StoreError, open_store
+from policy_graph.settings import CORPUS_DIR, Settings, get_settings
+
+app = typer.Typer(help="policy-graph: a cross-region policy comparison knowledge graph.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+DbOpt = typer.Option(None, "--db", help="LadybugDB database file (env POLICY_GRAPH_DB)")
+BackendOpt = typer.Option(None, "--backend", help="ladybug | neo4j (env POLICY_GRAPH_BACKEND)")
+Neo4jUriOpt = typer.Option(None, "--neo4j-uri", help="bolt/neo4j URI (env NEO4J_URI)")
+
+
+def settings_for(db: Optional[Path], backend: Optional[str], neo4j_uri: Optional[str] = None) -> Settings:
+    settings = get_settings(db=db, backend=backend)
+    if neo4j_uri:
+        settings.neo4j_uri = neo4j_uri
+    if settings.backend not in ("ladybug", "neo4j"):
+        raise typer.BadParameter(f"unknown backend {settings.backend!r}", param_hint="--backend")
+    return settings
+
+
+def open_for(settings: Settings, read_only: bool = False) -> GraphStore:
+    try:
+        return open_store(settings.backend, read_only=read_only, **settings.store_options())
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def index_path(settings: Settings) -> Path:
+    base = settings.db if settings.backend == "ladybug" else settings.data_dir.parent / "var" / "neo4j"
+    return Path(str(base) + ".simindex")
+
+
+def counts_table(counts: dict, title: str = "graph") -> Table:
+    table = Table(title=title)
+    for key in counts:
+        table.add_column(key, justify="right")
+    table.add_row(*(str(v) for v in counts.values()))
+    return table
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (default: the founding corpus)"),
+           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+           neo4j_uri: Optional[str] = Neo4jUriOpt,
+           if_empty: bool = typer.Option(False, "--if-empty", help="do nothing when the graph has documents")):
+    """Read documents, extract measures and facts, load them into the graph."""
+    from policy_graph.service import expand_paths, ingest_into
+
+    settings = settings_for(db, backend, neo4j_uri)
+    paths = paths or [CORPUS_DIR]
+    files = expand_paths(paths)
+    if not files:
+        err.print(f"[red]error:[/red] no documents found in {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
+    store = open_for(settings)
+    with store:
+        store.apply_schema()
+        if if_empty and store.run("stats")[0]["documents"]:
+            console.print("graph already holds documents; nothing to do")
+            return
+        started = time.perf_counter()
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+            report = ingest_into(store, files, index_path=index_path(settings),
+                                 progress=lambda name: progress.update(task, advance=1, description=name))
+        elapsed = time.perf_counter() - started
+        counts = store.run("stats")[0]
+    console.print(counts_table({"documents": report.load.documents, "measures": report.load.measures,
+                                "agencies": report.load.agencies, "relations": report.load.relations,
+                                "similar-to": report.similar_edges}, title="this run"))
+    console.print(counts_table(counts, title="graph now"))
+    console.print(f"ingested {len(report.documents)} of {len(files)} files in {elapsed:.2f} s")
+    for file, reason in report.errors:
+        err.print(f"[red]refused[/red] {file}: {reason}")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+          neo4j_uri: Optional[str] = Neo4jUriOpt,
+          host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port")):
+    """Serve the API and the pages."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = settings_for(db, backend, neo4j_uri)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def parse_param(raw: str) -> tuple[str, object]:
+    if "=" not in raw:
+        raise typer.BadParameter(f"expected k=v, got {raw!r}", param_hint="--param")
+    key, value = raw.split("=", 1)
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+@app.command()
+def query(name: str, param: list[str] = typer.Option([], "--param", "-p", help="k=v (v parsed as JSON if it can be)"),
+          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+          neo4j_uri: Optional[str] = Neo4jUriOpt):
+    """Run a named query from queries/ and print its rows as JSON."""
+    from graph.queries import UnknownQuery
+
+    params = dict(parse_param(p) for p in param)
+    settings = settings_for(db, backend, neo4j_uri)
+    with open_for(settings, read_only=settings.backend == "ladybug") as store:
+        try:
+            rows = store.run(name, params)
+        except UnknownQuery:
+            err.print(f"[red]error:[/red] no query named {name!r} in queries/")
+            raise typer.Exit(2)
+        except StoreError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1)
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def stats(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+          neo4j_uri: Optional[str] = Neo4jUriOpt,
+          as_json: bool = typer.Option(False, "--json")):
+    """Counts of documents, measures, agencies, regions and relations."""
+    settings = settings_for(db, backend, neo4j_uri)
+    with open_for(settings, read_only=settings.backend == "ladybug") as store:
+        counts = store.run("stats")[0]
+    if as_json:
+        sys.stdout.write(json.dumps(counts) + "\n")
+    else:
+        console.print(counts_table(counts))
+
+
+def main() -> None:  # pragma: no cover - console-script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,98 @@
+"""Ingest -> graph in one call, shared by the CLI and the upload API."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.loader import LoadSummary, load_documents, load_reference, load_similarity
+from graph.store import GraphStore
+from ingest.errors import IngestError
+from ingest.records import DocumentRecord
+from ingest.regions import load_gazetteer
+from ingest.themes import load_taxonomy
+
+
+@dataclass
+class IngestReport:
+    documents: list[DocumentRecord] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    load: LoadSummary = field(default_factory=LoadSummary)
+    similar_edges: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def reference_rows() -> tuple[list[dict], list[dict]]:
+    regions = [{"name": r.name, "full_name": r.full_name, "name_en": r.name_en, "level": r.level,
+                "parent": r.parent, "aliases": list(r.aliases)} for r in load_gazetteer().regions()]
+    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
+               "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
+    return regions, themes
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir()
+                                if p.suffix.lower() in {".txt", ".html", ".htm"} and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_into(store: GraphStore, paths: Iterable[Path], *,
+                progress: Callable[[str], None] | None = None,
+                index_path: Path | None = None) -> IngestReport:
+    """Read every file, load what parsed, link similar measures. Refused files change nothing."""
+    from ingest.pipeline import ingest_file, load_manifest
+
+    report = IngestReport()
+    files = expand_paths(paths)
+    manifests: dict[Path, object] = {}
+    t0 = time.perf_counter()
+    for file in files:
+        if file.parent not in manifests:
+            manifests[file.parent] = load_manifest(file.parent)
+        try:
+            report.documents.append(ingest_file(file, manifests[file.parent]))
+        except IngestError as exc:
+            report.errors.append((str(file), str(exc)))
+        except FileNotFoundError:
+            report.errors.append((str(file), "no such file"))
+        if progress:
+            progress(file.name)
+    report.timings["parse"] = time.perf_counter() - t0
+    load_records(store, report, index_path=index_path)
+    return report
+
+
+def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | None = None) -> None:
+    t0 = time.perf_counter()
+    store.apply_schema()
+    regions, themes = reference_rows()
+    load_reference(store, regions, themes)
+    report.load = load_documents(store, report.documents, {r["name"] for r in regions})
+    report.timings["load"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report.similar_edges = link_new(store, report.documents, index_path)
+    report.timings["link"] = time.perf_counter() - t0
+
+
+def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None) -> int:
+    """Re-link only what changed: new measures and those whose top matches they displace."""
+    from graph.linker import SimilarityIndex
+
+    measures = [{"id": m.id, "region": m.region, "title": m.title, "text": m.text,
+                 "themes": [t.key for t in m.themes]}
+                for doc in documents for m in doc.measures if m.kind == "measure"]
+    if not measures:
+        return 0
+    index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+    index.add(measures)
+    edges, sources = index.relink_changed([m["id"] for m in measures])
+    if index_path:
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(index_path)
+    return load_similarity(store, edges, sources)

@@ -1,0 +1,41 @@
+"""Settings from the environment (prefix POLICY_GRAPH_) or CLI flags."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+CORPUS_DIR = DATA_DIR / "corpus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICY_GRAPH_", extra="ignore")
+
+    backend: str = Field("ladybug", description="ladybug | neo4j")
+    db: Path = Field(REPO_ROOT / "var" / "policy.lbdb", description="LadybugDB database file")
+    data_dir: Path = DATA_DIR
+    token: str | None = Field(None, description="bearer token required for writes")
+    max_upload_bytes: int = 10 * 1024 * 1024
+    query_timeout_ms: int = 10_000
+    max_limit: int = 500
+    max_depth: int = 3
+    max_hops: int = 6
+    max_nodes: int = 200
+    neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str | None = Field(None, validation_alias="NEO4J_DATABASE")
+
+    def store_options(self) -> dict:
+        if self.backend == "neo4j":
+            return {"uri": self.neo4j_uri, "user": self.neo4j_user,
+                    "password": self.neo4j_password, "database": self.neo4j_database,
+                    "query_timeout_ms": self.query_timeout_ms}
+        return {"path": self.db, "query_timeout_ms": self.query_timeout_ms}
+
+
+def get_settings(**overrides) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
