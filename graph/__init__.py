@@ -1,0 +1,1 @@
+"""Graph layer: one store interface, one module per backend, schema, loader, linker."""
