@@ -1,29 +1,10 @@
-"""Turn what a user typed (厦门市, 廈門, Xiamen, a theme word) into graph keys."""
+"""Turn what a user typed (厦门市, 廈門, Xiamen) into graph keys, or a 404."""
 from __future__ import annotations
 
 from fastapi import HTTPException
 
 from graph.store import GraphStore
-from ingest.regions import load_gazetteer
-from ingest.textutil import to_simplified
-
-
-def region_name(store: GraphStore, text: str | None) -> str | None:
-    """The short simplified region name, or None if nothing matches."""
-    if text is None or not text.strip():
-        return None
-    raw = text.strip()
-    simplified = to_simplified(raw)
-    gazetteer = load_gazetteer()
-    for candidate in (raw, simplified):
-        region = gazetteer.resolve(candidate)
-        if region is not None:
-            return region.name
-    # Regions created from documents the gazetteer does not know
-    for candidate in (simplified, raw):
-        if store.run("region_get", {"name": candidate}):
-            return candidate
-    return None
+from policy_graph.regions import resolve_region_name as region_name  # noqa: F401  (re-export)
 
 
 def require_region(store: GraphStore, text: str | None, param: str = "region") -> str:

@@ -152,6 +152,140 @@ def stats(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
         console.print(counts_table(counts))
 
 
+# -- research questions -------------------------------------------------------------
+JsonOpt = typer.Option(False, "--json", help="print JSON instead of tables")
+
+
+def _research_store(db, backend, neo4j_uri):
+    settings = settings_for(db, backend, neo4j_uri)
+    return open_for(settings, read_only=settings.backend == "ladybug")
+
+
+def _region_or_exit(store: GraphStore, text: str) -> str:
+    from policy_graph.regions import resolve_region_name
+
+    name = resolve_region_name(store, text)
+    if name is None:
+        err.print(f"[red]error:[/red] unknown region {text!r}")
+        raise typer.Exit(2)
+    return name
+
+
+def _emit(data, as_json: bool, render) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        render(data)
+
+
+@app.command()
+def adopters(q: str = typer.Argument(..., help="theme key, Chinese phrase (either script) or English"),
+             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Which regions adopted a practice, with what measure, when, and the sentence that shows it."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        answer = research.adopters(research.Trace(store), q)
+
+    def render(a):
+        theme = a["theme"]
+        title = f"adopters of {theme['name_zh']} ({theme['key']})" if theme else f"measures mentioning {q!r}"
+        table = Table(title=title, show_lines=True)
+        for col in ("region", "first date", "measure", "via", "evidence"):
+            table.add_column(col)
+        for r in a["regions"]:
+            for i, m in enumerate(r["measures"]):
+                table.add_row(r["region"] if i == 0 else "", (r["first_date"] or "") if i == 0 else "",
+                              f"{m['title']}\n[dim]{m['id']}[/dim]", m["via"], (m["evidence"] or "")[:160])
+        console.print(table)
+    _emit(answer, as_json, render)
+
+
+@app.command()
+def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the practice left"),
+          to: Optional[str] = typer.Option(None, "--to", help="region it reached"),
+          max_hops: int = typer.Option(4, "--max-hops", min=1, max=6),
+          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Replication paths: where practices came from and where they went."""
+    from policy_graph import research
+
+    if not from_ and not to:
+        raise typer.BadParameter("give --from and/or --to")
+    with _research_store(db, backend, neo4j_uri) as store:
+        src = _region_or_exit(store, from_) if from_ else None
+        dst = _region_or_exit(store, to) if to else None
+        found = research.paths(research.Trace(store), src, dst, max_hops)
+
+    def render(items):
+        table = Table(title="replication paths", show_lines=True)
+        table.add_column("path")
+        table.add_column("steps (measure: evidence)")
+        for p in items:
+            table.add_row(" → ".join(p["regions"]),
+                          "\n".join(f"{s['measure_id']}: {(s['evidence'] or '')[:120]}" for s in p["steps"]))
+        console.print(table)
+    _emit({"paths": found}, as_json, lambda d: render(d["paths"]))
+
+
+@app.command()
+def compare(regions: list[str] = typer.Argument(..., help="two or more regions, e.g. 厦门 武汉"),
+            db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Two or more regions theme by theme: shared, unique, and the most similar measure pairs."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        names = list(dict.fromkeys(_region_or_exit(store, r) for r in regions))
+        if len(names) < 2:
+            raise typer.BadParameter("compare needs at least two different regions")
+        answer = research.compare(research.Trace(store), names)
+
+    def render(a):
+        table = Table(title=" vs ".join(a["regions"]), show_lines=True)
+        table.add_column("theme")
+        for r in a["regions"]:
+            table.add_column(r)
+        for row in a["themes"]:
+            table.add_row(row["theme"]["name_zh"],
+                          *("\n".join(m["title"][:40] for m in row["regions"][r]) or "—" for r in a["regions"]))
+        console.print(table)
+        console.print(f"shared themes: {', '.join(a['shared_themes']) or 'none'}")
+        for r, keys in a["unique_themes"].items():
+            console.print(f"only {r}: {', '.join(keys) or 'none'}")
+        for p in a["similar_pairs"][:5]:
+            console.print(f"similar ({p['score']:.2f}): {p['a_region']} {p['a_title']} ~ "
+                          f"{p['b_region']} {p['b_title']} [{'、'.join(p['shared_terms'][:5])}]")
+    _emit(answer, as_json, render)
+
+
+@app.command()
+def gaps(region: str = typer.Argument(..., help="the region to check"),
+         peers: Optional[str] = typer.Option(None, "--peers", help="comma-separated peers (default: all)"),
+         db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Practices peer regions have that this region lacks, ranked by how many peers have them."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        name = _region_or_exit(store, region)
+        peer_names = [p for p in (_region_or_exit(store, x) for x in peers.split(",") if x.strip())
+                      if p != name] if peers else None
+        answer = research.gaps(research.Trace(store), name, peer_names)
+
+    def render(a):
+        table = Table(title=f"gaps of {a['region']}", show_lines=True)
+        for col in ("theme", "peers", "example"):
+            table.add_column(col)
+        for g in a["gaps"]:
+            ex = g["evidence"][0]
+            table.add_row(f"{g['theme']['name_zh']}\n[dim]{g['theme']['key']}[/dim]",
+                          f"{g['peer_count']}: {'、'.join(g['peers'])}", f"{ex['region']}: {ex['title']}")
+        console.print(table)
+    _emit(answer, as_json, render)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 

@@ -1,0 +1,110 @@
+"""The research questions: adopters, similar measures, replications, paths, compare, gaps, timeline."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from api.deps import get_store
+from api.resolve import optional_region, require_region
+from graph.store import GraphStore
+from policy_graph import research
+from policy_graph.research import Trace
+
+router = APIRouter(prefix="/api", tags=["research"])
+MAX_HOPS = 6
+ExplainQ = Query(False, description="also return the Cypher text and parameters that produced the answer")
+
+
+def _answer(trace: Trace, body: dict[str, Any], explain: bool) -> dict[str, Any]:
+    return {**body, **trace.explain()} if explain else body
+
+
+@router.get("/themes")
+def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> Any:
+    trace = Trace(store)
+    rows = trace.run("theme_list", {})
+    # A bare list is the documented shape; explain wraps it so the query can ride along.
+    return _answer(trace, {"items": rows}, True) if explain else rows
+
+
+@router.get("/adopters")
+def adopters(q: str = Query(..., min_length=1, max_length=200,
+                            description="theme key, Chinese phrase (either script) or English"),
+             explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    trace = Trace(store)
+    return _answer(trace, research.adopters(trace, q), explain)
+
+
+@router.get("/timeline")
+def timeline(q: str = Query(..., min_length=1, max_length=200), explain: bool = ExplainQ,
+             store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    trace = Trace(store)
+    return _answer(trace, research.timeline(trace, q), explain)
+
+
+@router.get("/measures/{measure_id}/similar")
+def similar(measure_id: str, limit: int = Query(5, ge=1, le=50), cross_region: bool = True,
+            explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    if not store.run("measure_get", {"id": measure_id}):
+        raise HTTPException(status_code=404, detail=f"measure {measure_id!r} not found")
+    trace = Trace(store)
+    return _answer(trace, {"items": research.similar(trace, measure_id, limit, cross_region)}, explain)
+
+
+@router.get("/replications")
+def replications(from_: str | None = Query(None, alias="from", max_length=100),
+                 to: str | None = Query(None, max_length=100),
+                 document: str | None = Query(None, max_length=200),
+                 limit: int = Query(100, ge=1, le=500), explain: bool = ExplainQ,
+                 store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    trace = Trace(store)
+    items = research.replications(trace, optional_region(store, from_, "from"),
+                                  optional_region(store, to, "to"), document, limit)
+    return _answer(trace, {"items": items}, explain)
+
+
+@router.get("/paths")
+def paths(from_: str | None = Query(None, alias="from", max_length=100),
+          to: str | None = Query(None, max_length=100),
+          max_hops: int = Query(4, ge=1, le=MAX_HOPS),
+          limit: int = Query(50, ge=1, le=200), explain: bool = ExplainQ,
+          store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    if not from_ and not to:
+        raise HTTPException(status_code=422, detail="give at least one of from, to")
+    trace = Trace(store)
+    found = research.paths(trace, optional_region(store, from_, "from"), optional_region(store, to, "to"),
+                           max_hops, limit)
+    return _answer(trace, {"paths": found}, explain)
+
+
+def _region_list(store: GraphStore, raw: str, param: str) -> list[str]:
+    names = [p for p in (s.strip() for s in raw.replace("，", ",").split(",")) if p]
+    if len(names) > 10:
+        raise HTTPException(status_code=422, detail=f"at most 10 regions in {param}")
+    resolved = []
+    for name in names:
+        region = require_region(store, name, param)
+        if region not in resolved:
+            resolved.append(region)
+    return resolved
+
+
+@router.get("/compare")
+def compare(regions: str = Query(..., min_length=1, max_length=500, description="e.g. 厦门,武汉"),
+            explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    names = _region_list(store, regions, "regions")
+    if len(names) < 2:
+        raise HTTPException(status_code=422, detail="compare needs at least two different regions")
+    trace = Trace(store)
+    return _answer(trace, research.compare(trace, names), explain)
+
+
+@router.get("/regions/{name}/gaps")
+def gaps(name: str, peers: str | None = Query(None, max_length=500),
+         limit: int = Query(50, ge=1, le=200), explain: bool = ExplainQ,
+         store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    region = require_region(store, name, "name")
+    peer_list = [p for p in _region_list(store, peers, "peers") if p != region] if peers else None
+    trace = Trace(store)
+    return _answer(trace, research.gaps(trace, region, peer_list, limit), explain)

@@ -1,0 +1,43 @@
+"""GET /api/subgraph: the node/edge sets the pages draw, for other clients."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from api.deps import get_store
+from api.resolve import region_name
+from graph.store import GraphStore
+from graph.subgraph import neighbourhood, resolve_center, split_node_id
+
+router = APIRouter(prefix="/api", tags=["subgraph"])
+
+MAX_DEPTH = 3
+DEFAULT_NODES = 200
+MAX_NODES = 1000  # larger requests are cut to this and reported as truncated
+
+
+def find_center(store: GraphStore, center: str):
+    """``Type:key``, a bare key, or a region as a user writes it (厦门市, 廈門, Xiamen)."""
+    found = resolve_center(store, center)
+    if found is None:
+        typed = split_node_id(center)
+        if typed is None or typed[0] == "Region":
+            name = region_name(store, typed[1] if typed else center)
+            if name is not None:
+                found = resolve_center(store, f"Region:{name}")
+    return found
+
+
+@router.get("/subgraph")
+def subgraph(center: str = Query(..., min_length=1, max_length=300,
+                                 description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
+                                             "Agency:<id>, Document:<id>) or a bare key / region name"),
+             depth: int = Query(1, ge=0, le=MAX_DEPTH, description=f"hops from the centre, at most {MAX_DEPTH}"),
+             limit: int = Query(DEFAULT_NODES, ge=1, description=f"node cap (at most {MAX_NODES})"),
+             store: GraphStore = Depends(get_store)) -> dict:
+    found = find_center(store, center)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no node {center!r}")
+    sub = neighbourhood(store, found, depth=depth, limit=min(limit, MAX_NODES))
+    if limit > MAX_NODES:
+        sub.truncated = True
+    return sub.to_public()

@@ -1,0 +1,179 @@
+"""The research questions, answered from named queries; shared by the API and the CLI.
+
+Each answer records the queries it ran (name, text, parameters) so a researcher can
+rerun them elsewhere (``?explain=true``).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.store import GraphStore
+from ingest.textutil import sentence_at, to_simplified
+
+VIA_ORDER = {"measure": 0, "replicated_to": 1, "replicated_from": 2}
+
+
+@dataclass
+class Trace:
+    """The queries an answer ran, in order."""
+
+    store: GraphStore
+    runs: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self.runs.append((name, params))
+        return self.store.run(name, params)
+
+    def explain(self) -> dict[str, Any]:
+        texts = [self.store.query_text(name) for name, _ in self.runs]
+        params = [p for _, p in self.runs]
+        if len(texts) == 1:
+            return {"cypher": texts[0], "params": params[0]}
+        return {"cypher": ";\n".join(texts), "params": params}
+
+
+def resolve_theme(q: str):
+    from ingest.themes import load_taxonomy
+
+    return load_taxonomy().resolve_query(q.strip())
+
+
+def theme_dict(theme) -> dict[str, Any]:
+    return {"key": theme.key, "name_zh": theme.name_zh, "name_en": theme.name_en}
+
+
+def text_terms(q: str) -> list[str]:
+    return [t for t in re.split(r"\s+", to_simplified(q.strip())) if t][:8]
+
+
+def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
+    theme = resolve_theme(q)
+    if theme is not None:
+        rows = trace.run("adopters_theme", {"theme": theme.key})
+    else:
+        terms = text_terms(q)
+        rows = trace.run("adopters_text", {"terms": terms, "limit": limit}) if terms else []
+        for row in rows:  # the sentence that shows it, not the whole measure
+            text = row["evidence"] or ""
+            hit = min((text.find(t) for t in terms if t in text), default=0)
+            row["evidence"] = sentence_at(text, max(hit, 0))
+    regions: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: (VIA_ORDER.get(r["via"], 9), r["date"] or "9999", r["id"])):
+        region = regions.setdefault(row["region"], {"region": row["region"], "first_date": None,
+                                                    "measures": [], "_seen": set()})
+        if row["date"] and (region["first_date"] is None or row["date"] < region["first_date"]):
+            region["first_date"] = row["date"]
+        if row["id"] in region["_seen"]:
+            continue
+        region["_seen"].add(row["id"])
+        region["measures"].append({"id": row["id"], "title": row["title"], "document": row["document"],
+                                   "document_title": row["document_title"], "date": row["date"],
+                                   "via": row["via"], "evidence": row["evidence"]})
+    ordered = sorted(regions.values(), key=lambda r: (r["first_date"] or "9999", r["region"]))
+    for region in ordered:
+        del region["_seen"]
+    return {"query": q, "theme": theme_dict(theme) if theme else None, "regions": ordered[:limit]}
+
+
+def timeline(trace: Trace, q: str) -> dict[str, Any]:
+    answer = adopters(trace, q)
+    events = []
+    for region in answer["regions"]:
+        for m in region["measures"]:
+            events.append({"date": m["date"], "region": region["region"], "measure_id": m["id"],
+                           "title": m["title"], "document": m["document"], "via": m["via"],
+                           "evidence": m["evidence"]})
+    events.sort(key=lambda e: (e["date"] or "9999", e["region"], e["measure_id"]))
+    return {"query": q, "theme": answer["theme"],
+            "regions": [{"region": r["region"], "first_date": r["first_date"]} for r in answer["regions"]],
+            "events": events}
+
+
+def similar(trace: Trace, measure_id: str, limit: int, cross_region: bool) -> list[dict[str, Any]]:
+    rows = trace.run("similar_of", {"id": measure_id, "cross_region": cross_region, "limit": limit * 2})
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:  # an edge may be stored in both directions
+        if row["id"] not in best or row["score"] > best[row["id"]]["score"]:
+            best[row["id"]] = {**row, "score": round(float(row["score"]), 4),
+                               "shared_terms": list(row["shared_terms"] or [])}
+    return sorted(best.values(), key=lambda r: (-r["score"], r["id"]))[:limit]
+
+
+def replications(trace: Trace, from_region: str | None, to_region: str | None,
+                 document: str | None, limit: int) -> list[dict[str, Any]]:
+    return trace.run("replications", {"from_region": from_region or "", "to_region": to_region or "",
+                                      "document": document or "", "limit": limit})
+
+
+def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops: int,
+          limit: int = 100) -> list[dict[str, Any]]:
+    if from_region:
+        rows = trace.run("paths_from", {"from_region": from_region, "to_region": to_region or "",
+                                        "max_hops": max_hops, "limit": limit * 4})
+    else:
+        rows = trace.run("paths_to", {"to_region": to_region, "max_hops": max_hops, "limit": limit * 4})
+    result, seen = [], set()
+    for row in rows:
+        regions = list(row["regions"])
+        if len(set(regions)) != len(regions):  # a practice does not travel back where it was
+            continue
+        steps = [{"measure_id": mid, "from_region": regions[i], "to_region": regions[i + 1],
+                  "evidence": ev, "document": doc}
+                 for i, (mid, ev, doc) in enumerate(zip(row["measure_ids"], row["evidence"], row["documents"]))]
+        key = tuple((s["measure_id"], s["to_region"]) for s in steps)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append({"regions": regions, "hops": len(steps), "steps": steps})
+    return result[:limit]
+
+
+def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict[str, Any]]:
+    """theme key -> {name_zh, name_en, regions: {region: [measure evidence...]}}."""
+    rows = trace.run("theme_adoption", {"any_region": not regions, "regions": regions or [""]})
+    themes: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        theme = themes.setdefault(row["theme"], {"key": row["theme"], "name_zh": row["name_zh"],
+                                                 "name_en": row["name_en"], "regions": defaultdict(dict)})
+        theme["regions"][row["region"]].setdefault(row["id"], {
+            "id": row["id"], "title": row["title"], "document": row["document"],
+            "via": row["via"], "evidence": row["evidence"]})
+    return themes
+
+
+def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str, Any]:
+    themes = adoption_by_theme(trace, regions)
+    per_theme, shared, unique = [], [], {r: [] for r in regions}
+    for key in sorted(themes, key=lambda k: (-len(themes[k]["regions"]), k)):
+        theme = themes[key]
+        holders = [r for r in regions if theme["regions"].get(r)]
+        per_theme.append({"theme": {k: theme[k] for k in ("key", "name_zh", "name_en")},
+                          "regions": {r: list(theme["regions"].get(r, {}).values()) for r in regions}})
+        if len(holders) == len(regions):
+            shared.append(key)
+        elif len(holders) == 1:
+            unique[holders[0]].append(key)
+    pairs = trace.run("similar_pairs_between", {"regions": regions, "limit": pair_limit})
+    return {"regions": regions, "themes": per_theme, "shared_themes": shared, "unique_themes": unique,
+            "similar_pairs": [{**p, "score": round(float(p["score"]), 4),
+                               "shared_terms": list(p["shared_terms"] or [])} for p in pairs]}
+
+
+def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) -> dict[str, Any]:
+    themes = adoption_by_theme(trace, [region, *peers] if peers else None)
+    items = []
+    for key, theme in themes.items():
+        if theme["regions"].get(region):
+            continue
+        holders = {r: list(m.values()) for r, m in theme["regions"].items()
+                   if r != region and (not peers or r in peers)}
+        if not holders:
+            continue
+        items.append({"theme": {k: theme[k] for k in ("key", "name_zh", "name_en")},
+                      "peer_count": len(holders), "peers": sorted(holders),
+                      "evidence": [{"region": r, **m} for r in sorted(holders) for m in holders[r]]})
+    items.sort(key=lambda i: (-i["peer_count"], i["theme"]["key"]))
+    return {"region": region, "peers": peers or "all", "gaps": items[:limit]}

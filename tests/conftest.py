@@ -1,0 +1,94 @@
+"""Shared fixtures: a founding-corpus graph on disk and a real uvicorn serving it on loopback."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "data" / "corpus"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_corpus_db(path: Path, extra: list[Path] | None = None) -> None:
+    """Ingest the founding corpus (and extra files) in this process, then close the file."""
+    from graph.store import open_store
+    from policy_graph.service import ingest_into
+
+    store = open_store("ladybug", path=path)
+    try:
+        report = ingest_into(store, [CORPUS, *(extra or [])], index_path=Path(str(path) + ".simindex"))
+        assert not report.errors, report.errors
+    finally:
+        store.close()
+
+
+class Server:
+    def __init__(self, db: Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = db.parent / f"uvicorn-{self.port}.log"
+        full_env = {**os.environ, "POLICY_GRAPH_DB": str(db), **(env or {})}
+        self._log = open(self.log, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            cwd=REPO, env=full_env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')}")
+            try:
+                if httpx.get(self.base_url + "/api/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("server did not come up within 60 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """A LadybugDB file holding the founding corpus. Tests must not write to it."""
+    db = tmp_path_factory.mktemp("corpus") / "policy.lbdb"
+    build_corpus_db(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(corpus_db) -> Server:
+    srv = Server(corpus_db)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def api(server) -> httpx.Client:
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def fresh_db(tmp_path) -> Path:
+    return tmp_path / "graph.lbdb"
