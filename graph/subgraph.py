@@ -1,0 +1,181 @@
+"""Backend-neutral subgraphs: the node/edge sets that pages draw and /api/subgraph returns.
+
+A node is identified as ``"<Type>:<key>"`` (``Measure:abc``, ``Region:厦门``) because the
+key property differs by type and two types may share a key text. Growth is breadth-first
+and stops at ``limit`` nodes; ``truncated`` then tells the reader the picture is partial.
+Only named queries reach the store.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import schema
+from graph.store import GraphStore
+
+NODE_TYPES: tuple[str, ...] = tuple(schema.NODES)
+KEY_OF: dict[str, str] = {label: table.key for label, table in schema.NODES.items()}
+
+
+def node_id(node_type: str, key: str) -> str:
+    return f"{node_type}:{key}"
+
+
+def split_node_id(text: str) -> tuple[str, str] | None:
+    """``"Region:厦门"`` -> ``("Region", "厦门")``; None when the prefix is no node type."""
+    head, sep, key = text.partition(":")
+    if sep and head in KEY_OF and key:
+        return head, key
+    return None
+
+
+def display_label(node_type: str, props: dict[str, Any]) -> str:
+    """A short label for the canvas; the tooltip carries the long text."""
+    if node_type == "Measure":
+        title = (props.get("title") or props.get("text") or props.get("id") or "").strip()
+        return _clip(title, 18)
+    if node_type == "Theme":
+        return props.get("name_zh") or props.get("key") or ""
+    if node_type == "Document":
+        return _clip(props.get("title") or props.get("id") or "", 20)
+    return props.get("name") or props.get(KEY_OF.get(node_type, "id")) or ""
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@dataclass
+class SubNode:
+    id: str
+    type: str
+    key: str
+    label: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def public(self) -> dict[str, str]:
+        return {"id": self.id, "type": self.type, "label": self.label}
+
+
+@dataclass
+class SubEdge:
+    source: str
+    target: str
+    type: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def public(self) -> dict[str, str]:
+        return {"source": self.source, "target": self.target, "type": self.type}
+
+
+@dataclass
+class Subgraph:
+    limit: int = 200
+    nodes: dict[str, SubNode] = field(default_factory=dict)
+    edges: list[SubEdge] = field(default_factory=list)
+    truncated: bool = False
+    _edge_keys: set = field(default_factory=set, repr=False)
+
+    def add_node(self, node_type: str, key: str, props: dict[str, Any] | None = None,
+                 label: str | None = None) -> str | None:
+        """Add (or enrich) a node; returns its id, or None when the cap refused it."""
+        nid = node_id(node_type, key)
+        props = {k: v for k, v in (props or {}).items() if v is not None}
+        if nid in self.nodes:
+            node = self.nodes[nid]
+            for k, v in props.items():
+                node.props.setdefault(k, v)
+            return nid
+        if len(self.nodes) >= self.limit:
+            self.truncated = True
+            return None
+        props.setdefault(KEY_OF.get(node_type, "id"), key)
+        self.nodes[nid] = SubNode(nid, node_type, key,
+                                  label if label is not None else display_label(node_type, props),
+                                  props)
+        return nid
+
+    def add_edge(self, source: str | None, target: str | None, edge_type: str,
+                 props: dict[str, Any] | None = None, distinct: str = "") -> None:
+        """Edges only join nodes that made it under the cap; parallel duplicates collapse."""
+        if source is None or target is None:
+            return
+        if source not in self.nodes or target not in self.nodes:
+            return
+        key = (source, target, edge_type, distinct)
+        if key in self._edge_keys:
+            return
+        self._edge_keys.add(key)
+        self.edges.append(SubEdge(source, target, edge_type,
+                                  {k: v for k, v in (props or {}).items() if v is not None}))
+
+    def to_public(self) -> dict[str, Any]:
+        return {"nodes": [n.public() for n in self.nodes.values()],
+                "edges": [e.public() for e in self.edges],
+                "truncated": self.truncated}
+
+
+# The columns every neighbour query returns for the far node.
+_NODE_COLUMNS = ("id", "name", "key", "title", "name_zh", "region", "text", "document_id")
+_EDGE_COLUMNS = ("role", "score", "scope", "measure_id")
+
+
+def resolve_center(store: GraphStore, text: str) -> tuple[str, str, dict[str, Any]] | None:
+    """``Type:key`` or a bare key; returns (type, key, props) of an existing node."""
+    typed = split_node_id(text)
+    key = typed[1] if typed else text
+    rows = store.run("viz_node_lookup", {"key": key})
+    for row in rows:
+        label = row.get("label")
+        if label not in KEY_OF:
+            continue
+        if typed and label != typed[0]:
+            continue
+        if row.get(KEY_OF[label]) != key:
+            continue
+        return label, key, {c: row.get(c) for c in _NODE_COLUMNS}
+    return None
+
+
+def neighbourhood(store: GraphStore, center: tuple[str, str, dict[str, Any]], *,
+                  depth: int = 1, limit: int = 200) -> Subgraph:
+    """Breadth-first ``depth`` hops around ``center`` in both directions, at most ``limit`` nodes."""
+    sub = Subgraph(limit=limit)
+    ctype, ckey, cprops = center
+    sub.add_node(ctype, ckey, cprops)
+    frontier: dict[str, set[str]] = {ctype: {ckey}}
+    for _ in range(depth):
+        nxt: dict[str, set[str]] = {}
+        for node_type, keys in frontier.items():
+            for direction in ("out", "in"):
+                # Rows also repeat known nodes, so fetch a margin beyond the node cap;
+                # a full page of rows means something may have been left out.
+                row_cap = limit * 4
+                rows = store.run(f"subgraph_{direction}_{node_type.lower()}",
+                                 {"keys": sorted(keys), "limit": row_cap})
+                if len(rows) >= row_cap:
+                    sub.truncated = True
+                for row in rows:
+                    far_type = row.get("label")
+                    if far_type not in KEY_OF:
+                        continue
+                    far_key = row.get(KEY_OF[far_type])
+                    if far_key is None:
+                        continue
+                    props = {c: row.get(c) for c in _NODE_COLUMNS}
+                    near = node_id(node_type, row["src"])
+                    was_known = node_id(far_type, far_key) in sub.nodes
+                    far = sub.add_node(far_type, far_key, props)
+                    if far is None:
+                        continue
+                    if not was_known:
+                        nxt.setdefault(far_type, set()).add(far_key)
+                    edge_props = {c: row.get(c) for c in _EDGE_COLUMNS}
+                    src, dst = (near, far) if direction == "out" else (far, near)
+                    sub.add_edge(src, dst, row["rel"], edge_props,
+                                 distinct=str(row.get("role") or row.get("measure_id") or ""))
+        frontier = nxt
+        if not frontier:
+            break
+    return sub
