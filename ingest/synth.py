@@ -38,6 +38,10 @@ _FILLER_BANNED = re.compile(
 _TITLE_BANNED = re.compile(
     r"复制|推广|借鉴|经验|责任|负责|牵头|部门|[局厅委办]|政府|海关|银行|[()（）【】\t:：;；,，]|"
     r"\d{4}年|全市|全省|全国|省|市|片区|两岸|台湾")
+# Headings the genre gives its closing "how we will carry this out" sections; as a measure or
+# section title they would turn operative measures into safeguards.
+_SAFEGUARD_LIKE = re.compile(r"保障|组织实施|组织领导|加强领导|工作要求|实施要求|有关要求|监督|考核|附则|总结|沟通|"
+                             r"工作落实|工作机制|部门协作|配套政策")
 _AGENCY_LINE = re.compile(r"(?:责任单位|配合单位)[:：]([^\n]+)")
 _CLOSING = re.compile(r"[(（]([^()（）]{2,80}?)(?:等部门|等单位|及有关部门)?(?:按职责分工负责|牵头负责|负责)[)）]")
 _MUNICIPAL = re.compile(r"^市[^、,，:：\s]{1,8}?(?:局|委|办|联|协|中心|部)$")
@@ -197,11 +201,11 @@ def build_vocabulary(corpus_dir: str = str(CORPUS_DIR)) -> tuple[Vocabulary, tup
         for m in re.finditer(r"^\s*(?:\d+[.．]|[(（][一二三四五六七八九十]+[)）])\s*([^。\n]{5,24}?)(?:。|$)",
                              text, re.M):
             t = m.group(1).strip()
-            if not _TITLE_BANNED.search(t) and not names_a_place(t) and "“" not in t.replace("”", "“")[1:-1]:
+            if not _TITLE_BANNED.search(t) and not _SAFEGUARD_LIKE.search(t) and not names_a_place(t) and "“" not in t.replace("”", "“")[1:-1]:
                 titles.add(t)
         for m in re.finditer(r"“([^“”\n]{2,12})”", text):
             p = m.group(1)
-            if not names_a_place(p) and len(re.findall(r"[\u4e00-\u9fff]", p)) >= 2 \
+            if not names_a_place(p) and not _SAFEGUARD_LIKE.search(p) and len(re.findall(r"[\u4e00-\u9fff]", p)) >= 2 \
                     and not re.search(r"[局厅委办]|自贸|自创|区$|中心|集团|公司|银行|[a-zA-Z]", p):
                 practices.add(p)
         agency_text = [m.group(1) for m in _AGENCY_LINE.finditer(text)]
@@ -271,13 +275,23 @@ class _Writer:
                 out.append(",".join(rng.choice(self.vocab.clauses) for _ in range(rng.randint(2, 3))) + "。")
         return "".join(out)
 
+    def start_document(self) -> None:
+        self.used_titles: set[str] = set()
+
     def title(self) -> str:
+        # A document never lists the same policy twice (a task table matches rows to its list by name).
         rng = self.rng
-        if rng.random() < 0.25 and self.vocab.practices:
-            verb = rng.choice(("探索", "深化", "健全", "完善", "实施"))
-            noun = rng.choice(("模式", "机制", "试点", "服务"))
-            return f"{verb}“{rng.choice(self.vocab.practices)}”{noun}"
-        return rng.choice(self.vocab.titles)
+        for _ in range(50):
+            if rng.random() < 0.25 and self.vocab.practices:
+                verb = rng.choice(("探索", "深化", "健全", "完善", "实施"))
+                noun = rng.choice(("模式", "机制", "试点", "服务"))
+                t = f"{verb}“{rng.choice(self.vocab.practices)}”{noun}"
+            else:
+                t = rng.choice(self.vocab.titles)
+            if t not in self.used_titles:
+                break
+        self.used_titles.add(t)
+        return t
 
     def pick_agencies(self, pool: list[str], k: int, exclude: set[str] = frozenset()) -> list[str]:
         candidates = [a for a in pool if a not in exclude]
@@ -403,7 +417,7 @@ def _opinions(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, 
             text, reps = w.body(place, P)
             closing, lead = _closing(w, pool, P)
             lines += [f"{P['(']}{cn_number(k)}{P[')']}{text}{closing}", ""]
-            measures.append(MeasureSpec(f"({cn_number(k)})", "measure", _split_sentences(text)[0], lead, [],
+            measures.append(MeasureSpec(f"{P['(']}{cn_number(k)}{P[')']}", "measure", _split_sentences(text)[0], lead, [],
                                         None, reps, f"{sec}"))
     lines += [w.filler(2), "", "相关链接"]
     return "\n".join(lines) + "\n", title, f"{y:04d}-{mo:02d}-{d:02d}", measures
@@ -466,7 +480,8 @@ def _report(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, st
             mtitle = w.title()
             text, reps = w.body(place, P, reps_p=0.3)
             lines += [f"  {P['(']}{cn_number(j + 1)}{P[')']}{mtitle}", "", f"  {text}", ""]
-            measures.append(MeasureSpec(f"({cn_number(j + 1)})", "measure", mtitle, [], [], None, reps, sec))
+            measures.append(MeasureSpec(f"{P['(']}{cn_number(j + 1)}{P[')']}", "measure", mtitle, [], [], None,
+                                        reps, sec))
     return "\n".join(lines) + "\n", title, f"{y:04d}-{mo:02d}-{d:02d}", measures
 
 
@@ -563,6 +578,7 @@ def generate(n_measures: int, seed: int, out_dir: str | Path, *, traditional_sha
             template = "action_plan"
         place = rng.choice(provinces_with_cities if template == "table_notice" else local)
         punct = _punctuation(rng)
+        writer.start_document()
         text, title, date, measures = TEMPLATES[template](writer, place, size, punct)
         script = "simplified"
         if template == "opinions" and rng.random() < traditional_share * 2:
