@@ -1,0 +1,109 @@
+"""Theme taxonomy: IP-pledge tagging measure by measure on the founding corpus, query resolution."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.textutil import normalise_punct, to_simplified
+from ingest.themes import load_taxonomy
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def tx():
+    return load_taxonomy()
+
+
+def measure_blocks(prefix: str) -> list[tuple[str, str]]:
+    """(label, text) per measure, cut at the numbering the corpus README describes.
+
+    Deliberately independent of the ingest pipeline so the taxonomy is tested on its own.
+    """
+    path = next(CORPUS.glob(f"{prefix}_*.txt"))
+    text = normalise_punct(to_simplified(path.read_text(encoding="utf-8")))
+    if prefix == "001":  # the attached table: rows open with a tab, the 编号, a line break
+        table = text[text.index("\t编号"):]
+        parts = re.split(r"^\t(\d)\n", table, flags=re.M)
+        return [(parts[i], parts[i + 1]) for i in range(1, len(parts), 2)]
+    label = re.compile(r"^(\d{1,2})\.(?!\d)" if prefix in ("000", "004")
+                       else r"^[ \t]*(\([一二三四五六七八九十]{1,3}\))", re.M)
+    starts = [(m.start(), m.group(1)) for m in label.finditer(text)]
+    blocks = []
+    for i, (start, lab) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        body = re.split(r"\n\s*(?:[一二三四五六七八九十]、|㈠|相关链接)", text[start:end])[0]
+        blocks.append((lab, body))
+    return blocks
+
+
+# Every measure about IP pledge financing, read from the texts (see the report for the wording).
+PLEDGE = {
+    "000": [],  # Xiamen: IP 投融资 services and sci-tech credit loans, but no pledge
+    "001": ["6"],  # 知保贷(知担贷): 专利权质押贷款
+    "002": ["(二)", "(九)"],  # 知识产权质押的公平环境; 专利权质押融资新模式 / 专利贷款
+    "003": ["(四)"],  # 知识产权质押融资模式 / 知识产权质押贷款 (labels repeat: only 二、(四) has it)
+    "004": ["16"],  # 推广知识产权质押融资新模式
+}
+COUNTS = {"000": 19, "001": 7, "002": 33, "003": 18, "004": 24}
+
+
+@pytest.mark.parametrize("prefix", sorted(PLEDGE))
+def test_ip_pledge_tags_exactly_the_pledge_measures(tx, prefix):
+    blocks = measure_blocks(prefix)
+    if prefix == "000":
+        blocks = blocks[:19]
+    assert len(blocks) == COUNTS[prefix]
+    tagged = [lab for lab, body in blocks if any(h.key == "ip_pledge_financing" for h in tx.tag(body))]
+    assert tagged == PLEDGE[prefix]
+
+
+def test_hit_carries_terms_and_the_sentence(tx):
+    body = dict(measure_blocks("001"))["6"]
+    hit = next(h for h in tx.tag(body) if h.key == "ip_pledge_financing")
+    assert hit.terms == ["知保贷", "知担贷", "专利权质押贷款"]
+    assert "知保贷" in hit.evidence and "银税互动" not in hit.evidence
+
+
+def test_traditional_text_is_tagged(tx):
+    hits = {h.key: h for h in tx.tag("依法建立“貸款+保險保障+財政風險補償”的專利權質押融資新模式。")}
+    assert hits["ip_pledge_financing"].terms == ["专利权质押融资"]
+
+
+def test_other_pledges_and_guarantees_are_not_ip_pledge(tx):
+    for text in ("开展应收账款质押融资", "探索农机具抵押贷款试点", "创新出口货物专利纠纷担保放行方式",
+                 "支持企业开展海关税款担保业务", "依托知识产权交易所开展知识产权证券化交易", "创新知识产权金融服务模式"):
+        assert "ip_pledge_financing" not in {h.key for h in tx.tag(text)}, text
+
+
+def test_taxonomy_is_broad_and_well_formed(tx):
+    themes = tx.themes()
+    assert len(themes) >= 25
+    for t in themes:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", t.key)
+        assert t.name_zh and t.name_en and t.synonyms and t.patterns
+    # each of the five documents touches many themes
+    for prefix in COUNTS:
+        keys = {h.key for _, body in measure_blocks(prefix) for h in tx.tag(body)}
+        assert len(keys) >= 8, prefix
+
+
+@pytest.mark.parametrize("query, key", [
+    ("ip_pledge_financing", "ip_pledge_financing"), ("知识产权质押融资", "ip_pledge_financing"),
+    ("專利權質押融資", "ip_pledge_financing"), ("IP pledge financing", "ip_pledge_financing"),
+    ("ip PLEDGE Financing", "ip_pledge_financing"), ("patent pledge loans", "ip_pledge_financing"),
+    ("知保贷", "ip_pledge_financing"), ("科技保险", "sci_tech_insurance"), ("众创空间", "incubators"),
+    ("出入境特殊物品审批", "special_items_customs"), ("职称评审", "professional_title_reform"), ("QFLP", "qflp"),
+    ("venture capital", "venture_guidance_funds"), ("cross-border e-commerce", "cross_border_ecommerce"),
+])
+def test_resolve_query(tx, query, key):
+    theme = tx.resolve_query(query)
+    assert theme is not None and theme.key == key
+
+
+def test_resolve_query_declines_vague_or_unknown(tx):
+    assert tx.resolve_query("banana bread") is None
+    assert tx.resolve_query("") is None
+    assert tx.resolve_query("知识产权") is None  # pledge, protection, services ... too vague to pick one
