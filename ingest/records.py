@@ -75,6 +75,8 @@ class DocumentRecord:
     text_simplified: str
     sha256: str
     measures: list[MeasureRecord] = field(default_factory=list)
+    encoding: str | None = None  # how the bytes were decoded, e.g. utf-8, gb18030, utf-16-le (BOM)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per ingest stage (read, structure, ...)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,157 @@
+"""Original text -> simplified text of the same length, script detection, web-page chrome.
+
+Offsets found in the simplified text are valid in the original because the conversion keeps every
+character in place: lines whose phrase-level conversion would change length are converted one
+character at a time instead.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Simplified script, same length as ``text`` (so offsets carry over)."""
+    if not text:
+        return text
+    cc = _t2s()
+    whole = cc.convert(text)
+    if len(whole) == len(text):
+        return whole
+    return "\n".join(_line_to_simplified(line, cc) for line in text.split("\n"))
+
+
+def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:
+    converted = cc.convert(line)
+    if len(converted) == len(line):
+        return converted
+    out = []
+    for ch in line:
+        c = cc.convert(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
+def detect_script(original: str, simplified: str) -> str:
+    """'traditional' when a noticeable share of Han characters change under t2s, else 'simplified'."""
+    han = changed = 0
+    for a, b in zip(original, simplified):
+        if _is_han(a):
+            han += 1
+            if a != b:
+                changed += 1
+    if han == 0:
+        return "simplified"
+    # Simplified text changes almost nowhere (a handful of variant characters at most).
+    return "traditional" if changed >= 3 and changed / han >= 0.03 else "simplified"
+
+
+# ---------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    start: int  # offset of the first character of the line in the original text
+    end: int  # offset just past the last character (newline excluded)
+    text: str  # simplified text of the line (same length as the original line)
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip(" \t\u3000\xa0")
+
+    @property
+    def content_start(self) -> int:
+        """Offset of the first non-blank character."""
+        return self.start + (len(self.text) - len(self.text.lstrip(" \t\u3000\xa0")))
+
+    @property
+    def content_end(self) -> int:
+        return self.end - (len(self.text) - len(self.text.rstrip(" \t\u3000\xa0")))
+
+
+def split_lines(simplified: str) -> list[Line]:
+    lines: list[Line] = []
+    pos = 0
+    for i, raw in enumerate(simplified.split("\n")):
+        lines.append(Line(i, pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return lines
+
+
+# ---------------------------------------------------------------- web-page chrome
+#
+# Lines that belong to the page or to the paperwork around a policy, never to its content: print and
+# font-size widgets, publication / source headers, index and file-number fields, related-link and
+# open-government menus, contacts, copy-to lists, attachment footers. Patterns work on simplified text.
+
+_CHROME_PATTERNS = [re.compile(p) for p in (
+    r"^打印\s*[|｜]?\s*字号",
+    r"^(【)?(打印|关闭|返回顶部|分享到?|扫一扫|收藏|字号)(本页|窗口)?(】)?\s*[:：|｜]?\s*$",
+    r"^字号\s*[:：]",
+    r"^调整字体",
+    r"^(字体|字号)\s*[:：]?\s*[大中小]",
+    r"^[【\[]?\s*[大中小]\s*[】\]]?\s*[【\[]?\s*[大中小]\s*[】\]]?\s*[【\[]?\s*[大中小]\s*[】\]]?$",
+    r"^相关(链接|文章|阅读|新闻|附件)\s*[:：]?$",
+    r"^信息公开(目录|指南|年报)?$",
+    r"^(政府)?信息公开(目录|指南)?\s*[>＞]",
+    r"^当前位置\s*[:：]",
+    r"^(首页|网站首页)\s*[>＞]",
+    r"^\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(来源|作者|浏览|访问|点击)",
+    r"^(发布|发文|成文|印发|更新)(时间|日期)\s*[:：]",
+    r"^(来源|信息来源|作者|浏览次数|访问量|点击数)\s*[:：]",
+    r"^索引号\s*[:：]",
+    r"^(文\s*号|发文字号)\s*[:：]",
+    r"^(主题分类|公开方式|公开范围|主题词|体裁分类|组配分类|发布机构)\s*[:：]",
+    r"^\d{1,3}$",
+    r"^附\s*件\s*\d*\s*([:：]|$)",
+    r"^抄\s*送\s*[:：]",
+    r"^(主\s*送)\s*[:：]",
+    r"^(联\s*系\s*人|联系电话|联系方式|咨询电话|传\s*真|邮\s*箱|电子邮箱)\s*[:：]",
+    r"^[(（]此件(主动|公开|不)[^)）]*[)）]$",
+    r"^(上一篇|下一篇|上一条|下一条)\s*[:：]",
+    r"^(版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|网站地图|联系我们)",
+    r"^[\s\-—_=]{3,}$",
+)]
+
+# Closing lines that continue the copy-to field onto indented lines, e.g. "      省政府办公厅。".
+_CONTINUATION_INDENT = re.compile(r"^[ \u3000\t]{3,}\S")
+
+
+def is_chrome_line(text: str) -> bool:
+    s = text.strip(" \t\u3000\xa0")
+    if not s:
+        return False
+    return any(p.search(s) for p in _CHROME_PATTERNS)
+
+
+def chrome_line_indexes(lines: list[Line]) -> set[int]:
+    """Indexes of chrome lines; a copy-to (抄送) block also takes its indented continuation lines."""
+    found: set[int] = set()
+    in_copy_to = False
+    for line in lines:
+        s = line.stripped
+        if is_chrome_line(line.text):
+            found.add(line.index)
+            in_copy_to = bool(re.match(r"^抄\s*送", s))
+            continue
+        if in_copy_to:
+            if not s:
+                continue
+            if _CONTINUATION_INDENT.match(line.text) and len(s) <= 40:
+                found.add(line.index)
+                continue
+            in_copy_to = False
+    return found

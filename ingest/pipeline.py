@@ -1,0 +1,178 @@
+"""Ingest entry points: bytes or files -> DocumentRecord (see ingest/records.py).
+
+Stages: read (decode, strip HTML) -> normalise (simplified copy of equal length, script) ->
+metadata -> structure (measures, safeguards, tables) -> per measure: agencies, deadline, themes,
+replications, regions mentioned. Each stage's time is kept in ``DocumentRecord.timings``.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+from ingest.agencies import extract_agencies
+from ingest.dates import find_deadline, normalise_deadline, parse_date
+from ingest.errors import IngestError
+from ingest.manifest import Manifest, load_manifest
+from ingest.metadata import extract_metadata
+from ingest.normalise import detect_script, to_simplified
+from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
+from ingest.records import DocumentRecord, MeasureRecord
+from ingest.regions import load_gazetteer
+try:
+    from ingest.replication import extract_replications
+except ImportError:  # replication extractor not installed in this checkout: no replication facts
+    extract_replications = None
+from ingest.structure import Segment, parse_structure
+from ingest.themes import load_taxonomy
+
+__all__ = ["ingest_bytes", "ingest_file", "ingest_paths", "load_manifest", "document_id", "INGEST_SUFFIXES"]
+
+INGEST_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def document_id(data: bytes) -> str:
+    """Stable id: the same bytes always give the same document (and measure) ids."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+
+
+def _resolve_region(value: str | None, gazetteer) -> str | None:
+    if not value:
+        return None
+    region = gazetteer.resolve(value)
+    return region.name if region is not None else to_simplified(value.strip())
+
+
+def ingest_bytes(data: bytes, name: str, overrides: dict | None = None, *,
+                 max_bytes: int = DEFAULT_MAX_BYTES, path: str | None = None) -> DocumentRecord:
+    """Ingest one document given as bytes. ``overrides`` (region, title, issuer, date, script,
+    doc_number) replace what is read from the text; keys absent or None-less are read as usual."""
+    clock = _Clock()
+    t_start = time.perf_counter()
+    with clock.stage("read"):
+        decoded = decode_document(data, name, max_bytes=max_bytes)
+    return _build(data, name, decoded, overrides or {}, clock, t_start, path or name)
+
+
+def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_start: float,
+           path: str) -> DocumentRecord:
+    original = decoded.text
+    with clock.stage("normalise"):
+        simplified = to_simplified(original)
+        script = detect_script(original, simplified)
+    with clock.stage("structure"):
+        structure = parse_structure(simplified)
+    with clock.stage("metadata"):
+        meta = extract_metadata(structure.lines)
+        gazetteer = load_gazetteer()
+        title = overrides.get("title") if "title" in overrides else meta.title
+        issuer = overrides.get("issuer") if "issuer" in overrides else meta.issuer
+        date = overrides.get("date") if "date" in overrides else meta.date
+        if date:
+            date = parse_date(str(date)) or str(date)
+        doc_number = overrides.get("doc_number") if "doc_number" in overrides else meta.doc_number
+        region = _resolve_region(overrides.get("region"), gazetteer) or gazetteer.region_for_document(
+            title or meta.title, issuer, simplified) or ""
+
+    doc_id = document_id(data)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock)
+                for n, seg in enumerate(structure.measures, 1)]
+    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock)
+                 for n, seg in enumerate(structure.safeguards, 1)]
+    clock.timings["total"] = time.perf_counter() - t_start
+    return DocumentRecord(
+        id=doc_id, path=path, title=to_simplified(title or name), region=region,
+        issuer=to_simplified(issuer) if issuer else None, date=date,
+        script=overrides.get("script") or script, doc_number=doc_number,
+        text_original=original, text_simplified=simplified,
+        sha256=hashlib.sha256(data).hexdigest(), measures=measures,
+        encoding=decoded.encoding, timings=clock.timings)
+
+
+def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
+             clock: _Clock) -> MeasureRecord:
+    is_measure = seg.kind == "measure"
+    mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
+    with clock.stage("agencies"):
+        agencies = extract_agencies(seg.text, region, table_lead=seg.table_lead,
+                                    table_support=seg.table_support, gazetteer=gazetteer)
+    with clock.stage("dates"):
+        raw, deadline = find_deadline(seg.text)
+        if raw is None and seg.table_deadline:
+            raw, deadline = seg.table_deadline, normalise_deadline(seg.table_deadline)
+    # Safeguards say how the plan is run, not what it does: no themes or replication facts for them.
+    themes, replications = [], []
+    if is_measure:
+        with clock.stage("themes"):
+            themes = load_taxonomy().tag(seg.text)
+        with clock.stage("replications"):
+            if extract_replications is not None:
+                replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
+    with clock.stage("regions"):
+        regions = gazetteer.mentioned(seg.text)
+    return MeasureRecord(
+        id=mid, document_id=doc_id, region=region, kind=seg.kind, ordinal=ordinal,
+        section=seg.section, label=seg.label, title=seg.title, text=seg.text,
+        text_original=original[seg.start:seg.end], start=seg.start, end=seg.end,
+        deadline=deadline, deadline_raw=raw, fields=dict(seg.fields), agencies=agencies,
+        themes=themes, replications=replications, regions_mentioned=regions)
+
+
+def ingest_file(path: str | Path, manifest: Manifest | dict | None = None, *,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord:
+    """Ingest one file. ``manifest``: a Manifest (its entry for this file name applies), a dict of
+    overrides, or None to use the manifest of the file's folder if there is one."""
+    path = Path(path)
+    clock = _Clock()
+    t_start = time.perf_counter()
+    with clock.stage("read"):
+        data, decoded = read_path(path, max_bytes=max_bytes)
+    if manifest is None:
+        manifest = load_manifest(path.parent)
+    overrides = manifest.for_file(path.name) if isinstance(manifest, Manifest) else dict(manifest)
+    return _build(data, path.name, decoded, overrides, clock, t_start, str(path))
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to ingest: files as given, folders expanded to their *.txt / *.html / *.htm files."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in INGEST_SUFFIXES))
+        else:
+            files.append(p)
+    return files
+
+
+def ingest_paths(paths: Iterable[str | Path], *, skip_errors: bool = False,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> list[DocumentRecord]:
+    """Ingest files and folders; each folder's manifest applies to its files. With ``skip_errors``
+    refused files are left out instead of raising IngestError."""
+    manifests: dict[Path, Manifest] = {}
+    records: list[DocumentRecord] = []
+    for file in expand(paths):
+        folder = file.parent
+        if folder not in manifests:
+            manifests[folder] = load_manifest(folder)
+        try:
+            records.append(ingest_file(file, manifests[folder], max_bytes=max_bytes))
+        except IngestError:
+            if not skip_errors:
+                raise
+    return records

@@ -1,0 +1,214 @@
+"""Bytes -> text: detect the encoding, refuse what is not a text document, strip HTML.
+
+The decoded string (line ends unified to "\\n", BOM removed, HTML reduced to its text) is what the
+rest of ingest calls the ORIGINAL text: every measure offset points into it.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ingest.errors import IngestError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+# Leading bytes of formats people upload by mistake instead of a text page.
+_BINARY_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"PK\x03\x04", "zip archive (docx/xlsx/zip)"),
+    (b"PK\x05\x06", "zip archive"),
+    (b"%PDF", "PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office document (doc/xls)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"Rar!", "rar archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\x7fELF", "executable"),
+    (b"MZ", "executable"),
+]
+
+# BOMs, longest first: the UTF-32-LE BOM begins with the UTF-16-LE one.
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+@dataclass
+class DecodedText:
+    text: str  # the original text as ingest sees it
+    encoding: str
+    is_html: bool
+
+
+def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, DecodedText]:
+    """Read a file from disk, refusing oversized files before loading them."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(path.name, f"file is {size} bytes, over the {max_bytes}-byte limit")
+    data = path.read_bytes()
+    return data, decode_document(data, path.name, max_bytes=max_bytes)
+
+
+def decode_document(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText:
+    """Decode raw bytes into document text or raise IngestError saying why not."""
+    if len(data) > max_bytes:
+        raise IngestError(name, f"file is {len(data)} bytes, over the {max_bytes}-byte limit")
+    if not data.strip():
+        raise IngestError(name, "file is empty or holds only whitespace")
+    text, encoding = _decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    is_html = name.lower().endswith(_HTML_SUFFIXES) or looks_like_html(text)
+    if is_html:
+        text = html_to_text(text)
+    if not text.strip(" \t\n\u3000\xa0"):
+        what = "HTML page has no visible text" if is_html else "file holds only whitespace"
+        raise IngestError(name, what)
+    if _control_share(text) > 0.005:
+        raise IngestError(name, "file looks binary (control characters in the text)")
+    return DecodedText(text=text, encoding=encoding, is_html=is_html)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding + " (BOM)"
+            except UnicodeDecodeError as exc:
+                raise IngestError(name, f"text is not valid {encoding} despite its byte-order mark: {exc.reason}")
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise IngestError(name, f"binary file ({what}), not a text document")
+    if b"\x00" in data:
+        raise IngestError(name, "binary file (NUL bytes), not a text document")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates: list[str] = []
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        candidates.append(declared.group(1).decode("ascii").lower())
+    candidates += ["gb18030", "big5"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _plausible(text):
+            return text, encoding
+    guess = _charset_normalizer_guess(data)
+    if guess is not None:
+        return guess
+    raise IngestError(name, "cannot decode the text (not UTF-8, UTF-16, GBK/GB18030 or Big5)")
+
+
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: the strict cascade above covers the common encodings
+        return None
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        return None
+    text = str(best)
+    return (text, best.encoding) if _plausible(text) else None
+
+
+def _plausible(text: str) -> bool:
+    """A decoding is plausible when the non-ASCII part is mostly CJK text and punctuation."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return True
+    good = sum(1 for c in non_ascii if _is_cjk_text_char(c))
+    return good / len(non_ascii) >= 0.85 and _control_share(text) < 0.005
+
+
+def _is_cjk_text_char(c: str) -> bool:
+    o = ord(c)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x2460 <= o <= 0x24FF
+            or 0x3200 <= o <= 0x32FF or o in (0xB7, 0xD7, 0xA0))
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for c in text if c not in "\n\t\f\v" and unicodedata.category(c) in ("Cc", "Co", "Cs"))
+    return bad / len(text)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in text[:4096].lower():
+        return True
+    return bool(re.search(r"<(html|body|head)[\s>]", head)) or (
+        head.startswith("<") and bool(re.search(r"</(p|div|span|table|td)>", text[:20000].lower())))
+
+
+# ---------------------------------------------------------------- HTML -> text
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header",
+               "footer", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "dd", "dt",
+               "dl", "tbody", "thead", "form", "nav", "aside", "main", "center", "title"}
+_CELL_TAGS = {"td", "th"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip_depth += 1
+        elif tag in _CELL_TAGS:
+            self.parts.append("\t")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        # Source line breaks and indentation carry no meaning in HTML.
+        self.parts.append(re.sub(r"[ \n\t\r\f]+", " ", data).replace("\xa0", " "))
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page, one block per line, table cells separated by tabs."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    raw = "".join(parser.parts)
+    lines: list[str] = []
+    for line in raw.split("\n"):
+        cells = [c.strip(" ") for c in line.split("\t")]
+        line = "\t".join(c for c in cells if c) if len(cells) > 1 else cells[0]
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip("\n") + "\n"

@@ -1,0 +1,179 @@
+"""Tables laid out with tabs in plain text (how web tables survive copy-and-paste).
+
+Two layouts occur in the genre:
+
+* one cell per line, each cell's first line starting with a tab; a cell may run on over several
+  untabbed lines (blank ones included). The header is a run of short tabbed lines; every following
+  group of as many cells is a row.
+* one row per line, cells separated by tabs; the header is the first such line.
+
+Detection is by shape only: a header of N cells followed by rows of N cells.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.normalise import Line
+
+_TERMINAL = "。；;！!？?：:"
+_MAX_HEADER_CELL = 16  # column titles are short labels, never sentences
+_MIN_COLUMNS = 3
+_MAX_CELL_GAP = 80  # untabbed lines a single cell may run on for
+
+
+@dataclass
+class TableRow:
+    cells: list[str]  # normalised, simplified cell texts (one per header column)
+    start: int  # offset of the row's first character in the original text
+    end: int  # offset just past its last character
+    line_indexes: list[int] = field(default_factory=list)
+
+    def get(self, column: str) -> str:
+        return self.cells[self.header_index[column]] if column in self.header_index else ""
+
+    header_index: dict[str, int] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[TableRow]
+    start: int
+    end: int
+    line_indexes: set[int]
+
+    def column(self, *patterns: str) -> str | None:
+        """The first header matching any of the regex patterns (tried in order)."""
+        for pattern in patterns:
+            for name in self.header:
+                if re.search(pattern, name):
+                    return name
+        return None
+
+
+def normalise_cell(parts: list[str]) -> str:
+    """Join a cell's lines: wrapped words re-joined ("厦门\\n\\n片区" -> "厦门片区"),
+    paragraphs that end a sentence kept on their own lines."""
+    pieces = [p.strip(" \t\u3000\xa0") for p in parts]
+    pieces = [p for p in pieces if p]
+    out = ""
+    for piece in pieces:
+        if not out:
+            out = piece
+        elif out[-1] in _TERMINAL or _starts_enumerated(piece):
+            out += "\n" + piece
+        elif out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            out += " " + piece
+        else:
+            out += piece
+    return out
+
+
+def _starts_enumerated(piece: str) -> bool:
+    return bool(re.match(r"^([①-⑳㈠-㈩⑴-⒇]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])", piece))
+
+
+def find_tables(lines: list[Line]) -> list[Table]:
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        table = _cell_per_line_table(lines, i) or _row_per_line_table(lines, i)
+        if table is None:
+            i += 1
+            continue
+        tables.append(table)
+        i = max(table.line_indexes) + 1
+    return tables
+
+
+def _is_tab_cell_line(line: Line) -> bool:
+    return line.text.startswith("\t") and "\t" not in line.text[1:] and bool(line.text.strip())
+
+
+def _cell_per_line_table(lines: list[Line], i: int) -> Table | None:
+    header_lines: list[Line] = []
+    j = i
+    while j < len(lines) and _is_tab_cell_line(lines[j]) and len(lines[j].stripped) <= _MAX_HEADER_CELL:
+        header_lines.append(lines[j])
+        j += 1
+    if len(header_lines) < _MIN_COLUMNS or (i > 0 and _is_tab_cell_line(lines[i - 1])):
+        return None
+    header = [normalise_cell([ln.text]) for ln in header_lines]
+    width = len(header)
+
+    # The table runs to its last tabbed line, unless a numbered heading interrupts first.
+    last_tab = None
+    k = j
+    while k < len(lines) and (last_tab is None or k - last_tab <= _MAX_CELL_GAP):
+        if _is_tab_cell_line(lines[k]):
+            last_tab = k
+        elif lines[k].stripped and _looks_like_prose_break(lines[k]):
+            break
+        k += 1
+    if last_tab is None:
+        return None
+    # Cells: a tabbed line plus the untabbed lines after it, up to the next tabbed line; the very
+    # last cell ends at the first blank line.
+    cells: list[list[Line]] = []
+    for k in range(j, last_tab + 1):
+        if _is_tab_cell_line(lines[k]):
+            cells.append([lines[k]])
+        elif cells:
+            cells[-1].append(lines[k])
+    k = last_tab + 1
+    while k < len(lines) and lines[k].stripped and not lines[k].text.startswith("\t"):
+        cells[-1].append(lines[k])
+        k += 1
+    complete = len(cells) - len(cells) % width
+    if complete < width:
+        return None
+    index = {name: n for n, name in enumerate(header)}
+    rows: list[TableRow] = []
+    for r in range(0, complete, width):
+        group = cells[r:r + width]
+        content = [ln for cell in group for ln in cell if ln.stripped]
+        row = TableRow(cells=[normalise_cell([ln.text for ln in cell]) for cell in group],
+                       start=content[0].content_start, end=content[-1].content_end,
+                       line_indexes=[ln.index for cell in group for ln in cell], header_index=index)
+        rows.append(row)
+    used = {ln.index for ln in header_lines} | {ix for row in rows for ix in row.line_indexes}
+    return Table(header=header, rows=rows, start=header_lines[0].content_start, end=rows[-1].end,
+                 line_indexes=set(range(min(used), max(used) + 1)))
+
+
+def _looks_like_prose_break(line: Line) -> bool:
+    """A heading-numbered line after a table ends it (the document goes on)."""
+    return bool(re.match(r"^([一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节条])", line.stripped))
+
+
+def _split_row(line: Line) -> list[str]:
+    return [c.strip(" \u3000\xa0") for c in line.text.strip("\t ").split("\t")]
+
+
+def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
+    first = lines[i]
+    if first.text.count("\t") < _MIN_COLUMNS - 1 or first.text.startswith("\t") and first.text.count("\t") < _MIN_COLUMNS:
+        return None
+    header = _split_row(first)
+    if len(header) < _MIN_COLUMNS or any(not c or len(c) > _MAX_HEADER_CELL for c in header):
+        return None
+    index = {name: n for n, name in enumerate(header)}
+    rows: list[TableRow] = []
+    k = i + 1
+    while k < len(lines):
+        line = lines[k]
+        if not line.stripped:
+            k += 1
+            continue
+        cells = _split_row(line)
+        if len(cells) != len(header):
+            break
+        rows.append(TableRow(cells=[normalise_cell([c]) for c in cells], start=line.content_start,
+                             end=line.content_end, line_indexes=[line.index], header_index=index))
+        k += 1
+    if not rows:
+        return None
+    last = rows[-1].line_indexes[-1]
+    return Table(header=header, rows=rows, start=first.content_start, end=rows[-1].end,
+                 line_indexes=set(range(i, last + 1)))
