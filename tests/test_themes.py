@@ -107,3 +107,13 @@ def test_resolve_query_declines_vague_or_unknown(tx):
     assert tx.resolve_query("banana bread") is None
     assert tx.resolve_query("") is None
     assert tx.resolve_query("知识产权") is None  # pledge, protection, services ... too vague to pick one
+
+
+def test_jieba_userdict_keeps_policy_terms_whole():
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(CORPUS.parent / "jieba_userdict.txt"))
+    words = tok.lcut("进一步创新知识产权质押融资模式,深化双自联动和放管服改革,在全省复制推广,推动投贷联动")
+    for term in ("知识产权质押融资", "双自联动", "放管服", "复制推广", "投贷联动"):
+        assert term in words
