@@ -135,9 +135,16 @@ _CLICK_SCRIPT = """
     var base = node && routes[node.pg_type];
     if (base) { window.location.href = base + encodeURIComponent(node.pg_key); }
   });
-  network.once("stabilizationIterationsDone", function () {
-    document.body.setAttribute("data-network-ready", "1");
-  });
+  // Small graphs may finish stabilising before this script runs, so poll as well.
+  function ready() { document.body.setAttribute("data-network-ready", "1"); }
+  network.once("stabilizationIterationsDone", ready);
+  network.once("stabilized", ready);
+  var tries = 0;
+  (function poll() {
+    if (document.body.hasAttribute("data-network-ready")) { return; }
+    if ((network.physics && network.physics.stabilized) || ++tries > 100) { ready(); return; }
+    setTimeout(poll, 100);
+  })();
   document.body.setAttribute("data-network-drawn", "1");
 })();
 </script>

@@ -1,0 +1,292 @@
+"""The browser pages in Debian's headless Chromium, against a real uvicorn on loopback.
+
+The graph is the founding corpus plus one hostile document whose text carries markup;
+it must show as characters and run nothing. Under CI (CI=true) a missing Chromium or
+Playwright fails these tests instead of skipping them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import httpx
+import pytest
+
+import conftest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+FIVE = ["厦门", "福建", "图们", "武汉", "云南"]
+THEME = "ip_pledge_financing"
+IMG = "<img src=x onerror=window.__pwned=1>"
+SCRIPT = "<script>window.__pwned=1</script>"
+# Elements the hostile text would create if it were parsed as markup (the pages have no images).
+INJECTED_ELEMENTS = ("document.images.length + document.querySelectorAll('[onerror],[onmouseover]').length"
+                     " + [...document.scripts].filter(s => s.text.trim() === 'window.__pwned=1').length")
+
+# A document of the genre whose text carries markup; ingest must keep it as text.
+HOSTILE_DOC = f"""武汉市关于开展人才服务{IMG}试点的实施方案
+发布时间:2021-03-01
+
+一、主要任务
+
+1.建设人才服务平台{SCRIPT}。依托现有园区建设人才服务平台{IMG}，提供政策咨询服务。
+责任单位:市人社局，配合单位:市科技局
+完成时限:2021年12月
+
+2.完善人才评价机制<b onmouseover=window.__pwned=1>bold</b>。建立以创新能力为导向的评价办法。
+责任单位:市人社局
+完成时限:2021年12月
+"""
+
+
+def _need_browser() -> None:
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright python package is not installed"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run under CI: {missing}")
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def viz_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("viz")
+    hostile = root / "hostile" / "wuhan_hostile.txt"
+    hostile.parent.mkdir()
+    hostile.write_text(HOSTILE_DOC, encoding="utf-8")
+    db = root / "viz.lbdb"
+    conftest.build_corpus_db(db, extra=[hostile])
+    srv = conftest.Server(db)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page that records console errors, uncaught exceptions and requests leaving the server."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.base = base_url
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        self.page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        url = request.url
+        if url.startswith(("data:", "about:", "blob:")):
+            return
+        if urlsplit(url).netloc != urlsplit(self.base).netloc:
+            self.foreign.append(url)
+
+    def open(self, path: str, *, graph: bool = True) -> float:
+        """Load ``path``; for a graph page wait until vis-network has laid it out. Returns seconds."""
+        started = time.perf_counter()
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.status == 200, (path, response and response.status)
+        if graph:
+            self.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
+        return time.perf_counter() - started
+
+    def nodes(self) -> list[dict]:
+        return self.page.evaluate("nodes.get().map(n => ({id: n.id, type: n.pg_type, key: n.pg_key,"
+                                  " title: n.title}))")
+
+    def click_node(self, node_id: str) -> None:
+        """Freeze the layout, then click the node where it is drawn, as a person would."""
+        self.page.evaluate("network.stopSimulation(); network.setOptions({physics: false});")
+        self.page.evaluate("id => network.focus(id, {scale: 1.2})", node_id)
+        box = self.page.locator("#mynetwork").bounding_box()
+        dom = self.page.evaluate(
+            "id => { const p = network.getPositions([id])[id]; return network.canvasToDOM(p); }", node_id)
+        at = self.page.evaluate("p => network.getNodeAt(p)", dom)
+        assert at == node_id, f"{node_id} is hidden under {at}"
+        self.page.mouse.click(box["x"] + dom["x"], box["y"] + dom["y"])
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, viz_server):
+    w = Watched(browser, viz_server.base_url)
+    yield w
+    w.close()
+
+
+def _theme_measure_ids(base_url: str) -> list[str]:
+    body = httpx.get(base_url + "/api/subgraph",
+                     params={"center": f"Theme:{THEME}", "depth": 1, "limit": 1000}, timeout=30).json()
+    return [n["id"].split(":", 1)[1] for n in body["nodes"] if n["type"] == "Measure"]
+
+
+def _pages(base_url: str) -> list[tuple[str, bool]]:
+    measure = _theme_measure_ids(base_url)[0]
+    return [("/", False), (f"/viz/search?q={quote('知识产权质押融资')}", False),
+            (f"/viz/theme/{THEME}", True), (f"/viz/region/{quote('厦门')}", True),
+            (f"/viz/measure/{quote(measure)}", True),
+            (f"/viz/compare?regions={quote('厦门,武汉')}", True),
+            (f"/viz/paths?from={quote('厦门')}", True)]
+
+
+def test_every_page_loads_clean_and_offline(watched, viz_server):
+    timings = {}
+    for path, graph in _pages(viz_server.base_url):
+        timings[unquote(path)] = round(watched.open(path, graph=graph), 3)
+        assert watched.errors == [], (path, watched.errors)
+        assert watched.foreign == [], (path, watched.foreign)
+        assert watched.page.locator("h1").count() >= 1
+        if graph:
+            assert watched.page.locator("#legend").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "page_load_seconds.json").write_text(json.dumps(timings, ensure_ascii=False, indent=1),
+                                                       encoding="utf-8")
+    print("page load + layout seconds:", timings)
+
+
+def test_theme_network_holds_adopting_regions_and_their_measures(watched):
+    watched.open(f"/viz/theme/{THEME}")
+    nodes = watched.nodes()
+    regions = {n["key"] for n in nodes if n["type"] == "Region"}
+    assert set(FIVE) <= regions
+    measures = [n for n in nodes if n["type"] == "Measure"]
+    assert len(measures) >= 5
+    # Every adopter's measure is in the table, led (or at least named) by agencies.
+    table_regions = set(watched.page.eval_on_selector_all(
+        "#theme-measures tr[data-region]", "rows => rows.map(r => r.dataset.region)"))
+    assert set(FIVE) <= table_regions
+    assert any(n["type"] == "Agency" for n in nodes)
+    for m in measures:
+        assert "href" not in m["title"].lower().replace("\u200b", "x")
+        assert "来源 source:" in m["title"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / "theme_ip_pledge_financing.png"), full_page=True)
+
+
+def test_clicking_a_measure_opens_its_detail(watched):
+    watched.open(f"/viz/theme/{THEME}")
+    target = next(n for n in watched.nodes() if n["type"] == "Measure")
+    with watched.page.expect_navigation():
+        watched.click_node(target["id"])
+    assert unquote(watched.page.url).endswith("/viz/measure/" + target["key"])
+    watched.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
+    assert watched.page.inner_text("#measure-text").strip()
+    assert watched.page.locator("#agencies li").count() >= 1
+    assert watched.page.locator("#themes a.theme-link").count() >= 1
+    assert watched.errors == []
+
+
+def test_newcomer_searches_and_clicks_through_to_agencies(watched):
+    watched.open("/", graph=False)
+    watched.page.fill("#search-q", "知识产权质押融资")
+    with watched.page.expect_navigation():
+        watched.page.press("#search-q", "Enter")
+    with watched.page.expect_navigation():
+        watched.page.click(f"#theme-hits a[href='/viz/theme/{THEME}']")
+    watched.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
+    for region in FIVE:
+        assert watched.page.locator(f"#theme-measures tr[data-region='{region}']").count() >= 1
+    with watched.page.expect_navigation():
+        watched.page.locator("#theme-measures a.measure-link").first.click()
+    assert "/viz/measure/" in watched.page.url
+    assert watched.page.locator("#agencies li").count() >= 1
+    assert watched.errors == [] and watched.foreign == []
+
+
+def test_traditional_and_english_search_find_the_theme(watched):
+    for q in ("知識產權質押融資", "IP pledge"):
+        watched.open(f"/viz/search?q={quote(q)}", graph=False)
+        assert watched.page.locator(f"#theme-hits a[href='/viz/theme/{THEME}']").count() == 1, q
+
+
+def test_hostile_document_text_is_shown_not_run(watched, viz_server):
+    found = httpx.get(viz_server.base_url + "/viz/search", params={"q": "人才服务平台"}, timeout=30)
+    assert found.status_code == 200
+    watched.open(f"/viz/search?q={quote('人才服务平台')}", graph=False)
+    link = watched.page.locator("#measure-hits a.measure-link").first
+    with watched.page.expect_navigation():
+        link.click()
+    watched.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
+    text = watched.page.inner_text("#measure-text")
+    assert SCRIPT in text or IMG in text, text
+    assert watched.page.evaluate("window.__pwned") is None
+    assert watched.page.evaluate(INJECTED_ELEMENTS) == 0
+    # The same text inside node tooltips stays text too.
+    titles = " ".join(n["title"] for n in watched.nodes())
+    assert "<img" in titles or "<script" in titles
+    region = watched.page.evaluate("nodes.get().find(n => n.pg_type === 'Region').pg_key")
+    for path, graph in ((f"/viz/region/{quote(region)}", True),
+                        (f"/viz/search?q={quote('人才服务平台')}", False)):
+        watched.open(path, graph=graph)
+        assert watched.page.evaluate("window.__pwned") is None, path
+        assert watched.page.evaluate(INJECTED_ELEMENTS) == 0, path
+    assert "<img src=x" in watched.page.inner_text("#measure-hits") or \
+        "<script>" in watched.page.inner_text("#measure-hits")
+    assert watched.errors == [], watched.errors
+
+
+def test_tooltip_shows_measure_title_snippet_and_source(watched):
+    watched.open(f"/viz/theme/{THEME}")
+    target = next(n for n in watched.nodes() if n["type"] == "Measure")
+    watched.page.evaluate("network.stopSimulation(); network.setOptions({physics: false});")
+    box = watched.page.locator("#mynetwork").bounding_box()
+    dom = watched.page.evaluate(
+        "id => network.canvasToDOM(network.getPositions([id])[id])", target["id"])
+    watched.page.mouse.move(box["x"] + dom["x"], box["y"] + dom["y"])
+    tip = watched.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    text = tip.inner_text()
+    assert "来源 source:" in text and "地区 region:" in text
+
+
+def test_capped_picture_says_it_is_partial(watched):
+    watched.open(f"/viz/theme/{THEME}?limit=6")
+    assert len(watched.nodes()) <= 6
+    assert watched.page.locator("#truncated").is_visible()
+    watched.open(f"/viz/theme/{THEME}")
+    assert watched.page.locator("#truncated").count() == 0
+
+
+def test_largest_page_render_time_is_recorded(watched):
+    """Not a threshold: the number goes to the report and tests/artifacts/."""
+    paths = [f"/viz/region/{quote(r)}" for r in FIVE]
+    paths += [f"/viz/theme/{THEME}", f"/viz/compare?regions={quote(','.join(FIVE))}"]
+    sizes = {}
+    for path in paths:
+        watched.open(path)
+        sizes[path] = len(watched.nodes())
+    largest = max(sizes, key=sizes.get)
+    runs = [watched.open(largest) for _ in range(3)]
+    html_bytes = watched.page.evaluate("document.documentElement.outerHTML.length")
+    result = {"page": unquote(largest), "nodes": sizes[largest], "html_chars": html_bytes,
+              "seconds_load_to_layout": [round(r, 3) for r in runs]}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "largest_page_render.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                                        encoding="utf-8")
+    print("largest page:", result)
+    assert sizes[largest] > 0 and watched.errors == []
