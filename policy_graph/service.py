@@ -56,7 +56,7 @@ def ingest_into(store: GraphStore, paths: Iterable[Path], *,
         if file.parent not in manifests:
             manifests[file.parent] = load_manifest(file.parent)
         try:
-            report.documents.append(ingest_file(file, manifests[file.parent]))
+            report.documents.append(require_measures(ingest_file(file, manifests[file.parent]), file.name))
         except IngestError as exc:
             report.errors.append((str(file), str(exc)))
         except FileNotFoundError:
@@ -66,6 +66,15 @@ def ingest_into(store: GraphStore, paths: Iterable[Path], *,
     report.timings["parse"] = time.perf_counter() - t0
     load_records(store, report, index_path=index_path)
     return report
+
+
+def require_measures(document: DocumentRecord, name: str) -> DocumentRecord:
+    """A text with no numbered measures has nothing to compare; loading it would only add an
+    empty document, so it is refused like any other unusable file."""
+    if not any(m.kind == "measure" for m in document.measures):
+        raise IngestError(name, "no numbered measures found (expected items numbered like 一、 (一) 1. "
+                                "or 第一条 at the start of a line); nothing was loaded")
+    return document
 
 
 def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | None = None) -> None:
