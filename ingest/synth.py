@@ -184,11 +184,15 @@ def _split_sentences(text: str) -> list[str]:
 @lru_cache(maxsize=4)
 def build_vocabulary(corpus_dir: str = str(CORPUS_DIR)) -> tuple[Vocabulary, tuple[Place, ...]]:
     places = _places()
+    from ingest.regions import load_gazetteer
+
+    gazetteer = load_gazetteer()
     names = {p.name for p in places} | {p.full_name for p in places}
     name_re = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))) if names else None
 
     def names_a_place(s: str) -> bool:
-        return bool(name_re and name_re.search(s))
+        # the gazetteer's own scanner also knows aliases and landmarks (光谷 is Wuhan)
+        return bool(name_re and name_re.search(s)) or bool(gazetteer.mentioned(s))
 
     texts = [_simplify(p.read_text(encoding="utf-8", errors="replace"))
              for p in sorted(Path(corpus_dir).glob("*.txt"))]
@@ -509,7 +513,8 @@ def _table_notice(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, s
             if scopes[i] == scope_name:
                 j += 1
                 lines += [f"{j}.{policies[i]}", ""]
-    lines += ["二、加强组织实施", "", w.filler(3), "", f"附件{P[':']}{subject}复制推广任务分工表", " 附件", "",
+    lines += ["二、加强组织实施", "", w.filler(3), "", f"附件{P[':']}{subject}复制推广任务分工表", "",
+              f"{place.full_name}人民政府办公厅", f"{y}年{mo}月{d}日", "", " 附件", "",
               f"{subject}复制推广任务分工表", "",
               "\t编号", "\t政策名称", "\t主要内容", "\t已实施区域", "\t拟推广区域", "\t推广牵头单位", ""]
     measures: list[MeasureSpec] = []
@@ -572,8 +577,11 @@ def generate(n_measures: int, seed: int, out_dir: str | Path, *, traditional_sha
     writer = _Writer(rng, vocab, places, by_province)
     manifest = Manifest(seed=seed, n_measures=n_measures, out_dir=str(out))
     names, weights = zip(*WEIGHTS.items())
+    # Every template early on, so that even a small corpus exercises every shape of the genre.
+    first = list(names)
+    rng.shuffle(first)
     for i, size in enumerate(_plan_sizes(rng, n_measures)):
-        template = rng.choices(names, weights)[0]
+        template = first[i] if i < len(first) else rng.choices(names, weights)[0]
         if template == "table_notice" and not provinces_with_cities:
             template = "action_plan"
         place = rng.choice(provinces_with_cities if template == "table_notice" else local)
@@ -581,7 +589,8 @@ def generate(n_measures: int, seed: int, out_dir: str | Path, *, traditional_sha
         writer.start_document()
         text, title, date, measures = TEMPLATES[template](writer, place, size, punct)
         script = "simplified"
-        if template == "opinions" and rng.random() < traditional_share * 2:
+        first_opinions = template == "opinions" and not any(d.template == "opinions" for d in manifest.documents)
+        if template == "opinions" and (first_opinions or rng.random() < traditional_share * 2):
             trad = _to_traditional(text)
             if trad is not None:
                 text, script = trad, "traditional"
