@@ -101,6 +101,18 @@ def _split_run(name: str, vocab: Vocabulary) -> list[str]:
     return parts
 
 
+_RESOLVED: dict[tuple[int, str], bool] = {}
+
+
+def _is_place(text: str, gazetteer) -> bool:
+    key = (id(gazetteer), text)
+    if key not in _RESOLVED:
+        if len(_RESOLVED) > 50_000:
+            _RESOLVED.clear()
+        _RESOLVED[key] = gazetteer.resolve(text) is not None
+    return _RESOLVED[key]
+
+
 def _place_prefix(name: str, gazetteer) -> str | None:
     """The place name an agency name starts with (泉州市政府 -> 泉州), if any."""
     if gazetteer is not None:
@@ -108,7 +120,7 @@ def _place_prefix(name: str, gazetteer) -> str | None:
             head = name[:length]
             if head[-1] in _LEVEL_CHARS and len(head) > 2:
                 continue  # 泉州市 is matched through 泉州, keeping 市 in the distributed suffix
-            if gazetteer.resolve(head) is not None and not head.startswith(("各", "全")):
+            if not head.startswith(("各", "全")) and _is_place(head, gazetteer):
                 return head
     for idx, ch in enumerate(name[:5]):
         if ch in _LEVEL_CHARS and idx >= 2:
@@ -120,7 +132,7 @@ def _is_bare_place(name: str, vocab: Vocabulary, gazetteer) -> bool:
     if vocab.has_suffix(name) or not _CJK.match(name) or not 2 <= len(name) <= 4:
         return False
     if gazetteer is not None:
-        return gazetteer.resolve(name) is not None
+        return _is_place(name, gazetteer)
     return True
 
 
@@ -297,6 +309,7 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
     """All agencies of one measure. A name printed under both roles keeps both; a name with a role
     is not also reported as a mention."""
     vocab = vocab or load_vocabulary()
+    text = to_simplified(text)
     refs: list[AgencyRef] = []
     seen: set[tuple[str, str]] = set()
 

@@ -40,20 +40,15 @@ def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:
     return "".join(out)
 
 
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def detect_script(original: str, simplified: str) -> str:
     """'traditional' when a noticeable share of Han characters change under t2s, else 'simplified'."""
-    han = changed = 0
-    for a, b in zip(original, simplified):
-        if _is_han(a):
-            han += 1
-            if a != b:
-                changed += 1
+    han = len(_HAN.findall(original))
     if han == 0:
         return "simplified"
+    changed = sum(map(str.__ne__, original, simplified))  # only Han characters ever change
     # Simplified text changes almost nowhere (a handful of variant characters at most).
     return "traditional" if changed >= 3 and changed / han >= 0.03 else "simplified"
 
@@ -126,6 +121,8 @@ _CHROME_PATTERNS = [re.compile(p) for p in (
     r"^[\s\-—_=]{3,}$",
 )]
 
+_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME_PATTERNS))
+
 # Closing lines that continue the copy-to field onto indented lines, e.g. "      省政府办公厅。".
 _CONTINUATION_INDENT = re.compile(r"^[ \u3000\t]{3,}\S")
 
@@ -134,7 +131,7 @@ def is_chrome_line(text: str) -> bool:
     s = text.strip(" \t\u3000\xa0")
     if not s:
         return False
-    return any(p.search(s) for p in _CHROME_PATTERNS)
+    return bool(_CHROME.search(s))
 
 
 def chrome_line_indexes(lines: list[Line]) -> set[int]:

@@ -21,10 +21,7 @@ from ingest.normalise import detect_script, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-try:
-    from ingest.replication import extract_replications
-except ImportError:  # replication extractor not installed in this checkout: no replication facts
-    extract_replications = None
+from ingest.replication import extract_replications
 from ingest.structure import Segment, parse_structure
 from ingest.themes import load_taxonomy
 
@@ -121,8 +118,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         with clock.stage("themes"):
             themes = load_taxonomy().tag(seg.text)
         with clock.stage("replications"):
-            if extract_replications is not None:
-                replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
+            replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
     return MeasureRecord(

@@ -1,0 +1,45 @@
+"""Deadlines and document dates in the forms the genre prints them."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.dates import find_deadline, find_document_date, normalise_deadline, parse_date
+from ingest.pipeline import ingest_bytes
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2020年12月", "2020-12"), ("2021年8月底", "2021-08"), ("2021年6月30日前", "2021-06-30"),
+    ("2020年底", "2020-12"), ("2022年", "2022"), ("持续推进", "ongoing"), ("长期", "ongoing"),
+    ("二〇二一年三月", "2021-03"), ("视情况而定", None), ("", None),
+])
+def test_normalise_deadline(raw, expected):
+    assert normalise_deadline(raw) == expected
+
+
+def test_find_deadline_in_measure_text():
+    assert find_deadline("1.任务。\n责任单位:市科技局\n完成时限:2021年8月") == ("2021年8月", "2021-08")
+    assert find_deadline("没有时限的任务。") == (None, None)
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["厦门市人民政府办公厅", "2020年5月11日", "(此件主动公开)"], "2020-05-11"),
+    (["2022-07-05 09:52 来源:", "调整字体"], "2022-07-05"),
+    (["信息公开", "发布时间:2021-03-30 17:16:02   索引号:    文号:    来源:"], "2021-03-30"),
+    (["2020年以来，我市推进改革。"], None),  # a year inside prose is not the document's date
+])
+def test_document_date(lines, expected):
+    assert find_document_date(lines) == expected
+
+
+def test_parse_date_forms():
+    assert parse_date("2020-6-5") == "2020-06-05"
+    assert parse_date("二〇二〇年五月十一日") == "2020-05-11"
+
+
+def test_garbled_document_number_is_kept_as_printed():
+    text = "2020-06-05 08:56 來源 :\n\n某市關於推進創新的實施意見的通知\n\n圖政辦發〔201889\n\n(一)推進改革。(市工信局牽頭負責)\n"
+    record = ingest_bytes(text.encode("utf-8"), "garbled.txt", {"region": "图们"})
+    assert record.doc_number == "图政办发〔201889"
+    assert record.date == "2020-06-05"
+    assert record.script == "traditional"
+    assert [m.title for m in record.measures] == ["推进改革。"]

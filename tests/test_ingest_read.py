@@ -1,0 +1,78 @@
+"""Reading bytes: encodings a user's file may come in, and inputs ingest must refuse."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.errors import IngestError
+from ingest.pipeline import ingest_bytes
+from ingest.read import decode_document
+
+SAMPLE = "厦门市人民政府办公厅关于印发试点方案的通知\n一、总体要求\n(一)深化改革。推进审批制度改革。\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty"),
+    (b"   \n\t\r\n  ", "whitespace"),
+    ("\u3000\u3000\n".encode("utf-8"), "whitespace"),
+    (PNG, "PNG"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 30, "zip"),
+    ("正文".encode("utf-8") + b"\x00\x01\x02" + "内容".encode("utf-8"), "NUL"),
+])
+def test_refused_inputs_name_the_file_and_the_reason(data, reason):
+    with pytest.raises(IngestError) as err:
+        ingest_bytes(data, "upload.txt")
+    assert "upload.txt" in str(err.value)
+    assert reason.lower() in str(err.value).lower()
+
+
+def test_oversized_file_is_refused_before_decoding():
+    with pytest.raises(IngestError, match="limit"):
+        decode_document(SAMPLE.encode("utf-8") * 10, "big.txt", max_bytes=100)
+
+
+def test_undecodable_bytes_are_refused():
+    junk = bytes([0x81, 0x30, 0xFF, 0xFE, 0xFD, 0x80, 0x80, 0xC0, 0xC1]) * 20
+    with pytest.raises(IngestError, match="decode|binary"):
+        ingest_bytes(junk, "junk.txt")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-16", "utf-16-be"])
+def test_chinese_text_decodes_from_common_encodings(encoding):
+    data = SAMPLE.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # with its byte-order mark
+    decoded = decode_document(data, f"doc.{encoding}.txt")
+    assert decoded.text == SAMPLE
+    record = ingest_bytes(data, "doc.txt")
+    assert record.measures[0].title == "深化改革。"
+
+
+def test_gbk_document_keeps_its_measures():
+    record = ingest_bytes(SAMPLE.encode("gbk"), "gbk.txt", {"region": "厦门"})
+    assert record.encoding == "gb18030"
+    assert [m.label for m in record.measures] == ["(一)"]
+
+
+def test_html_page_is_reduced_to_text_without_tags_or_scripts():
+    page = """<!DOCTYPE html><html><head><title>页面标题</title>
+    <style>body { color: red; }</style><script>var x = "<p>一、不是措施</p>";</script></head>
+    <body><div class="nav">首页 &gt; 政策文件</div>
+    <h1>厦门市关于推进改革的实施方案</h1>
+    <p>一、主要任务</p>
+    <p>1.推进审批改革。优化流程&amp;简化材料。</p>
+    <p>2.深化科技金融。<br>鼓励银行创新。</p>
+    <script>document.write('<b>hidden</b>')</script>
+    </body></html>"""
+    record = ingest_bytes(page.encode("utf-8"), "page.html")
+    text = record.text_original
+    assert "<" not in text and ">" not in text.replace("首页 > 政策文件", "")
+    assert "var x" not in text and "color: red" not in text and "hidden" not in text
+    assert "优化流程&简化材料" in text
+    assert record.title == "厦门市关于推进改革的实施方案"
+    assert [m.label for m in record.measures if m.kind == "measure"] == ["1.", "2."]
+
+
+def test_html_without_visible_text_is_refused():
+    with pytest.raises(IngestError, match="no visible text"):
+        ingest_bytes(b"<html><head><script>alert(1)</script></head><body> </body></html>", "empty.html")
