@@ -102,7 +102,7 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
         })
         in_doc.append({"src": m.id, "dst": doc.id})
         in_region.append({"src": m.id, "dst": m.region})
-        for a in m.agencies:
+        for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,
                                               "aliases": set()})
@@ -112,7 +112,7 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
             if a.role == "mention":
                 mentions.append(row)
             else:
-                led_by.append({**row, "role": a.role})
+                led_by.append({**row, "role": a.role, "position": position})
         for t in m.themes:
             themes.append({"src": m.id, "dst": t.key, "terms": list(t.terms), "evidence": t.evidence})
         for rep in m.replications:

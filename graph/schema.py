@@ -12,7 +12,7 @@ Relations (source -> target)
   IN_REGION      Measure  -> Region     the issuing region of the measure
   ISSUED_FOR     Document -> Region     the region a document governs
   PART_OF        Region   -> Region     child -> parent in the gazetteer hierarchy
-  LED_BY         Measure  -> Agency     role = lead | support, evidence = the line it was read from
+  LED_BY         Measure  -> Agency     role = lead | support, position = order printed, evidence = line read from
   MENTIONS       Measure  -> Agency     agencies only named in the prose (never leads)
   HAS_THEME      Measure  -> Theme      terms = matched words, evidence = sentence
   REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region
@@ -73,7 +73,8 @@ RELS: dict[str, RelTable] = {t.type: t for t in [
     RelTable("IN_REGION", "Measure", "Region", {}),
     RelTable("ISSUED_FOR", "Document", "Region", {}),
     RelTable("PART_OF", "Region", "Region", {}),
-    RelTable("LED_BY", "Measure", "Agency", {"role": STRING, "printed": STRING, "evidence": STRING},
+    RelTable("LED_BY", "Measure", "Agency", {"role": STRING, "printed": STRING, "evidence": STRING,
+                                               "position": INT},
              key=("role",)),
     RelTable("MENTIONS", "Measure", "Agency", {"printed": STRING, "evidence": STRING}),
     RelTable("HAS_THEME", "Measure", "Theme", {"terms": STRING_LIST, "evidence": STRING}),
