@@ -228,7 +228,7 @@ def test_hostile_document_text_is_shown_not_run(watched, viz_server):
     found = httpx.get(viz_server.base_url + "/viz/search", params={"q": "人才服务平台"}, timeout=30)
     assert found.status_code == 200
     watched.open(f"/viz/search?q={quote('人才服务平台')}", graph=False)
-    link = watched.page.locator("#measure-hits a.measure-link").first
+    link = watched.page.locator("#measure-hits a.measure-link", has_text="__pwned").first
     with watched.page.expect_navigation():
         link.click()
     watched.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)

@@ -35,14 +35,21 @@ def test_center_accepts_region_as_typed(api, form):
     assert [n["id"] for n in body["nodes"]] == ["Region:厦门"]
 
 
-def test_theme_two_hops_reach_the_adopting_regions(api):
-    body = api.get("/api/subgraph", params={"center": "Theme:ip_pledge_financing", "depth": 2,
-                                            "limit": 1000}).json()
-    nodes, edges = _check_shape(body)
-    regions = {n["label"] for n in nodes.values() if n["type"] == "Region"}
-    assert FIVE <= regions
+def test_theme_hops_reach_the_adopting_regions(api):
+    two = api.get("/api/subgraph", params={"center": "Theme:ip_pledge_financing", "depth": 2,
+                                           "limit": 1000}).json()
+    nodes, edges = _check_shape(two)
     themed = {e["source"] for e in edges if e["type"] == "HAS_THEME" and e["target"] == "Theme:ip_pledge_financing"}
-    assert len(themed) >= 5
+    assert len(themed) >= 4
+    # Two hops: the theme's measures and the regions that issued them.
+    issuers = {e["target"] for e in edges if e["type"] == "IN_REGION" and e["source"] in themed}
+    assert len(issuers) >= 4 and issuers <= set(nodes)
+    # Three hops also reach the pilots a replicated practice came from (厦门 -> 福建).
+    three = api.get("/api/subgraph", params={"center": "Theme:ip_pledge_financing", "depth": 3,
+                                             "limit": 1000}).json()
+    nodes3, edges3 = _check_shape(three)
+    assert FIVE <= {n["label"] for n in nodes3.values() if n["type"] == "Region"}
+    assert ("Region:厦门", "Region:福建", "PRACTICE_FLOW") in {(e["source"], e["target"], e["type"]) for e in edges3}
 
 
 def test_measure_neighbourhood_has_document_region_and_agencies(api):

@@ -131,25 +131,24 @@ def _agency_names(rows: list[dict]) -> str:
 
 def theme_page(v: views.ThemeView) -> str:
     name = v.theme.get("name_zh") or v.theme["key"]
-    by_region: dict[str, list[dict]] = {}
-    for r in v.measures:
-        by_region.setdefault(r["region"], []).append(r)
     rows = []
-    for region, ms in by_region.items():
-        for r in ms:
+    for region, entries in v.adopters.items():
+        for how, r in entries:
             leads = _agency_names(v.facts.leads.get(r["id"], []))
             mentions = _agency_names(v.facts.mentions.get(r["id"], []))
             agencies = leads or (f"<small>named in text: {mentions}</small>" if mentions else "—")
-            rows.append(f'<tr data-region="{e(region)}"><td>{region_link(region)}</td>'
-                        f"<td>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}</td>"
+            rows.append(f'<tr data-region="{e(region)}" data-via="{e(how)}"><td>{region_link(region)}</td>'
+                        f"<td>{e(how)}</td>"
+                        f"<td>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}"
+                        f" <small>({e(r['region'])})</small></td>"
                         f"<td>{agencies}</td><td>{e(v.documents.get(r['document_id'], ''))}</td></tr>")
-    footer = (f'<h2>采用地区 Adopting regions ({len(by_region)})</h2>'
-              f'<p id="adopters">{" · ".join(region_link(x) for x in by_region)}</p>'
-              '<table class="pg" id="theme-measures"><tr><th>Region</th><th>Measure</th>'
+    footer = (f'<h2>采用地区 Adopting regions ({len(v.adopters)})</h2>'
+              f'<p id="adopters">{" · ".join(region_link(x) for x in v.adopters)}</p>'
+              '<table class="pg" id="theme-measures"><tr><th>Region</th><th>How</th><th>Measure</th>'
               f'<th>Agencies</th><th>Source document</th></tr>{"".join(rows)}</table>')
     header = _graph_header(f"主题 Theme: {name} ({v.theme.get('name_en') or v.theme['key']})",
-                           f"{len(by_region)} regions, {len(v.measures)} measures. "
-                           "Click a measure to open its detail.")
+                           f"{len(v.adopters)} regions, {len(v.measures)} measures. "
+                           "Click a measure to open its detail, a region or theme to open its page.")
     return render_page(v.sub, PageParts(f"Theme {name}", header, footer), documents=v.documents)
 
 

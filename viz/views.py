@@ -89,6 +89,7 @@ class ThemeView:
     measures: list[dict]  # every measure row carrying the theme (even those over the cap)
     facts: MeasureFacts
     documents: dict[str, str]
+    adopters: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
 
 
 def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
@@ -98,10 +99,11 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
     rows = store.run("viz_theme_measures", {"key": key, "limit": ROW_CAP})
     ids = [r["id"] for r in rows]
     facts = measure_facts(store, ids)
+    adopters = theme_adopters(rows, facts)
     sub = Subgraph(limit=limit)
     tid = sub.add_node("Theme", key, theme)
     # Regions first so that a capped picture still shows every adopter.
-    for region in dict.fromkeys(r["region"] for r in rows):
+    for region in adopters:
         sub.add_node("Region", region, {"name": region})
     for r in rows:
         mid = sub.add_node("Measure", r["id"], _measure_props(r))
@@ -115,8 +117,29 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
         for x in facts.replications.get(r["id"], []):
             rid = sub.add_node("Region", x["region"], {"name": x["region"]})
             sub.add_edge(mid, rid, "REPLICATED_TO", {"scope": x["scope"]}, distinct=x["from_region"] or "")
+            if x["from_region"]:
+                origin = sub.add_node("Region", x["from_region"], {"name": x["from_region"]})
+                sub.add_edge(origin, rid, "PRACTICE_FLOW",
+                             {"scope": x["scope"], "measure_id": r["id"], "label": r["title"]},
+                             distinct=r["id"])
     documents = document_titles(store, (r["document_id"] for r in rows))
-    return ThemeView(theme, sub, rows, facts, documents)
+    return ThemeView(theme, sub, rows, facts, documents, adopters)
+
+
+def theme_adopters(rows: list[dict], facts: MeasureFacts) -> dict[str, list[tuple[str, dict]]]:
+    """Region -> [(how, measure row)]: its own measures, practices replicated to it, and
+    the pilots a replicated practice came from (as the research adopters answer counts them)."""
+    adopters: dict[str, list[tuple[str, dict]]] = {}
+    for r in rows:
+        adopters.setdefault(r["region"], []).append(("measure", r))
+    for r in rows:
+        for x in facts.replications.get(r["id"], []):
+            if x["region"] != r["region"]:
+                adopters.setdefault(x["region"], []).append(("replicated to", r))
+            if x["from_region"] and x["from_region"] != r["region"]:
+                how = "source, borrowed from" if x.get("kind") == "borrow" else "pilot, replicated from"
+                adopters.setdefault(x["from_region"], []).append((how, r))
+    return adopters
 
 
 # -- region --------------------------------------------------------------------------
