@@ -1,0 +1,580 @@
+"""Similar-to links between policy measures, computed in memory (no database).
+
+Score of a pair = weighted blend of
+  * cosine of TF-IDF word vectors            ("tfidf")
+  * cosine of TF-IDF character-bigram vectors ("bigram")
+  * overlap of the measures' themes          ("theme"; only when both have themes):
+    cosine of IDF-weighted theme sets, so sharing a rare practice (IP pledge
+    financing) counts for more than sharing a broad one (talent, finance)
+The weights of the parts that apply are renormalised to sum to 1, and the edge's
+``method`` names the parts used, e.g. ``tfidf+bigram+theme``.
+
+Candidates come from an inverted index only, never from all pairs: a measure's
+rarest terms are looked up first, terms common to more than ``max_df_ratio`` of
+the corpus are skipped, and each lookup visits at most ``posting_budget``
+postings. Only the best ``candidates`` by that partial score are fully scored, so
+the work per measure is bounded and linking grows about linearly with the corpus.
+
+Incremental use: ``add`` new measures, then ``relink_changed`` returns the edges
+of the new measures and the complete new edge lists of every old measure whose
+top-k they enter, plus the set of source ids whose stored edges must be replaced.
+IDF moves as documents arrive; edges kept from earlier runs keep the score they
+had, so an occasional full ``link()`` re-levels everything.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+import re
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from graph.tokenize import BIGRAM_PREFIX, tokenizer_signature, words_and_bigrams
+
+FORMAT_VERSION = 1
+THEME_PREFIX = "@"
+log = logging.getLogger(__name__)
+
+# Lines and trailers that name who does the work, not what is done. Two measures
+# led by the same bureau are not alike for that reason.
+_AGENCY_LINE = re.compile(r"^\s*(责任单位|配合单位|牵头单位|完成时限|推广牵头单位|责任部门)\s*[:：].*$", re.M)
+_AGENCY_TRAILER = re.compile(r"[(（][^()（）]{0,120}(负责|牵头)[)）]\s*$", re.M)
+
+
+def content_text(text: str) -> str:
+    """The part of a measure that says what is done (agency lines and trailers removed)."""
+    return _AGENCY_TRAILER.sub("", _AGENCY_LINE.sub("", text or ""))
+
+
+@dataclass(frozen=True)
+class SimilarEdge:
+    src: str
+    dst: str
+    score: float
+    method: str
+    shared_terms: tuple[str, ...] = ()
+
+
+class Relink(NamedTuple):
+    edges: list[SimilarEdge]  # the complete new edge list of every source in replace_sources
+    replace_sources: set[str]  # delete these sources' stored similar-to edges, then write ``edges``
+
+
+@dataclass
+class _Doc:
+    id: str
+    region: int
+    title: str
+    themes: frozenset[str]
+    t_terms: np.ndarray  # theme keys as "@key" term ids; binary weights
+    w_terms: np.ndarray  # sorted int32 term ids
+    w_tf: np.ndarray  # float64 sublinear tf, aligned with w_terms
+    b_terms: np.ndarray
+    b_tf: np.ndarray
+
+
+@dataclass
+class LinkParams:
+    top_k: int = 5
+    cross_region: bool = True
+    min_score: float = 0.08
+
+
+def _grow(a: np.ndarray, size: int, fill: Any = 0) -> np.ndarray:
+    if size <= len(a):
+        return a
+    new = np.full(max(size, 2 * len(a), 64), fill, dtype=a.dtype)
+    new[:len(a)] = a
+    return new
+
+
+@dataclass
+class SimilarityIndex:
+    """Sparse TF-IDF vectors and an inverted index over measures; see the module doc."""
+
+    w_word: float = 0.6
+    w_bigram: float = 0.25
+    w_theme: float = 0.1
+    title_boost: int = 2  # the title is counted this many extra times: it names the practice
+    max_df_ratio: float = 0.2  # terms in more docs than this share do not generate candidates
+    min_df_cap: int = 20  # ... but on a small corpus never cap below this many docs
+    posting_budget: int = 4000  # postings visited per measure during candidate generation
+    candidates: int = 40  # fully scored candidates per measure
+    params: LinkParams = field(default_factory=LinkParams)
+
+    def __post_init__(self) -> None:
+        self._vocab: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._df = np.zeros(0, dtype=np.int64)
+        self._postings: list[array] = []  # term id -> internal doc indices (may hold dead docs)
+        self._docs: list[_Doc | None] = []  # internal index -> doc (None once removed/replaced)
+        self._index_of: dict[str, int] = {}  # measure id -> live internal index
+        self._regions: dict[str, int] = {}
+        self._region_names: list[str] = []
+        self._doc_region = np.zeros(0, dtype=np.int32)
+        self._alive = np.zeros(0, dtype=bool)
+        self._norm_w = np.zeros(0)
+        self._norm_b = np.zeros(0)
+        self._norm_stamp = np.zeros(0, dtype=np.int64)  # corpus version the norms were computed at
+        self._version = 0  # bumped by every add/remove: IDF depends on the whole corpus
+        self._idf_version = -1
+        self._idf2 = np.zeros(0)
+        self._edges: dict[str, list[SimilarEdge]] = {}  # last computed top-k per source
+        self._pending: set[str] = set()  # added since the last link/relink
+        self._stale: set[str] = set()  # replaced or removed: edges pointing at them are wrong
+        self.tokenizer_signature = tokenizer_signature()
+        # Work done by the last link/relink: evidence that candidate generation stays bounded.
+        self.stats = {"sources": 0, "postings_visited": 0, "scored_pairs": 0}
+
+    # ------------------------------------------------------------------ building
+    def __len__(self) -> int:
+        return len(self._index_of)
+
+    def __contains__(self, measure_id: str) -> bool:
+        return measure_id in self._index_of
+
+    def add(self, measures: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Index measures ({id, region, title, text, themes}); an existing id is replaced."""
+        added = []
+        for m in measures:
+            mid = str(m["id"])
+            if mid in self._index_of:
+                self._drop(mid)
+                self._stale.add(mid)
+            self._insert(mid, m)
+            self._pending.add(mid)
+            added.append(mid)
+        return added
+
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        gone = [i for i in ids if i in self._index_of]
+        for mid in gone:
+            self._drop(mid)
+            self._stale.add(mid)
+            self._pending.discard(mid)
+            self._edges.pop(mid, None)
+        return gone
+
+    def _term_id(self, term: str) -> int:
+        tid = self._vocab.get(term)
+        if tid is None:
+            tid = len(self._terms)
+            self._vocab[term] = tid
+            self._terms.append(term)
+            self._postings.append(array("i"))
+            self._df = _grow(self._df, tid + 1)
+        return tid
+
+    def _vector(self, toks: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(toks)
+        if not counts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        ids = np.fromiter((self._term_id(t) for t in counts), dtype=np.int32, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
+        order = np.argsort(ids)
+        return ids[order], tf[order]
+
+    def _insert(self, mid: str, m: Mapping[str, Any]) -> None:
+        title = str(m.get("title") or "")
+        w_title, b_title = words_and_bigrams(title)
+        w_text, b_text = words_and_bigrams(content_text(str(m.get("text") or "")))
+        boost = self.title_boost
+        w_terms, w_tf = self._vector(w_text + w_title * boost)
+        b_terms, b_tf = self._vector(b_text + b_title * boost)
+        region = str(m.get("region") or "")
+        rid = self._regions.setdefault(region, len(self._regions))
+        if rid == len(self._region_names):
+            self._region_names.append(region)
+        idx = len(self._docs)
+        themes = frozenset(str(t) for t in (m.get("themes") or ()))
+        t_terms = np.array(sorted(self._term_id(THEME_PREFIX + t) for t in themes), dtype=np.int32)
+        self._docs.append(_Doc(mid, rid, title, themes, t_terms, w_terms, w_tf, b_terms, b_tf))
+        self._index_of[mid] = idx
+        n = idx + 1
+        self._doc_region = _grow(self._doc_region, n)
+        self._alive = _grow(self._alive, n, False)
+        self._norm_w = _grow(self._norm_w, n)
+        self._norm_b = _grow(self._norm_b, n)
+        self._norm_stamp = _grow(self._norm_stamp, n, -1)
+        self._doc_region[idx] = rid
+        self._alive[idx] = True
+        self._df[t_terms] += 1  # themes weigh by rarity but never generate candidates
+        for terms in (w_terms, b_terms):
+            self._df[terms] += 1
+            for t in terms.tolist():
+                self._postings[t].append(idx)
+        self._version += 1
+
+    def _drop(self, mid: str) -> None:
+        idx = self._index_of.pop(mid)
+        doc = self._docs[idx]
+        assert doc is not None
+        self._df[doc.w_terms] -= 1
+        self._df[doc.t_terms] -= 1
+        self._df[doc.b_terms] -= 1
+        self._alive[idx] = False
+        self._docs[idx] = None  # postings keep the index; the alive mask hides it
+        self._version += 1
+
+    # ------------------------------------------------------------------ weights
+    def _idf_sq(self) -> np.ndarray:
+        if self._idf_version != self._version:
+            n = len(self._index_of)
+            df = self._df[:len(self._terms)].astype(float)
+            idf = np.log1p(np.maximum(n - df + 0.5, 0.5) / (df + 0.5))
+            self._idf2 = idf * idf
+            self._idf_version = self._version
+        return self._idf2
+
+    def _norms(self, idxs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vector norms at the current IDF, recomputed only for docs whose stamp is old."""
+        stale = idxs[self._norm_stamp[idxs] != self._version]
+        if len(stale):
+            idf2 = self._idf_sq()
+            for i in np.unique(stale).tolist():
+                d = self._docs[i]
+                if d is None:
+                    continue
+                self._norm_w[i] = math.sqrt(float(np.dot(d.w_tf * d.w_tf, idf2[d.w_terms])))
+                self._norm_b[i] = math.sqrt(float(np.dot(d.b_tf * d.b_tf, idf2[d.b_terms])))
+                self._norm_stamp[i] = self._version
+        return self._norm_w[idxs], self._norm_b[idxs]
+
+    def _refresh_all_norms(self) -> None:
+        live = np.fromiter(self._index_of.values(), dtype=np.int64, count=len(self._index_of))
+        if len(live):
+            self._norms(live)
+
+    # ------------------------------------------------------------------ scoring
+    def _candidates(self, q: int, cross_region: bool) -> np.ndarray:
+        d = self._docs[q]
+        assert d is not None
+        n_live = len(self._index_of)
+        cap = max(self.min_df_cap, int(self.max_df_ratio * n_live))
+        idf2 = self._idf_sq()
+        qn_w, qn_b = self._norms(np.array([q]))
+        terms = np.concatenate([d.w_terms, d.b_terms])
+        qw = np.concatenate([
+            d.w_tf * idf2[d.w_terms] * (self.w_word / qn_w[0] if qn_w[0] else 0.0),
+            d.b_tf * idf2[d.b_terms] * (self.w_bigram / qn_b[0] if qn_b[0] else 0.0)])
+        is_word = np.concatenate([np.ones(len(d.w_terms), bool), np.zeros(len(d.b_terms), bool)])
+        df = self._df[terms]
+        ok = (df > 1) & (df <= cap) & (qw > 0)
+        if not ok.any():
+            return np.zeros(0, dtype=np.int64)
+        sel = np.flatnonzero(ok)
+        sel = sel[np.argsort(df[sel], kind="stable")]  # rarest, most telling terms first
+        within = np.cumsum(df[sel]) <= self.posting_budget
+        within[0] = True
+        sel = sel[within]
+        lists = [np.frombuffer(self._postings[t], dtype=np.int32) for t in terms[sel].tolist()]
+        lens = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        self.stats["postings_visited"] += int(lens.sum())
+        docs = np.concatenate(lists).astype(np.int64)
+        del lists
+        weight = np.repeat(qw[sel], lens)
+        word_entry = np.repeat(is_word[sel], lens)
+        keep = self._alive[docs] & (docs != q)
+        if cross_region:
+            keep &= self._doc_region[docs] != d.region
+        docs, weight, word_entry = docs[keep], weight[keep], word_entry[keep]
+        if not len(docs):
+            return np.zeros(0, dtype=np.int64)
+        uniq, inv = np.unique(docs, return_inverse=True)
+        nw, nb = self._norms(uniq)
+        denom = np.where(word_entry, nw[inv], nb[inv])
+        contrib = np.divide(weight, denom, out=np.zeros_like(weight), where=denom > 0)
+        partial = np.bincount(inv, weights=contrib, minlength=len(uniq))
+        if len(uniq) > self.candidates:
+            top = np.argpartition(-partial, self.candidates - 1)[:self.candidates]
+            uniq = uniq[top]
+        return uniq
+
+    @staticmethod
+    def _dots(q_terms: np.ndarray, q_tf: np.ndarray, cands: list[_Doc], attr: str,
+              idf2: np.ndarray) -> np.ndarray:
+        """Un-normalised TF-IDF dot products of one query vector with many docs at once."""
+        out = np.zeros(len(cands))
+        if not len(q_terms):
+            return out
+        t_list = [getattr(c, attr + "_terms") for c in cands]
+        f_list = [getattr(c, attr + "_tf") for c in cands]
+        lens = np.fromiter((len(t) for t in t_list), dtype=np.int64, count=len(t_list))
+        if not lens.sum():
+            return out
+        terms = np.concatenate(t_list)
+        tf = np.concatenate(f_list)
+        pos = np.minimum(np.searchsorted(q_terms, terms), len(q_terms) - 1)
+        hit = q_terms[pos] == terms
+        contrib = np.where(hit, tf * q_tf[pos] * idf2[terms], 0.0)
+        owner = np.repeat(np.arange(len(cands)), lens)
+        return np.bincount(owner, weights=contrib, minlength=len(cands))
+
+    def _score(self, q: int, cand: np.ndarray) -> list[tuple[float, int, str]]:
+        """(score, doc index, method) for each candidate."""
+        d = self._docs[q]
+        assert d is not None
+        idf2 = self._idf_sq()
+        cands = [self._docs[i] for i in cand.tolist()]
+        self.stats["scored_pairs"] += len(cands)
+        nw, nb = self._norms(cand)
+        qn = self._norms(np.array([q]))
+        qn_w, qn_b = float(qn[0][0]), float(qn[1][0])
+        dw = self._dots(d.w_terms, d.w_tf, cands, "w", idf2)
+        db = self._dots(d.b_terms, d.b_tf, cands, "b", idf2)
+        cos_w = np.divide(dw, nw * qn_w, out=np.zeros_like(dw), where=nw * qn_w > 0)
+        cos_b = np.divide(db, nb * qn_b, out=np.zeros_like(db), where=nb * qn_b > 0)
+        out = []
+        for j, c in enumerate(cands):
+            assert c is not None
+            parts = [(self.w_word, float(cos_w[j]), "tfidf"), (self.w_bigram, float(cos_b[j]), "bigram")]
+            if len(d.t_terms) and len(c.t_terms):
+                parts.append((self.w_theme, self._theme_cosine(d, c, idf2), "theme"))
+            total = sum(w for w, _, _ in parts)
+            score = sum(w * s for w, s, _ in parts) / total if total else 0.0
+            out.append((score, int(cand[j]), "+".join(name for _, _, name in parts)))
+        return out
+
+    @staticmethod
+    def _theme_cosine(a: _Doc, b: _Doc, idf2: np.ndarray) -> float:
+        common = np.intersect1d(a.t_terms, b.t_terms, assume_unique=True)
+        if not len(common):
+            return 0.0
+        na = math.sqrt(float(idf2[a.t_terms].sum()))
+        nb = math.sqrt(float(idf2[b.t_terms].sum()))
+        return float(idf2[common].sum()) / (na * nb) if na and nb else 0.0
+
+    def shared_terms(self, a: str, b: str, limit: int = 8) -> list[str]:
+        """Words two measures share, most telling first; bigrams only fill up when words run out."""
+        da, db_ = self._docs[self._index_of[a]], self._docs[self._index_of[b]]
+        assert da is not None and db_ is not None
+        return self._shared(da, db_, limit)
+
+    def _shared(self, da: _Doc, db_: _Doc, limit: int = 8) -> list[str]:
+        idf2 = self._idf_sq()
+        picked: list[str] = []
+        for t_a, f_a, t_b, f_b, is_bigram in ((da.w_terms, da.w_tf, db_.w_terms, db_.w_tf, False),
+                                               (da.b_terms, da.b_tf, db_.b_terms, db_.b_tf, True)):
+            common, ia, ib = np.intersect1d(t_a, t_b, assume_unique=True, return_indices=True)
+            if not len(common):
+                continue
+            # Common terms go last so boilerplate never explains a match ahead of content.
+            weight = f_a[ia] * f_b[ib] * idf2[common]
+            for k in np.argsort(-weight, kind="stable").tolist():
+                term = self._terms[int(common[k])]
+                if is_bigram:
+                    term = term[len(BIGRAM_PREFIX):]
+                    if any(term in p for p in picked):
+                        continue
+                elif any(term in p for p in picked):
+                    continue
+                picked.append(term)
+                if len(picked) >= limit:
+                    return picked
+            if len(picked) >= 3:  # enough real words; bigrams would only add noise
+                return picked
+        return picked
+
+    def _reset_stats(self) -> None:
+        self.stats = {"sources": 0, "postings_visited": 0, "scored_pairs": 0}
+
+    def _top_for(self, q: int, p: LinkParams) -> tuple[list[SimilarEdge], list[tuple[float, int, str]]]:
+        self.stats["sources"] += 1
+        scored = self._score(q, self._candidates(q, p.cross_region))
+        good = sorted((s for s in scored if s[0] >= p.min_score),
+                      key=lambda s: (-s[0], self._docs[s[1]].id))  # type: ignore[union-attr]
+        d = self._docs[q]
+        assert d is not None
+        edges = [self._edge(d, self._docs[i], score, method)  # type: ignore[arg-type]
+                 for score, i, method in good[:p.top_k]]
+        return edges, scored
+
+    def _edge(self, a: _Doc, b: _Doc, score: float, method: str) -> SimilarEdge:
+        return SimilarEdge(a.id, b.id, round(score, 4), method, tuple(self._shared(a, b)))
+
+    # ------------------------------------------------------------------ public linking
+    def link(self, ids: Iterable[str] | None = None, top_k: int | None = None,
+             cross_region: bool | None = None, min_score: float | None = None) -> list[SimilarEdge]:
+        """Top-k similar measures of ``ids`` (default: every measure), best first per source."""
+        p = LinkParams(top_k if top_k is not None else self.params.top_k,
+                       cross_region if cross_region is not None else self.params.cross_region,
+                       min_score if min_score is not None else self.params.min_score)
+        full = ids is None
+        self._reset_stats()
+        if full:
+            self.params = p
+            self._refresh_all_norms()
+        targets = list(self._index_of) if ids is None else [i for i in ids if i in self._index_of]
+        out: list[SimilarEdge] = []
+        for mid in targets:
+            edges, _ = self._top_for(self._index_of[mid], p)
+            if p == self.params:
+                self._edges[mid] = edges
+            out.extend(edges)
+        if full:
+            self._pending.clear()
+            self._stale.clear()
+        return out
+
+    def edges_of(self, measure_id: str) -> list[SimilarEdge]:
+        return list(self._edges.get(measure_id, []))
+
+    def relink_changed(self, new_ids: Iterable[str] | None = None) -> Relink:
+        """Edges for new/changed measures and for old measures whose top-k they change.
+
+        ``new_ids`` defaults to every measure added since the last link. Uses the
+        parameters of the last full ``link()``.
+        """
+        p = self.params
+        self._reset_stats()
+        new = set(self._pending if new_ids is None else new_ids) & set(self._index_of)
+        # Sources pointing at a replaced or removed measure must be recomputed from scratch.
+        redo = {src for src, es in self._edges.items()
+                if src not in new and any(e.dst in self._stale for e in es)} if self._stale else set()
+        redo &= set(self._index_of)
+        replace: set[str] = set(new) | redo
+        for mid in new | redo:
+            edges, scored = self._top_for(self._index_of[mid], p)
+            self._edges[mid] = edges
+            if mid not in new:
+                continue
+            q = self._docs[self._index_of[mid]]
+            assert q is not None
+            # Scores are symmetric: a new measure enters an old one's top-k exactly
+            # when it beats that list's weakest edge (or the list is not full).
+            for score, i, method in scored:
+                other = self._docs[i]
+                assert other is not None
+                if other.id in new or other.id in redo or score < p.min_score:
+                    continue
+                cur = [e for e in self._edges.get(other.id, []) if e.dst != mid]
+                if len(cur) >= p.top_k and score <= cur[-1].score:
+                    continue
+                cur.append(self._edge(other, q, score, method))
+                cur.sort(key=lambda e: (-e.score, e.dst))
+                self._edges[other.id] = cur[:p.top_k]
+                replace.add(other.id)
+        for mid in self._stale:
+            if mid not in self._index_of:
+                replace.add(mid)  # removed: its own edges go too
+        self._pending -= new
+        self._stale.clear()
+        edges = [e for src in sorted(replace) for e in self._edges.get(src, [])]
+        return Relink(edges, replace)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump({"format": FORMAT_VERSION, "index": self}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # a crash mid-write never leaves a truncated index behind
+
+    @classmethod
+    def load(cls, path: str | Path) -> SimilarityIndex:
+        with open(path, "rb") as fh:
+            blob = pickle.load(fh)  # only ever our own files, written by save()
+        if not isinstance(blob, dict) or blob.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}")
+        index = blob["index"]
+        if index.tokenizer_signature != tokenizer_signature():
+            # Old vectors were cut with another dictionary; they still work, but new and old
+            # measures are tokenised differently until the index is rebuilt from scratch.
+            log.warning("%s was built with a different tokenizer (user dictionary changed); "
+                        "rebuild it for consistent scores", path)
+        return index
+
+    def is_current(self) -> bool:
+        """False when the tokenizer (user dictionary) changed since this index was built."""
+        return self.tokenizer_signature == tokenizer_signature()
+
+
+# ---------------------------------------------------------------------- evaluation
+def _stem(doc: str) -> str:
+    return Path(str(doc)).name
+
+
+_LABEL_PUNCT = re.compile(r"[()（）.．、\s]")
+
+
+def _label_key(label: str) -> str:
+    """"(九)", "（九）" and "九、" name the same label; so do "12." and "12"."""
+    return _LABEL_PUNCT.sub("", label)
+
+
+def resolve_pair_side(side: Mapping[str, str], measures: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Ids of measures matching {doc: file-stem prefix, match: label or title/text substring}."""
+    prefix = str(side.get("doc", ""))
+    match = str(side.get("match", ""))
+    out = set()
+    for m in measures:
+        if not _stem(m.get("document", "")).startswith(prefix):
+            continue
+        label = _label_key(str(m.get("label") or ""))
+        if match and ((label and _label_key(match) == label) or match in str(m.get("title") or "")):
+            out.add(str(m["id"]))
+    return out
+
+
+def evaluate_pairs(edges: Sequence[SimilarEdge], measures: Sequence[Mapping[str, Any]],
+                   pairs: Mapping[str, Any] | Sequence[Mapping[str, Any]], k: int = 5) -> dict[str, Any]:
+    """How well ``edges`` recover a researcher's expected pairs.
+
+    ``pairs`` is the content of data/similar_pairs.yaml: ``similar`` and
+    ``dissimilar`` lists of {a: side, b: side}. A pair is found when either side
+    lists the other among its top-k edges (both directions count: the graph shows
+    the link from either measure's page).
+    """
+    if not isinstance(pairs, Mapping):
+        pairs = {"similar": list(pairs), "dissimilar": []}
+    by_src: dict[str, list[SimilarEdge]] = {}
+    for e in edges:
+        by_src.setdefault(e.src, []).append(e)
+    for lst in by_src.values():
+        lst.sort(key=lambda e: -e.score)
+
+    def rank(a_ids: set[str], b_ids: set[str]) -> int | None:
+        best = None
+        for x, ys in ((a_ids, b_ids), (b_ids, a_ids)):
+            for src in x:
+                for r, e in enumerate(by_src.get(src, [])[:k], 1):
+                    if e.dst in ys and (best is None or r < best):
+                        best = r
+        return best
+
+    def run(kind: str) -> list[dict[str, Any]]:
+        rows = []
+        for pair in pairs.get(kind) or []:
+            a_ids = resolve_pair_side(pair["a"], measures)
+            b_ids = resolve_pair_side(pair["b"], measures)
+            rows.append({"a": pair["a"], "b": pair["b"], "resolved": bool(a_ids and b_ids),
+                         "rank": rank(a_ids, b_ids) if a_ids and b_ids else None,
+                         "note": pair.get("note", "")})
+        return rows
+
+    sim, dis = run("similar"), run("dissimilar")
+    sim_ok = [r for r in sim if r["resolved"]]
+    dis_ok = [r for r in dis if r["resolved"]]
+    hits = [r for r in sim_ok if r["rank"] is not None]
+    return {
+        "k": k,
+        "similar_total": len(sim),
+        "similar_resolved": len(sim_ok),
+        "recall_at_k": len(hits) / len(sim_ok) if sim_ok else 0.0,
+        "recall_at_1": sum(1 for r in hits if r["rank"] == 1) / len(sim_ok) if sim_ok else 0.0,
+        "mrr": sum(1.0 / r["rank"] for r in hits) / len(sim_ok) if sim_ok else 0.0,
+        "dissimilar_resolved": len(dis_ok),
+        "dissimilar_linked_rate": (sum(1 for r in dis_ok if r["rank"] is not None) / len(dis_ok)
+                                   if dis_ok else 0.0),
+        "unresolved": [(r["a"], r["b"]) for r in sim + dis if not r["resolved"]],
+        "similar": sim,
+        "dissimilar": dis,
+    }

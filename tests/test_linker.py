@@ -1,0 +1,344 @@
+"""The similar-to linker: what a researcher sees in a measure's "similar measures" list.
+
+Run ``python tests/test_linker.py bench [N ...]`` for the scale timings (never asserted here).
+"""
+from __future__ import annotations
+
+import random
+import re
+import sys
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from graph.linker import SimilarEdge, SimilarityIndex, evaluate_pairs, resolve_pair_side  # noqa: E402
+from graph.tokenize import tokens, words_and_bigrams  # noqa: E402
+
+CORPUS = REPO / "data" / "corpus"
+PAIRS = yaml.safe_load((REPO / "data" / "similar_pairs.yaml").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- corpus as linker input
+_LABEL = re.compile(r"^[ \t\u3000]*(?:(\d{1,2})[.．](?!\d)|[(（]([一二三四五六七八九十]{1,4})[)）]|\t(\d{1,2})[ \t]*$)")
+_SECTION = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+、|[㈠㈡㈢㈣㈤]|附件)")
+
+
+def _rough_measures(path: Path) -> list[dict]:
+    """Stand-in for the ingest pipeline while it is not importable: numbered blocks of a file."""
+    import opencc
+
+    text = opencc.OpenCC("t2s").convert(path.read_text(encoding="utf-8"))
+    blocks, cur = [], None
+    for line in text.splitlines():
+        m = _LABEL.match(line)
+        if m or _SECTION.match(line):
+            if cur:
+                blocks.append(cur)
+            cur = None
+            if m:
+                label = f"{m.group(1)}." if m.group(1) else (f"({m.group(2)})" if m.group(2) else m.group(3))
+                body = line[m.end():].strip()
+                cur = (label, [body] if body else [])
+            continue
+        if cur is not None and line.strip():
+            cur[1].append(line.strip())
+    if cur:
+        blocks.append(cur)
+    out = []
+    for i, (label, lines) in enumerate(blocks):
+        if lines:
+            body = "\n".join(lines)
+            out.append({"id": f"{path.stem}#{i}", "region": path.stem, "document": path.name, "label": label,
+                        "title": re.split(r"[。\n]", body, maxsplit=1)[0], "text": body,
+                        "themes": _rough_themes(body)})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _theme_rules() -> list[tuple[str, list[re.Pattern], list[re.Pattern]]]:
+    path = REPO / "data" / "themes.yaml"
+    if not path.is_file():
+        return []
+    themes = yaml.safe_load(path.read_text(encoding="utf-8")).get("themes") or []
+    return [(t["key"], [re.compile(p) for p in t.get("patterns") or []],
+             [re.compile(p) for p in t.get("exclude") or []]) for t in themes]
+
+
+def _rough_themes(text: str) -> list[str]:
+    keys = []
+    for key, pats, excl in _theme_rules():
+        spans = [m.span() for x in excl for m in x.finditer(text)]
+        if any(not any(a <= m.start() and m.end() <= b for a, b in spans)
+               for p in pats for m in p.finditer(text)):
+            keys.append(key)
+    return keys
+
+
+@lru_cache(maxsize=1)
+def corpus_measures() -> tuple[dict, ...]:
+    """The founding corpus as linker input, from the real ingest pipeline when it is there."""
+    files = sorted(CORPUS.glob("*.txt"))
+    try:
+        from ingest.pipeline import ingest_file, load_manifest
+    except ImportError:
+        return tuple(m for f in files for m in _rough_measures(f))
+    manifest = load_manifest(CORPUS)
+    out = []
+    for f in files:
+        doc = ingest_file(f, manifest)
+        for m in doc.measures:
+            if m.kind == "measure":
+                out.append({"id": m.id, "region": m.region, "title": m.title, "text": m.text,
+                            "themes": [t.key for t in m.themes], "document": Path(doc.path).name,
+                            "label": m.label})
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def corpus_index_and_edges() -> tuple[SimilarityIndex, list[SimilarEdge]]:
+    idx = SimilarityIndex()
+    idx.add(corpus_measures())
+    return idx, idx.link()
+
+
+def one(side: dict) -> str:
+    ids = resolve_pair_side(side, corpus_measures())
+    assert ids, f"no measure matches {side}"
+    # table rows come after list items in a document, and carry the content
+    return [m["id"] for m in corpus_measures() if m["id"] in ids][-1]
+
+
+# ---------------------------------------------------------------- tokens
+def test_tokens_keep_policy_words_and_drop_noise():
+    toks = tokens("进一步加强知识产权质押融资工作,2020年完成QFLP试点。")
+    words = [t for t in toks if not t.startswith("#")]
+    assert "知识产权" in words and "质押" in words and "融资" in words
+    assert "QFLP" in words
+    assert not any(w in words for w in ("进一步", "加强", "2020", "年", ",", "。"))
+
+
+def test_bigrams_rescue_words_jieba_does_not_know():
+    # 闽科贷 stands for a local loan product no dictionary knows; jieba cuts it into single
+    # characters, dropped as words, but the character bigrams still let two measures naming it meet.
+    words, bigrams = words_and_bigrams("推出闽科贷产品")
+    assert "闽科贷" not in words
+    assert "#闽科" in bigrams and "#科贷" in bigrams
+
+
+def test_long_practice_names_also_count_their_parts():
+    # Two phrasings of one practice share the parts even when the whole names differ.
+    a, _ = words_and_bigrams("建立专利权质押融资新模式")
+    b, _ = words_and_bigrams("推广知识产权质押融资")
+    assert {"质押", "融资"} <= set(a) & set(b)
+
+
+def test_a_tokenizer_change_is_detectable_on_a_saved_index(tmp_path):
+    idx = SimilarityIndex()
+    idx.add([{"id": "a", "region": "甲", "title": "科技金融", "text": "科技金融产品"}])
+    assert idx.is_current()
+    idx.tokenizer_signature = "built-with-another-dictionary"
+    idx.save(tmp_path / "i")
+    assert not SimilarityIndex.load(tmp_path / "i").is_current()
+
+
+# ---------------------------------------------------------------- founding corpus quality
+def test_expected_pairs_are_found_and_dissimilar_pairs_are_not():
+    idx, edges = corpus_index_and_edges()
+    report = evaluate_pairs(edges, corpus_measures(), PAIRS, k=5)
+    assert report["similar_resolved"] == report["similar_total"] >= 12, report["unresolved"]
+    assert report["dissimilar_resolved"] >= 3
+    assert report["recall_at_k"] >= 0.75, [r for r in report["similar"] if r["rank"] is None]
+    assert report["dissimilar_linked_rate"] == 0.0, [r for r in report["dissimilar"] if r["rank"]]
+
+
+def test_ip_pledge_match_is_explained_by_the_terms_both_use():
+    idx, _ = corpus_index_and_edges()
+    fujian = one({"doc": "001", "match": "创新知识产权金融服务模式"})
+    tumen = one({"doc": "002", "match": "(九)"})
+    found = {e.dst: e for e in idx.edges_of(fujian)}
+    assert tumen in found, [e.dst for e in idx.edges_of(fujian)]
+    edge = found[tumen]
+    assert {"质押", "专利权"} & set(edge.shared_terms), edge.shared_terms
+    assert edge.method.startswith("tfidf+bigram")
+    assert 0 < edge.score <= 1
+    # words explain the match; a bigram only appears when the words run out
+    assert not any(t.startswith("#") for t in edge.shared_terms)
+
+
+def test_cross_region_links_never_stay_inside_one_region():
+    idx, edges = corpus_index_and_edges()
+    region = {m["id"]: m["region"] for m in corpus_measures()}
+    assert edges and all(region[e.src] != region[e.dst] for e in edges)
+    per_src: dict[str, list[SimilarEdge]] = {}
+    for e in edges:
+        per_src.setdefault(e.src, []).append(e)
+    assert max(len(v) for v in per_src.values()) <= 5
+    assert all([e.score for e in v] == sorted((e.score for e in v), reverse=True) for v in per_src.values())
+    same = idx.link(ids=[one({"doc": "000", "match": "4."})], cross_region=False, top_k=5)
+    assert any(region[e.dst] == region[e.src] for e in same)
+
+
+def test_agency_lines_do_not_make_measures_alike():
+    idx = SimilarityIndex()
+    idx.add([
+        {"id": "a", "region": "甲", "title": "发展光伏产业", "text": "发展光伏产业,建设硅棒切片产能。\n责任单位:市科技局、市工信局、火炬管委会"},
+        {"id": "b", "region": "乙", "title": "推行职称评审", "text": "推行职称评审改革。(市科技局、市工信局、火炬管委会等部门按职责分工负责)"},
+        {"id": "c", "region": "丙", "title": "光伏产业集群", "text": "形成光伏产业集群,硅棒切片全产业链。"},
+    ])
+    edges = idx.link(min_score=0.01)
+    assert ("a", "b") not in {(e.src, e.dst) for e in edges}
+    assert ("a", "c") in {(e.src, e.dst) for e in edges}
+
+
+# ---------------------------------------------------------------- incremental relinking
+def _by_doc() -> dict[str, list[dict]]:
+    docs: dict[str, list[dict]] = {}
+    for m in corpus_measures():
+        docs.setdefault(m["document"], []).append(m)
+    return docs
+
+
+def test_relink_changed_touches_only_new_measures_and_the_lists_they_enter():
+    docs = _by_doc()
+    names = sorted(docs)
+    first = [m for n in names[:-1] for m in docs[n]]
+    late = docs[names[-1]]
+    idx = SimilarityIndex()
+    idx.add(first)
+    idx.link()
+    before = {m["id"]: idx.edges_of(m["id"]) for m in first}
+
+    idx.add(late)
+    edges, replace = idx.relink_changed()
+    late_ids = {m["id"] for m in late}
+    assert late_ids <= replace
+    assert {e.src for e in edges} <= replace
+    old_changed = replace - late_ids
+    assert old_changed, "a new document should enter some old measure's top matches"
+    for src in old_changed:
+        assert any(e.dst in late_ids for e in idx.edges_of(src)), src
+    for mid, old_edges in before.items():
+        if mid not in replace:
+            assert idx.edges_of(mid) == old_edges
+    # what the incremental run stored agrees with linking everything from scratch
+    full = SimilarityIndex()
+    full.add(first + late)
+    full.link()
+    agree = total = 0
+    for m in first + late:
+        a = {e.dst for e in idx.edges_of(m["id"])}
+        b = {e.dst for e in full.edges_of(m["id"])}
+        total += len(b)
+        agree += len(a & b)
+    assert agree / total >= 0.9
+
+
+def test_replacing_a_measure_relinks_those_that_pointed_at_it():
+    idx = SimilarityIndex()
+    idx.add([
+        {"id": "x1", "region": "甲", "title": "知识产权质押融资", "text": "开展专利权质押融资,建立风险补偿资金池。"},
+        {"id": "y1", "region": "乙", "title": "专利权质押贷款", "text": "推广专利权质押贷款和风险补偿资金池。"},
+        {"id": "z1", "region": "丙", "title": "光伏产业", "text": "建设光伏产业园,发展硅棒切片。"},
+    ])
+    idx.link(min_score=0.05)
+    assert "y1" in {e.dst for e in idx.edges_of("x1")}
+    idx.add([{"id": "y1", "region": "乙", "title": "光伏产业链", "text": "引进光伏硅棒切片项目。"}])
+    edges, replace = idx.relink_changed()
+    assert {"x1", "y1"} <= replace
+    assert "y1" not in {e.dst for e in idx.edges_of("x1")}
+    assert "z1" in {e.dst for e in idx.edges_of("y1")}
+    idx.remove(["z1"])
+    edges, replace = idx.relink_changed()
+    assert "z1" in replace and "y1" in replace
+    assert all(e.dst != "z1" for e in edges)
+
+
+def test_saved_index_relinks_like_the_one_kept_in_memory(tmp_path):
+    docs = _by_doc()
+    names = sorted(docs)
+    first = [m for n in names[:-1] for m in docs[n]]
+    late = docs[names[-1]]
+    kept = SimilarityIndex()
+    kept.add(first)
+    kept.link()
+    path = tmp_path / "sim.index"
+    kept.save(path)
+    loaded = SimilarityIndex.load(path)
+    assert len(loaded) == len(first)
+    for idx in (kept, loaded):
+        idx.add(late)
+    a, b = kept.relink_changed(), loaded.relink_changed()
+    assert a.replace_sources == b.replace_sources
+    assert a.edges == b.edges
+
+
+def test_load_refuses_a_file_that_is_not_an_index(tmp_path):
+    import pickle
+
+    bad = tmp_path / "bad.index"
+    bad.write_bytes(pickle.dumps({"format": -1}))
+    with pytest.raises(ValueError):
+        SimilarityIndex.load(bad)
+
+
+# ---------------------------------------------------------------- scale
+def synthetic_measures(n: int, seed: int = 7) -> list[dict]:
+    """Measures recombined from the founding corpus's sentences, spread over 40 regions."""
+    sents = [s for m in corpus_measures() for s in re.split(r"(?<=[。；;])", m["text"]) if len(s) > 8]
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        body = "".join(rnd.choice(sents) for _ in range(rnd.randint(2, 6)))
+        out.append({"id": f"s{i}", "region": f"r{rnd.randrange(40)}",
+                    "title": re.split(r"[,，。；]", body)[0][:30], "text": body, "themes": []})
+    return out
+
+
+def test_candidate_generation_does_not_score_all_pairs():
+    idx = SimilarityIndex()
+    idx.add(synthetic_measures(1500))
+    idx.link()
+    n = len(idx)
+    assert idx.stats["scored_pairs"] <= n * idx.candidates
+    assert idx.stats["scored_pairs"] < n * (n - 1) / 10
+    assert idx.stats["postings_visited"] <= n * (idx.posting_budget + 200)
+
+
+def bench(sizes: list[int]) -> None:
+    from graph.tokenize import _jieba
+
+    _jieba()
+    res = {}
+    for n in sizes:
+        data = synthetic_measures(n)
+        t0 = time.perf_counter()
+        idx = SimilarityIndex()
+        idx.add(data)
+        t1 = time.perf_counter()
+        edges = idx.link()
+        t2 = time.perf_counter()
+        res[n] = (t1 - t0, t2 - t1)
+        print(f"n={n:6d}  add {t1 - t0:6.2f}s  link {t2 - t1:6.2f}s  edges {len(edges)}  "
+              f"({1000 * (t2 - t1) / n:.2f} ms/measure)", flush=True)
+    ns = sorted(res)
+    for a, b in zip(ns, ns[1:]):
+        print(f"{b}/{a}: add x{res[b][0] / res[a][0]:.2f}  link x{res[b][1] / res[a][1]:.2f}  "
+              f"total x{sum(res[b]) / sum(res[a]):.2f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["bench"]:
+        bench([int(x) for x in sys.argv[2:]] or [1000, 4000, 16000])
+    elif sys.argv[1:2] == ["eval"]:
+        idx, edges = corpus_index_and_edges()
+        r = evaluate_pairs(edges, corpus_measures(), PAIRS, k=5)
+        print({k: v for k, v in r.items() if k not in ("similar", "dissimilar")})
+        for row in r["similar"] + r["dissimilar"]:
+            print(row["rank"], row["a"], row["b"], row.get("note", ""))
