@@ -83,8 +83,10 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         if date:
             date = parse_date(str(date)) or str(date)
         doc_number = overrides.get("doc_number") if "doc_number" in overrides else meta.doc_number
-        region = _resolve_region(overrides.get("region"), gazetteer) or gazetteer.region_for_document(
-            title or meta.title, issuer, simplified) or ""
+        # The issuing body says whose policy it is; a title may also name the places it concerns.
+        region = (_resolve_region(overrides.get("region"), gazetteer)
+                  or (issuer and gazetteer.region_for_document(to_simplified(issuer), None, None))
+                  or gazetteer.region_for_document(title or meta.title, issuer, simplified) or "")
 
     doc_id = document_id(data)
     measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock)

@@ -43,8 +43,14 @@ _MAX_HEADING = 24
 ANNOTATION_LINE = re.compile(
     r"^(责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|负责单位|"
     r"完成时限|完成时间|时间节点|时限要求|进度安排|实施时间|责任领导|责任人)\s*[:：]")
-_AGENCY_PARENS_LINE = re.compile(r"^[(（][^()（）]{2,}(负责|牵头|配合)[)）][。.]?$")
-_TERMINAL = "。；;！!？?）)”"
+# Paragraphs that address the readers of the whole document once its numbered items are done.
+CLOSING_PARAGRAPH = re.compile(
+    r"^(各地|各部门|各单位|各区|各县|各市|各级|各有关|各相关|各乡镇|各街道|各镇|本方案|本意见|本办法|本通知|"
+    r"本规定|本细则|本措施|本政策|本计划|本规划|以上|上述|特此|请各|请认真|如有)")
+# A signature (issuing body alone on a line) or a date alone on a line ends the numbered part.
+_SIGNATURE_OR_DATE = re.compile(
+    r"^([\d〇零一二三四五六七八九十]{4}\s*年[\d〇零一二三四五六七八九十]{1,2}\s*月[\d〇零一二三四五六七八九十]{1,3}\s*日"
+    r"|[^\s。，,:：；;]{2,30}(办公室|办公厅|人民政府|委员会|管委会|领导小组))$")
 _TABLE_NAME = (r"名称$", r"^(政策|改革)?(事项|举措|任务|措施)$", r"事项$", r"举措$", r"任务$")
 _TABLE_CONTENT = (r"主要内容", r"具体内容", r"主要做法", r"内容$", r"做法$", r"具体措施")
 _TABLE_ID = (r"^(编号|序号|序|号)$",)
@@ -175,10 +181,7 @@ def _outline(lines: list[Line], skip: set[int]) -> list[Item]:
             if number not in (sibling.number + 1, 1):
                 continue
             del stack[open_styles.index(style):]
-        elif style in last_number:
-            if number not in (1, last_number[style] + 1):
-                continue
-        elif number != 1:
+        elif style in last_number and number not in (1, last_number[style] + 1):
             continue
         item = Item(style=style, number=number, label=label, line=line, heading=rest,
                     depth=len(stack) + 1, parent=stack[-1] if stack else None)
@@ -191,29 +194,36 @@ def _outline(lines: list[Line], skip: set[int]) -> list[Item]:
 
 
 def _is_heading_like(rest: str) -> bool:
-    """A label line that is a short heading: its body follows on the next lines."""
-    return "。" not in rest and len(rest) <= 50 and rest[-1] not in "；;"
+    """A label line that is a short heading (its title is the whole line, its body follows)."""
+    if not rest or len(rest) > 50 or rest[-1] in "；;":
+        return False
+    return "。" not in rest or (rest.count("。") == 1 and rest.endswith("。") and len(rest) <= 30)
+
+
+def _ends_branch(items: list[Item], idx: int) -> bool:
+    """Nothing numbered follows at this item's depth: later prose may close the section or document."""
+    return idx + 1 == len(items) or items[idx + 1].depth < items[idx].depth
 
 
 def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
-    """Decide which following lines belong to each item's own text."""
-    item_lines = {it.line.index for it in items}
-    for it in items:
+    """An item's own text runs from its label line to the next numbered line, page chrome, table,
+    signature or date line; after the last item of a branch, a closing paragraph (各部门要……,
+    本方案自……) is the document's, not the item's."""
+    bounds = [it.line.index for it in items[1:]] + [len(lines)]
+    for idx, it in enumerate(items):
         last = it.line.index
-        heading_like = _is_heading_like(it.heading)
-        k = last + 1
-        while k < len(lines) and k not in item_lines and k not in stop:
-            line = lines[k]
-            s = line.stripped
+        closing_possible = _ends_branch(items, idx)
+        for k in range(it.line.index + 1, bounds[idx]):
+            if k in stop:
+                break
+            s = lines[k].stripped
             if not s:
-                k += 1
                 continue
-            wrapped = k == last + 1 and lines[last].stripped[-1:] not in _TERMINAL and not heading_like
-            if heading_like or wrapped or ANNOTATION_LINE.match(s) or _AGENCY_PARENS_LINE.match(s):
-                last = k
-                k += 1
-                continue
-            break
+            if _SIGNATURE_OR_DATE.match(s) and not ANNOTATION_LINE.match(s):
+                break
+            if closing_possible and CLOSING_PARAGRAPH.match(s):
+                break
+            last = k
         it.last_line = last
         it.end = lines[last].content_end
 

@@ -103,3 +103,13 @@ def test_numbering_helpers():
     assert match_label("㈢制定配套政策。")[:2] == ("cn_enclosed", 3)
     assert match_label("2020年5月11日") is None
     assert parse_structure("").measures == []
+
+
+def test_short_heading_with_full_stop_takes_its_body_and_articles_take_their_clauses():
+    text = ("实施方案\n四、保障措施\n（一）加强组织领导。\n成立工作专班，统筹推进。\n（二）强化考核。\n纳入年度考核。\n"
+            "某某市人民政府办公室\n2021年3月1日\n")
+    guards = kinds(ingest_text(text), "safeguard")
+    assert [g.text for g in guards] == ["（一）加强组织领导。\n成立工作专班，统筹推进。", "（二）强化考核。\n纳入年度考核。"]
+    text = "管理办法\n第一条 为规范管理，制定本办法。\n第二条 企业应当登记。\n登记事项变更的，应当及时变更。\n第三条 本办法自公布之日起施行。\n"
+    ms = kinds(ingest_text(text))
+    assert ms[1].text == "第二条 企业应当登记。\n登记事项变更的，应当及时变更。"
