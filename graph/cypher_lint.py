@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,6 +131,29 @@ def variant_parameter_mismatches(query_dir: Path = QUERY_DIR) -> list[Diagnostic
     return out
 
 
+# Valid in both dialects but with different meaning: the analyser cannot see these.
+_INDEX_HAZARDS = [
+    (re.compile(r"\bsubstring\s*\(", re.I), "substring() starts at 1 in LadybugDB and at 0 in Neo4j"),
+    (re.compile(r"\[\s*-?\d+\s*(\.\.\s*-?\d*\s*)?\]"), "list indexes start at 1 in LadybugDB and at 0 in Neo4j"),
+]
+
+
+def dialect_hazards(query_dir: Path = QUERY_DIR) -> list[Diagnostic]:
+    """Warnings for shared queries (no Neo4j variant) whose meaning differs between dialects."""
+    out = []
+    for base in sorted(query_dir.glob("*.cypher")):
+        if (query_dir / BACKEND / base.name).is_file():
+            continue
+        for lineno, line in enumerate(base.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("//", 1)[0]
+            for pattern, why in _INDEX_HAZARDS:
+                for m in pattern.finditer(code):
+                    out.append(Diagnostic(_relative(base), lineno, m.start() + 1, WARNING,
+                                          f"{why}: add queries/{BACKEND}/{base.name} if this indexes a list",
+                                          base.stem))
+    return out
+
+
 def collect(query_dir: Path = QUERY_DIR) -> list[Statement]:
     return query_statements(query_dir) + built_statements()
 
@@ -176,7 +200,8 @@ def lint(statements: list[Statement]) -> list[Diagnostic]:
 def lint_repository(query_dir: Path = QUERY_DIR, *, built: bool = True
                     ) -> tuple[list[Statement], list[Diagnostic]]:
     statements = query_statements(query_dir) + (built_statements() if built else [])
-    return statements, variant_parameter_mismatches(query_dir) + lint(statements)
+    checks = variant_parameter_mismatches(query_dir) + dialect_hazards(query_dir)
+    return statements, checks + lint(statements)
 
 
 def main(argv: list[str] | None = None) -> int:

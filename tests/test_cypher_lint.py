@@ -86,3 +86,14 @@ def test_a_variant_must_take_the_same_parameters(tmp_path):
     (found,) = variant_parameter_mismatches(tmp_path)
     assert found.severity == ERROR and found.source.endswith("neo4j/q.cypher")
     assert "missing $id, $limit" in found.message and "extra $measure" in found.message
+
+
+def test_shared_queries_that_index_lists_are_flagged_for_a_variant(tmp_path):
+    (tmp_path / "neo4j").mkdir()
+    (tmp_path / "first.cypher").write_text("MATCH (r:Region)\n// [1] in a comment is fine\n"
+                                           "RETURN r.aliases[1] AS first_alias")
+    (tmp_path / "fixed.cypher").write_text("MATCH (r:Region) RETURN r.aliases[1] AS first_alias")
+    (tmp_path / "neo4j" / "fixed.cypher").write_text("MATCH (r:Region) RETURN r.aliases[0] AS first_alias")
+    (found,) = cypher_lint.dialect_hazards(tmp_path)
+    assert (found.statement, found.line, found.severity) == ("first", 3, cypher_lint.WARNING)
+    assert "list indexes start at 1" in found.message
