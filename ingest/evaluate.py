@@ -16,6 +16,7 @@ precision, recall and F1, per document and micro-averaged over all documents:
 - deadlines         exact normalised value per measure ("2020-12", "ongoing"); absent on both sides is
                     neither a hit nor an error
 - theme_ip_pledge   per measure: does the measure carry the IP-pledge-financing theme
+- themes            per measure and per key in SCORED_THEME_KEYS (IP pledge included)
 - replications      (from_region, to_region) pairs per measure; the gold may list alternative names for a
                     region (a region and its sub-areas) and "*" for an origin the text does not name;
                     optional gold facts are neither required nor counted as errors when found
@@ -46,12 +47,27 @@ METRICS = (
     "agencies",
     "deadlines",
     "theme_ip_pledge",
+    "themes",
     "replications",
     "metadata",
 )
 
 # Theme keys an extractor may use for IP-pledge financing (the taxonomy owns the key; accept its spellings).
 IP_PLEDGE_THEME_KEYS = frozenset({"ip_pledge_financing", "ip_pledge", "ip_pledge_finance", "ipr_pledge_financing"})
+
+# Themes annotated for every measure (tests/gold "themes" / "themes_unsure"): crisp practices a reader can
+# decide without doubt. A key listed as unsure for a measure is not scored there either way.
+SCORED_THEME_KEYS = (
+    "ip_pledge_financing",
+    "sci_tech_insurance",
+    "special_items_customs",
+    "cross_border_ecommerce",
+    "professional_title_reform",
+    "foreign_talent",
+    "qflp",
+    "innovation_vouchers",
+    "incubators",
+)
 
 ANY_REGION = "*"
 
@@ -189,6 +205,8 @@ class GoldMeasure:
     support: list[str]
     deadline: str | None
     ip_pledge: bool
+    themes: frozenset[str] = frozenset()
+    themes_unsure: frozenset[str] = frozenset()
 
     @property
     def display(self) -> str:
@@ -271,6 +289,8 @@ def load_gold(path: Path) -> GoldDocument:
             support=list(m.get("support") or []),
             deadline=None if m.get("deadline") is None else str(m["deadline"]),
             ip_pledge=bool(m.get("ip_pledge", False)),
+            themes=frozenset(m.get("themes") or []) | ({"ip_pledge_financing"} if m.get("ip_pledge") else set()),
+            themes_unsure=frozenset(m.get("themes_unsure") or []),
         )
         for m in raw.get("measures") or []
     ]
@@ -373,6 +393,13 @@ def _same_sentence(gold_evidence: str, predicted_evidence: str) -> bool:
     return core in predicted_evidence or predicted_evidence in gold_evidence
 
 
+def _predicted_themes(measure: MeasureRecord) -> set[str]:
+    keys = {hit.key for hit in measure.themes}
+    if keys & IP_PLEDGE_THEME_KEYS:
+        keys.add("ip_pledge_financing")
+    return keys & set(SCORED_THEME_KEYS)
+
+
 def _title_matches(gold_prefix: str, title: str, label: str) -> bool:
     want, got = norm_text(gold_prefix), norm_text(title)
     if not want:
@@ -421,6 +448,7 @@ class _DocEvaluation:
                 self._add("agencies", fn=len(set(names)))
             self._add("deadlines", fn=int(gm.deadline is not None))
             self._add("theme_ip_pledge", fn=int(gm.ip_pledge))
+            self._add("themes", fn=len(gm.themes - gm.themes_unsure))
             return
         self._add("measures", tp=1)
         if _title_matches(gm.title, pm.title, pm.label):
@@ -442,6 +470,13 @@ class _DocEvaluation:
         elif gm.ip_pledge != got:
             self._add("theme_ip_pledge", fp=int(got), fn=int(gm.ip_pledge))
             self._disagree("theme_ip_pledge", where, gm.ip_pledge, got)
+        want_themes = gm.themes - gm.themes_unsure
+        got_themes = _predicted_themes(pm) - gm.themes_unsure
+        self._add("themes", tp=len(want_themes & got_themes), fp=len(got_themes - want_themes),
+                  fn=len(want_themes - got_themes))
+        if want_themes != got_themes:
+            self._disagree("themes", where, {"missing": sorted(want_themes - got_themes)},
+                           {"unexpected": sorted(got_themes - want_themes)})
 
     def _deadline(self, where: str, want: str | None, got: str | None) -> None:
         want_n, got_n = norm_name(want), norm_name(got)
@@ -464,6 +499,7 @@ class _DocEvaluation:
             self._add("agencies", fp=n)
         self._add("deadlines", fp=int(bool(pm.deadline)))
         self._add("theme_ip_pledge", fp=int(_has_ip_pledge(pm)))
+        self._add("themes", fp=len(_predicted_themes(pm)))
 
     def _replications(self, predicted: list[MeasureRecord], pairs: dict[int, int]) -> None:
         gold_of_pred = {pi: gi for gi, pi in pairs.items()}
