@@ -116,12 +116,16 @@ class Place:
     full_name: str
     tier: str  # province | city | district | county
     province: str | None  # short name of the enclosing province (None for a province itself)
+    ancestors: tuple[str, ...] = ()  # enclosing regions, nearest first
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     sentences: tuple[str, ...]
     clauses: tuple[str, ...]  # comma-separated pieces of the sentences, for recombined sentences
+    plain_sentences: tuple[str, ...]  # the sentences, clauses and titles that quote no practice
+    plain_clauses: tuple[str, ...]
+    plain_titles: tuple[str, ...]
     titles: tuple[str, ...]
     practices: tuple[str, ...]
     agency_suffixes: tuple[str, ...]  # municipal agency names without their leading 市
@@ -167,13 +171,20 @@ def _places() -> tuple[Place, ...]:
             r = by_name.get(r.parent) if r.parent else None
         return None
 
+    def ancestors_of(r) -> tuple[str, ...]:
+        out: list[str] = []
+        while r.parent and r.parent not in out and r.parent in by_name:
+            out.append(r.parent)
+            r = by_name[r.parent]
+        return tuple(out)
+
     places = []
     for r in regions:
         tier = tier_of(r)
         if tier is None or len(r.name) < 2:
             continue
         province = None if tier == "province" else province_of(r)
-        places.append(Place(r.name, r.full_name or r.name, tier, province))
+        places.append(Place(r.name, r.full_name or r.name, tier, province, ancestors_of(r)))
     return tuple(sorted(places, key=lambda p: p.name))
 
 
@@ -223,7 +234,11 @@ def build_vocabulary(corpus_dir: str = str(CORPUS_DIR)) -> tuple[Vocabulary, tup
                     suffixes.add(name[1:])
     clauses = {c for s in sentences for c in re.split(r"[,，]", s.rstrip("。"))
                if 4 <= len(c) <= 40 and not re.match(r"[一二三四五六七八九十\d①-⑩㈠-㈩第]", c)}
-    vocab = Vocabulary(tuple(sorted(sentences)), tuple(sorted(clauses)), tuple(sorted(titles)), tuple(sorted(practices)),
+    def plain(items):
+        return tuple(sorted(x for x in items if "“" not in x and "”" not in x))
+
+    vocab = Vocabulary(tuple(sorted(sentences)), tuple(sorted(clauses)), plain(sentences), plain(clauses),
+                       plain(titles), tuple(sorted(titles)), tuple(sorted(practices)),
                        tuple(sorted(suffixes)))
     return vocab, places
 
@@ -268,16 +283,27 @@ class _Writer:
         self.rng, self.vocab, self.places, self.by_province = rng, vocab, places, by_province
 
     # -- pieces
-    def filler(self, k: int) -> str:
+    def filler(self, k: int, plain: bool = False) -> str:
         # Half whole sentences of the corpus, half recombined from its clauses, so that measures
         # differ the way real ones do instead of repeating a few hundred sentences verbatim.
+        # Text outside the measures is ``plain``: it names no practice in quotes, so that every
+        # practice a document names belongs to one of its measures.
         rng, out = self.rng, []
+        sentences = self.vocab.plain_sentences if plain else self.vocab.sentences
+        clauses = self.vocab.plain_clauses if plain else self.vocab.clauses
         for _ in range(k):
             if rng.random() < 0.5:
-                out.append(rng.choice(self.vocab.sentences))
+                out.append(rng.choice(sentences))
             else:
-                out.append(",".join(rng.choice(self.vocab.clauses) for _ in range(rng.randint(2, 3))) + "。")
+                out.append(",".join(rng.choice(clauses) for _ in range(rng.randint(2, 3))) + "。")
         return "".join(out)
+
+    def plain(self, k: int) -> str:
+        return self.filler(k, plain=True)
+
+    def heading(self) -> str:
+        """A section heading or a document's topic: a title of the corpus naming no practice."""
+        return self.rng.choice(self.vocab.plain_titles)
 
     def start_document(self) -> None:
         self.used_titles: set[str] = set()
@@ -309,8 +335,9 @@ class _Writer:
         if roll < 0.35 and place.tier != "province" and place.province:
             return (f"将“{practice}”改革试点经验在全省复制推广。",
                     [{"from": place.name, "to": place.province, "kind": "replicate", "scope": "全省"}])
+        # a practice from the region's own city or province is not a flow between regions
         others = [p for p in self.places if p.tier == "city" and p.name != place.name
-                  and p.name != place.province]
+                  and p.name not in place.ancestors]
         if not others:
             return "", []
         origin = rng.choice(others)
@@ -352,21 +379,21 @@ def _action_plan(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, st
     """责任单位/配合单位 + 完成时限 lines; tasks 1. 2. … under (一) (二) … of 三、主要任务."""
     rng, P = w.rng, punct
     y, mo, d = _date(rng)
-    topic = rng.choice(w.vocab.titles)
+    topic = w.heading()
     title = f"{place.full_name}{topic}行动方案"
     issuer = f"{place.full_name}人民政府办公厅"
     pool = agencies_of(place, w.vocab.agency_suffixes)
     lines = [f"{issuer}关于印发{topic}行动方案的通知",
              f"各有关单位{P[':']}", f"《{title}》已经研究同意,现印发给你们,请认真抓好落实。".replace(",", P[","]),
              issuer, f"{y}年{mo}月{d}日", f"{P['(']}此件主动公开{P[')']}", title,
-             w.filler(2), "一、总体思路", w.filler(3), "二、发展目标", w.filler(2), "三、主要任务"]
+             w.plain(2), "一、总体思路", w.plain(3), "二、发展目标", w.plain(2), "三、主要任务"]
     measures: list[MeasureSpec] = []
     sections = max(1, min(8, n // 4))
     cuts = sorted(rng.sample(range(1, n), sections - 1)) if n > sections else []
     bounds = [0, *cuts, n]
     k = 0
     for s in range(sections):
-        lines.append(f"{P['(']}{cn_number(s + 1)}{P[')']}{w.title()}。")
+        lines.append(f"{P['(']}{cn_number(s + 1)}{P[')']}{w.heading()}。")
         for _ in range(bounds[s], bounds[s + 1]):
             k += 1
             mtitle = w.title()
@@ -384,8 +411,8 @@ def _action_plan(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, st
                                         f"三/({cn_number(s + 1)})"))
     lines.append("四、保障措施")
     for i in range(rng.randint(2, 3)):
-        st = w.title()
-        lines.append(f"{SAFEGUARD_MARKS[i]}{st}。{w.filler(2)}")
+        st = w.heading()
+        lines.append(f"{SAFEGUARD_MARKS[i]}{st}。{w.plain(2)}")
         measures.append(MeasureSpec(SAFEGUARD_MARKS[i], "safeguard", st, section="四"))
     return "\n".join(lines) + "\n", title, f"{y:04d}-{mo:02d}-{d:02d}", measures
 
@@ -403,11 +430,11 @@ def _opinions(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, 
     """Web copy of 实施意见: (一)…(N) numbered through sections 二、…; closing agency parentheses."""
     rng, P = w.rng, punct
     y, mo, d = _date(rng)
-    topic = rng.choice(w.vocab.titles)
+    topic = w.heading()
     title = f"{place.full_name}关于{topic}的实施意见"
     pool = agencies_of(place, w.vocab.agency_suffixes)
     lines = [f"{y}-{mo:02d}-{d:02d} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d} 来源 :", "打印 |字号: |", "0", "",
-             f"{title}的通知", "", title, "", w.filler(3), "", f"一、{w.title()}", "", w.filler(4), ""]
+             f"{title}的通知", "", title, "", w.plain(3), "", f"一、{w.heading()}", "", w.plain(4), ""]
     measures: list[MeasureSpec] = []
     sections = max(1, min(6, n // 5))
     cuts = sorted(rng.sample(range(1, n), sections - 1)) if n > sections else []
@@ -415,7 +442,7 @@ def _opinions(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, 
     k = 0
     for s in range(sections):
         sec = cn_number(s + 2)
-        lines += [f"{sec}、{w.title()}", "", w.filler(1), ""]
+        lines += [f"{sec}、{w.heading()}", "", w.plain(1), ""]
         for _ in range(bounds[s], bounds[s + 1]):
             k += 1
             text, reps = w.body(place, P)
@@ -423,7 +450,7 @@ def _opinions(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, 
             lines += [f"{P['(']}{cn_number(k)}{P[')']}{text}{closing}", ""]
             measures.append(MeasureSpec(f"{P['(']}{cn_number(k)}{P[')']}", "measure", _split_sentences(text)[0], lead, [],
                                         None, reps, f"{sec}"))
-    lines += [w.filler(2), "", "相关链接"]
+    lines += [w.plain(2), "", "相关链接"]
     return "\n".join(lines) + "\n", title, f"{y:04d}-{mo:02d}-{d:02d}", measures
 
 
@@ -431,12 +458,12 @@ def _articles(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, 
     """若干措施 numbered 第一条…第N条, each closing with its agencies."""
     rng, P = w.rng, punct
     y, mo, d = _date(rng)
-    topic = rng.choice(w.vocab.titles)
+    topic = w.heading()
     title = f"{place.full_name}关于{topic}的若干措施"
     pool = agencies_of(place, w.vocab.agency_suffixes)
     lines = ["信息公开", "", title, "",
              f"发布时间{P[':']}{y}-{mo:02d}-{d:02d} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00   "
-             f"索引号{P[':']}    文号{P[':']}    来源{P[':']}   ", "", w.filler(3), ""]
+             f"索引号{P[':']}    文号{P[':']}    来源{P[':']}   ", "", w.plain(3), ""]
     measures: list[MeasureSpec] = []
     for k in range(1, n + 1):
         mtitle = w.title()
@@ -452,10 +479,10 @@ def _short_list(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str
     """A flat list of measures numbered 一、二、…, each with a closing agency parenthesis."""
     rng, P = w.rng, punct
     y, mo, d = _date(rng)
-    topic = rng.choice(w.vocab.titles)
+    topic = w.heading()
     title = f"{place.full_name}{topic}若干举措"
     pool = agencies_of(place, w.vocab.agency_suffixes)
-    lines = [title, "", f"发布时间{P[':']}{y}-{mo:02d}-{d:02d}", "", w.filler(2), ""]
+    lines = [title, "", f"发布时间{P[':']}{y}-{mo:02d}-{d:02d}", "", w.plain(2), ""]
     measures: list[MeasureSpec] = []
     for k in range(1, n + 1):
         mtitle = w.title()
@@ -470,7 +497,7 @@ def _report(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, st
     """一、 sections with (一) sub-sections as measures; agencies only in prose (none expected)."""
     rng, P = w.rng, punct
     y, mo, d = _date(rng)
-    title = f"{place.full_name}{rng.choice(w.vocab.titles)}创新举措"
+    title = f"{place.full_name}{w.heading()}创新举措"
     lines = [title, "", f"{y}-{mo:02d}-{d:02d} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d} 来源{P[':']}",
              "调整字体", ""]
     measures: list[MeasureSpec] = []
@@ -479,7 +506,7 @@ def _report(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, str, st
     bounds = [0, *cuts, n]
     for s in range(sections):
         sec = cn_number(s + 1)
-        lines += [f"  {sec}、{w.title()} ", ""]
+        lines += [f"  {sec}、{w.heading()} ", ""]
         for j in range(bounds[s + 1] - bounds[s]):
             mtitle = w.title()
             text, reps = w.body(place, P, reps_p=0.3)
@@ -513,7 +540,7 @@ def _table_notice(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, s
             if scopes[i] == scope_name:
                 j += 1
                 lines += [f"{j}.{policies[i]}", ""]
-    lines += ["二、加强组织实施", "", w.filler(3), "", f"附件{P[':']}{subject}复制推广任务分工表", "",
+    lines += ["二、加强组织实施", "", w.plain(3), "", f"附件{P[':']}{subject}复制推广任务分工表", "",
               f"{place.full_name}人民政府办公厅", f"{y}年{mo}月{d}日", "", " 附件", "",
               f"{subject}复制推广任务分工表", "",
               "\t编号", "\t政策名称", "\t主要内容", "\t已实施区域", "\t拟推广区域", "\t推广牵头单位", ""]
@@ -528,8 +555,7 @@ def _table_notice(w: _Writer, place: Place, n: int, punct: dict) -> tuple[str, s
             reps = [{"from": origin.name, "to": c.name, "kind": "replicate", "scope": scopes[i],
                      "optional": True} for c in lead_cities if c.name != origin.name]
         items = "\n\n".join(f"{CIRCLED[j]}{w.filler(rng.randint(1, 2))}" for j in range(rng.randint(1, 3)))
-        done = f"{origin.name}\n\n片区" if rng.random() < 0.5 else origin.name
-        lines += [f"\t{i + 1}", f"\t{policies[i]}", f"\t{items}", f"\t{done}", f"\t{scopes[i]}",
+        lines += [f"\t{i + 1}", f"\t{policies[i]}", f"\t{items}", f"\t{origin.name}", f"\t{scopes[i]}",
                   f"\t{'、'.join(lead)}", ""]
         measures.append(MeasureSpec(str(i + 1), "measure", policies[i], lead, [], None, reps, "附件"))
     return "\n".join(lines) + "\n", title, f"{y:04d}-{mo:02d}-{d:02d}", measures
