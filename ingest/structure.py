@@ -4,7 +4,8 @@ The document's own numbering drives everything. A line starting with a numbering
 (一) （一） / 1. 1、 / ㈠ / 第X条 / （1） / ① ...) opens an item. Levels follow the order in which
 numbering styles appear: a style not yet open nests under the current item, a style already open
 closes everything below it. Measures are the finest-grained items of the operative part (the deepest
-level used outside the safeguard sections); items of a closing safeguard section (保障措施, 组织实施 ...)
+level used in each top-level section that is neither preamble, such as 总体要求 / 指导思想, nor a
+closing safeguard section); items of a closing safeguard section (保障措施, 组织实施 ...)
 become safeguards. Tab-laid tables whose rows name policies yield one measure per row.
 """
 from __future__ import annotations
@@ -38,6 +39,10 @@ SAFEGUARD_HEADING = re.compile(
     r"(保障措施|保障机制|保障体系|组织保障|工作保障|实施保障|强化保障|加强保障|保障条件|组织实施|组织领导|"
     r"工作要求|实施要求|有关要求|工作机制保障|监督考核|督查考核|附则)")
 _MAX_HEADING = 24
+# Headings of the opening sections that frame the plan (why, aims, principles, scope) rather than act.
+PREAMBLE_HEADING = re.compile(
+    r"^(总体要求|总体思路|指导思想|基本原则|发展目标|工作目标|主要目标|总体目标|目标任务|适用范围|编制依据|"
+    r"重要意义|基本情况|发展现状|现状分析|区位布局|功能定位|实施范围|战略定位|发展定位|总体布局|空间布局)[。.]?$")
 
 # Lines that annotate a task rather than continue its prose: who does it and by when.
 ANNOTATION_LINE = re.compile(
@@ -258,6 +263,34 @@ def _in_safeguard(item: Item) -> bool:
     return _is_safeguard_section(item) or any(_is_safeguard_section(a) for a in item.ancestors())
 
 
+def _in_preamble(item: Item) -> bool:
+    return any(PREAMBLE_HEADING.match(node.heading) for node in (item, *item.ancestors()))
+
+
+def _measure_items(items: list[Item]) -> list[Item]:
+    """The finest-grained items of each operative top-level section (neither preamble nor
+    safeguard). A top-level item without children counts only when no top-level item has any."""
+    operative = [it for it in items if not _in_safeguard(it) and not _in_preamble(it)]
+    roots = [it for it in operative if it.parent is None]
+    if not any(root.children for root in roots):
+        return roots
+    measures: list[Item] = []
+    for root in roots:
+        if not root.children:
+            continue
+        below = [it for it in operative if it.depth > 1 and _root_of(it) is root]
+        deepest = max((it.depth for it in below), default=0)
+        measures.extend(it for it in below if it.depth == deepest and not it.children)
+    return measures
+
+
+def _root_of(item: Item) -> Item:
+    node = item
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
 def _norm_name(text: str) -> str:
     return re.sub(r"[\s\u3000“”\"'‘’。，,、:：;；()（）]", "", text)
 
@@ -309,9 +342,7 @@ def parse_structure(simplified: str) -> Structure:
     items = _outline(lines, chrome | table_lines)
     _extend_items(items, lines, chrome | table_lines)
 
-    operative = [it for it in items if not _in_safeguard(it)]
-    deepest = max((it.depth for it in operative), default=0)
-    listed = [it for it in operative if it.depth == deepest and not it.children]
+    listed = _measure_items(items)
 
     segments: list[Segment] = []
     replaced: set[int] = set()

@@ -7,7 +7,7 @@ from ingest.errors import IngestError
 from ingest.pipeline import ingest_bytes
 from ingest.read import decode_document
 
-SAMPLE = "厦门市人民政府办公厅关于印发试点方案的通知\n一、总体要求\n(一)深化改革。推进审批制度改革。\n"
+SAMPLE = "厦门市人民政府办公厅关于印发试点方案的通知\n一、主要任务\n(一)深化改革。推进审批制度改革。\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
 

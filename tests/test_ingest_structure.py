@@ -113,3 +113,13 @@ def test_short_heading_with_full_stop_takes_its_body_and_articles_take_their_cla
     text = "管理办法\n第一条 为规范管理，制定本办法。\n第二条 企业应当登记。\n登记事项变更的，应当及时变更。\n第三条 本办法自公布之日起施行。\n"
     ms = kinds(ingest_text(text))
     assert ms[1].text == "第二条 企业应当登记。\n登记事项变更的，应当及时变更。"
+
+
+def test_preamble_sections_are_not_measures_and_each_section_keeps_its_finest_level():
+    text = ("行动计划\n一、总体要求\n（一）指导思想。坚持创新驱动。\n（二）基本原则。坚持市场主导。\n"
+            "二、重点任务\n（一）科技创新\n1.建设研发平台。支持企业建平台。\n2.培育创新主体。扶持企业。\n"
+            "三、支撑体系\n（一）强化人才支撑。引进高层次人才。\n（二）强化金融支撑。设立引导基金。\n"
+            "四、保障措施\n（一）加强组织领导。成立领导小组。\n")
+    record = ingest_text(text)
+    assert [m.section for m in kinds(record)] == ["二/（一）/1", "二/（一）/2", "三/（一）", "三/（二）"]
+    assert [m.section for m in kinds(record, "safeguard")] == ["四/（一）"]
