@@ -189,8 +189,9 @@ def region_page(v: views.RegionView) -> str:
 def measure_page(v: views.MeasureView) -> str:
     m = v.measure
     leads = "".join(f"<li>{e(a['name'])} <small>({e(a['role'] or '')}; printed "
-                    f"“{e(a.get('printed') or '')}”)</small><br><small>{e(a.get('evidence') or '')}</small></li>"
-                    for a in v.leads)
+                    f"“{e(a.get('printed') or '')}”)</small></li>" for a in v.leads)
+    lead_evidence = "".join(f'<blockquote class="evidence">{e(line)}</blockquote>'
+                            for line in dict.fromkeys(a.get("evidence") or "" for a in v.leads) if line)
     mentions = "".join(f"<li>{e(a['name'])}<br><small>{e(a.get('evidence') or '')}</small></li>"
                        for a in v.mentions)
     themes = "".join(f"<li>{theme_link(t['key'], t['name_zh'])} <small>terms: "
@@ -229,7 +230,7 @@ def measure_page(v: views.MeasureView) -> str:
 <tr><th>完成时限 Deadline</th><td>{deadline}</td></tr>
 </table>
 {fields}
-<h2>牵头/配合单位 Agencies</h2><ul id="agencies">{leads or '<li>—</li>'}</ul>
+<h2>牵头/配合单位 Agencies</h2><ul id="agencies">{leads or '<li>—</li>'}</ul>{lead_evidence}
 <h3>文中提及 Named in the text</h3><ul id="mentions">{mentions or '<li>—</li>'}</ul>
 <h2>主题与证据 Themes and evidence</h2><ul id="themes">{themes or '<li>—</li>'}</ul>
 <h2>复制推广 Replication</h2><ul id="replications">{reps or '<li>—</li>'}</ul>
@@ -260,8 +261,9 @@ def compare_page(v: views.CompareView) -> str:
               f'<table class="pg" id="compare-table"><tr><th>Theme</th>{head}</tr>{"".join(rows)}'
               f"<tr><th>no theme (count)</th>{unthemed}</tr></table>")
     header = _graph_header("比较 Compare: " + " / ".join(v.regions),
-                           "Regions on the sides, the themes they share in between "
-                           "(edge label: number of measures).")
+                           "Regions pinned at the sides, their themes in between; large stars are "
+                           "themes every region shares, edge labels count measures. "
+                           "The measures are listed below the graph.")
     return render_page(v.sub, PageParts("Compare " + ", ".join(v.regions), header, footer),
                        documents=v.documents)
 

@@ -67,7 +67,8 @@ def node_tooltip(node: SubNode, documents: dict[str, str]) -> str:
         lines = [p.get("title") or node.key, snippet(p.get("text")),
                  f"地区 region: {p.get('region') or '?'}", f"来源 source: {doc}"]
     elif node.type == "Theme":
-        lines = [f"主题 theme: {p.get('name_zh') or ''} ({node.key})"]
+        lines = [f"主题 theme: {p.get('name_zh') or ''} ({node.key})",
+                 "shared by every compared region" if p.get("emphasis") else ""]
     elif node.type == "Document":
         lines = [p.get("title") or node.key, f"地区 region: {p.get('region') or '?'}"]
     elif node.type == "Agency":
@@ -160,9 +161,15 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
     for node in sub.nodes.values():
         style = NODE_STYLE.get(node.type, {"color": "#999", "shape": "dot"})
         size = 22 if node.type in ("Region", "Theme") else 14
+        extra = {}
+        if node.props.get("emphasis"):
+            size, extra["borderWidth"] = 26, 3
+        if node.props.get("pin"):
+            extra.update(x=node.props["pin"][0], y=node.props["pin"][1], fixed=True, physics=False)
+            size = 30
         net.add_node(node.id, label=node.label, title=node_tooltip(node, documents),
                      color=style["color"], shape=style["shape"], size=size,
-                     pg_type=node.type, pg_key=node.key)
+                     pg_type=node.type, pg_key=node.key, **extra)
     for edge in sub.edges:
         style = EDGE_STYLE.get(edge.type, {"color": "#aaaaaa", "width": 1, "dashes": False})
         title = edge.type
@@ -175,8 +182,11 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
         width = edge.props.get("width", style["width"])
         net.add_edge(edge.source, edge.target, title=safe_title(title), color=style["color"],
                      width=width, dashes=style["dashes"], label=edge.props.get("short", ""))
+    big = len(sub.nodes) > 100
     net.set_options(json.dumps({
-        "physics": {"stabilization": {"iterations": 300},
+        # Kamada-Kawai seeding ("improvedLayout") costs seconds on a few hundred nodes.
+        "layout": {"improvedLayout": not big},
+        "physics": {"stabilization": {"iterations": 150 if big else 300},
                     "barnesHut": {"springLength": 140, "avoidOverlap": 0.3}},
         "interaction": {"hover": True, "tooltipDelay": 120},
         "nodes": {"font": {"size": 14, "face": "WenQuanYi Micro Hei, sans-serif"}},

@@ -6,6 +6,7 @@ same on every page and in ``/api/subgraph``.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -284,24 +285,22 @@ def compare_view(store: GraphStore, names: list[str], limit: int) -> CompareView
                 by_theme[t["key"]][name].append(r)
     shared = sorted(k for k, per in by_theme.items() if all(per.get(n) for n in names))
     sub = Subgraph(limit=limit)
-    for name in names:
-        sub.add_node("Region", name, {"name": name})
-    # Shared themes first: they are what a comparison is about.
+    # Regions pinned around a circle (two: left and right); themes settle in between.
+    for i, name in enumerate(names):
+        angle = math.pi + 2 * math.pi * i / len(names)
+        sub.add_node("Region", name, {"name": name, "pin": (round(520 * math.cos(angle)),
+                                                            round(320 * math.sin(angle)))})
+    # Shared themes first: they are what a comparison is about. Measures stay in the table.
     ordered = shared + sorted(k for k in by_theme if k not in shared)
     for key in ordered:
-        tid = sub.add_node("Theme", key, {"key": key, "name_zh": theme_names[key]})
+        tid = sub.add_node("Theme", key, {"key": key, "name_zh": theme_names[key],
+                                          "emphasis": key in shared})
         for name in names:
             count = len(by_theme[key].get(name, []))
             if count:
                 sub.add_edge(f"Region:{name}", tid, "HAS_THEME_IN_REGION",
-                             {"label": f"{count} measure(s)", "short": str(count),
+                             {"label": f"{count} measure(s) of {name}", "short": str(count),
                               "width": 1 + min(count, 8)})
-    for key in ordered:
-        for name in names:
-            for r in by_theme[key].get(name, []):
-                mid = sub.add_node("Measure", r["id"], _measure_props(r))
-                sub.add_edge(mid, f"Theme:{key}", "HAS_THEME")
-                sub.add_edge(mid, f"Region:{name}", "IN_REGION")
     return CompareView(names, sub, {k: dict(v) for k, v in by_theme.items()}, theme_names, shared,
                        unthemed, document_titles(store, doc_ids))
 
