@@ -18,7 +18,7 @@ from policy_graph.settings import CORPUS_DIR, Settings, get_settings
 app = typer.Typer(help="policy-graph: a cross-region policy comparison knowledge graph.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages stay greppable, unbroken
 
 DbOpt = typer.Option(None, "--db", help="LadybugDB database file (env POLICY_GRAPH_DB)")
 BackendOpt = typer.Option(None, "--backend", help="ladybug | neo4j (env POLICY_GRAPH_BACKEND)")
@@ -150,6 +150,22 @@ def stats(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
         sys.stdout.write(json.dumps(counts) + "\n")
     else:
         console.print(counts_table(counts))
+
+
+@app.command()
+def evaluate(as_json: bool = typer.Option(False, "--json"),
+             disagreements: bool = typer.Option(False, "--disagreements", help="list every miss")):
+    """Precision / recall / F1 of each extractor against the hand-annotated gold (tests/gold)."""
+    from ingest.evaluate import evaluate_corpus, rich_table
+
+    report = evaluate_corpus()
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(rich_table(report))
+    if disagreements:
+        for item in report.disagreements:
+            console.print(item)
 
 
 # -- research questions -------------------------------------------------------------
