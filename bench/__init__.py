@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic corpus -> ingest by stage, jieba floor, linking scale, API load, grep peer."""

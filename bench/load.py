@@ -1,0 +1,154 @@
+"""A real `policy-graph serve` on loopback, driven by concurrent async clients.
+
+Each endpoint gets its own fixed-duration run with a bounded request count, so one slow
+endpoint cannot stretch the whole benchmark. An endpoint whose route is absent (FastAPI's
+bare 404 "Not Found") is reported as missing rather than failing the run.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"  # loopback only
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(db: Path, *, log: Path, startup_timeout: float = 600.0):
+    """Start the server the way `make run` does and yield its base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "policy_graph.cli", "serve", "--db", str(db), "--host", HOST, "--port", str(port)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                cwd=Path(__file__).resolve().parent.parent)
+        base = f"http://{HOST}:{port}"
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"server exited with {proc.returncode}; see {log}")
+                try:
+                    if httpx.get(f"{base}/api/health", timeout=2.0).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not answer /api/health in {startup_timeout:.0f} s; see {log}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@dataclass
+class EndpointResult:
+    name: str
+    status: str  # ok | missing | failing
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    mean_ms: float | None = None
+    throughput_rps: float | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return dict(vars(self))
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, round(p / 100 * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def _route_missing(resp: httpx.Response) -> bool:
+    if resp.status_code not in (404, 405):
+        return False
+    try:
+        return resp.json().get("detail") in ("Not Found", "Method Not Allowed")
+    except ValueError:
+        return True
+
+
+async def _drive(base: str, make_url: Callable[[random.Random], str], *, clients: int, duration: float,
+                 max_requests: int, seed: int) -> tuple[list[float], int, float, str]:
+    latencies: list[float] = []
+    errors = 0
+    first_error = ""
+    issued = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+        stop_at = time.perf_counter() + duration
+
+        async def worker(i: int) -> None:
+            nonlocal errors, issued, first_error
+            rng = random.Random(seed * 1000 + i)
+            while time.perf_counter() < stop_at and issued < max_requests:
+                issued += 1
+                url = make_url(rng)
+                t0 = time.perf_counter()
+                try:
+                    resp = await client.get(url)
+                    ok = resp.status_code < 400
+                    if not ok and not first_error:
+                        first_error = f"{resp.status_code} on {url}: {resp.text[:160]}"
+                except httpx.HTTPError as exc:
+                    ok = False
+                    if not first_error:
+                        first_error = f"{type(exc).__name__} on {url}"
+                latencies.append(time.perf_counter() - t0)
+                if not ok:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(clients)))
+        elapsed = time.perf_counter() - started
+    return latencies, errors, elapsed, first_error
+
+
+def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str], *, clients: int = 16,
+                 duration: float = 30.0, max_requests: int = 200_000, seed: int = 0) -> EndpointResult:
+    probe_url = make_url(random.Random(seed))
+    try:
+        probe = httpx.get(base + probe_url, timeout=60.0)
+    except httpx.HTTPError as exc:
+        return EndpointResult(name, "failing", note=f"{type(exc).__name__} on {probe_url}")
+    if _route_missing(probe):
+        return EndpointResult(name, "missing", note=f"{probe.status_code} {probe_url}")
+    latencies, errors, elapsed, first_error = asyncio.run(
+        _drive(base, make_url, clients=clients, duration=duration, max_requests=max_requests, seed=seed))
+    lat = sorted(x * 1000 for x in latencies)
+    status = "ok" if errors == 0 else ("failing" if errors == len(lat) else "ok")
+    return EndpointResult(
+        name, status, requests=len(lat), errors=errors, seconds=round(elapsed, 2),
+        p50_ms=round(percentile(lat, 50), 2), p95_ms=round(percentile(lat, 95), 2),
+        p99_ms=round(percentile(lat, 99), 2), mean_ms=round(sum(lat) / len(lat), 2) if lat else None,
+        throughput_rps=round(len(lat) / elapsed, 1) if elapsed else None,
+        note=(f"{errors} errors; first: {first_error}" if errors else (
+            f"probe returned {probe.status_code}" if probe.status_code >= 400 else "")))

@@ -1,0 +1,165 @@
+"""BENCHMARKS.md from bench/results.json: tables per size, each goal marked met or missed."""
+from __future__ import annotations
+
+from typing import Any
+
+ENDPOINT_GOALS = {"measure": True, "adopters": True}  # point and adopter queries carry the latency goal
+P50_GOAL_MS, P99_GOAL_MS = 5.0, 25.0
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}{unit}"
+    return f"{value}{unit}"
+
+
+def _mark(ok: bool | None) -> str:
+    return "–" if ok is None else ("met" if ok else "**missed**")
+
+
+def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each goal of issue 8 against one size's figures."""
+    out = []
+    ing = run.get("ingest") or {}
+    ratio = ing.get("ratio_to_jieba")
+    out.append({"goal": "whole ingest ≤ 1.5× jieba floor", "value": f"{_fmt(ratio, '×')} (CPU {_fmt(ing.get('cpu_ratio_to_jieba'), '×')})",
+                "met": None if ratio is None else ratio <= 1.5})
+    link = run.get("linking") or {}
+    lr = link.get("ratio")
+    lc = link.get("cpu_ratio")
+    out.append({"goal": "linking time 4N / N ≤ 5", "value": f"{_fmt(lr, '×')} (CPU {_fmt(lc, '×')})",
+                "met": None if lr is None else lr <= 5})
+    for ep in (run.get("api") or {}).get("endpoints", []):
+        if ep["name"] in ENDPOINT_GOALS:
+            if ep["status"] != "ok" or ep["p50_ms"] is None:
+                out.append({"goal": f"/api {ep['name']}: p50 ≤ 5 ms, p99 ≤ 25 ms",
+                            "value": ep["status"], "met": False})
+                continue
+            out.append({"goal": f"/api {ep['name']}: p50 ≤ 5 ms, p99 ≤ 25 ms",
+                        "value": f"p50 {ep['p50_ms']:.1f} ms, p99 {ep['p99_ms']:.1f} ms",
+                        "met": ep["p50_ms"] <= P50_GOAL_MS and ep["p99_ms"] <= P99_GOAL_MS})
+    grep = (run.get("grep_peer") or {}).get("summary") or {}
+    if grep:
+        sp, ar, gr = grep.get("speedup"), grep.get("api_recall_mean"), grep.get("grep_recall_mean")
+        out.append({"goal": "/api/adopters ≥ 10× faster than grep", "value": _fmt(sp, "×", 1),
+                    "met": None if sp is None else sp >= 10})
+        out.append({"goal": "/api/adopters recall strictly better than grep",
+                    "value": f"api {_fmt(ar)} vs grep {_fmt(gr)}",
+                    "met": None if ar is None or gr is None else ar > gr})
+    return out
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = ["# Benchmarks", "",
+             "Written by `python -m bench.run` (`make bench`: 1k measures; `make bench-full`: 10k and 100k). "
+             "Every figure of one size comes from one run on the same machine; nothing here is edited by hand.",
+             ""]
+    env = results.get("environment", {})
+    if env:
+        lines += ["## Machine", "", "| | |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in env.items()]
+        lines.append("")
+    cold = results.get("cold_ingest")
+    if cold:
+        lines += ["## Cold `policy-graph ingest` of the founding corpus", "",
+                  "| documents | wall time (fresh process, fresh database) | goal ≤ 5 s |", "|---|---|---|",
+                  f"| {cold.get('documents', '–')} | {_fmt(cold.get('seconds'), ' s')} | "
+                  f"{_mark(None if cold.get('seconds') is None else cold['seconds'] <= 5 and cold.get('ok', True))} |",
+                  ""]
+        if cold.get("note"):
+            lines += [cold["note"], ""]
+    for run in results.get("runs", []):
+        lines += _render_run(run)
+    notes = results.get("notes") or []
+    if notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    return "\n".join(lines) + "\n"
+
+
+def _render_run(run: dict[str, Any]) -> list[str]:
+    n = run["size"]
+    gen = run.get("generate", {})
+    la0, la1 = run.get("load_average_at_start"), run.get("load_average_at_end")
+    lines = [f"## {n:,} measures".replace(",", " "), "",
+             f"Synthetic corpus: {gen.get('documents', '–')} documents, {gen.get('measures', '–')} measures, "
+             f"{_fmt(gen.get('mib'), ' MiB', 1)} of text, generated in {_fmt(gen.get('seconds'), ' s')} "
+             f"(seed {gen.get('seed', '–')}).", ""]
+    if run.get("measured_at"):
+        lines += [f"Measured {run['measured_at']} by `{run.get('command', '')}`.", ""]
+    if la0:
+        lines += [f"Machine load average (1/5/15 min) {' / '.join(map(str, la0))} at the start of this size, "
+                  f"{' / '.join(map(str, la1 or []))} at its end: a load above the core count means the "
+                  "benchmark shared the CPUs with other work, which stretches wall times (CPU times much less).", ""]
+    ing = run.get("ingest") or {}
+    if ing:
+        lines += ["### Ingest by stage", "",
+                  "read/normalise, segment and extract run interleaved per document; their times come from the "
+                  "pipeline's own per-document clock and they share one memory peak.", "",
+                  "| stage | wall time | CPU time | peak RSS |", "|---|---|---|---|"]
+        for name, st in ing.get("stages", {}).items():
+            lines.append(f"| {name} | {_fmt(st['seconds'], ' s')} | {_fmt(st.get('cpu_seconds'), ' s')} | "
+                         f"{_fmt(st.get('peak_rss_mib') or None, ' MiB', 0)} |")
+        lines += [f"| **whole ingest** | **{_fmt(ing.get('total_seconds'), ' s')}** | {_fmt(ing.get('cpu_seconds'), ' s')} | "
+                  f"{_fmt(ing.get('peak_rss_mib'), ' MiB', 0)} |",
+                  f"| jieba floor (`jieba.lcut` over the same text) | {_fmt(ing.get('jieba_seconds'), ' s')} | "
+                  f"{_fmt(ing.get('jieba_cpu_seconds'), ' s')} | |",
+                  f"| **ratio ingest / jieba** | **{_fmt(ing.get('ratio_to_jieba'), '×')}** | "
+                  f"{_fmt(ing.get('cpu_ratio_to_jieba'), '×')} | |", ""]
+        link_st = ing.get("stages", {}).get("link", {})
+        if link_st.get("linker_compute_seconds") is not None:
+            lines += [f"Of the link stage, {_fmt(link_st['linker_compute_seconds'], ' s')} "
+                      f"(CPU {_fmt(link_st.get('linker_compute_cpu_seconds'), ' s')}) are the linker's own "
+                      "computation; the rest is saving its index and writing the edges.", ""]
+        acc = ing.get("accuracy")
+        if acc:
+            lines += [f"Extraction against the manifest: {acc.get('documents_exact', '–')}/{acc.get('documents', '–')} "
+                      f"documents with exactly the generated measure labels, "
+                      f"agency sets exact on {_fmt(acc.get('agency_exact_share'), '', 4)} of measures.", ""]
+        if ing.get("cli_seconds") is not None:
+            lines += [f"Cross-check: `policy-graph ingest` of the same folder as one CLI process took "
+                      f"{_fmt(ing['cli_seconds'], ' s')}.", ""]
+    link = run.get("linking") or {}
+    if link:
+        lines += ["### Linking scale", "", f"{link.get('method', '')}.", "",
+                  "| measures | link time | CPU time |", "|---|---|---|"]
+        for pt in link.get("points", []):
+            lines.append(f"| {pt['measures']} | {_fmt(pt['seconds'], ' s')} | {_fmt(pt.get('cpu_seconds'), ' s')} |")
+        lines += [f"| **ratio 4N / N** | **{_fmt(link.get('ratio'), '×')}** | {_fmt(link.get('cpu_ratio'), '×')} |", ""]
+    api = run.get("api") or {}
+    if api:
+        lines += ["### API under load", "",
+                  f"{api.get('clients')} concurrent async httpx clients against `policy-graph serve` on 127.0.0.1, "
+                  f"{api.get('duration_s')} s per endpoint (at most {api.get('max_requests')} requests). "
+                  "Client and server share the machine's cores.", "",
+                  "| endpoint | status | requests | errors | p50 | p95 | p99 | throughput |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for ep in api.get("endpoints", []):
+            lines.append(f"| {ep['name']} (`{ep.get('path', '')}`) | {ep['status']} | {ep['requests']} | {ep['errors']} | "
+                         f"{_fmt(ep['p50_ms'], ' ms')} | {_fmt(ep['p95_ms'], ' ms')} | {_fmt(ep['p99_ms'], ' ms')} | "
+                         f"{_fmt(ep['throughput_rps'], ' req/s', 1)} |")
+        for ep in api.get("endpoints", []):
+            if ep.get("note"):
+                lines.append(f"- {ep['name']}: {ep['note']}")
+        lines.append("")
+    grep = run.get("grep_peer") or {}
+    if grep.get("rows"):
+        lines += ["### Grep peer: \"which regions adopted X?\"", "",
+                  "| X | true regions | grep time | grep recall | /api/adopters time | api recall | api precision |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in grep["rows"]:
+            lines.append(f"| {r['query']} | {r['true_regions']} | {_fmt(r['grep_seconds'], ' s', 3)} | "
+                         f"{_fmt(r['grep_recall'])} | {_fmt(r['api_seconds'], ' s', 3)} | {_fmt(r['api_recall'])} | "
+                         f"{_fmt(r['api_precision'])} |")
+        s = grep.get("summary", {})
+        lines += [f"| **mean** | | {_fmt(s.get('grep_seconds_mean'), ' s', 3)} | {_fmt(s.get('grep_recall_mean'))} | "
+                  f"{_fmt(s.get('api_seconds_mean'), ' s', 3)} | {_fmt(s.get('api_recall_mean'))} | |", ""]
+    lines += ["### Goals", "", "| goal | measured | |", "|---|---|---|"]
+    lines += [f"| {g['goal']} | {g['value']} | {_mark(g['met'])} |" for g in goals(run)]
+    lines.append("")
+    for note in run.get("notes", []):
+        lines.append(f"- {note}")
+    if run.get("notes"):
+        lines.append("")
+    return lines

@@ -1,0 +1,59 @@
+"""Wall time, CPU time and peak resident memory of the stages of one run, sampled from /proc.
+
+CPU time (all threads of this process) is kept beside wall time because the benchmark may share
+the machine with other work: wall time then stretches, CPU time much less.
+
+ru_maxrss only ever grows over a process's life, so a stage's own peak is sampled by a
+thread that reads VmRSS every few milliseconds while the stage runs.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+def rss_mib() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class StageTimer:
+    interval: float = 0.005
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        peak = [rss_mib()]
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(self.interval):
+                peak[0] = max(peak[0], rss_mib())
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            stop.set()
+            sampler.join()
+            peak[0] = max(peak[0], rss_mib())
+            entry = self.stages.setdefault(name, {"seconds": 0.0, "cpu_seconds": 0.0, "peak_rss_mib": 0.0})
+            entry["seconds"] += elapsed
+            entry["cpu_seconds"] += cpu
+            entry["peak_rss_mib"] = max(entry["peak_rss_mib"], round(peak[0], 1))
+

@@ -1,0 +1,164 @@
+"""The ingest of one corpus, run with the project's own functions, measured stage by stage.
+
+The same calls `policy-graph ingest` makes (pipeline.ingest_file per file, then the loader,
+then the linker through policy_graph.service), in the same order, with a clock and a memory
+sampler around each phase. The pipeline keeps its own per-document stage clock
+(DocumentRecord.timings); its read/normalise, structure and extraction parts are reported
+from that clock, inside the parse phase whose memory peak they share.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.rss import StageTimer
+
+# pipeline clock names -> benchmark stages
+STAGE_OF = {"read": "read/normalise", "normalise": "read/normalise", "structure": "segment",
+            "metadata": "extract", "agencies": "extract", "dates": "extract", "themes": "extract",
+            "replications": "extract", "regions": "extract"}
+
+
+def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[list, list[tuple[str, str]]]:
+    from graph.linker import SimilarityIndex
+    from graph.store import open_store
+    from ingest.errors import IngestError
+    from ingest.pipeline import ingest_file, load_manifest
+    from policy_graph.service import IngestReport, link_new, reference_rows
+    from graph.loader import load_documents, load_reference
+
+    records, errors = [], []
+    manifests: dict[Path, object] = {}
+    sub: dict[str, float] = {}
+    with timer.stage("parse"):
+        for file in files:
+            if file.parent not in manifests:
+                manifests[file.parent] = load_manifest(file.parent)
+            try:
+                rec = ingest_file(file, manifests[file.parent])
+            except IngestError as exc:
+                errors.append((str(file), str(exc)))
+                continue
+            records.append(rec)
+            for name, seconds in (rec.timings or {}).items():
+                stage = STAGE_OF.get(name)
+                if stage:
+                    sub[stage] = sub.get(stage, 0.0) + seconds
+    parse = timer.stages.pop("parse")
+    accounted = sum(sub.values())
+    # time the pipeline's clock does not see (per-file bookkeeping) is shared out pro rata
+    scale = parse["seconds"] / accounted if accounted else 1.0
+    cpu_scale = parse["cpu_seconds"] / parse["seconds"] if parse["seconds"] else 1.0
+    for stage in ("read/normalise", "segment", "extract"):
+        seconds = sub.get(stage, 0.0) * scale
+        timer.stages[stage] = {"seconds": seconds, "cpu_seconds": seconds * cpu_scale,
+                               "peak_rss_mib": parse["peak_rss_mib"]}
+
+    store = open_store("ladybug", path=db)
+    try:
+        report = IngestReport(documents=records)
+        with timer.stage("load"):
+            store.apply_schema()
+            regions, themes = reference_rows()
+            load_reference(store, regions, themes)
+            report.load = load_documents(store, records, {r["name"] for r in regions})
+        with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
+            link_new(store, records, Path(str(db) + ".simindex"))
+        timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
+        timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
+    finally:
+        store.close()
+    return records, errors
+
+
+@contextmanager
+def _timed(cls, methods: tuple[str, ...]):
+    """Time the given methods of ``cls`` while the block runs (the linker inside `link_new`)."""
+    totals = {"seconds": 0.0, "cpu_seconds": 0.0}
+    originals = {name: getattr(cls, name) for name in methods}
+
+    def wrap(fn):
+        def timed(*args, **kwargs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                totals["seconds"] += time.perf_counter() - t0
+                totals["cpu_seconds"] += time.process_time() - c0
+        return timed
+
+    for name, fn in originals.items():
+        setattr(cls, name, wrap(fn))
+    try:
+        yield totals
+    finally:
+        for name, fn in originals.items():
+            setattr(cls, name, fn)
+
+
+def jieba_floor(files: list[Path]) -> tuple[float, float]:
+    """`jieba.lcut` over the same text, dictionary already loaded: the cost of merely segmenting it."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    jieba.lcut("创新监管服务模式,对跨境研发服务贸易实行便利的付汇政策。")  # loads the HMM tables too
+    texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - started, time.process_time() - cpu_started
+
+
+def link_scaling(records: list, full: dict) -> dict:
+    """Linker time at N = a quarter of the measures, beside 4N = all of them.
+
+    The 4N point is the linker's own time inside the ingest's link stage (same code, same
+    measures); the N point runs the same two calls in memory on the first quarter.
+    """
+    from graph.linker import SimilarityIndex
+
+    measures = [{"id": m.id, "region": m.region, "title": m.title, "text": m.text,
+                 "themes": [t.key for t in m.themes]}
+                for d in records for m in d.measures if m.kind == "measure"]
+    part = measures[: max(1, len(measures) // 4)]
+    index = SimilarityIndex()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    index.add(part)
+    edges, _ = index.relink_changed([m["id"] for m in part])
+    quarter = {"measures": len(part), "seconds": round(time.perf_counter() - started, 3),
+               "cpu_seconds": round(time.process_time() - cpu_started, 3), "edges": len(edges)}
+    whole = {"measures": len(measures), "seconds": round(full.get("linker_compute_seconds", 0.0), 3),
+             "cpu_seconds": round(full.get("linker_compute_cpu_seconds", 0.0), 3), "edges": None}
+    ratio = whole["seconds"] / quarter["seconds"] if quarter["seconds"] else None
+    cpu_ratio = whole["cpu_seconds"] / quarter["cpu_seconds"] if quarter["cpu_seconds"] else None
+    return {"points": [quarter, whole], "ratio": round(ratio, 2) if ratio else None,
+            "cpu_ratio": round(cpu_ratio, 2) if cpu_ratio else None,
+            "method": "SimilarityIndex.add + relink_changed, as `ingest` runs them (database writes excluded)"}
+
+
+def check_against_manifest(records: list, manifest) -> dict:
+    """How many documents came back with exactly the generated measures and agencies."""
+    by_file = {Path(r.path).name: r for r in records}
+    docs_exact = measures = agency_exact = 0
+    for doc in manifest.documents:
+        rec = by_file.get(doc.file)
+        if rec is None:
+            continue
+        got = [m for m in rec.measures if m.kind == "measure"]
+        want = [m for m in doc.measures if m.kind == "measure"]
+        if [m.label for m in got] == [m.label for m in want]:
+            docs_exact += 1
+            for g, w in zip(got, want):
+                measures += 1
+                lead = {a.printed for a in g.agencies if a.role == "lead"}
+                support = {a.printed for a in g.agencies if a.role == "support"}
+                agency_exact += (lead, support) == (set(w.lead), set(w.support))
+    return {"documents": len(manifest.documents), "documents_exact": docs_exact,
+            "measures_checked": measures,
+            "agency_exact_share": round(agency_exact / measures, 4) if measures else None,
+            "regions_exact": sum(1 for d in manifest.documents
+                                 if d.file in by_file and by_file[d.file].region == d.region)}
