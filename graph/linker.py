@@ -23,6 +23,7 @@ had, so an occasional full ``link()`` re-levels everything.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import pickle
@@ -72,7 +73,6 @@ class _Doc:
     id: str
     region: int
     title: str
-    themes: frozenset[str]
     t_terms: np.ndarray  # theme keys as "@key" term ids; binary weights
     w_terms: np.ndarray  # sorted int32 term ids
     w_tf: np.ndarray  # float64 sublinear tf, aligned with w_terms
@@ -85,6 +85,13 @@ class LinkParams:
     top_k: int = 5
     cross_region: bool = True
     min_score: float = 0.08
+
+
+def _fingerprint(m: Mapping[str, Any]) -> str:
+    themes = sorted(str(t) for t in (m.get("themes") or ()))
+    blob = "\x1f".join([str(m.get("region") or ""), str(m.get("title") or ""), str(m.get("text") or ""),
+                        *themes])
+    return hashlib.blake2b(blob.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def _grow(a: np.ndarray, size: int, fill: Any = 0) -> np.ndarray:
@@ -116,6 +123,7 @@ class SimilarityIndex:
         self._postings: list[array] = []  # term id -> internal doc indices (may hold dead docs)
         self._docs: list[_Doc | None] = []  # internal index -> doc (None once removed/replaced)
         self._index_of: dict[str, int] = {}  # measure id -> live internal index
+        self._fingerprints: dict[str, str] = {}  # measure id -> hash of what was indexed
         self._regions: dict[str, int] = {}
         self._region_names: list[str] = []
         self._doc_region = np.zeros(0, dtype=np.int32)
@@ -141,14 +149,22 @@ class SimilarityIndex:
         return measure_id in self._index_of
 
     def add(self, measures: Iterable[Mapping[str, Any]]) -> list[str]:
-        """Index measures ({id, region, title, text, themes}); an existing id is replaced."""
+        """Index measures ({id, region, title, text, themes}); returns the ids (re)indexed.
+
+        An existing id with changed content is replaced; one with identical content is
+        left alone, so re-ingesting a document relinks nothing.
+        """
         added = []
         for m in measures:
             mid = str(m["id"])
+            fp = _fingerprint(m)
             if mid in self._index_of:
+                if self._fingerprints.get(mid) == fp:
+                    continue
                 self._drop(mid)
                 self._stale.add(mid)
             self._insert(mid, m)
+            self._fingerprints[mid] = fp
             self._pending.add(mid)
             added.append(mid)
         return added
@@ -160,6 +176,7 @@ class SimilarityIndex:
             self._stale.add(mid)
             self._pending.discard(mid)
             self._edges.pop(mid, None)
+            self._fingerprints.pop(mid, None)
         return gone
 
     def _term_id(self, term: str) -> int:
@@ -195,7 +212,7 @@ class SimilarityIndex:
         idx = len(self._docs)
         themes = frozenset(str(t) for t in (m.get("themes") or ()))
         t_terms = np.array(sorted(self._term_id(THEME_PREFIX + t) for t in themes), dtype=np.int32)
-        self._docs.append(_Doc(mid, rid, title, themes, t_terms, w_terms, w_tf, b_terms, b_tf))
+        self._docs.append(_Doc(mid, rid, title, t_terms, w_terms, w_tf, b_terms, b_tf))
         self._index_of[mid] = idx
         n = idx + 1
         self._doc_region = _grow(self._doc_region, n)
@@ -222,6 +239,19 @@ class SimilarityIndex:
         self._alive[idx] = False
         self._docs[idx] = None  # postings keep the index; the alive mask hides it
         self._version += 1
+
+    def _compact_if_needed(self) -> None:
+        """Drop replaced/removed docs from the postings once they are a sizeable share."""
+        dead = len(self._docs) - len(self._index_of)
+        if dead <= max(1000, len(self._index_of) // 3):
+            return
+        self._postings = [array("i") for _ in self._terms]
+        for idx in sorted(self._index_of.values()):
+            d = self._docs[idx]
+            assert d is not None
+            for terms in (d.w_terms, d.b_terms):
+                for t in terms.tolist():
+                    self._postings[t].append(idx)
 
     # ------------------------------------------------------------------ weights
     def _idf_sq(self) -> np.ndarray:
@@ -365,7 +395,7 @@ class SimilarityIndex:
             common, ia, ib = np.intersect1d(t_a, t_b, assume_unique=True, return_indices=True)
             if not len(common):
                 continue
-            # Common terms go last so boilerplate never explains a match ahead of content.
+            # IDF-weighted: words every measure uses sort last and rarely make the cut.
             weight = f_a[ia] * f_b[ib] * idf2[common]
             for k in np.argsort(-weight, kind="stable").tolist():
                 term = self._terms[int(common[k])]
@@ -408,6 +438,7 @@ class SimilarityIndex:
                        min_score if min_score is not None else self.params.min_score)
         full = ids is None
         self._reset_stats()
+        self._compact_if_needed()
         if full:
             self.params = p
             self._refresh_all_norms()
@@ -429,12 +460,17 @@ class SimilarityIndex:
     def relink_changed(self, new_ids: Iterable[str] | None = None) -> Relink:
         """Edges for new/changed measures and for old measures whose top-k they change.
 
-        ``new_ids`` defaults to every measure added since the last link. Uses the
-        parameters of the last full ``link()``.
+        ``new_ids`` defaults to every measure added since the last link; ids whose
+        content did not change since they were linked are skipped, so passing every
+        id of a re-ingested document costs nothing. Uses the parameters of the last
+        full ``link()``.
         """
         p = self.params
         self._reset_stats()
-        new = set(self._pending if new_ids is None else new_ids) & set(self._index_of)
+        self._compact_if_needed()
+        # An id counts as new when its content changed since it was last linked, or it never was.
+        asked = self._pending if new_ids is None else set(new_ids)
+        new = {i for i in asked if i in self._index_of and (i in self._pending or i not in self._edges)}
         # Sources pointing at a replaced or removed measure must be recomputed from scratch.
         redo = {src for src, es in self._edges.items()
                 if src not in new and any(e.dst in self._stale for e in es)} if self._stale else set()
