@@ -30,6 +30,7 @@ SAFEGUARD_MARKS = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
 
 # Words that would make a filler sentence state a replication, an agency duty, a deadline
 # or a numbered item of its own; fillers must carry none of those so the manifest stays exact.
+# The one-character place abbreviations (厦, 闽 ...) are ones the gazetteer does not scan for.
 _FILLER_BANNED = re.compile(
     r"复制|推广|借鉴|学习|经验|引进.{0,4}模式|责任单位|配合单位|负责|牵头|完成时限|部门|单位|"
     r"[局厅委办]|政府|管委会|海关|中心|银行|[()（）【】\t]|第.{1,3}条|^\s*[一二三四五六七八九十\d]|"
@@ -194,9 +195,11 @@ def _split_sentences(text: str) -> list[str]:
 
 @lru_cache(maxsize=4)
 def build_vocabulary(corpus_dir: str = str(CORPUS_DIR)) -> tuple[Vocabulary, tuple[Place, ...]]:
-    places = _places()
+    """The founding corpus's sentences, clauses, titles, practices and agency names, minus
+    anything naming a place, plus the gazetteer regions documents can be issued for."""
     from ingest.regions import load_gazetteer
 
+    places = _places()
     gazetteer = load_gazetteer()
     names = {p.name for p in places} | {p.full_name for p in places}
     name_re = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))) if names else None
@@ -216,11 +219,14 @@ def build_vocabulary(corpus_dir: str = str(CORPUS_DIR)) -> tuple[Vocabulary, tup
         for m in re.finditer(r"^\s*(?:\d+[.．]|[(（][一二三四五六七八九十]+[)）])\s*([^。\n]{5,24}?)(?:。|$)",
                              text, re.M):
             t = m.group(1).strip()
-            if not _TITLE_BANNED.search(t) and not _SAFEGUARD_LIKE.search(t) and not names_a_place(t) and "“" not in t.replace("”", "“")[1:-1]:
+            # quoted practices inside titles are added by _Writer.title(), in known proportion
+            if not _TITLE_BANNED.search(t) and not _SAFEGUARD_LIKE.search(t) and not names_a_place(t) \
+                    and not re.search("[“”]", t[1:-1]):
                 titles.add(t)
         for m in re.finditer(r"“([^“”\n]{2,12})”", text):
             p = m.group(1)
-            if not names_a_place(p) and not _SAFEGUARD_LIKE.search(p) and len(re.findall(r"[\u4e00-\u9fff]", p)) >= 2 \
+            if not names_a_place(p) and not _SAFEGUARD_LIKE.search(p) \
+                    and len(re.findall(r"[\u4e00-\u9fff]", p)) >= 2 \
                     and not re.search(r"[局厅委办]|自贸|自创|区$|中心|集团|公司|银行|[a-zA-Z]", p):
                 practices.add(p)
         agency_text = [m.group(1) for m in _AGENCY_LINE.finditer(text)]
@@ -234,6 +240,7 @@ def build_vocabulary(corpus_dir: str = str(CORPUS_DIR)) -> tuple[Vocabulary, tup
                     suffixes.add(name[1:])
     clauses = {c for s in sentences for c in re.split(r"[,，]", s.rstrip("。"))
                if 4 <= len(c) <= 40 and not re.match(r"[一二三四五六七八九十\d①-⑩㈠-㈩第]", c)}
+
     def plain(items):
         return tuple(sorted(x for x in items if "“" not in x and "”" not in x))
 
