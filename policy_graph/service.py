@@ -99,6 +99,11 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
     if not measures:
         return 0
     index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+    # A measure id hashes its document's bytes: a known id is text already linked. Re-adding it
+    # would shuffle near-tied neighbours of other measures, so ingesting twice would not be idempotent.
+    measures = [m for m in measures if m["id"] not in index]
+    if not measures:
+        return 0
     index.add(measures)
     edges, sources = index.relink_changed([m["id"] for m in measures])
     if index_path:
