@@ -401,9 +401,13 @@ class SimilarityIndex:
                 term = self._terms[int(common[k])]
                 if is_bigram:
                     term = term[len(BIGRAM_PREFIX):]
-                    if any(term in p for p in picked):
-                        continue
-                elif any(term in p for p in picked):
+                if any(term in p for p in picked):
+                    continue  # a part of a term already shown says nothing new
+                longer_of = [j for j, p in enumerate(picked) if p in term]
+                if longer_of:  # 专利权 then 专利权质押: show the fuller name in the first one's place
+                    picked[longer_of[0]] = term
+                    for j in reversed(longer_of[1:]):
+                        del picked[j]
                     continue
                 picked.append(term)
                 if len(picked) >= limit:
