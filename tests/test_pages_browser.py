@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -151,7 +152,23 @@ def _pages(base_url: str) -> list[tuple[str, bool]]:
             (f"/viz/theme/{THEME}", True), (f"/viz/region/{quote('厦门')}", True),
             (f"/viz/measure/{quote(measure)}", True),
             (f"/viz/compare?regions={quote('厦门,武汉')}", True),
-            (f"/viz/paths?from={quote('厦门')}", True)]
+            (f"/viz/paths?from={quote('厦门')}", True),
+            (f"/viz/explore?center={quote('Region:厦门')}&depth=2", True)]
+
+
+def test_page_html_points_nowhere_else_even_without_a_browser(viz_server):
+    """The markup itself names no other host: no src/href to http(s) or //, a strict CSP."""
+    for path, _graph in _pages(viz_server.base_url):
+        r = httpx.get(viz_server.base_url + path, timeout=60)
+        assert r.status_code == 200, path
+        assert r.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in r.headers["content-security-policy"]
+        outside = re.findall(r"""<[^>]+\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^>]*>""", r.text, re.I)
+        assert outside == [], (path, outside[:3])
+        assert '<link rel="icon" href="data:,">' in r.text
+    hostile = httpx.get(viz_server.base_url + "/viz/search", params={"q": "人才服务平台"}, timeout=30).text
+    assert IMG not in hostile and SCRIPT not in hostile
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in hostile
 
 
 def test_every_page_loads_clean_and_offline(watched, viz_server):
@@ -272,10 +289,22 @@ def test_capped_picture_says_it_is_partial(watched):
     assert watched.page.locator("#truncated").count() == 0
 
 
+def test_explore_page_draws_exactly_the_api_subgraph(watched, viz_server):
+    params = {"center": "Region:武汉", "depth": 2, "limit": 60}
+    body = httpx.get(viz_server.base_url + "/api/subgraph", params=params, timeout=30).json()
+    watched.open(f"/viz/explore?center={quote(params['center'])}&depth=2&limit=60")
+    drawn = {n["id"] for n in watched.nodes()}
+    assert drawn == {n["id"] for n in body["nodes"]}
+    edges = watched.page.evaluate("edges.get().length")
+    assert edges == len(body["edges"])
+    assert watched.page.locator("#truncated").count() == (1 if body["truncated"] else 0)
+
+
 def test_largest_page_render_time_is_recorded(watched):
     """Not a threshold: the number goes to the report and tests/artifacts/."""
     paths = [f"/viz/region/{quote(r)}" for r in FIVE]
-    paths += [f"/viz/theme/{THEME}", f"/viz/compare?regions={quote(','.join(FIVE))}"]
+    paths += [f"/viz/theme/{THEME}", f"/viz/compare?regions={quote(','.join(FIVE))}",
+              f"/viz/explore?center={quote('Region:福建')}&depth=3"]
     sizes = {}
     for path in paths:
         watched.open(path)

@@ -72,6 +72,12 @@ def landing_page(data: views.Landing) -> str:
     if len(with_measures) == 2:
         compare = (f'<p><a id="compare-example" href="/viz/compare?regions='
                    f'{e(quote(",".join(with_measures)))}">Compare {e(" / ".join(with_measures))}</a></p>')
+    top_theme = max(data.themes, key=lambda t: t["measures"], default=None)
+    explore = ""
+    if top_theme and top_theme["measures"]:
+        explore = (f'<a id="explore-example" href="/viz/explore?center='
+                   f'{e(quote("Theme:" + top_theme["key"], safe=""))}&amp;depth=2">'
+                   f'Explore around {e(top_theme.get("name_zh") or top_theme["key"])}</a> ·')
     body = f"""
 <h1>policy-graph 跨地区政策比较知识图谱</h1>
 <p>Which regions adopted a practice, who leads it, where it came from and where it went.</p>
@@ -100,7 +106,8 @@ def landing_page(data: views.Landing) -> str:
 {compare}
 <h2>主题 Themes</h2><ul id="themes">{themes}</ul>
 <h2>地区 Regions</h2><ul id="regions">{regions}</ul>
-<p><small>JSON: <a href="/docs">API docs</a> · <code>/api/subgraph?center=Region:厦门&amp;depth=1</code></small></p>
+<p><small>{explore} JSON: <a href="/docs">API docs</a> ·
+<code>/api/subgraph?center=Region:&lt;name&gt;&amp;depth=1</code></small></p>
 """
     return plain_page("policy-graph", body)
 
@@ -142,7 +149,8 @@ def theme_page(v: views.ThemeView) -> str:
                         f"<td>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}"
                         f" <small>({e(r['region'])})</small></td>"
                         f"<td>{agencies}</td><td>{e(v.documents.get(r['document_id'], ''))}</td></tr>")
-    footer = (f'<h2>采用地区 Adopting regions ({len(v.adopters)})</h2>'
+    footer = (explore_links("Theme", v.theme["key"], 2) +
+              f'<h2>采用地区 Adopting regions ({len(v.adopters)})</h2>'
               f'<p id="adopters">{" · ".join(region_link(x) for x in v.adopters)}</p>'
               '<table class="pg" id="theme-measures"><tr><th>Region</th><th>How</th><th>Measure</th>'
               f'<th>Agencies</th><th>Source document</th></tr>{"".join(rows)}</table>')
@@ -174,7 +182,7 @@ def region_page(v: views.RegionView) -> str:
     inc = "".join(f"<li>{region_link(x['measure_region'])} → {e(name)}: "
                   f"{measure_link(x['measure_id'], x['title'])} <small>{e(x['scope'] or '')}</small></li>"
                   for x in v.incoming)
-    footer = (f'<h2>按主题 Measures by theme</h2><div id="by-theme">{"".join(sections)}</div>'
+    footer = (explore_links("Region", name) + f'<h2>按主题 Measures by theme</h2><div id="by-theme">{"".join(sections)}</div>'
               f'<h2>复制推广 Replication out of {e(name)}</h2><ul id="flows-out">{out or "<li>—</li>"}</ul>'
               f'<h2>复制推广 Replication into {e(name)}</h2><ul id="flows-in">{inc or "<li>—</li>"}</ul>'
               f'<p><a href="{e(url("/viz/paths?from=", name))}">Replication paths from {e(name)}</a></p>')
@@ -218,7 +226,7 @@ def measure_page(v: views.MeasureView) -> str:
         original = (f'<h3>原文 As printed</h3><div class="pg-text" id="measure-original">'
                     f'{e(m["text_original"])}</div>')
     deadline = e(m.get("deadline_raw") or m.get("deadline") or "—")
-    footer = f"""
+    footer = explore_links("Measure", m["id"]) + f"""
 <h2>全文 Full text</h2>
 <div class="pg-text" id="measure-text">{e(m.get('text') or '')}</div>
 {original}
@@ -282,3 +290,26 @@ def paths_page(v: views.PathsView) -> str:
     header = _graph_header(f"复制推广路径 Replication paths from {v.origin}",
                            f"{reached} regions reached. Arrows point where a practice went.")
     return render_page(v.sub, PageParts(f"Paths from {v.origin}", header, footer), directed=True)
+
+
+# -- explore -------------------------------------------------------------------------
+
+def explore_links(node_type: str, key: str, depth: int = 1) -> str:
+    center = quote(f"{node_type}:{key}", safe="")
+    return (f'<p class="explore"><a href="/viz/explore?center={e(center)}&amp;depth={depth}">'
+            f"探索邻域 Explore the neighbourhood</a> · "
+            f'<a href="/api/subgraph?center={e(center)}&amp;depth={depth}">as JSON</a></p>')
+
+
+def explore_page(v: views.ExploreView) -> str:
+    node_type, key = v.center
+    deeper = "".join(
+        f'<a href="/viz/explore?center={e(quote(node_type + ":" + key, safe=""))}&amp;depth={d}">'
+        f"{d}</a> " for d in range(0, 4))
+    footer = (f"<p>Depth: {deeper}</p>"
+              f'<p><a href="/api/subgraph?center={e(quote(node_type + ":" + key, safe=""))}'
+              f'&amp;depth={v.depth}&amp;limit={v.sub.limit}">This subgraph as JSON</a></p>')
+    header = _graph_header(f"邻域 Neighbourhood of {node_type} {key}",
+                           f"Everything within {v.depth} hop(s), both directions: "
+                           f"{len(v.sub.nodes)} nodes, {len(v.sub.edges)} edges.")
+    return render_page(v.sub, PageParts(f"Explore {key}", header, footer), documents=v.documents)

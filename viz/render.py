@@ -156,8 +156,11 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
                 directed: bool = False, height: str = "620px") -> str:
     """The full HTML page: header, legend, notice, network, footer, click navigation."""
     documents = documents or {}
-    net = Network(height=height, width="100%", directed=directed, cdn_resources="in_line",
+    # Always "directed" for pyvis: its undirected mode silently drops parallel edges
+    # (Measure -IN_REGION-> Region next to Measure -REPLICATED_TO-> Region).
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line",
                   heading="")
+    arrows = {"to": {"enabled": True, "scaleFactor": 1.0 if directed else 0.4}}
     for node in sub.nodes.values():
         style = NODE_STYLE.get(node.type, {"color": "#999", "shape": "dot"})
         size = 22 if node.type in ("Region", "Theme") else 14
@@ -181,7 +184,8 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
             title += f"\n{edge.props['label']}"
         width = edge.props.get("width", style["width"])
         net.add_edge(edge.source, edge.target, title=safe_title(title), color=style["color"],
-                     width=width, dashes=style["dashes"], label=edge.props.get("short", ""))
+                     width=width, dashes=style["dashes"], label=edge.props.get("short", ""),
+                     arrows=arrows)
     big = len(sub.nodes) > 100
     net.set_options(json.dumps({
         # Kamada-Kawai seeding ("improvedLayout") costs seconds on a few hundred nodes.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.store import GraphStore
-from graph.subgraph import Subgraph
+from graph.subgraph import Subgraph, neighbourhood
 
 ROW_CAP = 2000  # rows a page query may return; the node cap does the visible limiting
 
@@ -362,3 +362,20 @@ def search(store: GraphStore, q: str, limit: int = 100) -> tuple[list[dict], lis
     regions = [r for r in store.run("viz_regions", {}) if region_hit(r)]
     measures = store.run("viz_search_measures", {"q": q, "limit": limit})
     return themes, regions, measures
+
+
+# -- explore -------------------------------------------------------------------------
+
+@dataclass
+class ExploreView:
+    center: tuple[str, str]
+    depth: int
+    sub: Subgraph
+    documents: dict[str, str]
+
+
+def explore_view(store: GraphStore, center: tuple[str, str, dict], depth: int, limit: int) -> ExploreView:
+    """Exactly the subgraph /api/subgraph returns for the same centre, depth and limit."""
+    sub = neighbourhood(store, center, depth=depth, limit=limit)
+    docs = document_titles(store, [n.props.get("document_id") for n in sub.nodes.values()])
+    return ExploreView((center[0], center[1]), depth, sub, docs)

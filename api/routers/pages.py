@@ -11,6 +11,7 @@ from api.deps import get_settings, get_store
 from api.resolve import region_name
 from graph.store import GraphStore
 from policy_graph.settings import Settings
+from api.routers.subgraph import MAX_DEPTH, find_center
 from viz import pages, views
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -134,3 +135,13 @@ def paths(origin: str = Query(..., alias="from", max_length=200), limit: int | N
         return html(pages.not_found(f"no region {origin!r}"), 404)
     view = views.paths_view(store, resolved, node_cap(limit, settings), settings.max_hops)
     return html(pages.paths_page(view))
+
+
+@router.get("/viz/explore", response_class=HTMLResponse)
+def explore(center: str = Query(..., min_length=1, max_length=300), depth: int = Query(1, ge=0, le=MAX_DEPTH),
+            limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
+            settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    found = find_center(store, center)
+    if found is None:
+        return html(pages.not_found(f"no node {center!r}"), 404)
+    return html(pages.explore_page(views.explore_view(store, found, depth, node_cap(limit, settings))))
