@@ -37,7 +37,7 @@ YUNNAN = "004_0ab2cbae05243f0f.txt"
 _ALL = ("measures", "titles", "agencies_lead", "agencies_support", "agencies", "deadlines",
         "theme_ip_pledge", "themes", "replications", "metadata")
 FLOORS: dict[str, dict[str, float]] = {
-    XIAMEN: {**dict.fromkeys(_ALL, 1.0), "themes": 0.93},
+    XIAMEN: dict.fromkeys(_ALL, 1.0),
     FUJIAN: dict.fromkeys(_ALL, 1.0),
     TUMEN: dict.fromkeys(_ALL, 1.0),
     WUHAN: dict.fromkeys(_ALL, 1.0),
