@@ -28,6 +28,8 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "agencies.yaml"
 _SEPARATORS = re.compile(r"[、，,；;／/]|\s+")
 _CJK = re.compile(r"^[\u3400-\u9fff（）()]+$")
 _LEVEL_CHARS = "市省县区州"
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]{1,16}")
+_NOT_IN_NAME = re.compile(r"[的与及或在对将把为等向]")
 _MIN_SPLIT_LEFT = 3  # 人行 / 市委 are too short to be cut off a run safely
 
 
@@ -44,8 +46,26 @@ class Vocabulary:
     mention_starts: tuple[str, ...]
     not_agencies: frozenset[str]
 
+    def __post_init__(self) -> None:
+        # Compiled once per vocabulary: these run for every measure of every document.
+        alt = lambda words: "|".join(re.escape(w) for w in words)  # noqa: E731
+        derived = {
+            "_suffix_set": frozenset(self.suffixes),
+            "_suffix_lengths": tuple(sorted({len(s) for s in self.suffixes}, reverse=True)),
+            "marker_re": re.compile(rf"({alt((*self.lead_markers, *self.support_markers))})\s*[:：]"),
+            "start_re": re.compile(rf"(?:{alt(self.new_agency_starts)})"),
+            "tail_re": re.compile(rf"(?:{alt(self.responsibility_tails)})$"),
+            "mention_suffix_re": re.compile(alt(self.mention_suffixes)),
+            "mention_start_re": re.compile(alt(self.mention_starts)),
+        }
+        for key, value in derived.items():
+            object.__setattr__(self, key, value)
+
     def has_suffix(self, name: str) -> bool:
-        return any(name.endswith(s) for s in self.suffixes)
+        return any(name[-k:] in self._suffix_set for k in self._suffix_lengths if len(name) >= k)
+
+    def is_responsibility_note(self, note: str) -> bool:
+        return bool(self.tail_re.search(note))
 
 
 @lru_cache(maxsize=4)
@@ -90,7 +110,7 @@ def _split_run(name: str, vocab: Vocabulary) -> list[str]:
         left = name[start:i]
         if len(left) >= _MIN_SPLIT_LEFT and vocab.has_suffix(left):
             rest = name[i:]
-            if any(rest.startswith(s) for s in vocab.new_agency_starts) and vocab.has_suffix(rest) \
+            if vocab.start_re.match(rest) and vocab.has_suffix(rest) \
                     and len(rest) >= _MIN_SPLIT_LEFT:
                 parts.append(left)
                 start = i
@@ -159,8 +179,11 @@ def _distribute(names: list[str], vocab: Vocabulary, gazetteer) -> list[str]:
 
 def split_agency_list(text: str, vocab: Vocabulary | None = None, gazetteer=None) -> list[str]:
     """Printed agency names (simplified) in a responsibility list, in order, each once."""
-    vocab = vocab or load_vocabulary()
-    text = _strip_tails(to_simplified(text), vocab)
+    return _split_list(to_simplified(text), vocab or load_vocabulary(), gazetteer)
+
+
+def _split_list(text: str, vocab: Vocabulary, gazetteer) -> list[str]:
+    text = _strip_tails(text, vocab)
     pieces: list[str] = []
     for raw in _SEPARATORS.split(text):
         raw = _strip_tails(raw, vocab)
@@ -177,8 +200,18 @@ def split_agency_list(text: str, vocab: Vocabulary | None = None, gazetteer=None
 
 # ---------------------------------------------------------------- identity
 
+_PREFIXES: dict[tuple[int, str], list[tuple[str, str]]] = {}
+
+
 def _region_prefixes(region: str, gazetteer) -> list[tuple[str, str]]:
     """(printed prefix, level word) pairs that mean "this region" in an agency name (厦门市 -> 市)."""
+    key = (id(gazetteer), region)
+    if key not in _PREFIXES:
+        _PREFIXES[key] = _compute_region_prefixes(region, gazetteer)
+    return _PREFIXES[key]
+
+
+def _compute_region_prefixes(region: str, gazetteer) -> list[tuple[str, str]]:
     if not region:
         return []
     full = None
@@ -200,8 +233,11 @@ def _region_prefixes(region: str, gazetteer) -> list[tuple[str, str]]:
 def canonical_name(printed: str, region: str, gazetteer=None, vocab: Vocabulary | None = None) -> str:
     """One name per agency within a region: long official forms and region-prefixed forms folded
     into the short form the genre prints (厦门市科学技术局 in 厦门 -> 市科技局)."""
-    vocab = vocab or load_vocabulary()
-    name = to_simplified(printed).strip()
+    return _canonical(to_simplified(printed), region, gazetteer, vocab or load_vocabulary())
+
+
+def _canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
+    name = printed.strip()
     name = name.replace("（", "(").replace("）", ")")
     for long, short in vocab.suffix_aliases:
         if name.endswith(long) and long != short:
@@ -216,18 +252,13 @@ def canonical_name(printed: str, region: str, gazetteer=None, vocab: Vocabulary 
 
 # ---------------------------------------------------------------- extraction from a measure
 
-def _marker_pattern(vocab: Vocabulary) -> re.Pattern:
-    words = "|".join(re.escape(w) for w in (*vocab.lead_markers, *vocab.support_markers))
-    return re.compile(rf"({words})\s*[:：]")
-
-
 _CLOSING_NOTE = re.compile(r"[(（]([^()（）]+)[)）]\s*[。.]?\s*$")
 
 
 def responsibility_lines(text: str, vocab: Vocabulary | None = None) -> list[tuple[str, str, str]]:
     """(role, list text, evidence line) for every field line and closing note in ``text``."""
     vocab = vocab or load_vocabulary()
-    marker = _marker_pattern(vocab)
+    marker = vocab.marker_re
     found: list[tuple[str, str, str]] = []
     for line in text.split("\n"):
         line = line.strip(" \u3000\t")
@@ -239,14 +270,14 @@ def responsibility_lines(text: str, vocab: Vocabulary | None = None) -> list[tup
                 found.append((role, line[m.end():end], line))
             continue
         note = _CLOSING_NOTE.search(line)
-        if note and any(note.group(1).endswith(t) for t in vocab.responsibility_tails):
+        if note and vocab.is_responsibility_note(note.group(1)):
             found.append(("lead", note.group(1), note.group(0).strip()))
     return found
 
 
 def _strip_responsibility(text: str, vocab: Vocabulary) -> str:
     """The prose of a measure without its field lines and closing notes (for mention scanning)."""
-    marker = _marker_pattern(vocab)
+    marker = vocab.marker_re
     kept = []
     for line in text.split("\n"):
         s = line.strip(" \u3000\t")
@@ -254,7 +285,7 @@ def _strip_responsibility(text: str, vocab: Vocabulary) -> str:
         if m and m.start() <= 2:
             continue
         note = _CLOSING_NOTE.search(s)
-        if note and any(note.group(1).endswith(t) for t in vocab.responsibility_tails):
+        if note and vocab.is_responsibility_note(note.group(1)):
             s = s[: note.start()]
         kept.append(s)
     return "\n".join(kept)
@@ -267,16 +298,14 @@ def mentioned_agencies(text: str, vocab: Vocabulary | None = None, gazetteer=Non
     starts: set[int] = set()
     if gazetteer is not None and hasattr(gazetteer, "mention_spans"):
         starts.update(s for s, _, _ in gazetteer.mention_spans(text))
-    for word in vocab.mention_starts:
-        for m in re.finditer(re.escape(word), text):
-            starts.add(m.start())
-    suffix_re = re.compile("|".join(re.escape(s) for s in vocab.mention_suffixes))
+    starts.update(m.start() for m in vocab.mention_start_re.finditer(text))
+    suffix_re = vocab.mention_suffix_re
     found: list[tuple[str, str]] = []
     taken_until = -1
     for start in sorted(starts):
         if start < taken_until:
             continue
-        window = re.match(r"[\u3400-\u9fff]{1,16}", text[start:])
+        window = _HAN_RUN.match(text, start)
         if not window:
             continue
         chunk = window.group(0)
@@ -290,7 +319,7 @@ def mentioned_agencies(text: str, vocab: Vocabulary | None = None, gazetteer=Non
         name = chunk[:best]
         if name in vocab.not_agencies or any(name.endswith(w) for w in vocab.not_agencies):
             continue
-        if re.search(r"[的与及或在对将把为等向]", name[1:]) and not name.endswith(("管委会", "委员会")):
+        if _NOT_IN_NAME.search(name, 1) and not name.endswith(("管委会", "委员会")):
             continue
         taken_until = start + best
         found.append((name, _sentence_around(text, start, start + best)))
@@ -314,24 +343,24 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
     seen: set[tuple[str, str]] = set()
 
     def add(printed: str, role: str, evidence: str) -> None:
-        name = canonical_name(printed, region, gazetteer, vocab)
+        name = _canonical(printed, region, gazetteer, vocab)
         if (name, role) in seen or not name:
             return
         seen.add((name, role))
         refs.append(AgencyRef(name=name, role=role, printed=printed, region=region, evidence=evidence))
 
     sources = responsibility_lines(text, vocab)
-    if table_lead:
-        sources.append(("lead", table_lead, table_lead))
-    if table_support:
-        sources.append(("support", table_support, table_support))
+    for role, cell in (("lead", table_lead), ("support", table_support)):
+        if cell:
+            cell = to_simplified(cell)
+            sources.append((role, cell, cell))
     for role, listed, evidence in sources:
-        for printed in split_agency_list(listed, vocab, gazetteer):
-            add(printed, role, to_simplified(evidence))
+        for printed in _split_list(listed, vocab, gazetteer):
+            add(printed, role, evidence)
 
     with_role = {name for name, _ in seen}
     for printed, sentence in mentioned_agencies(_strip_responsibility(text, vocab), vocab, gazetteer):
-        name = canonical_name(printed, region, gazetteer, vocab)
+        name = _canonical(printed, region, gazetteer, vocab)
         if name in with_role or printed in with_role:
             continue
         add(printed, "mention", sentence)

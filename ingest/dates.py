@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.normalise import BLANKS
 from ingest.structure import cn_number
 
 ONGOING = "ongoing"
@@ -95,13 +96,13 @@ def find_deadline(text: str) -> tuple[str | None, str | None]:
 def find_document_date(lines: list[str]) -> str | None:
     """The document's date: its signature line (2020年5月11日) if printed, else the page header date."""
     for line in lines:
-        s = line.strip(" \t\u3000\xa0")
+        s = line.strip(BLANKS)
         if _DATE_LINE.match(s):
             date = parse_date(s)
             if date and len(date) == 10:
                 return date
     for line in lines[:40]:
-        s = line.strip(" \t\u3000\xa0")
+        s = line.strip(BLANKS)
         m = _HEADER_DATE.search(s) or _HEADER_LINE_DATE.match(s)
         if m:
             date = parse_date(m.group(2) if m.re is _HEADER_DATE else m.group(1))

@@ -41,10 +41,13 @@ def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_SCRIPT_SAMPLE = 200_000
 
 
 def detect_script(original: str, simplified: str) -> str:
     """'traditional' when a noticeable share of Han characters change under t2s, else 'simplified'."""
+    # The script is a property of the whole document: a generous sample decides it.
+    original, simplified = original[:_SCRIPT_SAMPLE], simplified[:_SCRIPT_SAMPLE]
     han = len(_HAN.findall(original))
     if han == 0:
         return "simplified"
@@ -55,8 +58,11 @@ def detect_script(original: str, simplified: str) -> str:
 
 # ---------------------------------------------------------------- lines
 
+# Blanks web copies put around text: spaces of all widths, no-break and zero-width ones, stray BOMs.
+BLANKS = " \t\u3000\xa0\u2002\u2003\u2009\u202f\u200b\u200c\u200d\ufeff"
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True)
 class Line:
     index: int
     start: int  # offset of the first character of the line in the original text
@@ -65,16 +71,16 @@ class Line:
 
     @property
     def stripped(self) -> str:
-        return self.text.strip(" \t\u3000\xa0")
+        return self.text.strip(BLANKS)
 
     @property
     def content_start(self) -> int:
         """Offset of the first non-blank character."""
-        return self.start + (len(self.text) - len(self.text.lstrip(" \t\u3000\xa0")))
+        return self.start + (len(self.text) - len(self.text.lstrip(BLANKS)))
 
     @property
     def content_end(self) -> int:
-        return self.end - (len(self.text) - len(self.text.rstrip(" \t\u3000\xa0")))
+        return self.end - (len(self.text) - len(self.text.rstrip(BLANKS)))
 
 
 def split_lines(simplified: str) -> list[Line]:
@@ -128,7 +134,7 @@ _CONTINUATION_INDENT = re.compile(r"^[ \u3000\t]{3,}\S")
 
 
 def is_chrome_line(text: str) -> bool:
-    s = text.strip(" \t\u3000\xa0")
+    s = text.strip(BLANKS)
     if not s:
         return False
     return bool(_CHROME.search(s))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -128,27 +127,28 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
     return (text, best.encoding) if _plausible(text) else None
 
 
+_PLAUSIBILITY_SAMPLE = 200_000
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f"
+                       r"\u2460-\u24ff\u3200-\u32ff\xb7\xd7\xa0]")
+# Control characters other than line/page layout ones, private-use and surrogate code points.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff]")
+
+
 def _plausible(text: str) -> bool:
     """A decoding is plausible when the non-ASCII part is mostly CJK text and punctuation."""
-    non_ascii = [c for c in text if ord(c) > 127]
+    text = text[:_PLAUSIBILITY_SAMPLE]  # the strict decode already covered every byte
+    non_ascii = len(_NON_ASCII.findall(text))
     if not non_ascii:
         return True
-    good = sum(1 for c in non_ascii if _is_cjk_text_char(c))
-    return good / len(non_ascii) >= 0.85 and _control_share(text) < 0.005
-
-
-def _is_cjk_text_char(c: str) -> bool:
-    o = ord(c)
-    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x2460 <= o <= 0x24FF
-            or 0x3200 <= o <= 0x32FF or o in (0xB7, 0xD7, 0xA0))
+    good = len(_CJK_TEXT.findall(text))
+    return good / non_ascii >= 0.85 and _control_share(text) < 0.005
 
 
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for c in text if c not in "\n\t\f\v" and unicodedata.category(c) in ("Cc", "Co", "Cs"))
-    return bad / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
 
 
 def looks_like_html(text: str) -> bool:

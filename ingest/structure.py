@@ -11,9 +11,10 @@ become safeguards. Tab-laid tables whose rows name policies yield one measure pe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ingest.normalise import Line, chrome_line_indexes, split_lines
+from ingest.normalise import BLANKS, Line, chrome_line_indexes, split_lines
 from ingest.tables import Table, find_tables
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
@@ -33,6 +34,10 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("circled", r"^([\u2460-\u2473])[\s\u3000]*"),
     ("num_dot", rf"^({_D}{{1,3}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
 )]
+
+# Every label starts with one of these characters; other lines skip the pattern list.
+_LABEL_FIRST = frozenset("第(（" + CN_DIGITS + "0123456789０１２３４５６７８９"
+                         + "".join(map(chr, range(0x3220, 0x322A))) + "".join(map(chr, range(0x2460, 0x2488))))
 
 # Headings of the closing sections that say how the plan will be carried out rather than what it does.
 SAFEGUARD_HEADING = re.compile(
@@ -149,6 +154,8 @@ def cn_number(text: str) -> int | None:
 
 def match_label(stripped: str) -> tuple[str, int, str, str] | None:
     """(style, number, label as printed, rest of the line) for a line opening a numbered item."""
+    if not stripped or stripped[0] not in _LABEL_FIRST:
+        return None
     for style, pattern in _STYLES:
         m = pattern.match(stripped)
         if not m:
@@ -246,7 +253,7 @@ def _title(item: Item) -> str:
 
 
 def _span_text(simplified: str, start: int, end: int) -> str:
-    return "\n".join(s for s in (ln.strip(" \t\u3000\xa0") for ln in simplified[start:end].split("\n")) if s)
+    return "\n".join(s for s in (ln.strip(BLANKS) for ln in simplified[start:end].split("\n")) if s)
 
 
 def _segment(kind: str, item: Item, simplified: str) -> Segment:
@@ -274,13 +281,15 @@ def _measure_items(items: list[Item]) -> list[Item]:
     roots = [it for it in operative if it.parent is None]
     if not any(root.children for root in roots):
         return roots
+    below: dict[int, list[Item]] = {}
+    for it in operative:
+        if it.parent is not None:
+            below.setdefault(id(_root_of(it)), []).append(it)
     measures: list[Item] = []
     for root in roots:
-        if not root.children:
-            continue
-        below = [it for it in operative if it.depth > 1 and _root_of(it) is root]
-        deepest = max((it.depth for it in below), default=0)
-        measures.extend(it for it in below if it.depth == deepest and not it.children)
+        group = below.get(id(root), [])
+        deepest = max((it.depth for it in group), default=0)
+        measures.extend(it for it in group if it.depth == deepest and not it.children)
     return measures
 
 
@@ -346,10 +355,15 @@ def parse_structure(simplified: str) -> Structure:
 
     segments: list[Segment] = []
     replaced: set[int] = set()
+    previous_end = 0
+    starts = [it.start for it in listed]  # in document order
     for table in tables:
-        rows, hit = _table_segments(table, listed, simplified)
+        # A task table repeats the list printed above it (since the previous table), not others.
+        above = listed[bisect_left(starts, previous_end):bisect_left(starts, table.start)]
+        rows, hit = _table_segments(table, above, simplified)
         segments.extend(rows)
         replaced |= hit
+        previous_end = table.end
     segments.extend(_segment("measure", it, simplified) for it in listed if id(it) not in replaced)
     segments.sort(key=lambda s: s.start)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.normalise import Line
+from ingest.normalise import BLANKS, Line
 
 _TERMINAL = "。；;！!？?：:"
 _MAX_HEADER_CELL = 16  # column titles are short labels, never sentences
@@ -55,7 +55,7 @@ class Table:
 def normalise_cell(parts: list[str]) -> str:
     """Join a cell's lines: wrapped words re-joined ("厦门\\n\\n片区" -> "厦门片区"),
     paragraphs that end a sentence kept on their own lines."""
-    pieces = [p.strip(" \t\u3000\xa0") for p in parts]
+    pieces = [p.strip(BLANKS) for p in parts]
     pieces = [p for p in pieces if p]
     out = ""
     for piece in pieces:

@@ -76,3 +76,23 @@ def test_html_page_is_reduced_to_text_without_tags_or_scripts():
 def test_html_without_visible_text_is_refused():
     with pytest.raises(IngestError, match="no visible text"):
         ingest_bytes(b"<html><head><script>alert(1)</script></head><body> </body></html>", "empty.html")
+
+
+def test_html_task_table_rows_become_measures_with_their_columns():
+    page = ("<html><body><h1>关于推广第一批改革举措的通知</h1><p>附件</p><table>"
+            "<tr><th>编号</th><th>政策名称</th><th>主要内容</th><th>推广牵头单位</th></tr>"
+            "<tr><td>1</td><td>改革审批制度</td><td>实行一次申报。</td><td>福州、厦门、泉州市政府</td></tr>"
+            "<tr><td>2</td><td>创新金融服务</td><td>开展质押贷款。</td><td>各设区市政府</td></tr>"
+            "</table></body></html>")
+    record = ingest_bytes(page.encode("utf-8"), "table.html", {"region": "福建"})
+    ms = [m for m in record.measures if m.kind == "measure"]
+    assert [(m.label, m.title) for m in ms] == [("1", "改革审批制度"), ("2", "创新金融服务")]
+    assert ms[0].fields["主要内容"] == "实行一次申报。"
+    assert [a.name for a in ms[0].agencies if a.role == "lead"] == ["福州市政府", "厦门市政府", "泉州市政府"]
+    assert record.text_original[ms[1].start:ms[1].end] == ms[1].text_original
+
+
+def test_zero_width_and_full_width_blanks_do_not_hide_numbering():
+    text = "方案\n\u200b一、主要任务\n\u3000\u3000（一）推进改革。落实责任。\n\ufeff（二）扩大开放。深化合作。\n"
+    record = ingest_bytes(text.encode("utf-8"), "blanks.txt", {"region": "厦门"})
+    assert [m.label for m in record.measures] == ["（一）", "（二）"]
