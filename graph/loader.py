@@ -118,10 +118,12 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
         for rep in m.replications:
             replicated.append({"src": m.id, "dst": rep.to_region, "from_region": rep.from_region,
                                "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
-                               "document": doc.id})
+                               "document": doc.id, "themes": list(rep.themes)})
+            if not rep.from_region:  # origin unstated: no region-to-region step to walk
+                continue
             flows.append({"src": rep.from_region, "dst": rep.to_region, "measure_id": m.id,
                           "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
-                          "document": doc.id})
+                          "document": doc.id, "themes": list(rep.themes)})
 
     store.upsert_nodes("Measure", measures)
     store.upsert_nodes("Agency", [{**a, "aliases": sorted(a["aliases"])} for a in agencies.values()])

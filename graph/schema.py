@@ -15,7 +15,8 @@ Relations (source -> target)
   LED_BY         Measure  -> Agency     role = lead | support, position = order printed, evidence = line read from
   MENTIONS       Measure  -> Agency     agencies only named in the prose (never leads)
   HAS_THEME      Measure  -> Theme      terms = matched words, evidence = sentence
-  REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region
+  REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region;
+                                        themes = the theme keys of the practice that travelled
   PRACTICE_FLOW  Region   -> Region     the same fact as a region-level edge, for path queries
   SIMILAR_TO     Measure  -> Measure    score, method, shared terms (top matches per measure)
 
@@ -80,10 +81,10 @@ RELS: dict[str, RelTable] = {t.type: t for t in [
     RelTable("HAS_THEME", "Measure", "Theme", {"terms": STRING_LIST, "evidence": STRING}),
     RelTable("REPLICATED_TO", "Measure", "Region", {
         "from_region": STRING, "scope": STRING, "kind": STRING, "evidence": STRING,
-        "document": STRING}, key=("from_region",)),
+        "document": STRING, "themes": STRING_LIST}, key=("from_region",)),
     RelTable("PRACTICE_FLOW", "Region", "Region", {
         "measure_id": STRING, "scope": STRING, "kind": STRING, "evidence": STRING,
-        "document": STRING}, key=("measure_id",)),
+        "document": STRING, "themes": STRING_LIST}, key=("measure_id",)),
     RelTable("SIMILAR_TO", "Measure", "Measure", {
         "score": DOUBLE, "method": STRING, "shared_terms": STRING_LIST}),
 ]}

@@ -21,7 +21,7 @@ from ingest.normalise import detect_script, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-from ingest.replication import extract_replications
+from ingest.replication import attribute_themes, extract_replications
 from ingest.structure import Segment, parse_structure
 from ingest.themes import load_taxonomy
 
@@ -121,6 +121,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
             themes = load_taxonomy().tag(seg.text)
         with clock.stage("replications"):
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
+            attribute_themes(replications, themes, load_taxonomy(), whole_measure=bool(seg.fields))
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
     return MeasureRecord(

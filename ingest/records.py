@@ -36,6 +36,7 @@ class ReplicationFact:
     scope: str  # e.g. 全省, 全市, 自贸试验区、自创区, borrow
     evidence: str  # the sentence it came from (simplified)
     kind: str = "replicate"  # replicate | borrow
+    themes: list[str] = field(default_factory=list)  # theme keys of the practice that travelled
 
 
 @dataclass

@@ -161,3 +161,17 @@ def _dedupe(facts: list[ReplicationFact]) -> list[ReplicationFact]:
         seen.add(key)
         out.append(f)
     return out
+
+
+def attribute_themes(facts: list[ReplicationFact], measure_themes: list, taxonomy,
+                     whole_measure: bool) -> None:
+    """Say which practice each fact moves. A table row is one practice, so it carries all the
+    measure's themes; in prose a measure holds several practices and only the themes of the
+    replication sentence travelled (借鉴苏州"关助融"模式 moves customs finance, not the IP pledge
+    financing named two sentences later)."""
+    measure_keys = [t.key for t in measure_themes]
+    for fact in facts:
+        if whole_measure:
+            fact.themes = list(measure_keys)
+        else:
+            fact.themes = [hit.key for hit in taxonomy.tag(fact.evidence)]

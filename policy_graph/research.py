@@ -71,7 +71,8 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
         region["_seen"].add(row["id"])
         region["measures"].append({"id": row["id"], "title": row["title"], "document": row["document"],
                                    "document_title": row["document_title"], "date": row["date"],
-                                   "via": row["via"], "evidence": row["evidence"]})
+                                   "via": row["via"], "evidence": row["evidence"],
+                                   "replication_evidence": row.get("replication_evidence") or None})
     ordered = sorted(regions.values(), key=lambda r: (r["first_date"] or "9999", r["region"]))
     for region in ordered:
         del region["_seen"]

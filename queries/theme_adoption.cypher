@@ -5,8 +5,8 @@ RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, m.region AS r
        'measure' AS via, m.id AS id, m.title AS title, m.document_id AS document,
        h.evidence AS evidence
 UNION ALL
-MATCH (t:Theme)<-[:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(g:Region)
-WHERE $any_region OR g.name IN $regions
+MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(g:Region)
+WHERE ($any_region OR g.name IN $regions) AND t.key IN r.themes
 RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, g.name AS region,
        'replicated_to' AS via, m.id AS id, m.title AS title, m.document_id AS document,
-       r.evidence AS evidence
+       h.evidence AS evidence

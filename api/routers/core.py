@@ -71,7 +71,7 @@ def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
         fields=json.loads(m["fields_json"]) if m.get("fields_json") else {},
         themes=[ThemeFact(**t) for t in store.run("measure_themes", {"id": measure_id})],
         replicated_to=[r for r in replications if r.to_region != m["region"]],
-        replicated_from=[r for r in replications if r.from_region != m["region"]],
+        replicated_from=[r for r in replications if r.from_region and r.from_region != m["region"]],
         source=Source(document=m["document"], document_title=m["document_title"],
                       start=m["span_start"], end=m["span_end"]),
     )
