@@ -45,6 +45,7 @@ class Vocabulary:
     mention_suffixes: tuple[str, ...]
     mention_starts: tuple[str, ...]
     not_agencies: frozenset[str]
+    mention_start_exclusions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Compiled once per vocabulary: these run for every measure of every document.
@@ -83,6 +84,7 @@ def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
         mention_suffixes=by_len(data["mention_suffixes"]),
         mention_starts=by_len(data["mention_starts"]),
         not_agencies=frozenset(data.get("not_agencies", [])),
+        mention_start_exclusions=tuple(data.get("mention_start_exclusions", [])),
     )
 
 
@@ -293,27 +295,23 @@ def _strip_responsibility(text: str, vocab: Vocabulary) -> str:
 
 def mentioned_agencies(text: str, vocab: Vocabulary | None = None, gazetteer=None) -> list[tuple[str, str]]:
     """(name, sentence) for agencies named in prose: a place name or an agency start word, then
-    up to 14 characters, then an agency suffix, with no punctuation in between."""
+    up to 16 characters, then an agency suffix, with no punctuation in between. A name directly
+    followed by another (省药监局武汉分局) is one agency."""
     vocab = vocab or load_vocabulary()
     starts: set[int] = set()
     if gazetteer is not None and hasattr(gazetteer, "mention_spans"):
         starts.update(s for s, _, _ in gazetteer.mention_spans(text))
-    starts.update(m.start() for m in vocab.mention_start_re.finditer(text))
-    suffix_re = vocab.mention_suffix_re
-    found: list[tuple[str, str]] = []
-    taken_until = -1
+    starts.update(m.start() for m in vocab.mention_start_re.finditer(text)
+                  if not text.startswith(vocab.mention_start_exclusions, m.start()))
+    spans: list[list[int]] = []
     for start in sorted(starts):
-        if start < taken_until:
+        if spans and start < spans[-1][1]:
             continue
         window = _HAN_RUN.match(text, start)
         if not window:
             continue
         chunk = window.group(0)
-        best = None
-        for m in suffix_re.finditer(chunk):
-            if m.end() >= 3:
-                best = m.end()
-                break
+        best = next((m.end() for m in vocab.mention_suffix_re.finditer(chunk) if m.end() >= 3), None)
         if best is None:
             continue
         name = chunk[:best]
@@ -321,9 +319,11 @@ def mentioned_agencies(text: str, vocab: Vocabulary | None = None, gazetteer=Non
             continue
         if _NOT_IN_NAME.search(name, 1) and not name.endswith(("管委会", "委员会")):
             continue
-        taken_until = start + best
-        found.append((name, _sentence_around(text, start, start + best)))
-    return found
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = start + best
+        else:
+            spans.append([start, start + best])
+    return [(text[s:e], _sentence_around(text, s, e)) for s, e in spans]
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

@@ -57,3 +57,8 @@ def test_traditional_closing_note_is_read_in_simplified(gaz):
     refs = extract_agencies("(二)推動改革。(市工信局、市科協等單位按職責分工負責)", "图们", gazetteer=gaz)
     assert [(a.name, a.role, a.printed) for a in refs] == [
         ("市工信局", "lead", "市工信局"), ("市科协", "lead", "市科协")]
+
+
+def test_prose_mentions_join_adjacent_names_and_skip_common_words(gaz):
+    refs = extract_agencies("引进省药监局武汉分局等机构，推进市场监督管理局综合执法改革。", "武汉", gazetteer=gaz)
+    assert [(a.name, a.role) for a in refs] == [("省药监局武汉分局", "mention")]
