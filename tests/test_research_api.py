@@ -1,0 +1,145 @@
+"""The research questions on the founding corpus, through a real server: expected answers."""
+from __future__ import annotations
+
+import pytest
+
+FIVE = {"厦门", "福建", "图们", "武汉", "云南"}
+
+
+@pytest.mark.parametrize("q", ["知识产权质押融资", "專利權質押融資", "IP pledge financing", "ip_pledge_financing"])
+def test_adopters_of_ip_pledge_financing_names_the_five_regions(api, q):
+    body = api.get("/api/adopters", params={"q": q}).json()
+    assert body["theme"]["key"] == "ip_pledge_financing"
+    regions = {r["region"]: r for r in body["regions"]}
+    assert FIVE <= set(regions)
+    for name in FIVE:
+        for m in regions[name]["measures"]:
+            assert m["id"] and m["title"] and m["document"]
+            assert m["evidence"], (name, m)
+    # the sentence that shows it
+    assert "专利权质押融资" in " ".join(m["evidence"] for m in regions["图们"]["measures"])
+    assert "知识产权质押融资" in regions["云南"]["measures"][0]["evidence"]
+    assert "知保贷" in regions["福建"]["measures"][0]["evidence"]
+    # Xiamen adopted it as the pilot the Fujian notice replicates province-wide
+    xiamen = regions["厦门"]["measures"][0]
+    assert xiamen["via"] == "replicated_from" and "厦门片区" in xiamen["replication_evidence"]
+    assert regions["图们"]["first_date"] == "2020-06-05"
+    assert "苏州" not in regions  # 借鉴苏州"关助融" moved customs finance, not the IP pledge
+
+
+def test_adopters_falls_back_to_text_search(api):
+    body = api.get("/api/adopters", params={"q": "东北袜业园"}).json()
+    assert body["theme"] is None
+    assert [r["region"] for r in body["regions"]] == ["图们"]
+    assert "东北袜业园" in body["regions"][0]["measures"][0]["evidence"]
+
+
+def test_adopters_explain_returns_the_cypher(api):
+    body = api.get("/api/adopters", params={"q": "知识产权质押融资", "explain": "true"}).json()
+    assert "MATCH" in body["cypher"] and "$theme" in body["cypher"]
+    assert body["params"] == {"theme": "ip_pledge_financing"}
+
+
+def test_themes_list(api):
+    themes = {t["key"]: t for t in api.get("/api/themes").json()}
+    assert len(themes) >= 25
+    ip = themes["ip_pledge_financing"]
+    assert ip["name_en"] and ip["name_zh"] == "知识产权质押融资"
+    assert ip["measure_count"] == 5 and ip["region_count"] == 4
+
+
+def test_fujian_table_rows_all_replicate_from_xiamen(api):
+    fujian = next(d for d in api.get("/api/documents").json() if d["region"] == "福建")
+    items = api.get("/api/replications", params={"document": fujian["id"], "limit": 500}).json()["items"]
+    rows = {}
+    for item in items:
+        assert item["from_region"] == "厦门"
+        assert item["evidence"]
+        rows.setdefault(item["measure_id"], set()).add(item["to_region"])
+    assert len(rows) == 7
+    assert sorted(map(sorted, rows.values())).count(["福建"]) == 4
+    assert sorted(map(sorted, rows.values())).count(["平潭片区", "泉州", "福州", "福州片区"]) == 3
+
+
+@pytest.mark.parametrize("src,dst,snippet", [("苏州", "云南", "关助融"), ("辽源", "图们", "东北袜业园")])
+def test_borrowings_appear(api, src, dst, snippet):
+    items = api.get("/api/replications", params={"from": src, "to": dst}).json()["items"]
+    assert len(items) == 1 and snippet in items[0]["evidence"]
+
+
+def test_replications_region_forms_and_unknowns(api):
+    assert api.get("/api/replications", params={"from": "Xiamen"}).json()["items"]
+    assert api.get("/api/replications", params={"from": "廈門"}).json()["items"]
+    assert api.get("/api/replications", params={"from": "Atlantis"}).status_code == 404
+    assert api.get("/api/replications", params={"limit": 501}).status_code == 422
+
+
+def test_paths_from_xiamen(api):
+    body = api.get("/api/paths", params={"from": "厦门"}).json()
+    targets = {p["regions"][-1] for p in body["paths"]}
+    assert {"福建", "福州", "泉州", "平潭片区"} <= targets
+    for p in body["paths"]:
+        assert p["regions"][0] == "厦门"
+        assert len(p["steps"]) == len(p["regions"]) - 1
+        assert all(s["evidence"] and s["measure_id"] for s in p["steps"])
+
+
+def test_paths_validation(api):
+    assert api.get("/api/paths").status_code == 422
+    assert api.get("/api/paths", params={"from": "厦门", "max_hops": 7}).status_code == 422
+    assert api.get("/api/paths", params={"from": "厦门", "max_hops": 0}).status_code == 422
+    into_tumen = api.get("/api/paths", params={"to": "图们"}).json()["paths"]
+    assert [p["regions"] for p in into_tumen] == [["辽源", "图们"]]
+
+
+def _measure_id(api, region, label):
+    items = api.get("/api/measures", params={"region": region, "limit": 500}).json()["items"]
+    return next(m["id"] for m in items if m["label"] == label)
+
+
+def test_similar_measures_cross_region_with_shared_terms(api):
+    tumen_pledge = _measure_id(api, "图们", "(九)")
+    items = api.get(f"/api/measures/{tumen_pledge}/similar", params={"limit": 5}).json()["items"]
+    assert 1 <= len(items) <= 5
+    assert all(i["region"] != "图们" for i in items)
+    assert all(i["shared_terms"] for i in items)
+    assert items == sorted(items, key=lambda i: -i["score"])
+    assert {"福建", "武汉", "云南"} & {i["region"] for i in items}
+    assert api.get("/api/measures/nope/similar").status_code == 404
+    assert api.get(f"/api/measures/{tumen_pledge}/similar", params={"limit": 51}).status_code == 422
+
+
+def test_compare_xiamen_wuhan(api):
+    body = api.get("/api/compare", params={"regions": "厦门市,Wuhan"}).json()
+    assert body["regions"] == ["厦门", "武汉"]
+    assert body["shared_themes"]
+    for row in body["themes"]:
+        assert set(row["regions"]) == {"厦门", "武汉"}
+        if row["theme"]["key"] in body["shared_themes"]:
+            assert row["regions"]["厦门"] and row["regions"]["武汉"]
+    assert "cross_strait" in body["unique_themes"]["厦门"]  # 两岸 measures are Xiamen's own
+    for pair in body["similar_pairs"]:
+        assert {pair["a_region"], pair["b_region"]} == {"厦门", "武汉"}
+    assert api.get("/api/compare", params={"regions": "厦门"}).status_code == 422
+    assert api.get("/api/compare", params={"regions": "厦门,Atlantis"}).status_code == 404
+
+
+def test_gaps_of_tumen(api):
+    body = api.get("/api/regions/图们/gaps").json()
+    assert body["region"] == "图们"
+    keys = [g["theme"]["key"] for g in body["gaps"]]
+    assert "special_items_customs" in keys  # 出入境特殊物品: Xiamen, Fujian ... but not Tumen
+    counts = [g["peer_count"] for g in body["gaps"]]
+    assert counts == sorted(counts, reverse=True)
+    for gap in body["gaps"]:
+        assert "图们" not in gap["peers"]
+        assert gap["evidence"] and all(e["region"] in gap["peers"] for e in gap["evidence"])
+    narrowed = api.get("/api/regions/圖們/gaps", params={"peers": "厦门"}).json()
+    assert all(g["peers"] == ["厦门"] for g in narrowed["gaps"])
+
+
+def test_timeline(api):
+    body = api.get("/api/timeline", params={"q": "IP pledge financing"}).json()
+    dates = [e["date"] for e in body["events"] if e["date"]]
+    assert dates == sorted(dates)
+    assert {e["region"] for e in body["events"]} >= FIVE
