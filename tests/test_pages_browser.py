@@ -118,16 +118,29 @@ class Watched:
         return self.page.evaluate("nodes.get().map(n => ({id: n.id, type: n.pg_type, key: n.pg_key,"
                                   " title: n.title}))")
 
-    def click_node(self, node_id: str) -> None:
-        """Freeze the layout, then click the node where it is drawn, as a person would."""
+    def freeze(self) -> None:
         self.page.evaluate("network.stopSimulation(); network.setOptions({physics: false});")
-        self.page.evaluate("id => network.focus(id, {scale: 1.2})", node_id)
+
+    def clickable_point(self, node_id: str) -> dict | None:
+        """Centre ``node_id`` in view; its page coordinates if no other node covers it."""
+        self.page.evaluate("id => network.focus(id, {scale: 1.2, animation: false})", node_id)
+        dom = self.page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", node_id)
+        if self.page.evaluate("p => network.getNodeAt(p)", dom) != node_id:
+            return None
         box = self.page.locator("#mynetwork").bounding_box()
-        dom = self.page.evaluate(
-            "id => { const p = network.getPositions([id])[id]; return network.canvasToDOM(p); }", node_id)
-        at = self.page.evaluate("p => network.getNodeAt(p)", dom)
-        assert at == node_id, f"{node_id} is hidden under {at}"
-        self.page.mouse.click(box["x"] + dom["x"], box["y"] + dom["y"])
+        return {"x": box["x"] + dom["x"], "y": box["y"] + dom["y"]}
+
+    def click_first(self, node_type: str) -> dict:
+        """Click, as a person would, the first node of ``node_type`` that is not covered."""
+        self.freeze()
+        for node in self.nodes():
+            if node["type"] != node_type:
+                continue
+            point = self.clickable_point(node["id"])
+            if point is not None:
+                self.page.mouse.click(point["x"], point["y"])
+                return node
+        raise AssertionError(f"no {node_type} node can be clicked")
 
     def close(self) -> None:
         self.context.close()
@@ -207,9 +220,8 @@ def test_theme_network_holds_adopting_regions_and_their_measures(watched):
 
 def test_clicking_a_measure_opens_its_detail(watched):
     watched.open(f"/viz/theme/{THEME}")
-    target = next(n for n in watched.nodes() if n["type"] == "Measure")
     with watched.page.expect_navigation():
-        watched.click_node(target["id"])
+        target = watched.click_first("Measure")
     assert unquote(watched.page.url).endswith("/viz/measure/" + target["key"])
     watched.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
     assert watched.page.inner_text("#measure-text").strip()
@@ -269,12 +281,10 @@ def test_hostile_document_text_is_shown_not_run(watched, viz_server):
 
 def test_tooltip_shows_measure_title_snippet_and_source(watched):
     watched.open(f"/viz/theme/{THEME}")
-    target = next(n for n in watched.nodes() if n["type"] == "Measure")
-    watched.page.evaluate("network.stopSimulation(); network.setOptions({physics: false});")
-    box = watched.page.locator("#mynetwork").bounding_box()
-    dom = watched.page.evaluate(
-        "id => network.canvasToDOM(network.getPositions([id])[id])", target["id"])
-    watched.page.mouse.move(box["x"] + dom["x"], box["y"] + dom["y"])
+    watched.freeze()
+    point = next(p for p in (watched.clickable_point(n["id"]) for n in watched.nodes()
+                             if n["type"] == "Measure") if p)
+    watched.page.mouse.move(point["x"], point["y"])
     tip = watched.page.locator("div.vis-tooltip")
     tip.wait_for(state="visible", timeout=5_000)
     text = tip.inner_text()

@@ -95,6 +95,8 @@ header.pg nav a { margin-right: 12px; }
 main.pg { padding: 8px 16px; }
 .legend span.sw { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px;
   vertical-align: middle; border: 1px solid #555; }
+.legend span.ln { display: inline-block; width: 22px; height: 0; margin: 0 4px 0 12px;
+  vertical-align: middle; }
 .notice { background: #fff3cd; border: 1px solid #e0c36b; padding: 6px 10px; margin: 8px 0; }
 .vis-tooltip { white-space: pre-wrap !important; max-width: 460px; font-family: inherit !important; }
 .pg-text { white-space: pre-wrap; background: #fafafa; border: 1px solid #eee; padding: 8px; }
@@ -115,7 +117,18 @@ def legend_html(types: list[str] | None = None) -> str:
     items = "".join(
         f'<span class="sw" style="background:{NODE_STYLE[t]["color"]}"></span>'
         f'{html.escape(NODE_STYLE[t]["name"])} ({NODE_STYLE[t]["shape"]})' for t in shown)
-    return f'<div class="legend" id="legend">图例 Legend:{items}</div>'
+    edges = "".join(
+        f'<span class="ln" style="border-top:3px {"dashed" if st["dashes"] else "solid"} {st["color"]}">'
+        f"</span>{html.escape(name)}" for name, st in _EDGE_LEGEND)
+    return (f'<div class="legend" id="legend">图例 Legend:{items}'
+            f'<br><span class="edges">边 Edges:{edges}</span></div>')
+
+
+_EDGE_LEGEND = [("replicated to / practice flow 复制推广", EDGE_STYLE["REPLICATED_TO"]),
+                ("led by 牵头/配合", EDGE_STYLE["LED_BY"]),
+                ("named in text 提及", EDGE_STYLE["MENTIONS"]),
+                ("similar 相似", EDGE_STYLE["SIMILAR_TO"]),
+                ("other 其他", {"color": "#aaaaaa", "dashes": False})]
 
 
 def truncation_notice(sub: Subgraph) -> str:

@@ -334,13 +334,18 @@ def paths_view(store: GraphStore, origin: str, limit: int, max_hops: int) -> Pat
                 frontier.append(f["dst"])
     measures = {r["id"]: r for r in store.run(
         "viz_measures_by_ids", {"ids": sorted({f["measure_id"] for f in flows if f["measure_id"]})})}
+    # One drawn edge per region pair (parallel edges would overlap); its tooltip lists the practices.
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for f in flows:
-        src = sub.add_node("Region", f["src"], {"name": f["src"]})
-        dst = sub.add_node("Region", f["dst"], {"name": f["dst"]})
         title = (measures.get(f["measure_id"]) or {}).get("title") or f["measure_id"] or ""
+        if title not in pairs[(f["src"], f["dst"])]:
+            pairs[(f["src"], f["dst"])].append(title)
+    for (a, b), titles in pairs.items():
+        src = sub.add_node("Region", a, {"name": a})
+        dst = sub.add_node("Region", b, {"name": b})
         sub.add_edge(src, dst, "PRACTICE_FLOW",
-                     {"scope": f["scope"], "measure_id": f["measure_id"], "label": title},
-                     distinct=f["measure_id"] or "")
+                     {"label": f"{len(titles)} practice(s):\n" + "\n".join(titles[:12]),
+                      "short": str(len(titles)), "width": 1 + min(len(titles), 8)})
     return PathsView(origin, sub, flows, hops, measures)
 
 
