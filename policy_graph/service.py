@@ -106,7 +106,10 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
         return 0
     index.add(measures)
     edges, sources = index.relink_changed([m["id"] for m in measures])
+    loaded = load_similarity(store, edges, sources)
+    # Saved only once the edges are in the graph: a run killed before this point leaves the new
+    # measures out of the index, so the next run links them again instead of skipping them.
     if index_path:
         index_path.parent.mkdir(parents=True, exist_ok=True)
         index.save(index_path)
-    return load_similarity(store, edges, sources)
+    return loaded
