@@ -69,6 +69,7 @@ class EndpointResult:
     requests: int = 0
     errors: int = 0
     seconds: float = 0.0
+    unloaded_p50_ms: float | None = None  # one client, one request at a time
     p50_ms: float | None = None
     p95_ms: float | None = None
     p99_ms: float | None = None
@@ -132,6 +133,23 @@ async def _drive(base: str, make_url: Callable[[random.Random], str], *, clients
     return latencies, errors, elapsed, first_error
 
 
+def _sequential(base: str, make_url: Callable[[random.Random], str], *, seed: int, n: int = 20,
+                budget_s: float = 20.0) -> float | None:
+    """Median latency of requests sent one after another: the cost of the work itself."""
+    rng = random.Random(seed + 7)
+    times: list[float] = []
+    stop_at = time.perf_counter() + budget_s
+    with httpx.Client(base_url=base, timeout=30.0) as client:
+        while len(times) < n and time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                client.get(make_url(rng))
+            except httpx.HTTPError:
+                continue
+            times.append((time.perf_counter() - t0) * 1000)
+    return percentile(sorted(times), 50) if times else None
+
+
 def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str], *, clients: int = 16,
                  duration: float = 30.0, max_requests: int = 200_000, seed: int = 0) -> EndpointResult:
     probe_url = make_url(random.Random(seed))
@@ -141,12 +159,14 @@ def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str],
         return EndpointResult(name, "failing", note=f"{type(exc).__name__} on {probe_url}")
     if _route_missing(probe):
         return EndpointResult(name, "missing", note=f"{probe.status_code} {probe_url}")
+    unloaded = _sequential(base, make_url, seed=seed)
     latencies, errors, elapsed, first_error = asyncio.run(
         _drive(base, make_url, clients=clients, duration=duration, max_requests=max_requests, seed=seed))
     lat = sorted(x * 1000 for x in latencies)
     status = "ok" if errors == 0 else ("failing" if errors == len(lat) else "ok")
     return EndpointResult(
         name, status, requests=len(lat), errors=errors, seconds=round(elapsed, 2),
+        unloaded_p50_ms=round(unloaded, 2) if unloaded is not None else None,
         p50_ms=round(percentile(lat, 50), 2), p95_ms=round(percentile(lat, 95), 2),
         p99_ms=round(percentile(lat, 99), 2), mean_ms=round(sum(lat) / len(lat), 2) if lat else None,
         throughput_rps=round(len(lat) / elapsed, 1) if elapsed else None,

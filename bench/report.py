@@ -133,10 +133,11 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                   f"{api.get('clients')} concurrent async httpx clients against `policy-graph serve` on 127.0.0.1, "
                   f"{api.get('duration_s')} s per endpoint (at most {api.get('max_requests')} requests). "
                   "Client and server share the machine's cores.", "",
-                  "| endpoint | status | requests | errors | p50 | p95 | p99 | throughput |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| endpoint | status | one client p50 | requests | errors | p50 | p95 | p99 | throughput |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for ep in api.get("endpoints", []):
-            lines.append(f"| {ep['name']} (`{ep.get('path', '')}`) | {ep['status']} | {ep['requests']} | {ep['errors']} | "
+            lines.append(f"| {ep['name']} (`{ep.get('path', '')}`) | {ep['status']} | "
+                         f"{_fmt(ep.get('unloaded_p50_ms'), ' ms')} | {ep['requests']} | {ep['errors']} | "
                          f"{_fmt(ep['p50_ms'], ' ms')} | {_fmt(ep['p95_ms'], ' ms')} | {_fmt(ep['p99_ms'], ' ms')} | "
                          f"{_fmt(ep['throughput_rps'], ' req/s', 1)} |")
         for ep in api.get("endpoints", []):
@@ -155,6 +156,15 @@ def _render_run(run: dict[str, Any]) -> list[str]:
         s = grep.get("summary", {})
         lines += [f"| **mean** | | {_fmt(s.get('grep_seconds_mean'), ' s', 3)} | {_fmt(s.get('grep_recall_mean'))} | "
                   f"{_fmt(s.get('api_seconds_mean'), ' s', 3)} | {_fmt(s.get('api_recall_mean'))} | |", ""]
+    prof = run.get("profile") or {}
+    if prof:
+        lines += ["### Profile (cProfile, own time)", "",
+                  "The hottest functions of each phase on this size, for the goals above that are missed.", ""]
+        for phase, body in prof.items():
+            lines += [f"**{phase}**", "", "| function | calls | own time | cumulative |", "|---|---|---|---|"]
+            for row in body.get("by_own_time", []):
+                lines.append(f"| `{row['function']}` | {row['calls']} | {row['own_s']:.3f} s | {row['cumulative_s']:.3f} s |")
+            lines.append("")
     lines += ["### Goals", "", "| goal | measured | |", "|---|---|---|"]
     lines += [f"| {g['goal']} | {g['value']} | {_mark(g['met'])} |" for g in goals(run)]
     lines.append("")

@@ -46,7 +46,12 @@ def environment() -> dict:
         mem = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(),
+    commit = os.environ.get("BENCH_COMMIT", "")
+    if not commit:
+        proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        commit = proc.stdout.strip() if proc.returncode == 0 else "?"
+    return {"code (commit)": commit, "cpu": cpu, "cores": os.cpu_count(), "memory": mem,
+            "python": platform.python_version(),
             "load average at start (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
             "ladybug": getattr(ladybug, "__version__", "?"), "platform": platform.platform()}
 
@@ -151,6 +156,13 @@ def run_size(size: int, args, work: Path) -> dict:
         run["ingest"]["cli_seconds"] = cli_ingest(corpus, work)
 
     run["linking"] = link_scaling(records, timer.stages.get("link", {}))
+    if args.profile == "always" or (args.profile == "auto" and size <= 1000):
+        from bench.profile import profile_ingest
+
+        prof_db = work / f"profile_{size}" / "policy.lbdb"
+        shutil.rmtree(prof_db.parent, ignore_errors=True)
+        run["profile"] = profile_ingest(files, prof_db)
+        shutil.rmtree(prof_db.parent, ignore_errors=True)
     print(f"[{size}] linking N/4 -> N ratio {run['linking'].get('ratio')}", flush=True)
 
     log = work / f"serve_{size}.log"
@@ -191,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep generated corpora and graphs")
     ap.add_argument("--no-cli-check", dest="cli_check", action="store_false",
                     help="skip the extra whole-CLI ingest of each corpus")
+    ap.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
+                    help="cProfile the ingest phases (auto: at sizes up to 1000)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--markdown", type=Path, default=MARKDOWN)
     args = ap.parse_args(argv)
