@@ -101,7 +101,7 @@ def _render_run(run: dict[str, Any]) -> list[str]:
         for name, st in ing.get("stages", {}).items():
             lines.append(f"| {name} | {_fmt(st['seconds'], ' s')} | {_fmt(st.get('cpu_seconds'), ' s')} | "
                          f"{_fmt(st.get('peak_rss_mib') or None, ' MiB', 0)} |")
-        lines += [f"| **whole ingest** | **{_fmt(ing.get('total_seconds'), ' s')}** | {_fmt(ing.get('cpu_seconds'), ' s')} | "
+        lines += [f"| **whole ingest** (the rows above, without the dictionary load) | **{_fmt(ing.get('total_seconds'), ' s')}** | {_fmt(ing.get('cpu_seconds'), ' s')} | "
                   f"{_fmt(ing.get('peak_rss_mib'), ' MiB', 0)} |",
                   f"| jieba floor (`jieba.lcut` over the same text) | {_fmt(ing.get('jieba_seconds'), ' s')} | "
                   f"{_fmt(ing.get('jieba_cpu_seconds'), ' s')} | |",
@@ -140,6 +140,9 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                          f"{_fmt(ep.get('unloaded_p50_ms'), ' ms')} | {ep['requests']} | {ep['errors']} | "
                          f"{_fmt(ep['p50_ms'], ' ms')} | {_fmt(ep['p95_ms'], ' ms')} | {_fmt(ep['p99_ms'], ' ms')} | "
                          f"{_fmt(ep['throughput_rps'], ' req/s', 1)} |")
+        lines += ["", "The clients run a closed loop, so under load p50 ≈ clients / throughput (Little's law): it is "
+                  "mostly time spent queueing for a server that completes that many requests a second; the one-client "
+                  "p50 is the cost of a request on its own.", ""]
         for ep in api.get("endpoints", []):
             if ep.get("note"):
                 lines.append(f"- {ep['name']}: {ep['note']}")

@@ -31,6 +31,10 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     records, errors = [], []
     manifests: dict[Path, object] = {}
     sub: dict[str, float] = {}
+    # jieba's dictionary loads once per process (the linker tokenises with it); the floor is
+    # measured with it loaded, so the ingest is too, and the load shows as a row of its own.
+    with timer.stage(SETUP_STAGE):
+        _warm_jieba()
     with timer.stage("parse"):
         for file in files:
             if file.parent not in manifests:
@@ -97,8 +101,10 @@ def _timed(cls, methods: tuple[str, ...]):
             setattr(cls, name, fn)
 
 
-def jieba_floor(files: list[Path]) -> tuple[float, float]:
-    """`jieba.lcut` over the same text, dictionary already loaded: the cost of merely segmenting it."""
+SETUP_STAGE = "jieba dictionary load (once per process)"
+
+
+def _warm_jieba() -> None:
     import logging
 
     import jieba
@@ -106,6 +112,13 @@ def jieba_floor(files: list[Path]) -> tuple[float, float]:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     jieba.lcut("创新监管服务模式,对跨境研发服务贸易实行便利的付汇政策。")  # loads the HMM tables too
+
+
+def jieba_floor(files: list[Path]) -> tuple[float, float]:
+    """`jieba.lcut` over the same text, dictionary already loaded: the cost of merely segmenting it."""
+    import jieba
+
+    _warm_jieba()
     texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
     started, cpu_started = time.perf_counter(), time.process_time()
     for text in texts:
