@@ -178,7 +178,8 @@ def test_page_html_points_nowhere_else_even_without_a_browser(viz_server):
         assert "default-src 'none'" in r.headers["content-security-policy"]
         outside = re.findall(r"""<[^>]+\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^>]*>""", r.text, re.I)
         assert outside == [], (path, outside[:3])
-        assert '<link rel="icon" href="data:,">' in r.text
+        assert re.findall(r"<link\b[^>]*>", r.text) == ['<link rel="icon" href="data:,">'], path
+        assert re.findall(r"<script\b[^>]*\bsrc\s*=", r.text, re.I) == [], path
     hostile = httpx.get(viz_server.base_url + "/viz/search", params={"q": "人才服务平台"}, timeout=30).text
     assert IMG not in hostile and SCRIPT not in hostile
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in hostile

@@ -182,7 +182,8 @@ def region_page(v: views.RegionView) -> str:
     inc = "".join(f"<li>{region_link(x['measure_region'])} → {e(name)}: "
                   f"{measure_link(x['measure_id'], x['title'])} <small>{e(x['scope'] or '')}</small></li>"
                   for x in v.incoming)
-    footer = (explore_links("Region", name) + f'<h2>按主题 Measures by theme</h2><div id="by-theme">{"".join(sections)}</div>'
+    footer = (explore_links("Region", name)
+              + f'<h2>按主题 Measures by theme</h2><div id="by-theme">{"".join(sections)}</div>'
               f'<h2>复制推广 Replication out of {e(name)}</h2><ul id="flows-out">{out or "<li>—</li>"}</ul>'
               f'<h2>复制推广 Replication into {e(name)}</h2><ul id="flows-in">{inc or "<li>—</li>"}</ul>'
               f'<p><a href="{e(url("/viz/paths?from=", name))}">Replication paths from {e(name)}</a></p>')

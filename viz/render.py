@@ -41,13 +41,15 @@ _EXTERNAL_TAG = re.compile(
     r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>"
     r"|<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script\s*>",
     re.IGNORECASE | re.DOTALL)
+# pyvis's template keeps a commented-out link to a local node_modules copy of vis.
+_DEAD_COMMENT = re.compile(r"<!--(?:(?!-->).)*?node_modules(?:(?!-->).)*?-->", re.DOTALL)
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECASE)
 _HREF = re.compile("href", re.IGNORECASE)
 
 
 def strip_external(page: str) -> str:
     """Remove every <link>/<script> that would load from another host."""
-    return _EXTERNAL_TAG.sub("", page)
+    return _DEAD_COMMENT.sub("", _EXTERNAL_TAG.sub("", page))
 
 
 def safe_title(text: str) -> str:

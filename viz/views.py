@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from graph.store import GraphStore
 from graph.subgraph import Subgraph, neighbourhood

@@ -9,14 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import get_settings, get_store
 from api.resolve import region_name
+from api.routers.subgraph import MAX_DEPTH, MAX_NODES, find_center
 from graph.store import GraphStore
 from policy_graph.settings import Settings
-from api.routers.subgraph import MAX_DEPTH, find_center
 from viz import pages, views
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-MAX_NODES = 1000
 # The pages need nothing from elsewhere; the policy makes any stray outside load fail loudly.
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
