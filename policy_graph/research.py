@@ -157,10 +157,14 @@ def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str,
             shared.append(key)
         elif len(holders) == 1:
             unique[holders[0]].append(key)
-    pairs = trace.run("similar_pairs_between", {"regions": regions, "limit": pair_limit})
+    # Each measure keeps its own top matches, so a pair can be stored in both directions.
+    rows = trace.run("similar_pairs_between", {"regions": regions, "limit": pair_limit * 2})
+    pairs: dict[frozenset, dict[str, Any]] = {}
+    for p in rows:
+        pairs.setdefault(frozenset((p["a_id"], p["b_id"])), {
+            **p, "score": round(float(p["score"]), 4), "shared_terms": list(p["shared_terms"] or [])})
     return {"regions": regions, "themes": per_theme, "shared_themes": shared, "unique_themes": unique,
-            "similar_pairs": [{**p, "score": round(float(p["score"]), 4),
-                               "shared_terms": list(p["shared_terms"] or [])} for p in pairs]}
+            "similar_pairs": list(pairs.values())[:pair_limit]}
 
 
 def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) -> dict[str, Any]:

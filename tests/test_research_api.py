@@ -118,8 +118,11 @@ def test_compare_xiamen_wuhan(api):
         if row["theme"]["key"] in body["shared_themes"]:
             assert row["regions"]["厦门"] and row["regions"]["武汉"]
     assert "cross_strait" in body["unique_themes"]["厦门"]  # 两岸 measures are Xiamen's own
+    assert body["similar_pairs"]
     for pair in body["similar_pairs"]:
         assert {pair["a_region"], pair["b_region"]} == {"厦门", "武汉"}
+    pair_keys = [frozenset((p["a_id"], p["b_id"])) for p in body["similar_pairs"]]
+    assert len(pair_keys) == len(set(pair_keys))  # each pair once, not in both directions
     assert api.get("/api/compare", params={"regions": "厦门"}).status_code == 422
     assert api.get("/api/compare", params={"regions": "厦门,Atlantis"}).status_code == 404
 
