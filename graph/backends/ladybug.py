@@ -43,16 +43,27 @@ def _open_database(path: Path, read_only: bool):
         if db is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                db = lb.Database(str(path), read_only=read_only)
-            except RuntimeError as exc:
-                msg = str(exc)
-                if "Could not set lock" in msg or "lock" in msg.lower():
-                    raise StoreLocked(
-                        f"the database {path} is in use by another process "
-                        "(stop the running server or use --db for another file)") from exc
-                raise StoreError(f"cannot open database {path}: {msg.splitlines()[0]}") from exc
+                db = _new_database(lb, path, read_only)
+            except StoreError as exc:
+                if not (read_only and "recovery is pending" in str(exc)):
+                    raise
+                # A writer was killed mid-checkpoint; only a read-write open completes the recovery.
+                _new_database(lb, path, False).close()
+                db = _new_database(lb, path, True)
             _DATABASES[key] = db
         return db
+
+
+def _new_database(lb, path: Path, read_only: bool):
+    try:
+        return lb.Database(str(path), read_only=read_only)
+    except RuntimeError as exc:
+        msg = str(exc)
+        if "Could not set lock" in msg or "lock" in msg.lower():
+            raise StoreLocked(
+                f"the database {path} is in use by another process "
+                "(stop the running server or use --db for another file)") from exc
+        raise StoreError(f"cannot open database {path}: {msg.splitlines()[0]}") from exc
 
 
 def _close_database(path: Path, read_only: bool) -> None:
@@ -149,6 +160,11 @@ class LadybugStore(GraphStore):
                 self._execute(node_ddl(table))
             for table in schema.RELS.values():
                 self._execute(rel_ddl(table))
+            # A database made by an older release lacks properties added since: add them in place.
+            for name, props in [*((t.label, t.props) for t in schema.NODES.values()),
+                                *((t.type, t.props) for t in schema.RELS.values())]:
+                for prop, typ in props.items():
+                    self._execute(f"ALTER TABLE {name} ADD IF NOT EXISTS {prop} {typ}")
 
     def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
         table = schema.node(label)
