@@ -212,7 +212,10 @@ class LadybugStore(GraphStore):
                 yield
             except BaseException:
                 self._in_tx.active = False
-                self._execute("ROLLBACK")
+                try:
+                    self._execute("ROLLBACK")
+                except StoreError:
+                    pass  # a failed statement has already rolled back; keep its error, not this one
                 raise
             self._in_tx.active = False
             self._execute("COMMIT")
