@@ -1,0 +1,170 @@
+"""Faults a user meets: a killed ingest, a repeated ingest, a query that runs too long.
+
+(The message for a database file locked by another process is tested in test_graph_store.py.)
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import REPO, free_port
+from fixtures.hostile import big_document, cli, copy_graph, snapshot, synth_documents
+from ingest.pipeline import document_id
+
+
+# ------------------------------------------------------------------ SIGKILL mid-ingest
+
+
+@pytest.fixture(scope="module")
+def crash_setup(corpus_db, tmp_path_factory):
+    """A big document, the graph before it, and the graph a clean, uninterrupted ingest gives."""
+    root = tmp_path_factory.mktemp("crash")
+    big = big_document(root / "big.txt", 1200, seed=4242)
+    base = copy_graph(corpus_db, root / "base")
+    clean = copy_graph(base, root / "clean")
+    run = cli("ingest", str(big), "--db", str(clean), timeout=900)
+    assert run.returncode == 0, run.stderr
+    return {"big": big, "base": base, "before": snapshot(base), "clean": snapshot(clean),
+            "doc_id": document_id(big.read_bytes())}
+
+
+def _ingest_until(db: Path, big: Path, trigger) -> int:
+    """Run the CLI ingest and SIGKILL it when ``trigger(elapsed)`` says so; the exit status."""
+    proc = subprocess.Popen([sys.executable, "-m", "policy_graph.cli", "ingest", str(big), "--db", str(db)],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    while proc.poll() is None:
+        if trigger(time.monotonic() - started):
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    return proc.wait(60)
+
+
+def _assert_consistent(state: dict, setup: dict) -> str:
+    """The big document is wholly present or wholly absent; the founding documents are untouched."""
+    for doc_id, before in setup["before"]["documents"].items():
+        assert state["documents"].get(doc_id) == before, f"document {doc_id} changed"
+    doc = state["documents"].get(setup["doc_id"])
+    if doc is None:
+        assert state["counts"]["measures"] == setup["before"]["counts"]["measures"]
+        assert state["counts"]["documents"] == setup["before"]["counts"]["documents"]
+        return "absent"
+    expected = setup["clean"]["documents"][setup["doc_id"]]
+    assert doc == expected, "the document is only partly loaded"
+    assert state["counts"]["measures"] == setup["clean"]["counts"]["measures"]
+    return "present"
+
+
+def _trigger(db: Path, moment: str):
+    """When to kill, read off the database's own files (no sleeps tuned to this machine).
+
+    The write-ahead log appears when the reference rows land, just before the document's
+    transaction opens, and stays small until that transaction commits; linking similar measures
+    then computes for seconds without writing; a large log is folded into the file by a checkpoint.
+    """
+    wal = db.parent / (db.name + ".wal")
+    checkpoint = db.parent / (db.name + ".wal.checkpoint")
+    seen: dict[str, float] = {}
+
+    def size() -> int:
+        try:
+            return wal.stat().st_size
+        except FileNotFoundError:
+            return -1
+
+    def trigger(elapsed: float) -> bool:
+        current = size()
+        if current >= 0:
+            seen.setdefault("wal", elapsed)
+        if current > 1_000_000:
+            seen.setdefault("committed", elapsed)
+        if moment == "in-transaction":
+            return "wal" in seen and "committed" not in seen and elapsed - seen["wal"] > 0.4
+        if moment == "linking":
+            return "committed" in seen and elapsed - seen["committed"] > 1.5
+        return checkpoint.exists()
+    return trigger
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["in-transaction", "linking", "checkpoint"])
+def test_sigkill_mid_ingest_leaves_a_consistent_graph_and_a_rerun_completes(crash_setup, tmp_path, moment):
+    setup = crash_setup
+    db = copy_graph(setup["base"], tmp_path / "g")
+    status = _ingest_until(db, setup["big"], _trigger(db, moment))
+    assert status == -signal.SIGKILL, "the ingest finished before it could be killed"
+
+    outcome = _assert_consistent(snapshot(db), setup)
+    assert outcome == ("absent" if moment == "in-transaction" else "present")
+
+    rerun = cli("ingest", str(setup["big"]), "--db", str(db), timeout=900)
+    assert rerun.returncode == 0, rerun.stderr
+    assert snapshot(db) == setup["clean"]
+
+
+# ------------------------------------------------------------------ idempotence
+
+
+def test_ingesting_twice_changes_nothing(corpus_db, tmp_path):
+    db = copy_graph(corpus_db, tmp_path / "g")
+    extra = synth_documents(tmp_path / "synth", 120, seed=515)
+    first = cli("ingest", *map(str, extra), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    once = snapshot(db)
+    again = cli("ingest", "data/corpus", *map(str, extra), "--db", str(db))
+    assert again.returncode == 0, again.stderr
+    assert snapshot(db) == once
+    assert once["counts"]["documents"] == 5 + len(extra)
+
+
+# ------------------------------------------------------------------ query timeout
+
+
+@pytest.fixture(scope="module")
+def impatient_server(corpus_db, tmp_path_factory):
+    """A server whose every query may run 1 ms: the graph queries cannot finish in time."""
+    db = copy_graph(corpus_db, tmp_path_factory.mktemp("timeout"))
+    port = free_port()
+    log = open(db.parent / "uvicorn.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=REPO, env={**os.environ, "POLICY_GRAPH_DB": str(db), "POLICY_GRAPH_QUERY_TIMEOUT_MS": "1"},
+        stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, (db.parent / "uvicorn.log").read_text()
+        try:
+            if httpx.get(base + "/openapi.json", timeout=2).status_code == 200:  # needs no query
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "server did not come up"
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/api/paths?from=厦门&max_hops=6&limit=200"])
+def test_a_query_past_its_time_limit_answers_503_with_a_message(impatient_server, path):
+    for _ in range(3):
+        r = httpx.get(impatient_server + path, timeout=60)
+        assert r.status_code == 503, r.text[:200]
+        assert "timed out" in r.json()["detail"]
+
+
+def test_the_server_still_answers_after_timeouts(impatient_server):
+    for _ in range(5):
+        httpx.get(impatient_server + "/api/health", timeout=60)
+    assert httpx.get(impatient_server + "/openapi.json", timeout=60).status_code == 200
