@@ -99,7 +99,7 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
     rows = store.run("viz_theme_measures", {"key": key, "limit": ROW_CAP})
     ids = [r["id"] for r in rows]
     facts = measure_facts(store, ids)
-    adopters = theme_adopters(rows, facts)
+    adopters = theme_adopters(rows, facts, key)
     sub = Subgraph(limit=limit)
     tid = sub.add_node("Theme", key, theme)
     # Regions first so that a capped picture still shows every adopter.
@@ -114,7 +114,7 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
         if mid not in sub.nodes:
             continue
         _add_agencies(sub, mid, facts, r["id"])
-        for x in facts.replications.get(r["id"], []):
+        for x in _moving(facts, r["id"], key):
             rid = sub.add_node("Region", x["region"], {"name": x["region"]})
             sub.add_edge(mid, rid, "REPLICATED_TO", {"scope": x["scope"]}, distinct=x["from_region"] or "")
             if x["from_region"]:
@@ -126,14 +126,19 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
     return ThemeView(theme, sub, rows, facts, documents, adopters)
 
 
-def theme_adopters(rows: list[dict], facts: MeasureFacts) -> dict[str, list[tuple[str, dict]]]:
+def _moving(facts: MeasureFacts, measure_id: str, key: str) -> list[dict]:
+    """The measure's replication facts whose travelling practice is this theme."""
+    return [x for x in facts.replications.get(measure_id, []) if key in (x.get("themes") or [])]
+
+
+def theme_adopters(rows: list[dict], facts: MeasureFacts, key: str) -> dict[str, list[tuple[str, dict]]]:
     """Region -> [(how, measure row)]: its own measures, practices replicated to it, and
     the pilots a replicated practice came from (as the research adopters answer counts them)."""
     adopters: dict[str, list[tuple[str, dict]]] = {}
     for r in rows:
         adopters.setdefault(r["region"], []).append(("measure", r))
     for r in rows:
-        for x in facts.replications.get(r["id"], []):
+        for x in _moving(facts, r["id"], key):
             if x["region"] != r["region"]:
                 adopters.setdefault(x["region"], []).append(("replicated to", r))
             if x["from_region"] and x["from_region"] != r["region"]:

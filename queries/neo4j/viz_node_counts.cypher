@@ -1,3 +1,5 @@
-// How many nodes of each type the graph holds, for the landing page.
+// Neo4j variant: labels(n) is a list and label() does not exist.
 MATCH (n)
-RETURN labels(n)[0] AS label, count(*) AS n
+WHERE n:Document OR n:Measure OR n:Region OR n:Agency OR n:Theme
+RETURN CASE WHEN n:Measure AND n.kind = 'safeguard' THEN 'Safeguard' ELSE labels(n)[0] END AS label,
+       count(*) AS n
