@@ -205,6 +205,7 @@ def test_theme_network_holds_adopting_regions_and_their_measures(watched):
     nodes = watched.nodes()
     regions = {n["key"] for n in nodes if n["type"] == "Region"}
     assert set(FIVE) <= regions
+    assert "苏州" not in regions  # Yunnan borrowed Suzhou's customs finance, not the IP pledge
     measures = [n for n in nodes if n["type"] == "Measure"]
     assert len(measures) >= 5
     # Every adopter's measure is in the table, led (or at least named) by agencies.
