@@ -45,7 +45,8 @@ def measures(region: str | None = Query(None, description="厦门, 厦门市, �
              store: GraphStore = Depends(get_store)) -> MeasurePage:
     params = {"kind": kind, "region": optional_region(store, region) or "", "document": document or ""}
     total = store.run("measure_count", params)[0]["total"]
-    items = store.run("measure_list", {**params, "limit": limit, "offset": offset})
+    # LadybugDB 0.22 segfaults on ORDER BY .. SKIP far past the last row: never ask past the end.
+    items = store.run("measure_list", {**params, "limit": limit, "offset": offset}) if offset < total else []
     return MeasurePage(items=items, total=int(total))
 
 
