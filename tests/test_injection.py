@@ -229,3 +229,12 @@ def test_clamped_subgraph_limit_stays_bounded(api):
     body = api.get("/api/subgraph", params={"center": "Region:厦门", "depth": 3, "limit": 10**9}).json()
     assert len(body["nodes"]) <= 1000
     assert body["truncated"] is True
+
+
+def test_an_offset_far_past_the_end_is_an_empty_page_not_a_crash(api):
+    # ORDER BY .. SKIP far beyond the last row crashes the LadybugDB engine (found by fuzzing).
+    for offset in (8456, 81602, 10_000_000):
+        r = api.get("/api/measures", params={"offset": offset, "limit": 374})
+        assert r.status_code == 200
+        assert r.json()["items"] == [] and r.json()["total"] > 0
+    assert api.get("/api/health").status_code == 200
