@@ -1,0 +1,143 @@
+"""16 concurrent readers of mixed endpoints while one large document is uploaded.
+
+Short by default (10 s of reads); the figure in RELIABILITY.md comes from
+``LOAD_SECONDS=60 python -m pytest tests/test_load.py -s``. The summary is also written to
+tests/artifacts/load.json.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import REPO, Server
+from fixtures.hostile import TOKEN, big_document, copy_graph
+
+CLIENTS = 16
+SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
+MAX_RSS_GROWTH = 0.10
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+@pytest.fixture(scope="module")
+def load_server(corpus_db, tmp_path_factory):
+    srv = Server(copy_graph(corpus_db, tmp_path_factory.mktemp("load")), {"POLICY_GRAPH_TOKEN": TOKEN})
+    yield srv
+    srv.stop()
+
+
+def read_paths(base_url: str) -> list[str]:
+    with httpx.Client(base_url=base_url, timeout=60) as c:
+        measures = c.get("/api/measures", params={"limit": 40}).json()["items"]
+    ids = [m["id"] for m in measures[::4]]
+    paths = ["/api/health", "/api/regions", "/api/documents", "/api/themes",
+             "/api/measures?limit=50", "/api/measures?region=厦门&limit=20&offset=5",
+             "/api/search?q=知识产权", "/api/search?q=跨境 融资", "/api/adopters?q=知识产权质押",
+             "/api/timeline?q=人才", "/api/replications?to=福建", "/api/paths?from=厦门&max_hops=4",
+             "/api/compare?regions=厦门,武汉", "/api/regions/武汉/gaps",
+             "/api/subgraph?center=Region:厦门&depth=2", "/viz/region/厦门", "/"]
+    for mid in ids:
+        paths += [f"/api/measures/{mid}", f"/api/measures/{mid}/similar"]
+    return paths
+
+
+async def reader(client: httpx.AsyncClient, paths: list[str], start: int, deadline: float,
+                 latencies: list[float], errors: list[str]) -> None:
+    i = start
+    while time.monotonic() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            r = await client.get(path)
+            if r.status_code != 200:
+                errors.append(f"{path}: {r.status_code} {r.text[:120]}")
+        except httpx.HTTPError as exc:
+            errors.append(f"{path}: {type(exc).__name__} {exc}")
+        latencies.append(time.perf_counter() - t0)
+
+
+async def upload(base_url: str, doc: Path, delay: float) -> dict:
+    await asyncio.sleep(delay)
+    async with httpx.AsyncClient(base_url=base_url, timeout=600,
+                                 headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+        t0 = time.perf_counter()
+        r = await c.post("/api/documents", files={"file": (doc.name, doc.read_bytes())})
+        return {"status": r.status_code, "seconds": time.perf_counter() - t0,
+                "body": r.json() if r.headers.get("content-type", "").startswith("application/json") else r.text}
+
+
+async def run_load(base_url: str, paths: list[str], doc: Path) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
+        deadline = time.monotonic() + SECONDS
+        uploading = asyncio.create_task(upload(base_url, doc, delay=min(1.0, SECONDS / 10)))
+        await asyncio.gather(*(reader(client, paths, k * 3, deadline, latencies, errors)
+                               for k in range(CLIENTS)))
+        uploaded = await uploading
+    latencies.sort()
+    return {"requests": len(latencies), "errors": errors, "upload": uploaded,
+            "p50_ms": round(1000 * statistics.median(latencies), 1),
+            "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
+            "max_ms": round(1000 * latencies[-1], 1)}
+
+
+@pytest.fixture(scope="module")
+def load_result(load_server, tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("load-docs")
+    base = load_server.base_url
+    pid = load_server.proc.pid
+    cold = rss_kib(pid)
+    paths = read_paths(base)
+    # Warm-up: the same load once (16 readers and an upload of the same size), so that first-use
+    # costs are not counted as growth: dictionaries and the similarity index, one database
+    # connection per worker thread, the engine's buffer pool, allocator arenas.
+    with httpx.Client(base_url=base, timeout=60) as c:
+        for path in paths:
+            assert c.get(path).status_code == 200, path
+    warm = asyncio.run(run_load(base, paths, big_document(tmp / "warm.txt", 600, seed=6001)))
+    baseline = rss_kib(pid)
+
+    result = asyncio.run(run_load(base, paths, big_document(tmp / "load.txt", 600, seed=6002)))
+    after = rss_kib(pid)
+    result.update({"clients": CLIENTS, "seconds": SECONDS, "distinct_paths": len(paths),
+                   "warm_up": {k: warm[k] for k in ("requests", "errors", "upload", "p50_ms", "p95_ms")},
+                   "rss_kib": {"cold": cold, "baseline": baseline, "after": after},
+                   "rss_growth": round((after - baseline) / baseline, 4)})
+    out = REPO / "tests" / "artifacts"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "load.json").write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("errors", "warm_up")},
+                     ensure_ascii=False, default=str))
+    return result
+
+
+@pytest.mark.slow
+def test_sixteen_readers_see_no_errors_while_a_document_is_uploaded(load_result):
+    for run in (load_result["warm_up"], load_result):
+        assert run["errors"] == [], run["errors"][:10]
+        assert run["upload"]["status"] == 201, run["upload"]
+    assert load_result["upload"]["body"]["measure_count"] > 200
+    assert load_result["requests"] > CLIENTS * SECONDS  # every client kept getting answers
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="known: RSS grows 25-40% per 10 s round with a 500-measure upload; LadybugDB's "
+                          "buffer pool (default 80% of RAM, never shrinks) and the Python heap under 16 "
+                          "concurrent renders both grow. See RELIABILITY.md.", strict=False)
+def test_server_memory_stays_within_ten_percent(load_result):
+    assert load_result["rss_growth"] < MAX_RSS_GROWTH, load_result["rss_kib"]
