@@ -136,7 +136,7 @@ def test_sixteen_readers_see_no_errors_while_a_document_is_uploaded(load_result)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="known: RSS grows 25-40% per 10 s round with a 500-measure upload; LadybugDB's "
+@pytest.mark.xfail(reason="known: RSS grows 20-40% per load round with a 500-measure upload; LadybugDB's "
                           "buffer pool (default 80% of RAM, never shrinks) and the Python heap under 16 "
                           "concurrent renders both grow. See RELIABILITY.md.", strict=False)
 def test_server_memory_stays_within_ten_percent(load_result):
