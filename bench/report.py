@@ -87,7 +87,8 @@ def _render_run(run: dict[str, Any]) -> list[str]:
              f"{_fmt(gen.get('mib'), ' MiB', 1)} of text, generated in {_fmt(gen.get('seconds'), ' s')} "
              f"(seed {gen.get('seed', '–')}).", ""]
     if run.get("measured_at"):
-        lines += [f"Measured {run['measured_at']} by `{run.get('command', '')}`.", ""]
+        at = f" at commit {run['commit']}" if run.get("commit") else ""
+        lines += [f"Measured {run['measured_at']}{at} by `{run.get('command', '')}`.", ""]
     if la0:
         lines += [f"Machine load average (1/5/15 min) {' / '.join(map(str, la0))} at the start of this size, "
                   f"{' / '.join(map(str, la1 or []))} at its end: a load above the core count means the "

@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cold ingest of the founding corpus: {results['cold_ingest']}", flush=True)
     for size in sizes:
         run = run_size(size, args, args.work)
-        run.update(measured_at=stamp, command=command)
+        run.update(measured_at=stamp, command=command, commit=results["environment"].get("code (commit)"))
         results["runs"] = sorted([r for r in results["runs"] if r["size"] != size] + [run], key=lambda r: r["size"])
         for r in results["runs"]:
             r["goals"] = report.goals(r)
