@@ -189,3 +189,18 @@ def test_concurrent_uploads_are_serialised_and_all_land(writer, docs):
     after = counts(writer)
     assert after["documents"] == before["documents"] + len(pending)
     assert after["measures"] == before["measures"] + sum(r.json()["measure_count"] for r in responses)
+
+
+def test_injection_strings_in_form_fields_are_stored_as_text(writer, docs):
+    before = {d["id"]: d for d in writer.get("/api/documents").json()}
+    title = '"}) DETACH DELETE n //'
+    r = writer.post("/api/documents", files={"file": ("../../etc/' OR 1=1 //.txt", docs[-1].read_bytes())},
+                    data={"title": title, "region": "$x", "date": "' OR 1=1 //"})
+    assert r.status_code in (200, 201), r.text[:300]
+    body = r.json()
+    after = {d["id"]: d for d in writer.get("/api/documents").json()}
+    assert after[body["document_id"]]["title"] == title
+    assert after[body["document_id"]]["region"] == "$x"
+    assert ({k: v for k, v in after.items() if k != body["document_id"]}
+            == {k: v for k, v in before.items() if k != body["document_id"]})
+    assert body["counts"]["documents"] == len(after)

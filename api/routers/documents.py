@@ -7,6 +7,7 @@ before any of it is read, so nobody without one can make the server buffer anyth
 from __future__ import annotations
 
 import threading
+from pathlib import PurePosixPath
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -114,7 +115,9 @@ async def _read_form(request: Request, limit: int) -> tuple[bytes, str, dict[str
                                     detail=f"form field {name!r} is longer than {MAX_FIELD_CHARS} characters")
             if value.strip():
                 overrides[name] = value.strip()
-        return data, upload.filename or "upload.txt", overrides
+        # Only the base name: it labels the document and decides HTML vs text, it is never a path here.
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name[:200] or "upload.txt"
+        return data, name, overrides
     finally:
         await form.close()
 
