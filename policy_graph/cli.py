@@ -302,6 +302,38 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
     _emit(answer, as_json, render)
 
 
+# -- moving data ----------------------------------------------------------------------
+@app.command()
+def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher"),
+           out: Path = typer.Option(..., "--out", help="a file (graphml, cypher) or a folder (csv)"),
+           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+           neo4j_uri: Optional[str] = Neo4jUriOpt):
+    """Write the whole graph from either backend."""
+    from graph.export import FORMATS, export_graph
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    settings = settings_for(db, backend, neo4j_uri)
+    with open_for(settings, read_only=settings.backend == "ladybug") as store:
+        counts = export_graph(store, fmt, out)
+    console.print(f"wrote {counts.total_nodes} nodes and {counts.total_rels} relations to {out}")
+
+
+@app.command()
+def copy(src: str = typer.Option(..., "--from", help="ladybug | neo4j"),
+         dst: str = typer.Option(..., "--to", help="ladybug | neo4j"),
+         db: Optional[Path] = DbOpt, neo4j_uri: Optional[str] = Neo4jUriOpt):
+    """Move a whole graph between backends without re-ingesting."""
+    from graph.export import copy_graph
+
+    if src == dst:
+        raise typer.BadParameter("--from and --to must differ")
+    source = open_for(settings_for(db, src, neo4j_uri), read_only=src == "ladybug")
+    with source, open_for(settings_for(db, dst, neo4j_uri)) as target:
+        counts = copy_graph(source, target)
+    console.print(f"copied {counts.total_nodes} nodes and {counts.total_rels} relations from {src} to {dst}")
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 
