@@ -325,9 +325,11 @@ class _Writer:
                 t = f"{verb}“{rng.choice(self.vocab.practices)}”{noun}"
             else:
                 t = rng.choice(self.vocab.titles)
-            if t not in self.used_titles:
+            # punctuation aside: “双随机、一公开” and “双随机一公开” name the same policy
+            key = re.sub(r"[^\w]", "", t)
+            if key not in self.used_titles:
                 break
-        self.used_titles.add(t)
+        self.used_titles.add(key)
         return t
 
     def pick_agencies(self, pool: list[str], k: int, exclude: set[str] = frozenset()) -> list[str]:
