@@ -302,6 +302,20 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
     _emit(answer, as_json, render)
 
 
+@app.command()
+def synth(measures: int = typer.Option(1000, "--measures", min=1, help="measures to generate (20-60 per document)"),
+          seed: int = typer.Option(0, "--seed", help="same seed, same files"),
+          out: Path = typer.Option(..., "--out", help="folder for the documents and synth-manifest.json")):
+    """Write a synthetic corpus of the founding genre, with a manifest of what it holds."""
+    from ingest.synth import MANIFEST_NAME, generate
+
+    started = time.perf_counter()
+    manifest = generate(measures, seed, out)
+    console.print(f"wrote {len(manifest.documents)} documents with "
+                  f"{sum(d.measure_count for d in manifest.documents)} measures to {out} "
+                  f"in {time.perf_counter() - started:.1f} s; manifest: {out / MANIFEST_NAME}")
+
+
 # -- moving data ----------------------------------------------------------------------
 @app.command()
 def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher"),

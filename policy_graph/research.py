@@ -14,6 +14,10 @@ from graph.store import GraphStore
 from ingest.textutil import sentence_at, to_simplified
 
 VIA_ORDER = {"measure": 0, "replicated_to": 1, "replicated_from": 2}
+# Text search rows are narrow, so a generous cap still keeps every adopting region of a common
+# phrase; each region then shows its earliest few measures as evidence.
+TEXT_ROW_CAP = 50_000
+TEXT_MEASURES_PER_REGION = 5
 
 
 @dataclass
@@ -55,9 +59,12 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
         rows = trace.run("adopters_theme", {"theme": theme.key})
     else:
         terms = text_terms(q)
-        rows = trace.run("adopters_text", {"terms": terms, "limit": limit}) if terms else []
+        rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
+        rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
+        texts = {r["id"]: r["text"] for r in trace.run("measure_texts", {"ids": [r["id"] for r in rows]})} \
+            if rows else {}
         for row in rows:  # the sentence that shows it, not the whole measure
-            text = row["evidence"] or ""
+            text = texts.get(row["id"]) or ""
             hit = min((text.find(t) for t in terms if t in text), default=0)
             row["evidence"] = sentence_at(text, max(hit, 0))
     regions: dict[str, dict[str, Any]] = {}
@@ -77,6 +84,15 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
     for region in ordered:
         del region["_seen"]
     return {"query": q, "theme": theme_dict(theme) if theme else None, "regions": ordered[:limit]}
+
+
+def _first_per_region(rows: list[dict[str, Any]], per_region: int) -> list[dict[str, Any]]:
+    kept, seen = [], defaultdict(int)
+    for row in sorted(rows, key=lambda r: (r["region"], r["date"] or "9999", r["id"])):
+        if seen[row["region"]] < per_region:
+            seen[row["region"]] += 1
+            kept.append(row)
+    return kept
 
 
 def timeline(trace: Trace, q: str) -> dict[str, Any]:
