@@ -128,6 +128,8 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
     store.upsert_nodes("Measure", measures)
     store.upsert_nodes("Agency", [{**a, "aliases": sorted(a["aliases"])} for a in agencies.values()])
     rels = 1
+    # IN_DOCUMENT is merged; every other relation below was deleted for this document by
+    # _clear_document_facts in the same transaction, so it is created fresh.
     for rel_type, src, dst, rows in (
             ("IN_DOCUMENT", "Measure", "Document", in_doc),
             ("IN_REGION", "Measure", "Region", in_region),
@@ -137,7 +139,7 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
             ("REPLICATED_TO", "Measure", "Region", replicated),
             ("PRACTICE_FLOW", "Region", "Region", flows)):
         if rows:
-            rels += store.upsert_rels(rel_type, src, dst, rows)
+            rels += store.upsert_rels(rel_type, src, dst, rows, fresh=rel_type != "IN_DOCUMENT")
     return {"measures": sum(1 for m in doc.measures if m.kind == "measure"),
             "agencies": len(agencies), "relations": rels}
 
@@ -150,5 +152,7 @@ def load_similarity(store: GraphStore, edges: Sequence[Any], replace_sources: It
     rows = [{"src": e.src, "dst": e.dst, "score": float(e.score), "method": e.method,
              "shared_terms": list(e.shared_terms)} for e in edges]
     if rows:
-        store.upsert_rels("SIMILAR_TO", "Measure", "Measure", rows)
+        cleared = set(sources)
+        store.upsert_rels("SIMILAR_TO", "Measure", "Measure", rows,
+                          fresh=all(r["src"] in cleared for r in rows))
     return len(rows)

@@ -39,8 +39,12 @@ class GraphStore(abc.ABC):
 
     @abc.abstractmethod
     def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
-                    rows: Sequence[dict[str, Any]]) -> int:
-        """MERGE relations; each row has ``src``, ``dst`` and the relation's properties."""
+                    rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
+        """MERGE relations; each row has ``src``, ``dst`` and the relation's properties.
+
+        ``fresh=True`` promises none of these relations exists (the caller deleted them in the
+        same transaction), so they are CREATEd: MERGE into a node with thousands of relations
+        costs time in proportion to its degree."""
 
     @abc.abstractmethod
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

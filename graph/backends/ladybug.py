@@ -97,6 +97,14 @@ def node_upsert_query(table: schema.NodeTable) -> str:
     return query + (f" SET {sets}" if sets else "")
 
 
+def rel_insert_query(table: schema.RelTable) -> str:
+    src, dst = schema.node(table.src), schema.node(table.dst)
+    props = ", ".join(f"{p}: {_value('r.' + p, typ)}" for p, typ in table.props.items())
+    pattern = f"[e:{table.type} {{{props}}}]" if props else f"[e:{table.type}]"
+    return (f"UNWIND $rows AS r MATCH (a:{src.label} {{{src.key}: r.src}}) "
+            f"MATCH (b:{dst.label} {{{dst.key}: r.dst}}) CREATE (a)-{pattern}->(b)")
+
+
 def rel_upsert_query(table: schema.RelTable) -> str:
     src, dst = schema.node(table.src), schema.node(table.dst)
     key = ", ".join(f"{p}: r.{p}" for p in table.key)
@@ -176,11 +184,11 @@ class LadybugStore(GraphStore):
         return len(rows)
 
     def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
-                    rows: Sequence[dict[str, Any]]) -> int:
+                    rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
         table = schema.rel(rel_type)
         if (table.src, table.dst) != (src_label, dst_label):
             raise StoreError(f"{rel_type} runs {table.src}->{table.dst}, not {src_label}->{dst_label}")
-        query = rel_upsert_query(table)
+        query = rel_insert_query(table) if fresh else rel_upsert_query(table)
         rows = _dedupe(rows, lambda r: (r["src"], r["dst"], *(r.get(k) for k in table.key)))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
         with self._write_lock:

@@ -84,6 +84,14 @@ def rel_upsert_query(table: schema.RelTable) -> str:
     return query + (f" SET {sets}" if sets else "")
 
 
+def rel_insert_query(table: schema.RelTable) -> str:
+    src, dst = schema.node(table.src), schema.node(table.dst)
+    sets = ", ".join(f"e.{p} = r.{p}" for p in table.props)
+    query = (f"UNWIND $rows AS r MATCH (a:{src.label} {{{src.key}: r.src}}) "
+             f"MATCH (b:{dst.label} {{{dst.key}: r.dst}}) CREATE (a)-[e:{table.type}]->(b)")
+    return query + (f" SET {sets}" if sets else "")
+
+
 def dump_nodes_query(table: schema.NodeTable) -> str:
     cols = ", ".join(f"n.{p} AS {p}" for p in table.props)
     return f"MATCH (n:{table.label}) RETURN {cols} ORDER BY n.{table.key}"
@@ -106,6 +114,7 @@ def built_statements() -> dict[str, tuple[str, dict[str, Any]]]:
         out[f"dump_nodes[{table.label}]"] = (dump_nodes_query(table), {})
     for table in schema.RELS.values():
         out[f"upsert_rels[{table.type}]"] = (rel_upsert_query(table), {"rows": []})
+        out[f"insert_rels[{table.type}]"] = (rel_insert_query(table), {"rows": []})
         out[f"dump_rels[{table.type}]"] = (dump_rels_query(table), {})
     out["count_nodes"] = (COUNT_NODES, {})
     out["clear_graph"] = (CLEAR_GRAPH, {})
@@ -280,7 +289,7 @@ class Neo4jStore(GraphStore):
         return len(rows)
 
     def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
-                    rows: Sequence[dict[str, Any]]) -> int:
+                    rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
         table = schema.rel(rel_type)
         if (table.src, table.dst) != (src_label, dst_label):
             raise StoreError(f"{rel_type} runs {table.src}->{table.dst}, not {src_label}->{dst_label}")
@@ -288,7 +297,7 @@ class Neo4jStore(GraphStore):
             missing = [k for k in table.key if row.get(k) is None]
             if missing:  # Neo4j refuses to MERGE on a null property
                 raise StoreError(f"{rel_type} {row.get('src')}->{row.get('dst')} has no {', '.join(missing)}")
-        query = rel_upsert_query(table)
+        query = rel_insert_query(table) if fresh else rel_upsert_query(table)
         rows = _dedupe(rows, lambda r: (r["src"], r["dst"], *(r.get(k) for k in table.key)))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
         for batch in batched(rows, BATCH_SIZE):
