@@ -7,7 +7,7 @@ never learns which database is behind it. A backend module lives in
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -84,6 +84,29 @@ class GraphStore(abc.ABC):
 def batched(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
+
+
+def dedupe_last(rows: Sequence[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    """Last row per key wins, as in Neo4j; LadybugDB's choice within a batch depends on query shape."""
+    seen: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        seen[key(row)] = row
+    return list(seen.values())
+
+
+def checked_rel(rel_type: str, src_label: str, dst_label: str):
+    """The schema's relation table, after checking the caller names its real endpoints."""
+    from graph import schema
+
+    table = schema.rel(rel_type)
+    if (table.src, table.dst) != (src_label, dst_label):
+        raise StoreError(f"{rel_type} runs {table.src}->{table.dst}, not {src_label}->{dst_label}")
+    return table
+
+
+def rel_identity(table) -> Callable[[dict[str, Any]], tuple]:
+    """What makes two relation rows the same relation: endpoints plus the table's key properties."""
+    return lambda r: (r["src"], r["dst"], *(r.get(k) for k in table.key))
 
 
 def open_store(backend: str = "ladybug", *, read_only: bool = False, **options: Any) -> GraphStore:

@@ -150,7 +150,7 @@ def test_api_refuses_every_bad_file_with_json_and_changes_nothing(writer, refuse
 def _raw_post(base_url: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, str]:
     """A request whose declared length the client never sends: the answer must not wait for the body."""
     host, port = base_url.removeprefix("http://").split(":")
-    lines = [f"POST /api/documents HTTP/1.1", f"Host: {host}"] + [f"{k}: {v}" for k, v in headers.items()]
+    lines = ["POST /api/documents HTTP/1.1", f"Host: {host}"] + [f"{k}: {v}" for k, v in headers.items()]
     with socket.create_connection((host, int(port)), timeout=30) as s:
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         data = b""

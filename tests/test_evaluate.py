@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-from pathlib import Path
 
 import pytest
 
 from ingest.evaluate import (
-    ANY_REGION,
     GOLD_DIR,
     METRICS,
     GoldDocument,

@@ -7,7 +7,7 @@ import re
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from api.deps import get_store
-from api.models import (AgencyFact, DocumentOut, Health, MeasureDetail, MeasureOut, MeasurePage,
+from api.models import (AgencyFact, DocumentOut, Health, MeasureDetail, MeasurePage,
                         RegionOut, ReplicationOut, Source, ThemeFact)
 from api.resolve import optional_region
 from graph.store import GraphStore

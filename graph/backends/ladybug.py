@@ -16,7 +16,8 @@ from typing import Any
 
 from graph import schema
 from graph.queries import load_query
-from graph.store import GraphStore, QueryTimeout, StoreError, StoreLocked, batched
+from graph.store import (GraphStore, QueryTimeout, StoreError, StoreLocked, batched, checked_rel,
+                         dedupe_last, rel_identity)
 
 BATCH_SIZE = 5000
 _TYPE_CAST = {schema.INT: "INT64", schema.DOUBLE: "DOUBLE", schema.STRING_LIST: "STRING[]"}
@@ -177,7 +178,7 @@ class LadybugStore(GraphStore):
     def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
         table = schema.node(label)
         query = node_upsert_query(table)
-        rows = _dedupe(rows, lambda r: r[table.key])
+        rows = dedupe_last(rows, lambda r: r[table.key])
         with self._write_lock:
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, table.props) for r in batch]})
@@ -185,11 +186,9 @@ class LadybugStore(GraphStore):
 
     def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
                     rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
-        table = schema.rel(rel_type)
-        if (table.src, table.dst) != (src_label, dst_label):
-            raise StoreError(f"{rel_type} runs {table.src}->{table.dst}, not {src_label}->{dst_label}")
+        table = checked_rel(rel_type, src_label, dst_label)
         query = rel_insert_query(table) if fresh else rel_upsert_query(table)
-        rows = _dedupe(rows, lambda r: (r["src"], r["dst"], *(r.get(k) for k in table.key)))
+        rows = dedupe_last(rows, rel_identity(table))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
         with self._write_lock:
             for batch in batched(rows, BATCH_SIZE):
@@ -249,13 +248,6 @@ class LadybugStore(GraphStore):
         self._local = threading.local()
         _close_database(self.path, self.read_only)
 
-
-def _dedupe(rows: Sequence[dict[str, Any]], key) -> list[dict[str, Any]]:
-    """Last row per key wins, as in Neo4j; LadybugDB's choice depends on query shape."""
-    seen: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        seen[key(row)] = row
-    return list(seen.values())
 
 
 def _complete(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from graph import schema
 from graph.queries import load_query
-from graph.store import GraphStore, QueryTimeout, StoreError, batched
+from graph.store import GraphStore, QueryTimeout, StoreError, batched, checked_rel, dedupe_last, rel_identity
 
 BATCH_SIZE = 5000
 # Bolt only: the driver's HTTP transport is a preview feature with extra dependencies.
@@ -283,22 +283,20 @@ class Neo4jStore(GraphStore):
     def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
         table = schema.node(label)
         query = node_upsert_query(table)
-        rows = _dedupe(rows, lambda r: r[table.key])
+        rows = dedupe_last(rows, lambda r: r[table.key])
         for batch in batched(rows, BATCH_SIZE):
             self._write(query, {"rows": [_complete(r, table.props) for r in batch]})
         return len(rows)
 
     def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,
                     rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
-        table = schema.rel(rel_type)
-        if (table.src, table.dst) != (src_label, dst_label):
-            raise StoreError(f"{rel_type} runs {table.src}->{table.dst}, not {src_label}->{dst_label}")
+        table = checked_rel(rel_type, src_label, dst_label)
         for row in rows:
             missing = [k for k in table.key if row.get(k) is None]
             if missing:  # Neo4j refuses to MERGE on a null property
                 raise StoreError(f"{rel_type} {row.get('src')}->{row.get('dst')} has no {', '.join(missing)}")
         query = rel_insert_query(table) if fresh else rel_upsert_query(table)
-        rows = _dedupe(rows, lambda r: (r["src"], r["dst"], *(r.get(k) for k in table.key)))
+        rows = dedupe_last(rows, rel_identity(table))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
         for batch in batched(rows, BATCH_SIZE):
             self._write(query, {"rows": [_complete(r, fields) for r in batch]})
@@ -365,13 +363,6 @@ class Neo4jStore(GraphStore):
         if driver is not None:
             driver.close()
 
-
-def _dedupe(rows: Sequence[dict[str, Any]], key) -> list[dict[str, Any]]:
-    """Last row per key wins, matching the LadybugDB backend."""
-    seen: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        seen[key(row)] = row
-    return list(seen.values())
 
 
 def _complete(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
