@@ -364,7 +364,6 @@ class Neo4jStore(GraphStore):
             driver.close()
 
 
-
 def _complete(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
     """Same keys in every row: an absent property is written as null (removed), not left stale."""
     return {name: _storable(row.get(name)) for name in fields}
