@@ -17,6 +17,8 @@ VIA_ORDER = {"measure": 0, "replicated_to": 1, "replicated_from": 2}
 # Text search rows are narrow, so a generous cap still keeps every adopting region of a common
 # phrase; each region then shows its earliest few measures as evidence.
 TEXT_ROW_CAP = 50_000
+# Each branch of a theme query returns at most this many rows: bounded work on any corpus.
+FACT_ROW_CAP = 50_000
 TEXT_MEASURES_PER_REGION = 5
 
 
@@ -56,7 +58,7 @@ def text_terms(q: str) -> list[str]:
 def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
     theme = resolve_theme(q)
     if theme is not None:
-        rows = trace.run("adopters_theme", {"theme": theme.key})
+        rows = trace.run("adopters_theme", {"theme": theme.key, "limit": FACT_ROW_CAP})
     else:
         terms = text_terms(q)
         rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
@@ -150,7 +152,8 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
 
 def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict[str, Any]]:
     """theme key -> {name_zh, name_en, regions: {region: [measure evidence...]}}."""
-    rows = trace.run("theme_adoption", {"any_region": not regions, "regions": regions or [""]})
+    rows = trace.run("theme_adoption", {"any_region": not regions, "regions": regions or [""],
+                                        "limit": FACT_ROW_CAP})
     themes: dict[str, dict[str, Any]] = {}
     for row in rows:
         theme = themes.setdefault(row["theme"], {"key": row["theme"], "name_zh": row["name_zh"],

@@ -5,6 +5,7 @@ MATCH (t:Theme {key: $theme})<-[h:HAS_THEME]-(m:Measure)-[:IN_DOCUMENT]->(d:Docu
 WHERE m.kind = 'measure'
 RETURN m.region AS region, 'measure' AS via, m.id AS id, m.title AS title, d.id AS document,
        d.title AS document_title, d.date AS date, h.evidence AS evidence, '' AS replication_evidence
+LIMIT $limit
 UNION ALL
 MATCH (t:Theme {key: $theme})<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(g:Region)
 MATCH (m)-[:IN_DOCUMENT]->(d:Document)
@@ -12,6 +13,7 @@ WHERE $theme IN r.themes
 RETURN g.name AS region, 'replicated_to' AS via, m.id AS id, m.title AS title, d.id AS document,
        d.title AS document_title, d.date AS date, h.evidence AS evidence,
        r.evidence AS replication_evidence
+LIMIT $limit
 UNION ALL
 MATCH (t:Theme {key: $theme})<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(:Region)
 MATCH (m)-[:IN_DOCUMENT]->(d:Document)
@@ -19,3 +21,4 @@ WHERE $theme IN r.themes AND r.from_region <> ''
 RETURN r.from_region AS region, 'replicated_from' AS via, m.id AS id, m.title AS title,
        d.id AS document, d.title AS document_title, d.date AS date, h.evidence AS evidence,
        r.evidence AS replication_evidence
+LIMIT $limit
