@@ -8,7 +8,7 @@ count unchanged and never keeps a stale fact.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,20 +47,51 @@ def _region_row(r: dict[str, Any]) -> dict[str, Any]:
             "parent": r.get("parent"), "aliases": list(r.get("aliases") or [])}
 
 
+# A transaction carries whole documents up to about this many measures: per-statement and
+# per-commit costs dominate a document-at-a-time load (BENCHMARKS.md).
+GROUP_MEASURES = 5000
+
+
 def load_documents(store: GraphStore, documents: Iterable[DocumentRecord],
                    known_regions: set[str] | None = None) -> LoadSummary:
+    """Load documents in transactions of whole documents.
+
+    A document is never split across transactions, so after a crash each one is wholly present
+    or wholly absent. Documents not yet in the graph are bulk-inserted; one already there has
+    the facts its measures state cleared first and is merged again.
+    """
     summary = LoadSummary()
     known = set(known_regions or ())
-    for doc in documents:
+    for group in _groups(list(documents)):
+        present = {r["id"] for r in store.run("documents_present", {"ids": [d.id for d in group]})}
         with store.write_transaction():
-            _clear_document_facts(store, doc.id)
-            counts = _load_one(store, doc, known)
-        summary.documents += 1
+            for doc in group:
+                if doc.id in present:
+                    _clear_document_facts(store, doc.id)
+            counts = _load_group(store, group, present, known)
+        summary.documents += len(group)
         summary.measures += counts["measures"]
         summary.agencies += counts["agencies"]
         summary.relations += counts["relations"]
-        summary.document_ids.append(doc.id)
+        summary.document_ids.extend(d.id for d in group)
     return summary
+
+
+def _groups(documents: list[DocumentRecord]) -> Iterator[list[DocumentRecord]]:
+    group: list[DocumentRecord] = []
+    size = 0
+    seen: set[str] = set()
+    for doc in documents:
+        # The same document twice in one run: the later copy goes in a transaction of its own,
+        # after the first is in the graph, so it is merged rather than inserted twice.
+        if group and (size + len(doc.measures) > GROUP_MEASURES or doc.id in seen):
+            yield group
+            group, size, seen = [], 0, set()
+        group.append(doc)
+        seen.add(doc.id)
+        size += len(doc.measures)
+    if group:
+        yield group
 
 
 def _clear_document_facts(store: GraphStore, document_id: str) -> None:
@@ -68,31 +99,69 @@ def _clear_document_facts(store: GraphStore, document_id: str) -> None:
         store.execute_write(name, {"document_id": document_id})
 
 
-def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[str, int]:
-    regions = {doc.region}
-    for m in doc.measures:
-        regions.add(m.region)
-        regions.update(m.regions_mentioned)
-        for rep in m.replications:
-            regions.update((rep.from_region, rep.to_region))
+def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str],
+                known: set[str]) -> dict[str, int]:
+    regions: set[str] = set()
+    for doc in docs:
+        regions.add(doc.region)
+        for m in doc.measures:
+            regions.add(m.region)
+            regions.update(m.regions_mentioned)
+            for rep in m.replications:
+                regions.update((rep.from_region, rep.to_region))
     missing = sorted(r for r in regions if r and r not in known)
     if missing:  # regions the gazetteer does not know still become nodes
         store.upsert_nodes("Region", [_region_row({"name": r}) for r in missing])
         known.update(missing)
 
-    store.upsert_nodes("Document", [{
+    rows: dict[str, list[dict[str, Any]]] = {}
+    agencies: dict[str, dict[str, Any]] = {}
+    measure_count = 0
+    for doc in docs:
+        tag = "old" if doc.id in present else "new"
+        measure_count += _document_rows(doc, rows, tag, agencies)
+
+    for tag in ("new", "old"):  # new ones cannot exist yet: bulk insert; old ones are merged
+        store.upsert_nodes("Document", rows.get(f"Document/{tag}", []), fresh=tag == "new")
+        store.upsert_nodes("Measure", rows.get(f"Measure/{tag}", []), fresh=tag == "new")
+    store.upsert_nodes("Agency", [{**a, "aliases": sorted(a["aliases"])} for a in agencies.values()])
+    rels = 0
+    for rel_type, src, dst in _RELS:
+        for tag in ("new", "old"):
+            batch = rows.get(f"{rel_type}/{tag}")
+            if batch:
+                # Relations of a new document are new; an old document's were deleted by
+                # _clear_document_facts in this transaction, except the structural ones
+                # (IN_DOCUMENT, ISSUED_FOR), which are merged.
+                fresh = tag == "new" or rel_type not in _MERGED_WHEN_OLD
+                rels += store.upsert_rels(rel_type, src, dst, batch, fresh=fresh)
+    return {"measures": measure_count, "agencies": len(agencies), "relations": rels}
+
+
+_RELS = (("ISSUED_FOR", "Document", "Region"), ("IN_DOCUMENT", "Measure", "Document"),
+         ("IN_REGION", "Measure", "Region"), ("LED_BY", "Measure", "Agency"),
+         ("MENTIONS", "Measure", "Agency"), ("HAS_THEME", "Measure", "Theme"),
+         ("REPLICATED_TO", "Measure", "Region"), ("PRACTICE_FLOW", "Region", "Region"))
+_MERGED_WHEN_OLD = {"ISSUED_FOR", "IN_DOCUMENT"}
+
+
+def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], tag: str,
+                   agencies: dict[str, dict[str, Any]]) -> int:
+    def add(kind: str, row: dict[str, Any]) -> None:
+        if "src" in row and not (row["src"] and row["dst"]):
+            return  # no endpoint to attach to (an unnamed region): nothing to state
+        rows.setdefault(f"{kind}/{tag}", []).append(row)
+
+    add("Document", {
         "id": doc.id, "title": doc.title, "region": doc.region, "issuer": doc.issuer,
         "date": doc.date, "script": doc.script, "doc_number": doc.doc_number, "path": doc.path,
         "sha256": doc.sha256, "text_original": doc.text_original,
         "text_simplified": doc.text_simplified,
         "measure_count": sum(1 for m in doc.measures if m.kind == "measure"),
-    }])
-    store.upsert_rels("ISSUED_FOR", "Document", "Region", [{"src": doc.id, "dst": doc.region}])
-
-    measures, agencies = [], {}
-    in_doc, in_region, led_by, mentions, themes, replicated, flows = [], [], [], [], [], [], []
+    })
+    add("ISSUED_FOR", {"src": doc.id, "dst": doc.region})
     for m in doc.measures:
-        measures.append({
+        add("Measure", {
             "id": m.id, "document_id": doc.id, "region": m.region, "kind": m.kind,
             "ordinal": m.ordinal, "section": m.section, "label": m.label, "title": m.title,
             "text": m.text, "text_original": m.text_original, "span_start": m.start,
@@ -100,8 +169,8 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
             "fields_json": json.dumps(m.fields, ensure_ascii=False) if m.fields else None,
             "doc_date": doc.date,
         })
-        in_doc.append({"src": m.id, "dst": doc.id})
-        in_region.append({"src": m.id, "dst": m.region})
+        add("IN_DOCUMENT", {"src": m.id, "dst": doc.id})
+        add("IN_REGION", {"src": m.id, "dst": m.region})
         for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,
@@ -110,38 +179,21 @@ def _load_one(store: GraphStore, doc: DocumentRecord, known: set[str]) -> dict[s
                 entry["aliases"].add(a.printed)
             row = {"src": m.id, "dst": aid, "printed": a.printed, "evidence": a.evidence}
             if a.role == "mention":
-                mentions.append(row)
+                add("MENTIONS", row)
             else:
-                led_by.append({**row, "role": a.role, "position": position})
+                add("LED_BY", {**row, "role": a.role, "position": position})
         for t in m.themes:
-            themes.append({"src": m.id, "dst": t.key, "terms": list(t.terms), "evidence": t.evidence})
+            add("HAS_THEME", {"src": m.id, "dst": t.key, "terms": list(t.terms), "evidence": t.evidence})
         for rep in m.replications:
-            replicated.append({"src": m.id, "dst": rep.to_region, "from_region": rep.from_region,
-                               "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
-                               "document": doc.id, "themes": list(rep.themes)})
-            if not rep.from_region:  # origin unstated: no region-to-region step to walk
-                continue
-            flows.append({"src": rep.from_region, "dst": rep.to_region, "measure_id": m.id,
-                          "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
-                          "document": doc.id, "themes": list(rep.themes)})
-
-    store.upsert_nodes("Measure", measures)
-    store.upsert_nodes("Agency", [{**a, "aliases": sorted(a["aliases"])} for a in agencies.values()])
-    rels = 1
-    # IN_DOCUMENT is merged; every other relation below was deleted for this document by
-    # _clear_document_facts in the same transaction, so it is created fresh.
-    for rel_type, src, dst, rows in (
-            ("IN_DOCUMENT", "Measure", "Document", in_doc),
-            ("IN_REGION", "Measure", "Region", in_region),
-            ("LED_BY", "Measure", "Agency", led_by),
-            ("MENTIONS", "Measure", "Agency", mentions),
-            ("HAS_THEME", "Measure", "Theme", themes),
-            ("REPLICATED_TO", "Measure", "Region", replicated),
-            ("PRACTICE_FLOW", "Region", "Region", flows)):
-        if rows:
-            rels += store.upsert_rels(rel_type, src, dst, rows, fresh=rel_type != "IN_DOCUMENT")
-    return {"measures": sum(1 for m in doc.measures if m.kind == "measure"),
-            "agencies": len(agencies), "relations": rels}
+            add("REPLICATED_TO", {"src": m.id, "dst": rep.to_region, "from_region": rep.from_region,
+                                  "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
+                                  "document": doc.id, "themes": list(rep.themes)})
+            if rep.from_region:  # origin unstated: no region-to-region step to walk
+                add("PRACTICE_FLOW", {"src": rep.from_region, "dst": rep.to_region,
+                                      "measure_id": m.id, "scope": rep.scope, "kind": rep.kind,
+                                      "evidence": rep.evidence, "document": doc.id,
+                                      "themes": list(rep.themes)})
+    return sum(1 for m in doc.measures if m.kind == "measure")
 
 
 def load_similarity(store: GraphStore, edges: Sequence[Any], replace_sources: Iterable[str]) -> int:

@@ -34,8 +34,11 @@ class GraphStore(abc.ABC):
         """Create node/rel tables (or constraints) idempotently."""
 
     @abc.abstractmethod
-    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
-        """MERGE nodes of ``label`` on their key; rows are deduplicated by the caller."""
+    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
+        """MERGE nodes of ``label`` on their key (the last row of a key wins).
+
+        ``fresh=True`` promises no node of these keys exists (a document not yet in the graph),
+        so they are bulk-inserted; an existing key is then an error, not an update."""
 
     @abc.abstractmethod
     def upsert_rels(self, rel_type: str, src_label: str, dst_label: str,

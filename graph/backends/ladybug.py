@@ -20,6 +20,13 @@ from graph.store import (GraphStore, QueryTimeout, StoreError, StoreLocked, batc
                          dedupe_last, rel_identity)
 
 BATCH_SIZE = 5000
+# Rows known to be new go in by COPY from an Arrow table, 10-20x faster than UNWIND CREATE,
+# but only as a statement of its own: killed during the commit's checkpoint, LadybugDB 0.22
+# recovers the other statements of a transaction and drops the COPY (seen here), so inside
+# an explicit transaction new rows are CREATEd instead.
+COPY_MIN_ROWS = 64
+_ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "float64",
+                schema.STRING_LIST: "list<string>"}
 _TYPE_CAST = {schema.INT: "INT64", schema.DOUBLE: "DOUBLE", schema.STRING_LIST: "STRING[]"}
 
 # A second Database object on the same path silently loses writes: share one per process.
@@ -98,6 +105,11 @@ def node_upsert_query(table: schema.NodeTable) -> str:
     return query + (f" SET {sets}" if sets else "")
 
 
+def node_insert_query(table: schema.NodeTable) -> str:
+    props = ", ".join(f"{p}: {_value('r.' + p, typ)}" for p, typ in table.props.items())
+    return f"UNWIND $rows AS r CREATE (n:{table.label} {{{props}}})"
+
+
 def rel_insert_query(table: schema.RelTable) -> str:
     src, dst = schema.node(table.src), schema.node(table.dst)
     props = ", ".join(f"{p}: {_value('r.' + p, typ)}" for p, typ in table.props.items())
@@ -138,6 +150,7 @@ class LadybugStore(GraphStore):
         self._connections: weakref.WeakSet = weakref.WeakSet()
         self._write_lock = _WRITE_LOCKS.setdefault(str(self.path), threading.RLock())
         self._in_tx = threading.local()
+        self._column_cache: dict[str, list[str]] = {}
 
     # -- connections ---------------------------------------------------------
     def _conn(self):
@@ -164,6 +177,7 @@ class LadybugStore(GraphStore):
 
     # -- GraphStore ------------------------------------------------------------
     def apply_schema(self) -> None:
+        self._column_cache = {}
         with self._write_lock:
             for table in schema.NODES.values():
                 self._execute(node_ddl(table))
@@ -175,10 +189,16 @@ class LadybugStore(GraphStore):
                 for prop, typ in props.items():
                     self._execute(f"ALTER TABLE {name} ADD IF NOT EXISTS {prop} {typ}")
 
-    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
+    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
         table = schema.node(label)
         query = node_upsert_query(table)
         rows = dedupe_last(rows, lambda r: r[table.key])
+        if fresh and self._can_copy(rows):
+            with self._write_lock:
+                self._copy(table.label, None, table.props, rows)
+            return len(rows)
+        if fresh:
+            query = node_insert_query(table)
         with self._write_lock:
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, table.props) for r in batch]})
@@ -190,10 +210,37 @@ class LadybugStore(GraphStore):
         query = rel_insert_query(table) if fresh else rel_upsert_query(table)
         rows = dedupe_last(rows, rel_identity(table))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
+        if fresh and self._can_copy(rows):
+            with self._write_lock:
+                self._copy(table.type, (table.src, table.dst), fields, rows)
+            return len(rows)
         with self._write_lock:
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, fields) for r in batch]})
         return len(rows)
+
+    def _can_copy(self, rows: Sequence[dict[str, Any]]) -> bool:
+        return len(rows) >= COPY_MIN_ROWS and not getattr(self._in_tx, "active", False)
+
+    def _columns(self, name: str) -> list[str]:
+        """The table's columns in the database's own order (ALTER TABLE appends, so an older
+        database may differ from schema.py's order); COPY maps columns by position."""
+        if name not in self._column_cache:
+            self._column_cache[name] = [r["name"] for r in self._execute(f"CALL table_info('{name}') RETURN *")]
+        return self._column_cache[name]
+
+    def _copy(self, name: str, ends: tuple[str, str] | None, fields: dict[str, str],
+              rows: Sequence[dict[str, Any]]) -> None:
+        """COPY rows that are promised new. A missing endpoint or an existing key is an error
+        here (UNWIND MATCH would skip the row silently), and fails the whole transaction."""
+        import pyarrow as pa
+
+        columns = (["src", "dst"] if ends else []) + self._columns(name)
+        arrays = [pa.array([r.get(c) for r in rows], type=_arrow_type(fields[c])) for c in columns]
+        # A fresh Arrow object per COPY: copying the same object twice on one connection crashes.
+        data = pa.Table.from_arrays(arrays, names=columns)
+        options = f" (from='{ends[0]}', to='{ends[1]}')" if ends else ""
+        self._execute(f"COPY {name} FROM $rows{options}", {"rows": data})
 
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self._execute(load_query(name, self.backend), params)
@@ -248,6 +295,13 @@ class LadybugStore(GraphStore):
         self._local = threading.local()
         _close_database(self.path, self.read_only)
 
+
+
+def _arrow_type(typ: str):
+    import pyarrow as pa
+
+    name = _ARROW_TYPES[typ]
+    return pa.list_(pa.string()) if name == "list<string>" else pa.type_for_alias(name)
 
 
 def _complete(row: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:

@@ -74,6 +74,12 @@ def node_upsert_query(table: schema.NodeTable) -> str:
     return query + (f" SET {sets}" if sets else "")
 
 
+def node_insert_query(table: schema.NodeTable) -> str:
+    sets = ", ".join(f"n.{p} = r.{p}" for p in table.props if p != table.key)
+    query = f"UNWIND $rows AS r CREATE (n:{table.label} {{{table.key}: r.{table.key}}})"
+    return query + (f" SET {sets}" if sets else "")
+
+
 def rel_upsert_query(table: schema.RelTable) -> str:
     src, dst = schema.node(table.src), schema.node(table.dst)
     key = ", ".join(f"{p}: r.{p}" for p in table.key)
@@ -111,6 +117,7 @@ def built_statements() -> dict[str, tuple[str, dict[str, Any]]]:
         out[f"schema[{i}]"] = (text, {})
     for table in schema.NODES.values():
         out[f"upsert_nodes[{table.label}]"] = (node_upsert_query(table), {"rows": []})
+        out[f"insert_nodes[{table.label}]"] = (node_insert_query(table), {"rows": []})
         out[f"dump_nodes[{table.label}]"] = (dump_nodes_query(table), {})
     for table in schema.RELS.values():
         out[f"upsert_rels[{table.type}]"] = (rel_upsert_query(table), {"rows": []})
@@ -280,9 +287,10 @@ class Neo4jStore(GraphStore):
             for text in schema_statements():
                 self._write_schema(text)
 
-    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]]) -> int:
+    def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
         table = schema.node(label)
-        query = node_upsert_query(table)
+        # CREATE under the uniqueness constraint: an existing key fails the transaction.
+        query = node_insert_query(table) if fresh else node_upsert_query(table)
         rows = dedupe_last(rows, lambda r: r[table.key])
         for batch in batched(rows, BATCH_SIZE):
             self._write(query, {"rows": [_complete(r, table.props) for r in batch]})
