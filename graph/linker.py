@@ -80,6 +80,9 @@ class _Doc:
     b_tf: np.ndarray
 
 
+_METHODS = {True: "tfidf+bigram+theme", False: "tfidf+bigram"}
+
+
 @dataclass
 class LinkParams:
     top_k: int = 5
@@ -361,25 +364,32 @@ class SimilarityIndex:
         db = self._dots(d.b_terms, d.b_tf, cands, "b", idf2)
         cos_w = np.divide(dw, nw * qn_w, out=np.zeros_like(dw), where=nw * qn_w > 0)
         cos_b = np.divide(db, nb * qn_b, out=np.zeros_like(db), where=nb * qn_b > 0)
-        out = []
-        for j, c in enumerate(cands):
-            assert c is not None
-            parts = [(self.w_word, float(cos_w[j]), "tfidf"), (self.w_bigram, float(cos_b[j]), "bigram")]
-            if len(d.t_terms) and len(c.t_terms):
-                parts.append((self.w_theme, self._theme_cosine(d, c, idf2), "theme"))
-            total = sum(w for w, _, _ in parts)
-            score = sum(w * s for w, s, _ in parts) / total if total else 0.0
-            out.append((score, int(cand[j]), "+".join(name for _, _, name in parts)))
-        return out
+        cos_t, both = self._theme_cosines(d, cands, idf2)
+        # The theme part only counts when both measures have themes; weights renormalise.
+        with_theme = ((self.w_word * cos_w + self.w_bigram * cos_b + self.w_theme * cos_t)
+                      / (self.w_word + self.w_bigram + self.w_theme))
+        without = (self.w_word * cos_w + self.w_bigram * cos_b) / (self.w_word + self.w_bigram)
+        scores = np.where(both, with_theme, without).tolist()
+        return [(scores[j], i, _METHODS[bool(both[j])]) for j, i in enumerate(cand.tolist())]
 
     @staticmethod
-    def _theme_cosine(a: _Doc, b: _Doc, idf2: np.ndarray) -> float:
-        common = np.intersect1d(a.t_terms, b.t_terms, assume_unique=True)
-        if not len(common):
-            return 0.0
-        na = math.sqrt(float(idf2[a.t_terms].sum()))
-        nb = math.sqrt(float(idf2[b.t_terms].sum()))
-        return float(idf2[common].sum()) / (na * nb) if na and nb else 0.0
+    def _theme_cosines(d: _Doc, cands: list[_Doc], idf2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of IDF-weighted theme sets of ``d`` with each candidate, all at once."""
+        n = len(cands)
+        lens = np.fromiter((len(c.t_terms) for c in cands), dtype=np.int64, count=n)
+        both = (lens > 0) & (len(d.t_terms) > 0)
+        if not both.any():
+            return np.zeros(n), both
+        terms = np.concatenate([c.t_terms for c in cands])
+        owner = np.repeat(np.arange(n), lens)
+        w = idf2[terms]
+        pos = np.minimum(np.searchsorted(d.t_terms, terms), len(d.t_terms) - 1)
+        common = np.bincount(owner, weights=np.where(d.t_terms[pos] == terms, w, 0.0), minlength=n)
+        norm_c = np.sqrt(np.bincount(owner, weights=w, minlength=n))
+        norm_q = math.sqrt(float(idf2[d.t_terms].sum()))
+        denom = norm_c * norm_q
+        cos = np.divide(common, denom, out=np.zeros(n), where=denom > 0)
+        return cos, both
 
     def shared_terms(self, a: str, b: str, limit: int = 8) -> list[str]:
         """Words two measures share, most telling first; bigrams only fill up when words run out."""
