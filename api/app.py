@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         own = store is None
         app.state.store = store or open_store(settings.backend, **settings.store_options())
         app.state.store.apply_schema()
+        app.state.text_index = _text_index(settings, app.state.store)
         try:
             yield
         finally:
@@ -61,6 +62,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return JSONResponse(status_code=404, content={"detail": f"unknown query {exc.args[0]!r}"})
 
     return app
+
+
+def _text_index(settings: Settings, store: GraphStore):
+    from graph.textindex import TextIndexFile
+    from policy_graph.cli import index_path
+    from policy_graph.service import text_index_path
+
+    def graph_measures() -> int:
+        params = {"kind": "measure", "region": "", "document": ""}
+        return int(store.run("measure_count", params)[0]["total"])
+    return TextIndexFile(text_index_path(index_path(settings)), graph_measures)
 
 
 def app_factory() -> FastAPI:

@@ -13,3 +13,9 @@ def get_store(request: Request) -> GraphStore:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def text_index(request: Request):
+    """The text index the server answers text questions from, or None (then they scan)."""
+    holder = getattr(request.app.state, "text_index", None)
+    return holder.get() if holder is not None else None

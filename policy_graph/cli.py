@@ -43,6 +43,7 @@ def open_for(settings: Settings, read_only: bool = False) -> GraphStore:
 
 
 def index_path(settings: Settings) -> Path:
+    """The similarity index file; the text index lives beside it (service.text_index_path)."""
     base = settings.db if settings.backend == "ladybug" else settings.data_dir.parent / "var" / "neo4j"
     return Path(str(base) + ".simindex")
 

@@ -28,6 +28,7 @@ class Trace:
 
     store: GraphStore
     runs: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    text_index: Any = None  # graph.textindex.TextIndex: text questions skip the full scan
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.runs.append((name, params))
@@ -61,7 +62,18 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
         rows = trace.run("adopters_theme", {"theme": theme.key, "limit": FACT_ROW_CAP})
     else:
         terms = text_terms(q)
-        rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
+        found = trace.text_index.candidates(terms) if trace.text_index is not None and terms else None
+        if found is not None:
+            rows = trace.run("adopters_text_among", {"ids": found[0], "terms": terms,
+                                                     "limit": TEXT_ROW_CAP}) if found[0] else []
+            rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
+            docs = {d["id"]: d for d in trace.run("documents_brief",
+                                                   {"ids": sorted({r["document"] for r in rows})})} if rows else {}
+            for row in rows:
+                doc = docs.get(row["document"]) or {}
+                row["document_title"], row["date"] = doc.get("title"), doc.get("date")
+        else:
+            rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
         rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
         texts = {r["id"]: r["text"] for r in trace.run("measure_texts", {"ids": [r["id"] for r in rows]})} \
             if rows else {}
@@ -86,6 +98,27 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
     for region in ordered:
         del region["_seen"]
     return {"query": q, "theme": theme_dict(theme) if theme else None, "regions": ordered[:limit]}
+
+
+VERIFY_CHUNK = 5000
+
+
+def search(trace: Trace, terms: list[str], limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Measures holding every term (title or text), in document order: a page and the total."""
+    found = trace.text_index.candidates(terms) if trace.text_index is not None else None
+    if found is None:
+        total = trace.run("search_count", {"terms": terms})[0]["total"]
+        return trace.run("search_measures", {"terms": terms, "limit": limit}), int(total)
+    ids, exact = found
+    if not exact:  # the bigrams may lie apart: keep the candidates that hold each whole term
+        held: set[str] = set()
+        for i in range(0, len(ids), VERIFY_CHUNK):
+            chunk = ids[i:i + VERIFY_CHUNK]
+            held.update(r["id"] for r in trace.run("search_among", {"ids": chunk, "terms": terms}))
+        ids = [i for i in ids if i in held]
+    page = ids[:limit]
+    rows = {r["id"]: r for r in trace.run("measures_by_ids", {"ids": page})} if page else {}
+    return [rows[i] for i in page if i in rows], len(ids)
 
 
 def _first_per_region(rows: list[dict[str, Any]], per_region: int) -> list[dict[str, Any]]:

@@ -86,7 +86,28 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     report.timings["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     report.similar_edges = link_new(store, report.documents, index_path)
+    if index_path:
+        index_text(report.documents, text_index_path(index_path))
     report.timings["link"] = time.perf_counter() - t0
+
+
+def text_index_path(similarity_index: Path) -> Path:
+    return similarity_index.with_suffix(".textindex")
+
+
+def index_text(documents: list[DocumentRecord], path: Path) -> int:
+    """Add the documents' measures to the text index once the graph holds them; a run that
+    dies first leaves them out, and the next ingest of the same files adds them."""
+    from graph.textindex import TextIndex
+
+    index = TextIndex.load(path) if path.exists() else TextIndex()
+    added = index.add({"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title,
+                       "text": m.text}
+                      for doc in documents for m in doc.measures if m.kind == "measure")
+    if added:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(path)
+    return added
 
 
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None) -> int:

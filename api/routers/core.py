@@ -4,14 +4,16 @@ from __future__ import annotations
 import json
 import re
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from api.deps import get_store
+from api.deps import get_store, text_index
 from api.models import (AgencyFact, DocumentOut, Health, MeasureDetail, MeasurePage,
                         RegionOut, ReplicationOut, Source, ThemeFact)
 from api.resolve import optional_region
 from graph.store import GraphStore
 from ingest.textutil import to_simplified
+from policy_graph import research
+from policy_graph.research import Trace
 
 router = APIRouter(prefix="/api", tags=["graph"])
 MAX_LIMIT = 500
@@ -98,12 +100,11 @@ def search_terms(q: str) -> list[str]:
 
 
 @router.get("/search", response_model=MeasurePage)
-def search(q: str = Query(..., min_length=1, max_length=200),
+def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
            limit: int = Query(20, ge=1, le=MAX_LIMIT),
            store: GraphStore = Depends(get_store)) -> MeasurePage:
     terms = search_terms(q)
     if not terms:
         raise HTTPException(status_code=422, detail="the query holds no searchable text")
-    total = store.run("search_count", {"terms": terms})[0]["total"]
-    return MeasurePage(items=store.run("search_measures", {"terms": terms, "limit": limit}),
-                       total=int(total))
+    items, total = research.search(Trace(store, text_index=text_index(request)), terms, limit)
+    return MeasurePage(items=items, total=total)

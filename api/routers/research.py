@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from api.deps import get_store
+from api.deps import get_store, text_index
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
 from policy_graph import research
@@ -29,17 +29,18 @@ def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> 
 
 
 @router.get("/adopters")
-def adopters(q: str = Query(..., min_length=1, max_length=200,
+def adopters(request: Request,
+             q: str = Query(..., min_length=1, max_length=200,
                             description="theme key, Chinese phrase (either script) or English"),
              explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    trace = Trace(store)
+    trace = Trace(store, text_index=text_index(request))
     return _answer(trace, research.adopters(trace, q), explain)
 
 
 @router.get("/timeline")
-def timeline(q: str = Query(..., min_length=1, max_length=200), explain: bool = ExplainQ,
-             store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    trace = Trace(store)
+def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200),
+             explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    trace = Trace(store, text_index=text_index(request))
     return _answer(trace, research.timeline(trace, q), explain)
 
 

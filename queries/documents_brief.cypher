@@ -1,0 +1,4 @@
+// Title and date of the given documents, by primary key.
+UNWIND $ids AS i
+MATCH (d:Document {id: i})
+RETURN d.id AS id, d.title AS title, d.date AS date
