@@ -25,7 +25,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     from graph.store import open_store
     from ingest.errors import IngestError
     from ingest.pipeline import ingest_file, load_manifest
-    from policy_graph.service import IngestReport, link_new, reference_rows
+    from policy_graph.service import IngestReport, index_text, link_new, reference_rows, text_index_path
     from graph.loader import load_documents, load_reference
 
     records, errors = [], []
@@ -69,6 +69,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
             report.load = load_documents(store, records, {r["name"] for r in regions})
         with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
             link_new(store, records, Path(str(db) + ".simindex"))
+            index_text(records, text_index_path(Path(str(db) + ".simindex")))
         timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
         timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
     finally:
