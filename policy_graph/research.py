@@ -160,27 +160,102 @@ def replications(trace: Trace, from_region: str | None, to_region: str | None,
                                       "document": document or "", "limit": limit})
 
 
+# Partial chains a path question may extend before it answers with what it has found.
+PATH_EXPANSION_BUDGET = 200_000
+
+
 def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops: int,
           limit: int = 100) -> list[dict[str, Any]]:
-    if from_region:
-        rows = trace.run("paths_from", {"from_region": from_region, "to_region": to_region or "",
-                                        "max_hops": max_hops, "limit": limit * 4})
-    else:
-        rows = trace.run("paths_to", {"to_region": to_region, "max_hops": max_hops, "limit": limit * 4})
-    result, seen = [], set()
-    for row in rows:
-        regions = list(row["regions"])
-        if len(set(regions)) != len(regions):  # a practice does not travel back where it was
-            continue
-        steps = [{"measure_id": mid, "from_region": regions[i], "to_region": regions[i + 1],
-                  "evidence": ev, "document": doc}
-                 for i, (mid, ev, doc) in enumerate(zip(row["measure_ids"], row["evidence"], row["documents"]))]
-        key = tuple((s["measure_id"], s["to_region"]) for s in steps)
-        if key in seen:
-            continue
-        seen.add(key)
-        result.append({"regions": regions, "hops": len(steps), "steps": steps})
-    return result[:limit]
+    """Chains of replication facts, fewest hops first; a region appears at most once in a chain
+    (a practice does not travel back where it was).
+
+    The flow graph is read hop by hop (one query per hop), and chains are enumerated here,
+    shortest first, only through regions from which the destination can still be reached in
+    the hops left: the work follows the answer's size, not the number of chains a dense flow
+    graph holds.
+    """
+    forward = bool(from_region)
+    start = from_region if forward else to_region
+    goal = to_region if forward else None
+    steps_of = _flow_hops(trace, "flows_from" if forward else "flows_into", start, max_hops, forward)
+    remaining = _hops_to(goal, steps_of) if goal else None
+    result: list[dict[str, Any]] = []
+    seen: set[tuple] = set()
+    budget = [PATH_EXPANSION_BUDGET]
+
+    def walk(chain: list[dict[str, Any]], regions: list[str], hops: int) -> None:
+        if len(result) >= limit or budget[0] <= 0:
+            return
+        here = regions[-1]
+        if len(chain) == hops:
+            if goal is None or here == goal:
+                _emit(chain, forward, seen, result)
+            return
+        for step in steps_of.get(here, ()):
+            nxt = step["dst"] if forward else step["src"]
+            if nxt in regions:
+                continue
+            if remaining is not None and remaining.get(nxt, max_hops + 1) > hops - len(chain) - 1:
+                continue
+            budget[0] -= 1
+            chain.append(step)
+            regions.append(nxt)
+            walk(chain, regions, hops)
+            chain.pop()
+            regions.pop()
+
+    for hops in range(1, max_hops + 1):
+        walk([], [start], hops)
+    return result
+
+
+def _flow_hops(trace: Trace, query: str, start: str, max_hops: int,
+               forward: bool) -> dict[str, list[dict[str, Any]]]:
+    """region -> its flow steps (out of it when walking forward, into it when walking back)."""
+    steps_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    reached, frontier = {start}, [start]
+    for _ in range(max_hops):
+        if not frontier:
+            break
+        rows = trace.run(query, {"names": frontier, "limit": FACT_ROW_CAP})
+        frontier = []
+        for row in sorted(rows, key=lambda r: (r["src"], r["dst"], r["measure_id"] or "")):
+            here, nxt = (row["src"], row["dst"]) if forward else (row["dst"], row["src"])
+            steps_of[here].append(row)
+            if nxt not in reached:
+                reached.add(nxt)
+                frontier.append(nxt)
+    return steps_of
+
+
+def _hops_to(goal: str, steps_of: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Fewest hops from each region to ``goal`` over the steps read (a backward search)."""
+    into: dict[str, set[str]] = defaultdict(set)
+    for here, steps in steps_of.items():
+        for step in steps:
+            into[step["dst"]].add(here)
+    dist, frontier = {goal: 0}, [goal]
+    while frontier:
+        nxt = []
+        for region in frontier:
+            for prev in into.get(region, ()):
+                if prev not in dist:
+                    dist[prev] = dist[region] + 1
+                    nxt.append(prev)
+        frontier = nxt
+    return dist
+
+
+def _emit(chain: list[dict[str, Any]], forward: bool, seen: set[tuple], result: list) -> None:
+    ordered = chain if forward else chain[::-1]
+    key = tuple((s["measure_id"], s["dst"]) for s in ordered)
+    if key in seen:
+        return
+    seen.add(key)
+    regions = [ordered[0]["src"], *(s["dst"] for s in ordered)]
+    steps = [{"measure_id": s["measure_id"], "from_region": s["src"], "to_region": s["dst"],
+              "evidence": s["evidence"], "document": s["document"]} for s in ordered]
+    result.append({"regions": regions, "hops": len(steps), "steps": steps})
 
 
 def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict[str, Any]]:

@@ -37,9 +37,9 @@ def test_non_bolt_uri_is_refused_before_connecting():
 def test_query_text_is_the_neo4j_dialect_without_a_connection():
     store = backend.Neo4jStore("bolt://127.0.0.1:1", "neo4j", "x", verify=False)
     try:
-        text = store.query_text("paths_from")
-        assert text == load_query("paths_from", "neo4j")
-        assert "[:PRACTICE_FLOW*1..6]" in text and "[r IN relationships(p) | r.measure_id]" in text
+        text = store.query_text("subgraph_out_region")
+        assert text == load_query("subgraph_out_region", "neo4j")
+        assert text != load_query("subgraph_out_region", "ladybug")
         assert store.query_text("stats") == load_query("stats", "ladybug")  # no variant: shared text
     finally:
         store.close()
@@ -160,8 +160,11 @@ def _question_params(store) -> list[tuple[str, dict]]:
         ("search_measures", {"terms": ["知识产权"], "limit": 500}),
         ("theme_list", {}),
         ("replications", {"from_region": "", "to_region": "", "document": "", "limit": 500}),
-        ("paths_from", {"from_region": "厦门", "to_region": "", "max_hops": 6, "limit": 500}),
-        ("paths_to", {"to_region": "福建", "max_hops": 6, "limit": 500}),
+        ("flows_from", {"names": ["厦门"], "limit": 500}),
+        ("flows_into", {"names": ["福建"], "limit": 500}),
+        ("search_among", {"ids": [measure], "terms": ["知识产权"]}),
+        ("adopters_text_among", {"ids": [measure], "terms": ["知识产权"], "limit": 500}),
+        ("measures_by_ids", {"ids": [measure]}),
         ("adopters_theme", {"theme": theme}),
         ("similar_of", {"id": measure, "cross_region": False, "limit": 500}),
         ("viz_node_counts", {}),

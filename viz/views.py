@@ -168,7 +168,7 @@ def region_view(store: GraphStore, name: str, limit: int) -> RegionView | None:
     ids = [r["id"] for r in rows]
     facts = measure_facts(store, ids)
     incoming = store.run("viz_replicated_into", {"name": name, "limit": ROW_CAP})
-    outgoing = store.run("viz_flows_from", {"names": [name], "limit": ROW_CAP})
+    outgoing = store.run("flows_from", {"names": [name], "limit": ROW_CAP})
     sub = Subgraph(limit=limit)
     center = sub.add_node("Region", name, region)
     for r in rows:
@@ -329,7 +329,7 @@ def paths_view(store: GraphStore, origin: str, limit: int, max_hops: int) -> Pat
     for hop in range(1, max_hops + 1):
         if not frontier:
             break
-        rows = store.run("viz_flows_from", {"names": frontier, "limit": ROW_CAP})
+        rows = store.run("flows_from", {"names": frontier, "limit": ROW_CAP})
         frontier = []
         for f in rows:
             flows.append({**f, "hop": hop})
