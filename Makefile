@@ -6,7 +6,7 @@ DB ?= var/policy.lbdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run ingest serve test lint-cypher bench bench-full clean
+.PHONY: bench-tools setup run ingest serve test lint-cypher bench bench-full clean
 
 $(BIN)/policy-graph: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,11 +32,16 @@ lint-cypher: setup tools/cypher-lint/node_modules
 test: setup
 	$(BIN)/python -m pytest -q
 
-bench: setup
+# wrk (Debian) drives the API load; without it the benchmark falls back to httpx clients.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		echo "wrk not installed: API load is driven by httpx instead"
+
+bench: setup bench-tools
 	$(BIN)/python -m bench.run --sizes 1000
 
-bench-full: setup
-	$(BIN)/python -m bench.run --sizes 10000,100000
+bench-full: setup bench-tools
+	$(BIN)/python -m bench.run --sizes 1000,10000,100000
 
 clean:
 	rm -rf var $(VENV) tests/artifacts

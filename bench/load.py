@@ -7,7 +7,10 @@ bare 404 "Not Found") is reported as missing rather than failing the run.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import shutil
+import tempfile
 import random
 import socket
 import subprocess
@@ -29,11 +32,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
 def serve(db: Path, *, log: Path, startup_timeout: float = 600.0):
     """Start the server the way `make run` does and yield its base URL."""
+    return _serve(["-m", "policy_graph.cli", "serve", "--db", str(db)], "/api/health", log, startup_timeout)
+
+
+def serve_floor(*, log: Path):
+    """bench/floor.py under uvicorn with the settings `policy-graph serve` uses."""
+    return _serve(["-m", "uvicorn", "bench.floor:app", "--no-access-log"], "/floor", log, 60.0)
+
+
+@contextmanager
+def _serve(args: list[str], ready_path: str, log: Path, startup_timeout: float):
     port = free_port()
-    cmd = [sys.executable, "-m", "policy_graph.cli", "serve", "--db", str(db), "--host", HOST, "--port", str(port)]
+    cmd = [sys.executable, *args, "--host", HOST, "--port", str(port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
@@ -45,12 +57,12 @@ def serve(db: Path, *, log: Path, startup_timeout: float = 600.0):
                 if proc.poll() is not None:
                     raise RuntimeError(f"server exited with {proc.returncode}; see {log}")
                 try:
-                    if httpx.get(f"{base}/api/health", timeout=2.0).status_code == 200:
+                    if httpx.get(f"{base}{ready_path}", timeout=2.0).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not answer /api/health in {startup_timeout:.0f} s; see {log}")
+                    raise RuntimeError(f"server did not answer {ready_path} in {startup_timeout:.0f} s; see {log}")
                 time.sleep(0.2)
             yield base
         finally:
@@ -160,6 +172,9 @@ def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str],
     if _route_missing(probe):
         return EndpointResult(name, "missing", note=f"{probe.status_code} {probe_url}")
     unloaded = _sequential(base, make_url, seed=seed)
+    if shutil.which("wrk"):
+        return _run_wrk(base, name, make_url, clients=clients, duration=duration, seed=seed,
+                        unloaded=unloaded, probe=probe)
     latencies, errors, elapsed, first_error = asyncio.run(
         _drive(base, make_url, clients=clients, duration=duration, max_requests=max_requests, seed=seed))
     lat = sorted(x * 1000 for x in latencies)
@@ -171,4 +186,61 @@ def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str],
         p99_ms=round(percentile(lat, 99), 2), mean_ms=round(sum(lat) / len(lat), 2) if lat else None,
         throughput_rps=round(len(lat) / elapsed, 1) if elapsed else None,
         note=(f"{errors} errors; first: {first_error}" if errors else (
+            f"probe returned {probe.status_code}" if probe.status_code >= 400 else "")))
+
+
+# wrk walks the request paths in turn, one list per connection offset; done() reports in JSON.
+_WRK_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write("WRKJSON " .. string.format(
+    '{"requests": %%d, "seconds": %%f, "p50": %%f, "p95": %%f, "p99": %%f, "mean": %%f, '
+    .. '"errors": %%d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.mean / 1000,
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def client_description(clients: int) -> str:
+    if shutil.which("wrk"):
+        return f"Debian's wrk (2 threads, {clients} connections, a closed loop)"
+    return f"{clients} concurrent async httpx clients (wrk not installed)"
+
+
+def _run_wrk(base: str, name: str, make_url: Callable[[random.Random], str], *, clients: int,
+             duration: float, seed: int, unloaded: float | None, probe: httpx.Response) -> EndpointResult:
+    """Drive the endpoint with Debian's wrk: a C client, so the load generator takes little of
+    the two cores the server needs. Every connection cycles through the same 2,000 URLs."""
+    rng = random.Random(seed)
+    urls = [make_url(rng) for _ in range(2000)]
+    lua = _WRK_SCRIPT % ", ".join(json.dumps(u) for u in urls)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(lua)
+        script = fh.name
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(duration))}s", "--timeout", "30s",
+                              "-s", script, base], capture_output=True, text=True, timeout=duration + 120)
+    finally:
+        os.unlink(script)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        return EndpointResult(name, "failing", note=f"wrk: {out.stderr.strip()[:160] or out.stdout[-160:]}")
+    r = json.loads(line[len("WRKJSON "):])
+    errors = int(r["errors"])
+    status = "ok" if errors == 0 else ("failing" if errors >= r["requests"] else "ok")
+    return EndpointResult(
+        name, status, requests=r["requests"], errors=errors, seconds=round(r["seconds"], 2),
+        unloaded_p50_ms=round(unloaded, 2) if unloaded is not None else None,
+        p50_ms=round(r["p50"], 2), p95_ms=round(r["p95"], 2), p99_ms=round(r["p99"], 2),
+        mean_ms=round(r["mean"], 2),
+        throughput_rps=round(r["requests"] / r["seconds"], 1) if r["seconds"] else None,
+        note=(f"{errors} errors (wrk counts non-2xx/3xx answers, timeouts and socket errors)" if errors else (
             f"probe returned {probe.status_code}" if probe.status_code >= 400 else "")))

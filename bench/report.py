@@ -131,9 +131,9 @@ def _render_run(run: dict[str, Any]) -> list[str]:
     api = run.get("api") or {}
     if api:
         lines += ["### API under load", "",
-                  f"{api.get('clients')} concurrent async httpx clients against `policy-graph serve` on 127.0.0.1, "
-                  f"{api.get('duration_s')} s per endpoint (at most {api.get('max_requests')} requests). "
-                  "Client and server share the machine's cores.", "",
+                  f"{api.get('client') or str(api.get('clients')) + ' concurrent async httpx clients'} against "
+                  f"`policy-graph serve` on 127.0.0.1, {api.get('duration_s')} s per endpoint. One-client p50: "
+                  "requests sent one after another with httpx. Client and server share the machine's cores.", "",
                   "| endpoint | status | one client p50 | requests | errors | p50 | p95 | p99 | throughput |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for ep in api.get("endpoints", []):
@@ -141,6 +141,12 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                          f"{_fmt(ep.get('unloaded_p50_ms'), ' ms')} | {ep['requests']} | {ep['errors']} | "
                          f"{_fmt(ep['p50_ms'], ' ms')} | {_fmt(ep['p95_ms'], ' ms')} | {_fmt(ep['p99_ms'], ' ms')} | "
                          f"{_fmt(ep['throughput_rps'], ' req/s', 1)} |")
+        floor = api.get("floor")
+        if floor:
+            lines.append(f"| *floor: a route doing no work* (`bench/floor.py`, same uvicorn and clients) | "
+                         f"{floor['status']} | {_fmt(floor.get('unloaded_p50_ms'), ' ms')} | {floor['requests']} | "
+                         f"{floor['errors']} | {_fmt(floor['p50_ms'], ' ms')} | {_fmt(floor['p95_ms'], ' ms')} | "
+                         f"{_fmt(floor['p99_ms'], ' ms')} | {_fmt(floor['throughput_rps'], ' req/s', 1)} |")
         lines += ["", "The clients run a closed loop, so under load p50 ≈ clients / throughput (Little's law): it is "
                   "mostly time spent queueing for a server that completes that many requests a second; the one-client "
                   "p50 is the cost of a request on its own.", ""]

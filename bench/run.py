@@ -1,4 +1,4 @@
-"""`python -m bench.run --sizes 1000` (make bench) / `--sizes 10000,100000` (make bench-full).
+"""`python -m bench.run --sizes 1000` (make bench) / `--sizes 1000,10000,100000` (make bench-full).
 
 For each size, in one run on this machine: generate a synthetic corpus, ingest it stage by
 stage with the project's own code (wall time and peak RSS per stage) beside the jieba floor,
@@ -175,7 +175,12 @@ def run_size(size: int, args, work: Path) -> dict:
                 print(f"[{size}] {name}: {res.status} p50 {res.p50_ms} ms p99 {res.p99_ms} ms "
                       f"{res.throughput_rps} req/s {res.note[:120]}", flush=True)
             run["api"] = {"clients": args.clients, "duration_s": args.duration, "max_requests": args.max_requests,
-                          "endpoints": results}
+                          "client": load.client_description(args.clients), "endpoints": results}
+            with load.serve_floor(log=work / f"floor_{size}.log") as floor_base:
+                res = load.run_endpoint(floor_base, "floor", lambda rng: "/floor", clients=args.clients,
+                                        duration=args.duration, max_requests=args.max_requests, seed=args.seed)
+            run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
+            print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
             queries = grep_peer.pick_queries(corpus, manifest, k=args.grep_queries)
             run["grep_peer"] = grep_peer.compare(base, corpus, manifest, queries)
             print(f"[{size}] grep peer {run['grep_peer']['summary']}", flush=True)

@@ -98,14 +98,16 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
 @app.command()
 def serve(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
           neo4j_uri: Optional[str] = Neo4jUriOpt,
-          host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port")):
+          host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+          access_log: bool = typer.Option(False, "--access-log/--no-access-log",
+                                          help="log every request (costs throughput under load)")):
     """Serve the API and the pages."""
     import uvicorn
 
     from api.app import create_app
 
     settings = settings_for(db, backend, neo4j_uri)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
 
 
 def parse_param(raw: str) -> tuple[str, object]:
