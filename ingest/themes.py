@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest.literals import LiteralIndex, required_literals
 from ingest.records import ThemeHit
 from ingest.textutil import normalise_punct, sentence_at, to_simplified
 
@@ -26,17 +27,30 @@ class Theme:
     patterns: tuple[re.Pattern, ...]
     exclude: tuple[re.Pattern, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Each pattern's required literals: a pattern none of whose literals occur is not run.
+        object.__setattr__(self, "_index", LiteralIndex(
+            (n, required_literals(p)) for n, p in enumerate(self.patterns)))
+
     def matches(self, text: str) -> list[re.Match]:
         """Pattern matches in ``text`` (simplified), minus those inside an exclude match, in text order."""
-        blocked = [(m.start(), m.end()) for p in self.exclude for m in p.finditer(text)]
+        return self._matches(text, self._index.candidates(text))
+
+    def _matches(self, text: str, candidates) -> list[re.Match]:
+        """As ``matches``, running only the patterns numbered in ``candidates`` (the others are known
+        not to match: their required literals are absent)."""
         found: list[re.Match] = []
-        for p in self.patterns:
+        for n, p in enumerate(self.patterns):
+            if n not in candidates:
+                continue
             for m in p.finditer(text):
-                if m.end() == m.start():
-                    continue
-                if any(s <= m.start() and m.end() <= e for s, e in blocked):
-                    continue
-                found.append(m)
+                if m.end() != m.start():
+                    found.append(m)
+        if not found:
+            return found
+        blocked = [(m.start(), m.end()) for p in self.exclude for m in p.finditer(text)]
+        if blocked:
+            found = [m for m in found if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
         found.sort(key=lambda m: (m.start(), -m.end()))
         return found
 
@@ -56,6 +70,9 @@ _STOP = {"and", "of", "the", "for", "in", "a", "an", "to", "on", "with", "by"}
 class Taxonomy:
     def __init__(self, themes: list[Theme]) -> None:
         self._themes = {t.key: t for t in themes}
+        # One scan of a text for every theme's literals picks the few themes worth matching.
+        self._index = LiteralIndex(((t.key, n), required_literals(p))
+                                   for t in themes for n, p in enumerate(t.patterns))
         self._names: dict[str, str] = {}
         for t in themes:  # earlier themes win a shared word
             for form in (t.key, t.key.replace("_", " "), t.name_zh, t.name_en, *t.synonyms):
@@ -75,9 +92,14 @@ class Taxonomy:
         if not text:
             return []
         simplified = to_simplified(text)  # t2s keeps length, so offsets hold for either script
+        candidates: dict[str, set[int]] = {}
+        for key, n in self._index.candidates(simplified):
+            candidates.setdefault(key, set()).add(n)
         hits: list[ThemeHit] = []
         for theme in self._themes.values():
-            found = theme.matches(simplified)
+            if theme.key not in candidates:
+                continue
+            found = theme._matches(simplified, candidates[theme.key])
             if not found:
                 continue
             terms: list[str] = []
