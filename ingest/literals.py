@@ -123,26 +123,61 @@ def _element(op, av) -> tuple[set[str] | None, Literals | None]:
 
 
 class LiteralIndex:
-    """Which of many keys (each with a required-literal set, or None = always) may match a text."""
+    """Which of many keys (each with a required-literal set, or None = always) may match a text.
+
+    All literals go into one trie-shaped regex, which finds at a position the longest literal
+    starting there (the regex engine skips positions by first character in C). Searching again
+    from the next position finds overlapping literals too, and a literal's keys include those of
+    every literal that is a prefix of it, so no literal occurrence is missed.
+    """
 
     def __init__(self, entries: Iterable[tuple[Hashable, Literals | None]]) -> None:
-        self._always: set = set()
-        by_first: dict[str, dict[str, set]] = {}
+        self._always: frozenset = frozenset()
+        keys: dict[str, set] = {}
+        always = set()
         for key, literals in entries:
             if not literals:
-                self._always.add(key)
+                always.add(key)
                 continue
             for lit in literals:
-                by_first.setdefault(lit[0], {}).setdefault(lit, set()).add(key)
-        self._by_first = {ch: tuple((lit, frozenset(keys)) for lit, keys in lits.items())
-                          for ch, lits in by_first.items()}
-        self._first = frozenset(self._by_first)
+                keys.setdefault(lit, set()).add(key)
+        self._always = frozenset(always)
+        self._keys = {lit: frozenset(k for n in range(1, len(lit) + 1) for k in keys.get(lit[:n], ()))
+                      for lit in keys}
+        self._search = re.compile(_trie_regex(keys)).search if keys else None
 
     def candidates(self, text: str) -> set:
         """Keys whose literals occur in ``text`` (plus the keys without literals)."""
         found = set(self._always)
-        for ch in self._first.intersection(text):
-            for lit, keys in self._by_first[ch]:
-                if len(lit) == 1 or lit in text:
-                    found |= keys
+        if self._search is None:
+            return found
+        search, keys = self._search, self._keys
+        m = search(text)
+        while m is not None:
+            found |= keys[m.group()]
+            m = search(text, m.start() + 1)
         return found
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """An alternation matching, at a position, the longest of ``words`` that starts there."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def alternation(node: dict) -> str:
+        parts = [re.escape(ch) + child_regex(child) for ch, child in sorted(node.items()) if ch]
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+    def child_regex(node: dict) -> str:
+        if len(node) == 1 and "" in node:
+            return ""
+        inner = alternation(node)
+        return f"(?:{inner})?" if "" in node else inner
+
+    top = [re.escape(ch) + child_regex(child) for ch, child in sorted(trie.items()) if ch]
+    return "|".join(top)
+

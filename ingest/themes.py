@@ -34,16 +34,15 @@ class Theme:
 
     def matches(self, text: str) -> list[re.Match]:
         """Pattern matches in ``text`` (simplified), minus those inside an exclude match, in text order."""
-        return self._matches(text, self._index.candidates(text))
+        return self._matches(text, sorted(self._index.candidates(text)))
 
-    def _matches(self, text: str, candidates) -> list[re.Match]:
-        """As ``matches``, running only the patterns numbered in ``candidates`` (the others are known
-        not to match: their required literals are absent)."""
+    def _matches(self, text: str, numbers) -> list[re.Match]:
+        """As ``matches``, running only the patterns numbered in ``numbers`` (ascending); the others
+        are known not to match (their required literals are absent)."""
         found: list[re.Match] = []
-        for n, p in enumerate(self.patterns):
-            if n not in candidates:
-                continue
-            for m in p.finditer(text):
+        patterns = self.patterns
+        for n in numbers:
+            for m in patterns[n].finditer(text):
                 if m.end() != m.start():
                     found.append(m)
         if not found:
@@ -70,9 +69,10 @@ _STOP = {"and", "of", "the", "for", "in", "a", "an", "to", "on", "with", "by"}
 class Taxonomy:
     def __init__(self, themes: list[Theme]) -> None:
         self._themes = {t.key: t for t in themes}
+        self._ordered = list(self._themes.values())
         # One scan of a text for every theme's literals picks the few themes worth matching.
-        self._index = LiteralIndex(((t.key, n), required_literals(p))
-                                   for t in themes for n, p in enumerate(t.patterns))
+        self._index = LiteralIndex(((i, n), required_literals(p))
+                                   for i, t in enumerate(self._ordered) for n, p in enumerate(t.patterns))
         self._names: dict[str, str] = {}
         for t in themes:  # earlier themes win a shared word
             for form in (t.key, t.key.replace("_", " "), t.name_zh, t.name_en, *t.synonyms):
@@ -92,20 +92,16 @@ class Taxonomy:
         if not text:
             return []
         simplified = to_simplified(text)  # t2s keeps length, so offsets hold for either script
-        candidates: dict[str, set[int]] = {}
-        for key, n in self._index.candidates(simplified):
-            candidates.setdefault(key, set()).add(n)
+        candidates: dict[int, list[int]] = {}  # theme order -> pattern numbers, both ascending
+        for i, n in sorted(self._index.candidates(simplified)):
+            candidates.setdefault(i, []).append(n)
         hits: list[ThemeHit] = []
-        for theme in self._themes.values():
-            if theme.key not in candidates:
-                continue
-            found = theme._matches(simplified, candidates[theme.key])
+        for i, numbers in candidates.items():
+            theme = self._ordered[i]
+            found = theme._matches(simplified, numbers)
             if not found:
                 continue
-            terms: list[str] = []
-            for m in found:
-                if m.group(0) not in terms:
-                    terms.append(m.group(0))
+            terms = list(dict.fromkeys(m.group(0) for m in found))
             hits.append(ThemeHit(key=theme.key, terms=terms, evidence=sentence_at(simplified, found[0].start())))
         return hits
 
