@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.textutil import normalise_punct, to_simplified
+from ingest.textutil import normalise_punct, simplified_punct, to_simplified
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.yaml"
 
@@ -221,7 +221,7 @@ class Gazetteer:
         """
         if not text or self._scan_re is None:
             return []
-        scan = self._mask_excludes(normalise_punct(to_simplified(text)))
+        scan = self._mask_excludes(simplified_punct(text))
         return [(m.start(), m.end(), self._scan_aliases[m.group(0)]) for m in self._scan_re.finditer(scan)]
 
     def mentioned(self, text: str) -> list[str]:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 from ingest.records import ReplicationFact
 from ingest.regions import Gazetteer
-from ingest.textutil import normalise_punct, sentences, to_simplified
+from ingest.textutil import normalise_punct, sentences, simplified_punct, to_simplified
 
 LOCAL_SCOPE = "本地"  # adopted in the issuing region itself; no wider scope stated
 
@@ -48,7 +48,7 @@ def extract_replications(text: str, issuing_region: str | None, gazetteer: Gazet
     facts: list[ReplicationFact] = []
     if fields:
         facts.extend(_from_fields(fields, issuing_region, gazetteer))
-    body = normalise_punct(to_simplified(text or ""))
+    body = simplified_punct(text or "")
     for sentence in sentences(body):
         facts.extend(_from_sentence(sentence, issuing_region, gazetteer))
     return _dedupe(facts)
