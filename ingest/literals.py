@@ -144,7 +144,7 @@ class LiteralIndex:
         self._always = frozenset(always)
         self._keys = {lit: frozenset(k for n in range(1, len(lit) + 1) for k in keys.get(lit[:n], ()))
                       for lit in keys}
-        self._search = re.compile(_trie_regex(keys)).search if keys else None
+        self._search = re.compile(trie_regex(keys)).search if keys else None
 
     def candidates(self, text: str) -> set:
         """Keys whose literals occur in ``text`` (plus the keys without literals)."""
@@ -159,8 +159,13 @@ class LiteralIndex:
         return found
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """An alternation matching, at a position, the longest of ``words`` that starts there."""
+def trie_regex(words: Iterable[str]) -> str:
+    """An alternation matching, at a position, the longest of ``words`` that starts there.
+
+    The same matches as ``"|".join(map(re.escape, sorted(words, key=len, reverse=True)))`` (the
+    regex engine tries alternatives one by one, so a trie of shared prefixes is much faster for
+    hundreds of words); words matching at one position are prefixes of each other, so longest-first
+    is the only order that matters, also when what follows makes the engine backtrack."""
     trie: dict = {}
     for word in words:
         node = trie

@@ -22,11 +22,23 @@ def to_simplified(text: str) -> str:
     """Simplified script, same length as ``text`` (so offsets carry over)."""
     if not text:
         return text
+    if len(text) <= _CACHED_LEN:  # extractors convert the same measure text more than once
+        return _to_simplified_cached(text)
+    return _to_simplified(text)
+
+
+_CACHED_LEN = 8_000  # measure texts; whole documents are not kept
+
+
+def _to_simplified(text: str) -> str:
     cc = _t2s()
     whole = cc.convert(text)
     if len(whole) == len(text):
         return whole
     return "\n".join(_line_to_simplified(line, cc) for line in text.split("\n"))
+
+
+_to_simplified_cached = lru_cache(maxsize=256)(_to_simplified)
 
 
 def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:

@@ -30,7 +30,7 @@ def _s2t():
 
 # The extractors of one measure each ask for the same text's simplified (and punctuation-
 # normalised) form and sentences; a small cache of recent short texts answers the repeats.
-_CACHED_LEN = 20_000
+_CACHED_LEN = 8_000  # measure texts; whole documents are not kept
 _CACHE_SIZE = 256
 
 

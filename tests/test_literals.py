@@ -64,3 +64,26 @@ def test_prefiltered_tagging_equals_running_every_pattern():
                 fast = [(m.span(), m.re.pattern) for m in theme.matches(block)]
                 every = [(m.span(), m.re.pattern) for m in theme._matches(block, range(len(theme.patterns)))]
                 assert fast == every
+
+
+def test_trie_regex_matches_like_a_longest_first_alternation():
+    import random
+
+    from ingest.literals import trie_regex
+    from ingest.regions import load_gazetteer
+
+    rng = random.Random(8)
+    alphabet = "ab(c.)市区"
+    words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(60)}
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    trie = re.compile(trie_regex(words))
+    followed_plain, followed_trie = (re.compile(f"(?:{r.pattern})c") for r in (plain, trie))  # backtracking
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in followed_trie.finditer(text)] == [m.span() for m in followed_plain.finditer(text)]
+    aliases = load_gazetteer()._scan_aliases
+    plain = re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)))
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = normalise_punct(to_simplified(path.read_text(encoding="utf-8")))
+        assert [m.span() for m in load_gazetteer()._scan_re.finditer(text)] == [m.span() for m in plain.finditer(text)]
