@@ -41,16 +41,20 @@ class Theme:
         are known not to match (their required literals are absent)."""
         found: list[re.Match] = []
         patterns = self.patterns
+        ran = 0
         for n in numbers:
+            ran += 1
             for m in patterns[n].finditer(text):
                 if m.end() != m.start():
                     found.append(m)
         if not found:
             return found
-        blocked = [(m.start(), m.end()) for p in self.exclude for m in p.finditer(text)]
-        if blocked:
-            found = [m for m in found if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
-        found.sort(key=lambda m: (m.start(), -m.end()))
+        if self.exclude:
+            blocked = [(m.start(), m.end()) for p in self.exclude for m in p.finditer(text)]
+            if blocked:
+                found = [m for m in found if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
+        if ran > 1:  # one pattern's matches come in text order already, without overlaps
+            found.sort(key=lambda m: (m.start(), -m.end()))
         return found
 
 
@@ -101,7 +105,7 @@ class Taxonomy:
             found = theme._matches(simplified, numbers)
             if not found:
                 continue
-            terms = list(dict.fromkeys(m.group(0) for m in found))
+            terms = list(dict.fromkeys([m.group(0) for m in found]))
             hits.append(ThemeHit(key=theme.key, terms=terms, evidence=sentence_at(simplified, found[0].start())))
         return hits
 
