@@ -51,8 +51,9 @@ class Vocabulary:
         # Compiled once per vocabulary: these run for every measure of every document.
         alt = lambda words: "|".join(re.escape(w) for w in words)  # noqa: E731
         derived = {
-            "_suffix_set": frozenset(self.suffixes),
-            "_suffix_lengths": tuple(sorted({len(s) for s in self.suffixes}, reverse=True)),
+            "_suffixes": tuple(s for s in self.suffixes if s),
+            "_empty_suffix": "" in self.suffixes,
+            "_tails": (*self.responsibility_tails, *self.drop_tails),
             "marker_re": re.compile(rf"({alt((*self.lead_markers, *self.support_markers))})\s*[:：]"),
             "start_re": re.compile(rf"(?:{alt(self.new_agency_starts)})"),
             "tail_re": re.compile(rf"(?:{alt(self.responsibility_tails)})$"),
@@ -63,7 +64,7 @@ class Vocabulary:
             object.__setattr__(self, key, value)
 
     def has_suffix(self, name: str) -> bool:
-        return any(name[-k:] in self._suffix_set for k in self._suffix_lengths if len(name) >= k)
+        return name.endswith(self._suffixes) or (self._empty_suffix and not name)
 
     def is_responsibility_note(self, note: str) -> bool:
         return bool(self.tail_re.search(note))
@@ -92,10 +93,11 @@ def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
 
 def _strip_tails(text: str, vocab: Vocabulary) -> str:
     text = text.strip(" \u3000,，;；。.:：")
+    tails = vocab._tails
     changed = True
-    while changed and text:
+    while changed and text and text.endswith(tails):  # one C-level test before the ordered search
         changed = False
-        for tail in (*vocab.responsibility_tails, *vocab.drop_tails):
+        for tail in tails:
             if text.endswith(tail) and len(text) > len(tail):
                 text = text[: -len(tail)].rstrip(" \u3000,，、")
                 changed = True
@@ -238,7 +240,23 @@ def canonical_name(printed: str, region: str, gazetteer=None, vocab: Vocabulary 
     return _canonical(to_simplified(printed), region, gazetteer, vocab or load_vocabulary())
 
 
+_CANONICAL: dict[tuple[int, int, str, str], tuple[object, object, str]] = {}
+
+
 def _canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
+    """Memoised: the same few agency names recur in every measure of a region."""
+    key = (id(vocab), id(gazetteer), region, printed)
+    hit = _CANONICAL.get(key)
+    if hit is not None and hit[0] is vocab and hit[1] is gazetteer:  # the entry keeps both alive
+        return hit[2]
+    if len(_CANONICAL) > 50_000:
+        _CANONICAL.clear()
+    name = _compute_canonical(printed, region, gazetteer, vocab)
+    _CANONICAL[key] = (vocab, gazetteer, name)
+    return name
+
+
+def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
     name = printed.strip()
     name = name.replace("（", "(").replace("）", ")")
     for long, short in vocab.suffix_aliases:

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import opencc
 
+from ingest.textutil import to_simplified as _plain_t2s
+
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
@@ -22,11 +24,25 @@ def to_simplified(text: str) -> str:
     """Simplified script, same length as ``text`` (so offsets carry over)."""
     if not text:
         return text
-    cc = _t2s()
-    whole = cc.convert(text)
+    if len(text) <= _CACHED_LEN:  # extractors convert the same measure text more than once
+        return _to_simplified_cached(text)
+    return _to_simplified(text)
+
+
+_CACHED_LEN = 8_000  # measure texts; whole documents are not kept
+
+
+def _to_simplified(text: str) -> str:
+    # the whole-text conversion is textutil's (the same t2s), so the extractors that call
+    # textutil.to_simplified on this text afterwards find it in that cache
+    whole = _plain_t2s(text)
     if len(whole) == len(text):
         return whole
+    cc = _t2s()
     return "\n".join(_line_to_simplified(line, cc) for line in text.split("\n"))
+
+
+_to_simplified_cached = lru_cache(maxsize=256)(_to_simplified)
 
 
 def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:

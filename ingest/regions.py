@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from ingest.textutil import normalise_punct, to_simplified
+from ingest.literals import trie_regex
+from ingest.textutil import normalise_punct, simplified_punct, to_simplified
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.yaml"
 
@@ -92,8 +93,9 @@ class Gazetteer:
                 self._children.setdefault(r.parent, []).append(r.name)
         self._index = self._build_index()
         self._scan_aliases = self._build_scan_aliases()
-        alternation = "|".join(re.escape(a) for a in sorted(self._scan_aliases, key=len, reverse=True))
-        self._scan_re = re.compile(alternation) if alternation else None
+        # longest alias first at each position (a trie-shaped regex: the same matches as a plain
+        # longest-first alternation, several times faster over ~900 aliases)
+        self._scan_re = re.compile(trie_regex(self._scan_aliases)) if self._scan_aliases else None
         self._excludes = sorted({p for r in self._regions.values() for p in r.mention_exclude},
                                 key=len, reverse=True)
 
@@ -221,7 +223,7 @@ class Gazetteer:
         """
         if not text or self._scan_re is None:
             return []
-        scan = self._mask_excludes(normalise_punct(to_simplified(text)))
+        scan = self._mask_excludes(simplified_punct(text))
         return [(m.start(), m.end(), self._scan_aliases[m.group(0)]) for m in self._scan_re.finditer(scan)]
 
     def mentioned(self, text: str) -> list[str]:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ingest.literals import required_literals
 from ingest.records import ReplicationFact
 from ingest.regions import Gazetteer
-from ingest.textutil import normalise_punct, sentences, to_simplified
+from ingest.textutil import normalise_punct, sentences, simplified_punct, to_simplified
 
 LOCAL_SCOPE = "本地"  # adopted in the issuing region itself; no wider scope stated
 
@@ -38,6 +39,17 @@ _SCOPED = re.compile(
 _NAMED = re.compile(r"(?:复制推广|推广)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _PLAIN = re.compile(r"复制推广(?P<obj>[^;。]{0,40}?)" + _PRACTICE + r"|复制推广")
 
+# Every prose rule needs one of a few words (推广, 借鉴, 对标): read off the rules themselves, so
+# text without any of them is not split into sentences nor matched rule by rule.
+_RULE_LITERALS = [required_literals(r) for r in (_BORROW, _SCOPED, _NAMED, _PLAIN)]
+_TRIGGERS = None if None in _RULE_LITERALS else tuple(sorted(frozenset().union(*_RULE_LITERALS)))
+
+
+def _may_state(text: str) -> bool:
+    """False only when no prose rule can match ``text`` (none of their required words occurs)."""
+    return _TRIGGERS is None or any(t in text for t in _TRIGGERS)
+
+
 _SOURCE_FIELDS = ("已实施区域", "实施区域", "试点区域", "已实施地区", "首创区域")
 _TARGET_FIELDS = ("拟推广区域", "推广区域", "复制推广范围", "推广范围", "拟推广范围")
 
@@ -48,9 +60,11 @@ def extract_replications(text: str, issuing_region: str | None, gazetteer: Gazet
     facts: list[ReplicationFact] = []
     if fields:
         facts.extend(_from_fields(fields, issuing_region, gazetteer))
-    body = normalise_punct(to_simplified(text or ""))
-    for sentence in sentences(body):
-        facts.extend(_from_sentence(sentence, issuing_region, gazetteer))
+    body = simplified_punct(text or "")
+    if _may_state(body):
+        for sentence in sentences(body):
+            if _may_state(sentence):
+                facts.extend(_from_sentence(sentence, issuing_region, gazetteer))
     return _dedupe(facts)
 
 

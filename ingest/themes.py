@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest.literals import LiteralIndex, required_literals
 from ingest.records import ThemeHit
 from ingest.textutil import normalise_punct, sentence_at, to_simplified
 
@@ -26,18 +27,34 @@ class Theme:
     patterns: tuple[re.Pattern, ...]
     exclude: tuple[re.Pattern, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Each pattern's required literals: a pattern none of whose literals occur is not run.
+        object.__setattr__(self, "_index", LiteralIndex(
+            (n, required_literals(p)) for n, p in enumerate(self.patterns)))
+
     def matches(self, text: str) -> list[re.Match]:
         """Pattern matches in ``text`` (simplified), minus those inside an exclude match, in text order."""
-        blocked = [(m.start(), m.end()) for p in self.exclude for m in p.finditer(text)]
+        return self._matches(text, sorted(self._index.candidates(text)))
+
+    def _matches(self, text: str, numbers) -> list[re.Match]:
+        """As ``matches``, running only the patterns numbered in ``numbers`` (ascending); the others
+        are known not to match (their required literals are absent)."""
         found: list[re.Match] = []
-        for p in self.patterns:
-            for m in p.finditer(text):
-                if m.end() == m.start():
-                    continue
-                if any(s <= m.start() and m.end() <= e for s, e in blocked):
-                    continue
-                found.append(m)
-        found.sort(key=lambda m: (m.start(), -m.end()))
+        patterns = self.patterns
+        ran = 0
+        for n in numbers:
+            ran += 1
+            for m in patterns[n].finditer(text):
+                if m.end() != m.start():
+                    found.append(m)
+        if not found:
+            return found
+        if self.exclude:
+            blocked = [(m.start(), m.end()) for p in self.exclude for m in p.finditer(text)]
+            if blocked:
+                found = [m for m in found if not any(s <= m.start() and m.end() <= e for s, e in blocked)]
+        if ran > 1:  # one pattern's matches come in text order already, without overlaps
+            found.sort(key=lambda m: (m.start(), -m.end()))
         return found
 
 
@@ -56,6 +73,10 @@ _STOP = {"and", "of", "the", "for", "in", "a", "an", "to", "on", "with", "by"}
 class Taxonomy:
     def __init__(self, themes: list[Theme]) -> None:
         self._themes = {t.key: t for t in themes}
+        self._ordered = list(self._themes.values())
+        # One scan of a text for every theme's literals picks the few themes worth matching.
+        self._index = LiteralIndex(((i, n), required_literals(p))
+                                   for i, t in enumerate(self._ordered) for n, p in enumerate(t.patterns))
         self._names: dict[str, str] = {}
         for t in themes:  # earlier themes win a shared word
             for form in (t.key, t.key.replace("_", " "), t.name_zh, t.name_en, *t.synonyms):
@@ -75,15 +96,16 @@ class Taxonomy:
         if not text:
             return []
         simplified = to_simplified(text)  # t2s keeps length, so offsets hold for either script
+        candidates: dict[int, list[int]] = {}  # theme order -> pattern numbers, both ascending
+        for i, n in sorted(self._index.candidates(simplified)):
+            candidates.setdefault(i, []).append(n)
         hits: list[ThemeHit] = []
-        for theme in self._themes.values():
-            found = theme.matches(simplified)
+        for i, numbers in candidates.items():
+            theme = self._ordered[i]
+            found = theme._matches(simplified, numbers)
             if not found:
                 continue
-            terms: list[str] = []
-            for m in found:
-                if m.group(0) not in terms:
-                    terms.append(m.group(0))
+            terms = list(dict.fromkeys([m.group(0) for m in found]))
             hits.append(ThemeHit(key=theme.key, terms=terms, evidence=sentence_at(simplified, found[0].start())))
         return hits
 
