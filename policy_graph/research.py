@@ -177,7 +177,7 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
     forward = bool(from_region)
     start = from_region if forward else to_region
     goal = to_region if forward else None
-    steps_of = _flow_hops(trace, "flows_from" if forward else "flows_into", start, max_hops, forward)
+    steps_of = _flow_hops(trace, start, max_hops, forward)
     remaining = _hops_to(goal, steps_of) if goal else None
     result: list[dict[str, Any]] = []
     seen: set[tuple] = set()
@@ -209,15 +209,15 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
     return result
 
 
-def _flow_hops(trace: Trace, query: str, start: str, max_hops: int,
-               forward: bool) -> dict[str, list[dict[str, Any]]]:
+def _flow_hops(trace: Trace, start: str, max_hops: int, forward: bool) -> dict[str, list[dict[str, Any]]]:
     """region -> its flow steps (out of it when walking forward, into it when walking back)."""
     steps_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
     reached, frontier = {start}, [start]
     for _ in range(max_hops):
         if not frontier:
             break
-        rows = trace.run(query, {"names": frontier, "limit": FACT_ROW_CAP})
+        params = {"names": frontier, "limit": FACT_ROW_CAP}
+        rows = trace.run("flows_from", params) if forward else trace.run("flows_into", params)
         frontier = []
         for row in sorted(rows, key=lambda r: (r["src"], r["dst"], r["measure_id"] or "")):
             here, nxt = (row["src"], row["dst"]) if forward else (row["dst"], row["src"])
