@@ -59,19 +59,14 @@ def text_terms(q: str) -> list[str]:
 def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
     theme = resolve_theme(q)
     if theme is not None:
-        rows = trace.run("adopters_theme", {"theme": theme.key, "limit": FACT_ROW_CAP})
+        rows = _with_documents(trace, trace.run("adopters_theme", {"theme": theme.key, "limit": FACT_ROW_CAP}))
     else:
         terms = text_terms(q)
         found = trace.text_index.candidates(terms) if trace.text_index is not None and terms else None
         if found is not None:
             rows = trace.run("adopters_text_among", {"ids": found[0], "terms": terms,
                                                      "limit": TEXT_ROW_CAP}) if found[0] else []
-            rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
-            docs = {d["id"]: d for d in trace.run("documents_brief",
-                                                   {"ids": sorted({r["document"] for r in rows})})} if rows else {}
-            for row in rows:
-                doc = docs.get(row["document"]) or {}
-                row["document_title"], row["date"] = doc.get("title"), doc.get("date")
+            rows = _with_documents(trace, _first_per_region(rows, TEXT_MEASURES_PER_REGION))
         else:
             rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
         rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
@@ -98,6 +93,17 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
     for region in ordered:
         del region["_seen"]
     return {"query": q, "theme": theme_dict(theme) if theme else None, "regions": ordered[:limit]}
+
+
+def _with_documents(trace: Trace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill in each row's document title and date, one lookup per distinct document."""
+    if not rows:
+        return rows
+    docs = {d["id"]: d for d in trace.run("documents_brief", {"ids": sorted({r["document"] for r in rows})})}
+    for row in rows:
+        doc = docs.get(row["document"]) or {}
+        row["document_title"], row["date"] = doc.get("title"), doc.get("date")
+    return rows
 
 
 VERIFY_CHUNK = 5000
