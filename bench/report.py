@@ -1,6 +1,7 @@
 """BENCHMARKS.md from bench/results.json: tables per size, each goal marked met or missed."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 ENDPOINT_GOALS = {"measure": True, "adopters": True}  # point and adopter queries carry the latency goal
@@ -54,7 +55,9 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
 def render(results: dict[str, Any]) -> str:
     lines = ["# Benchmarks", "",
              "Written by `python -m bench.run` (`make bench`: 1k measures; `make bench-full`: 10k and 100k). "
-             "Every figure of one size comes from one run on the same machine; nothing here is edited by hand.",
+             "Every figure of one size comes from one run on the same machine; nothing here is edited by hand "
+             "except the closing table of hot-path fixes (bench/FIXES.md), which cites the measurements taken "
+             "while fixing.",
              ""]
     env = results.get("environment", {})
     if env:
@@ -75,7 +78,12 @@ def render(results: dict[str, Any]) -> str:
     notes = results.get("notes") or []
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    if FIXES.is_file():
+        lines += [FIXES.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(lines) + "\n"
+
+
+FIXES = Path(__file__).resolve().parent / "FIXES.md"
 
 
 def _render_run(run: dict[str, Any]) -> list[str]:
