@@ -12,7 +12,7 @@ router = APIRouter(prefix="/api", tags=["subgraph"])
 
 MAX_DEPTH = 3
 DEFAULT_NODES = 200
-MAX_NODES = 1000  # larger requests are cut to this and reported as truncated
+MAX_NODES = 1000
 
 
 def find_center(store: GraphStore, center: str):
@@ -32,12 +32,9 @@ def subgraph(center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
                                              "Agency:<id>, Document:<id>) or a bare key / region name"),
              depth: int = Query(1, ge=0, le=MAX_DEPTH, description=f"hops from the centre, at most {MAX_DEPTH}"),
-             limit: int = Query(DEFAULT_NODES, ge=1, description=f"node cap (at most {MAX_NODES})"),
+             limit: int = Query(DEFAULT_NODES, ge=1, le=MAX_NODES, description=f"node cap (at most {MAX_NODES})"),
              store: GraphStore = Depends(get_store)) -> dict:
     found = find_center(store, center)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no node {center!r}")
-    sub = neighbourhood(store, found, depth=depth, limit=min(limit, MAX_NODES))
-    if limit > MAX_NODES:
-        sub.truncated = True
-    return sub.to_public()
+    return neighbourhood(store, found, depth=depth, limit=limit).to_public()
