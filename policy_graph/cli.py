@@ -72,18 +72,25 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
         raise typer.Exit(2)
     store = open_for(settings)
     with store:
-        store.apply_schema()
-        if if_empty and store.run("stats")[0]["documents"]:
-            console.print("graph already holds documents; nothing to do")
-            return
-        started = time.perf_counter()
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      console=err, transient=True) as progress:
-            task = progress.add_task("ingesting", total=len(files))
-            report = ingest_into(store, files, index_path=index_path(settings),
-                                 progress=lambda name: progress.update(task, advance=1, description=name))
-        elapsed = time.perf_counter() - started
-        counts = store.run("stats")[0]
+        try:
+            store.apply_schema()
+            if if_empty and store.run("stats")[0]["documents"]:
+                console.print("graph already holds documents; nothing to do")
+                return
+            started = time.perf_counter()
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                          console=err, transient=True) as progress:
+                task = progress.add_task("ingesting", total=len(files))
+                report = ingest_into(store, files, index_path=index_path(settings),
+                                     progress=lambda name: progress.update(task, advance=1, description=name))
+            elapsed = time.perf_counter() - started
+            counts = store.run("stats")[0]
+        except StoreError as exc:
+            # Documents go in whole or not at all, so what landed before the failure is intact.
+            err.print(f"[red]error:[/red] the graph store failed during the ingest: {exc}\n"
+                      "documents loaded before the failure are complete; fix the cause and run the "
+                      "same ingest again to finish (it skips what is already there)")
+            raise typer.Exit(2) from exc
     console.print(counts_table({"documents": report.load.documents, "measures": report.load.measures,
                                 "agencies": report.load.agencies, "relations": report.load.relations,
                                 "similar-to": report.similar_edges}, title="this run"))

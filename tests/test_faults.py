@@ -168,3 +168,23 @@ def test_the_server_still_answers_after_timeouts(impatient_server):
     for _ in range(5):
         httpx.get(impatient_server + "/api/health", timeout=60)
     assert httpx.get(impatient_server + "/openapi.json", timeout=60).status_code == 200
+
+
+# ------------------------------------------------------------------ store failure mid-ingest
+
+
+def test_a_store_failure_during_ingest_is_one_clear_line_not_a_traceback(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import policy_graph.service as service
+    from graph.store import StoreError
+    from policy_graph.cli import app
+
+    def failing_load(*args, **kwargs):
+        raise StoreError("IO exception: No space left on device")
+
+    monkeypatch.setattr(service, "load_documents", failing_load)
+    result = CliRunner().invoke(app, ["ingest", str(REPO / "data" / "corpus"), "--db", str(tmp_path / "g.lbdb")])
+    assert result.exit_code == 2
+    assert "No space left on device" in result.output and "run the same ingest again" in result.output
+    assert "Traceback" not in result.output
