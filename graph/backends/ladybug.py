@@ -140,14 +140,43 @@ class LadybugStore(GraphStore):
         self._in_tx = threading.local()
 
     # -- connections ---------------------------------------------------------
+    def _new_connection(self):
+        conn = _ladybug().Connection(self._db)
+        if self.query_timeout_ms:
+            conn.set_query_timeout(int(self.query_timeout_ms))
+        return conn
+
     def _conn(self):
+        writer = getattr(self._local, "writer", None)
+        if writer is not None:
+            return writer
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _ladybug().Connection(self._db)
-            if self.query_timeout_ms:
-                conn.set_query_timeout(int(self.query_timeout_ms))
-            self._local.conn = conn
+            conn = self._local.conn = self._new_connection()
         return conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write lock; the outermost holder writes through a connection of its own,
+        closed when it lets go.
+
+        The ladybug client caches every statement it prepares on the connection that ran it, with
+        the parameter values last bound to it. For a bulk write those values are the whole batch
+        (up to BATCH_SIZE rows of measure text), so a write through a thread's long-lived reading
+        connection kept ~70 MB of native memory per upload, and uploads landing on different
+        worker threads kept adding more (RELIABILITY.md, Load). Reads stay on the per-thread
+        connections, whose caches hold only small parameters.
+        """
+        with self._write_lock:
+            if getattr(self._local, "writer", None) is not None:
+                yield
+                return
+            writer = self._local.writer = self._new_connection()
+            try:
+                yield
+            finally:
+                self._local.writer = None
+                writer.close()
 
     def _execute(self, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         try:
@@ -164,7 +193,7 @@ class LadybugStore(GraphStore):
 
     # -- GraphStore ------------------------------------------------------------
     def apply_schema(self) -> None:
-        with self._write_lock:
+        with self._writing():
             for table in schema.NODES.values():
                 self._execute(node_ddl(table))
             for table in schema.RELS.values():
@@ -179,7 +208,7 @@ class LadybugStore(GraphStore):
         table = schema.node(label)
         query = node_upsert_query(table)
         rows = dedupe_last(rows, lambda r: r[table.key])
-        with self._write_lock:
+        with self._writing():
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, table.props) for r in batch]})
         return len(rows)
@@ -190,7 +219,7 @@ class LadybugStore(GraphStore):
         query = rel_insert_query(table) if fresh else rel_upsert_query(table)
         rows = dedupe_last(rows, rel_identity(table))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
-        with self._write_lock:
+        with self._writing():
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, fields) for r in batch]})
         return len(rows)
@@ -201,7 +230,7 @@ class LadybugStore(GraphStore):
     def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         if self.read_only:
             raise StoreError("the database is open read-only")
-        with self._write_lock:
+        with self._writing():
             return self._execute(load_query(name, self.backend), params)
 
     def query_text(self, name: str) -> str:
@@ -209,7 +238,7 @@ class LadybugStore(GraphStore):
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
-        with self._write_lock:
+        with self._writing():
             if getattr(self._in_tx, "active", False):
                 yield
                 return
@@ -240,7 +269,7 @@ class LadybugStore(GraphStore):
                              f"RETURN a.{src.key} AS src, b.{dst.key} AS dst{cols}")
 
     def interrupt(self) -> None:
-        conn = getattr(self._local, "conn", None)
+        conn = getattr(self._local, "writer", None) or getattr(self._local, "conn", None)
         if conn is not None:
             conn.interrupt()
 
