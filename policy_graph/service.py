@@ -87,6 +87,9 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     t0 = time.perf_counter()
     report.similar_edges = link_new(store, report.documents, index_path)
     report.timings["link"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store.checkpoint()
+    report.timings["checkpoint"] = time.perf_counter() - t0
 
 
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None) -> int:

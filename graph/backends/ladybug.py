@@ -256,6 +256,19 @@ class LadybugStore(GraphStore):
             self._in_tx.active = False
             self._execute("COMMIT")
 
+    def checkpoint(self) -> None:
+        """Write committed data into the database file and drop its in-memory copy.
+
+        Until a checkpoint, LadybugDB keeps every committed change in memory (and in the WAL);
+        it checkpoints by itself only once the WAL passes its threshold. A 500-measure upload
+        left ~90 MB of relationship chunks (CSRNodeGroup append indexes) in the server's heap
+        until some later upload crossed the threshold.
+        """
+        if self.read_only:
+            return
+        with self._writing():
+            self._execute("CHECKPOINT")
+
     def dump_nodes(self, label: str) -> list[dict[str, Any]]:
         table = schema.node(label)
         cols = ", ".join(f"n.{p} AS {p}" for p in table.props)
