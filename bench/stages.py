@@ -70,6 +70,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
         with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
             link_new(store, records, Path(str(db) + ".simindex"))
             index_text(records, text_index_path(Path(str(db) + ".simindex")))
+            store.checkpoint()
         timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
         timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
     finally:

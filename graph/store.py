@@ -74,6 +74,9 @@ class GraphStore(abc.ABC):
         """Group writes so they land together or not at all. Default: no grouping."""
         yield
 
+    def checkpoint(self) -> None:
+        """Settle what has been committed (called after each ingest). Default: nothing to do."""
+
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 

@@ -89,6 +89,9 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     if index_path:
         index_text(report.documents, text_index_path(index_path))
     report.timings["link"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    store.checkpoint()
+    report.timings["checkpoint"] = time.perf_counter() - t0
 
 
 def text_index_path(similarity_index: Path) -> Path:

@@ -153,14 +153,43 @@ class LadybugStore(GraphStore):
         self._column_cache: dict[str, list[str]] = {}
 
     # -- connections ---------------------------------------------------------
+    def _new_connection(self):
+        conn = _ladybug().Connection(self._db)
+        if self.query_timeout_ms:
+            conn.set_query_timeout(int(self.query_timeout_ms))
+        return conn
+
     def _conn(self):
+        writer = getattr(self._local, "writer", None)
+        if writer is not None:
+            return writer
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _ladybug().Connection(self._db)
-            if self.query_timeout_ms:
-                conn.set_query_timeout(int(self.query_timeout_ms))
-            self._local.conn = conn
+            conn = self._local.conn = self._new_connection()
         return conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write lock; the outermost holder writes through a connection of its own,
+        closed when it lets go.
+
+        The ladybug client caches every statement it prepares on the connection that ran it, with
+        the parameter values last bound to it. For a bulk write those values are the whole batch
+        (up to BATCH_SIZE rows of measure text), so a write through a thread's long-lived reading
+        connection kept ~70 MB of native memory per upload, and uploads landing on different
+        worker threads kept adding more (RELIABILITY.md, Load). Reads stay on the per-thread
+        connections, whose caches hold only small parameters.
+        """
+        with self._write_lock:
+            if getattr(self._local, "writer", None) is not None:
+                yield
+                return
+            writer = self._local.writer = self._new_connection()
+            try:
+                yield
+            finally:
+                self._local.writer = None
+                writer.close()
 
     def _execute(self, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         try:
@@ -178,7 +207,7 @@ class LadybugStore(GraphStore):
     # -- GraphStore ------------------------------------------------------------
     def apply_schema(self) -> None:
         self._column_cache = {}
-        with self._write_lock:
+        with self._writing():
             for table in schema.NODES.values():
                 self._execute(node_ddl(table))
             for table in schema.RELS.values():
@@ -194,12 +223,12 @@ class LadybugStore(GraphStore):
         query = node_upsert_query(table)
         rows = dedupe_last(rows, lambda r: r[table.key])
         if fresh and self._can_copy(rows):
-            with self._write_lock:
+            with self._writing():
                 self._copy(table.label, None, table.props, rows)
             return len(rows)
         if fresh:
             query = node_insert_query(table)
-        with self._write_lock:
+        with self._writing():
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, table.props) for r in batch]})
         return len(rows)
@@ -211,10 +240,10 @@ class LadybugStore(GraphStore):
         rows = dedupe_last(rows, rel_identity(table))
         fields = {"src": schema.STRING, "dst": schema.STRING, **table.props}
         if fresh and self._can_copy(rows):
-            with self._write_lock:
+            with self._writing():
                 self._copy(table.type, (table.src, table.dst), fields, rows)
             return len(rows)
-        with self._write_lock:
+        with self._writing():
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, fields) for r in batch]})
         return len(rows)
@@ -248,7 +277,7 @@ class LadybugStore(GraphStore):
     def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         if self.read_only:
             raise StoreError("the database is open read-only")
-        with self._write_lock:
+        with self._writing():
             return self._execute(load_query(name, self.backend), params)
 
     def query_text(self, name: str) -> str:
@@ -256,7 +285,7 @@ class LadybugStore(GraphStore):
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
-        with self._write_lock:
+        with self._writing():
             if getattr(self._in_tx, "active", False):
                 yield
                 return
@@ -274,6 +303,19 @@ class LadybugStore(GraphStore):
             self._in_tx.active = False
             self._execute("COMMIT")
 
+    def checkpoint(self) -> None:
+        """Write committed data into the database file and drop its in-memory copy.
+
+        Until a checkpoint, LadybugDB keeps every committed change in memory (and in the WAL);
+        it checkpoints by itself only once the WAL passes its threshold. A 500-measure upload
+        left ~90 MB of relationship chunks (CSRNodeGroup append indexes) in the server's heap
+        until some later upload crossed the threshold.
+        """
+        if self.read_only:
+            return
+        with self._writing():
+            self._execute("CHECKPOINT")
+
     def dump_nodes(self, label: str) -> list[dict[str, Any]]:
         table = schema.node(label)
         cols = ", ".join(f"n.{p} AS {p}" for p in table.props)
@@ -287,7 +329,7 @@ class LadybugStore(GraphStore):
                              f"RETURN a.{src.key} AS src, b.{dst.key} AS dst{cols}")
 
     def interrupt(self) -> None:
-        conn = getattr(self._local, "conn", None)
+        conn = getattr(self._local, "writer", None) or getattr(self._local, "conn", None)
         if conn is not None:
             conn.interrupt()
 
