@@ -99,11 +99,15 @@ def serve(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
           neo4j_uri: Optional[str] = Neo4jUriOpt,
           host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port")):
     """Serve the API and the pages."""
+    settings = settings_for(db, backend, neo4j_uri)
+    if settings.jemalloc:
+        from policy_graph.allocator import reexec_with_jemalloc
+
+        err.print(reexec_with_jemalloc())  # returns only if this process keeps running
     import uvicorn
 
     from api.app import create_app
 
-    settings = settings_for(db, backend, neo4j_uri)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

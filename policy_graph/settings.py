@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     token: str | None = Field(None, description="bearer token required for writes")
     max_upload_bytes: int = 10 * 1024 * 1024
+    jemalloc: bool = Field(True, description="`serve` re-executes itself on jemalloc when it is installed "
+                                             "(policy_graph/allocator.py)")
     query_timeout_ms: int = 10_000
     db_connections: int = Field(4, ge=1, description="LadybugDB queries run at once; more wait their "
                                                       "turn (each running query holds working memory)")

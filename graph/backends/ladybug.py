@@ -185,7 +185,7 @@ class LadybugStore(GraphStore):
         The ladybug client caches every statement it prepares on the connection that ran it, with
         the parameter values last bound to it. For a bulk write those values are the whole batch
         (up to BATCH_SIZE rows of measure text), so a write through a long-lived reading
-        connection kept ~70 MB of native memory per upload, and uploads landing on different
+        connection kept ~65 MiB of native memory per upload, and uploads landing on different
         worker threads kept adding more (RELIABILITY.md, Load). Reads made while writing (same
         thread) go through the same connection, so they see the transaction's own changes.
         """
