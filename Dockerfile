@@ -7,6 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# jemalloc: `policy-graph serve` preloads it (policy_graph/allocator.py); glibc malloc lets the
+# server's memory grow under concurrent load (RELIABILITY.md, Load).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY . .
 # Editable install: the code finds queries/ and data/ beside its packages.

@@ -6,7 +6,7 @@ DB ?= var/policy.lbdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench-tools setup run ingest serve test lint-cypher bench bench-full clean
+.PHONY: bench-tools setup system-packages run ingest serve test lint-cypher bench bench-full clean
 
 $(BIN)/policy-graph: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,7 +14,21 @@ $(BIN)/policy-graph: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/policy-graph
+# `policy-graph serve` runs on jemalloc when it is installed: under glibc malloc the server's memory
+# grows 20-40 % per burst of concurrent requests (RELIABILITY.md, Load). Installed here as root on
+# Debian/Ubuntu; otherwise a note says what to install.
+system-packages:
+	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libjemalloc\.so\.2'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc2 >/dev/null; \
+	  else \
+	    echo "note: libjemalloc2 is not installed (Debian/Ubuntu: sudo apt-get install libjemalloc2);"; \
+	    echo "      the server then runs on glibc malloc and its memory grows under concurrent load"; \
+	  fi; \
+	fi
+
+setup: system-packages $(BIN)/policy-graph
 
 ingest: setup
 	$(BIN)/policy-graph ingest --db $(DB) --if-empty

@@ -121,7 +121,8 @@ def open_store(backend: str = "ladybug", *, read_only: bool = False, **options: 
         from graph.backends.ladybug import LadybugStore
 
         return LadybugStore(options.get("path"), read_only=read_only,
-                            query_timeout_ms=options.get("query_timeout_ms"))
+                            query_timeout_ms=options.get("query_timeout_ms"),
+                            connections=options.get("connections"))
     if backend == "neo4j":
         from graph.backends.neo4j import Neo4jStore
 

@@ -109,11 +109,15 @@ def serve(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
           access_log: bool = typer.Option(False, "--access-log/--no-access-log",
                                           help="log every request (costs throughput under load)")):
     """Serve the API and the pages."""
+    settings = settings_for(db, backend, neo4j_uri)
+    if settings.jemalloc:
+        from policy_graph.allocator import reexec_with_jemalloc
+
+        err.print(reexec_with_jemalloc())  # returns only if this process keeps running
     import uvicorn
 
     from api.app import create_app
 
-    settings = settings_for(db, backend, neo4j_uri)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
 
 

@@ -19,7 +19,11 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     token: str | None = Field(None, description="bearer token required for writes")
     max_upload_bytes: int = 10 * 1024 * 1024
+    jemalloc: bool = Field(True, description="`serve` re-executes itself on jemalloc when it is installed "
+                                             "(policy_graph/allocator.py)")
     query_timeout_ms: int = 10_000
+    db_connections: int = Field(4, ge=1, description="LadybugDB queries run at once; more wait their "
+                                                      "turn (each running query holds working memory)")
     max_limit: int = 500
     max_depth: int = 3
     max_hops: int = 6
@@ -34,7 +38,8 @@ class Settings(BaseSettings):
             return {"uri": self.neo4j_uri, "user": self.neo4j_user,
                     "password": self.neo4j_password, "database": self.neo4j_database,
                     "query_timeout_ms": self.query_timeout_ms}
-        return {"path": self.db, "query_timeout_ms": self.query_timeout_ms}
+        return {"path": self.db, "query_timeout_ms": self.query_timeout_ms,
+                "connections": self.db_connections}
 
 
 def get_settings(**overrides) -> Settings:

@@ -41,9 +41,9 @@ class Server:
         self.log = db.parent / f"uvicorn-{self.port}.log"
         full_env = {**os.environ, "POLICY_GRAPH_DB": str(db), **(env or {})}
         self._log = open(self.log, "wb")
+        # Started the way a deployment starts it (`policy-graph serve`, which also picks the allocator).
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            [sys.executable, "-m", "policy_graph.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=REPO, env=full_env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

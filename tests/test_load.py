@@ -2,7 +2,9 @@
 
 Short by default (10 s of reads); the figure in RELIABILITY.md comes from
 ``LOAD_SECONDS=60 python -m pytest tests/test_load.py -s``. The summary is also written to
-tests/artifacts/load.json.
+tests/artifacts/load.json. The server is started as deployed (``policy-graph serve``), so it runs
+on jemalloc when libjemalloc2 is installed; under glibc malloc the memory test fails (see
+RELIABILITY.md, Load).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 
 from conftest import REPO, Server
 from fixtures.hostile import TOKEN, big_document, copy_graph
+from policy_graph.allocator import jemalloc_loaded
 
 CLIENTS = 16
 SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
@@ -116,6 +119,7 @@ def load_result(load_server, tmp_path_factory) -> dict:
     after = rss_kib(pid)
     result.update({"clients": CLIENTS, "seconds": SECONDS, "distinct_paths": len(paths),
                    "warm_up": {k: warm[k] for k in ("requests", "errors", "upload", "p50_ms", "p95_ms")},
+                   "allocator": "jemalloc" if jemalloc_loaded(pid) else "glibc malloc",
                    "rss_kib": {"cold": cold, "baseline": baseline, "after": after},
                    "rss_growth": round((after - baseline) / baseline, 4)})
     out = REPO / "tests" / "artifacts"
@@ -136,8 +140,5 @@ def test_sixteen_readers_see_no_errors_while_a_document_is_uploaded(load_result)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="known: RSS grows 20-40% per load round with a 500-measure upload; LadybugDB's "
-                          "buffer pool (default 80% of RAM, never shrinks) and the Python heap under 16 "
-                          "concurrent renders both grow. See RELIABILITY.md.", strict=False)
 def test_server_memory_stays_within_ten_percent(load_result):
-    assert load_result["rss_growth"] < MAX_RSS_GROWTH, load_result["rss_kib"]
+    assert load_result["rss_growth"] < MAX_RSS_GROWTH, (load_result["allocator"], load_result["rss_kib"])

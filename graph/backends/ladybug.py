@@ -8,7 +8,6 @@ cross product).
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +26,7 @@ BATCH_SIZE = 5000
 COPY_MIN_ROWS = 64
 _ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "float64",
                 schema.STRING_LIST: "list<string>"}
+DEFAULT_CONNECTIONS = 4  # queries run at once by one store; see LadybugStore._reading
 _TYPE_CAST = {schema.INT: "INT64", schema.DOUBLE: "DOUBLE", schema.STRING_LIST: "STRING[]"}
 
 # A second Database object on the same path silently loses writes: share one per process.
@@ -133,7 +133,7 @@ class LadybugStore(GraphStore):
     backend = "ladybug"
 
     def __init__(self, path: str | Path | None, *, read_only: bool = False,
-                 query_timeout_ms: int | None = None) -> None:
+                 query_timeout_ms: int | None = None, connections: int | None = None) -> None:
         if path is None:
             from policy_graph.settings import get_settings
 
@@ -147,7 +147,11 @@ class LadybugStore(GraphStore):
         self.query_timeout_ms = query_timeout_ms
         self._db = _open_database(self.path, read_only)
         self._local = threading.local()
-        self._connections: weakref.WeakSet = weakref.WeakSet()
+        # Reads share a pool of at most `connections` connections, so at most that many queries
+        # run at once and the rest wait for one to come back (see _reading).
+        self._slots = threading.BoundedSemaphore(max(1, connections or DEFAULT_CONNECTIONS))
+        self._idle: list[Any] = []
+        self._idle_lock = threading.Lock()
         self._write_lock = _WRITE_LOCKS.setdefault(str(self.path), threading.RLock())
         self._in_tx = threading.local()
         self._column_cache: dict[str, list[str]] = {}
@@ -159,14 +163,32 @@ class LadybugStore(GraphStore):
             conn.set_query_timeout(int(self.query_timeout_ms))
         return conn
 
-    def _conn(self):
-        writer = getattr(self._local, "writer", None)
-        if writer is not None:
-            return writer
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._new_connection()
-        return conn
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A connection from the read pool, returned to it afterwards.
+
+        Every running query keeps its working memory (scan buffers, hash tables, the result
+        before it is fetched) in LadybugDB's buffer pool, and the pool never hands memory it
+        has touched back to the system: its resident size is the most that queries running
+        at the same time ever needed. One connection per worker thread let that be as many
+        queries as there are threads (16 concurrent `stats` queries: 75-88 MiB resident; 4 at
+        a time: 23 MiB). Two cores gain nothing from more than a few queries at once.
+        """
+        self._slots.acquire()
+        try:
+            with self._idle_lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                conn = self._new_connection()
+        except BaseException:
+            self._slots.release()
+            raise
+        try:
+            yield conn
+        finally:
+            with self._idle_lock:
+                self._idle.append(conn)
+            self._slots.release()
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -175,10 +197,10 @@ class LadybugStore(GraphStore):
 
         The ladybug client caches every statement it prepares on the connection that ran it, with
         the parameter values last bound to it. For a bulk write those values are the whole batch
-        (up to BATCH_SIZE rows of measure text), so a write through a thread's long-lived reading
-        connection kept ~70 MB of native memory per upload, and uploads landing on different
-        worker threads kept adding more (RELIABILITY.md, Load). Reads stay on the per-thread
-        connections, whose caches hold only small parameters.
+        (up to BATCH_SIZE rows of measure text), so a write through a long-lived reading
+        connection kept ~65 MiB of native memory per upload, and uploads landing on different
+        worker threads kept adding more (RELIABILITY.md, Load). Reads made while writing (same
+        thread) go through the same connection, so they see the transaction's own changes.
         """
         with self._write_lock:
             if getattr(self._local, "writer", None) is not None:
@@ -192,17 +214,31 @@ class LadybugStore(GraphStore):
                 writer.close()
 
     def _execute(self, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        writer = getattr(self._local, "writer", None)
+        if writer is not None:
+            return self._execute_on(writer, text, params)
+        with self._reading() as conn:
+            return self._execute_on(conn, text, params)
+
+    def _execute_on(self, conn, text: str, params: dict[str, Any] | None) -> list[dict[str, Any]]:
+        self._local.current = conn
         try:
-            result = self._conn().execute(text, params or {})
+            results = conn.execute(text, params or {})
         except RuntimeError as exc:
             msg = str(exc)
             if "Interrupted" in msg:
                 raise QueryTimeout("the query ran past its time limit") from exc
             raise StoreError(msg.splitlines()[0]) from exc
-        if isinstance(result, list):
-            result = result[-1]
-        columns = result.get_column_names()
-        return [dict(zip(columns, row)) for row in result.get_all()]
+        finally:
+            self._local.current = None
+        results = results if isinstance(results, list) else [results]
+        try:
+            result = results[-1]
+            columns = result.get_column_names()
+            return [dict(zip(columns, row)) for row in result.get_all()]
+        finally:
+            for r in results:  # free the engine's copy now, before the connection serves another query
+                r.close()
 
     # -- GraphStore ------------------------------------------------------------
     def apply_schema(self) -> None:
@@ -329,12 +365,16 @@ class LadybugStore(GraphStore):
                              f"RETURN a.{src.key} AS src, b.{dst.key} AS dst{cols}")
 
     def interrupt(self) -> None:
-        conn = getattr(self._local, "writer", None) or getattr(self._local, "conn", None)
+        conn = getattr(self._local, "current", None)
         if conn is not None:
             conn.interrupt()
 
     def close(self) -> None:
         self._local = threading.local()
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
         _close_database(self.path, self.read_only)
 
 
