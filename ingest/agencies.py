@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest.yamlfile import read_yaml
+
 from ingest.normalise import to_simplified
 from ingest.records import AgencyRef
 
@@ -72,7 +74,7 @@ class Vocabulary:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_yaml(path)
     by_len = lambda items: tuple(sorted(items, key=len, reverse=True))  # noqa: E731
     return Vocabulary(
         lead_markers=by_len(data["role_markers"]["lead"]),

@@ -33,7 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+
+from ingest.yamlfile import read_yaml
 
 from ingest.records import DocumentRecord, MeasureRecord
 
@@ -278,7 +279,7 @@ def _measure_index(measures: list[GoldMeasure], label: Any, section: Any, file: 
 
 
 def load_gold(path: Path) -> GoldDocument:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     file = raw["file"]
     measures = [
         GoldMeasure(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest.yamlfile import read_yaml
+
 from ingest.errors import IngestError
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
@@ -42,7 +44,7 @@ def load_manifest(folder: str | Path) -> Manifest:
 def parse_manifest(path: str | Path) -> Manifest:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
     except yaml.YAMLError as exc:
         raise IngestError(path.name, f"manifest is not valid YAML: {exc}") from exc
     items = data.get("documents", []) if isinstance(data, dict) else data

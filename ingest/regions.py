@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+
+from ingest.yamlfile import read_yaml
 
 from ingest.literals import trie_regex
 from ingest.textutil import normalise_punct, simplified_punct, to_simplified
@@ -375,7 +376,7 @@ def _region_from_yaml(row: dict) -> Region:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Gazetteer:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     regions: dict[str, Region] = {}
     for row in data.get("regions") or []:
         r = _region_from_yaml(row)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+
+from ingest.yamlfile import read_yaml
 
 from ingest.literals import LiteralIndex, required_literals
 from ingest.records import ThemeHit
@@ -154,7 +155,7 @@ def _compile(patterns) -> tuple[re.Pattern, ...]:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Taxonomy:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     themes = []
     seen = set()
     for row in data.get("themes") or []:
