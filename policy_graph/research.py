@@ -175,16 +175,20 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
     """Chains of replication facts, fewest hops first; a region appears at most once in a chain
     (a practice does not travel back where it was).
 
-    The flow graph is read hop by hop (one query per hop), and chains are enumerated here,
-    shortest first, only through regions from which the destination can still be reached in
-    the hops left: the work follows the answer's size, not the number of chains a dense flow
-    graph holds.
+    The flow graph is read hop by hop (one query per hop, and only as deep as the chains found
+    so far need), and chains are enumerated here, shortest first, only through regions from
+    which the destination can still be reached in the hops left: the work follows the
+    answer's size, not the number of chains a dense flow graph holds.
     """
     forward = bool(from_region)
     start = from_region if forward else to_region
     goal = to_region if forward else None
-    steps_of = _flow_hops(trace, start, max_hops, forward)
-    remaining = _hops_to(goal, steps_of) if goal else None
+    flows = _FlowLevels(trace, start, forward)
+    steps_of = flows.steps_of
+    remaining = None
+    if goal:  # pruning toward the destination needs every hop read first
+        flows.read(max_hops)
+        remaining = _hops_to(goal, steps_of)
     result: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     budget = [PATH_EXPANSION_BUDGET]
@@ -211,27 +215,33 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
             regions.pop()
 
     for hops in range(1, max_hops + 1):
+        if len(result) >= limit:
+            break
+        flows.read(hops)  # chains of `hops` steps leave only regions fewer hops away
         walk([], [start], hops)
     return result
 
 
-def _flow_hops(trace: Trace, start: str, max_hops: int, forward: bool) -> dict[str, list[dict[str, Any]]]:
-    """region -> its flow steps (out of it when walking forward, into it when walking back)."""
-    steps_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    reached, frontier = {start}, [start]
-    for _ in range(max_hops):
-        if not frontier:
-            break
-        params = {"names": frontier, "limit": FACT_ROW_CAP}
-        rows = trace.run("flows_from", params) if forward else trace.run("flows_into", params)
-        frontier = []
-        for row in sorted(rows, key=lambda r: (r["src"], r["dst"], r["measure_id"] or "")):
-            here, nxt = (row["src"], row["dst"]) if forward else (row["dst"], row["src"])
-            steps_of[here].append(row)
-            if nxt not in reached:
-                reached.add(nxt)
-                frontier.append(nxt)
-    return steps_of
+class _FlowLevels:
+    """region -> its flow steps (out of it when walking forward, into it when walking back),
+    read one breadth-first level at a time."""
+
+    def __init__(self, trace: Trace, start: str, forward: bool) -> None:
+        self.trace, self.forward = trace, forward
+        self.steps_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.reached, self.frontier, self.levels = {start}, [start], 0
+
+    def read(self, levels: int) -> None:
+        while self.levels < levels and self.frontier:
+            params = {"names": self.frontier, "limit": FACT_ROW_CAP}
+            rows = self.trace.run("flows_from", params) if self.forward else self.trace.run("flows_into", params)
+            self.frontier, self.levels = [], self.levels + 1
+            for row in sorted(rows, key=lambda r: (r["src"], r["dst"], r["measure_id"] or "")):
+                here, nxt = (row["src"], row["dst"]) if self.forward else (row["dst"], row["src"])
+                self.steps_of[here].append(row)
+                if nxt not in self.reached:
+                    self.reached.add(nxt)
+                    self.frontier.append(nxt)
 
 
 def _hops_to(goal: str, steps_of: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
