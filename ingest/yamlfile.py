@@ -1,7 +1,7 @@
 """Read the project's YAML data files with libyaml's parser when PyYAML has it.
 
-The gazetteer alone takes 1.5 s through the pure-Python parser and about a tenth of that
-through libyaml: most of a cold ingest of a few documents was reading its dictionaries.
+The gazetteer takes 0.38 s through the pure-Python parser and 0.05 s through libyaml, and
+every CLI run reads it: on a cold ingest of a few documents that is time worth having back.
 """
 from __future__ import annotations
 
