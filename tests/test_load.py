@@ -1,7 +1,7 @@
 """16 concurrent readers of mixed endpoints while one large document is uploaded.
 
-Short by default (10 s of reads); the figure in RELIABILITY.md comes from
-``LOAD_SECONDS=60 python -m pytest tests/test_load.py -s``. The summary is also written to
+60 s of reads by default, as issue 9 asks (``LOAD_SECONDS=10`` for a quick look, which reads RSS
+at the upload's peak and is not a fair test of growth). The summary is also written to
 tests/artifacts/load.json. The server is started as deployed (``policy-graph serve``), so it runs
 on jemalloc when libjemalloc2 is installed; under glibc malloc the memory test fails (see
 RELIABILITY.md, Load).
@@ -23,7 +23,10 @@ from fixtures.hostile import TOKEN, big_document, copy_graph
 from policy_graph.allocator import jemalloc_loaded
 
 CLIENTS = 16
-SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
+# The issue's figure: 60 s of reads around one upload. A 10 s window is shorter than the upload
+# itself (12-14 s), so RSS is read at the upload's peak: 10 s runs gave 1.5-10.5 % growth, 60 s
+# runs -4.8 % and 0.4 % (RELIABILITY.md, Load).
+SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 MAX_RSS_GROWTH = 0.10
 
 
