@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import pickle
 import re
 from array import array
 from collections import Counter
@@ -37,6 +36,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from graph.indexfile import load_index, save_index
 from graph.tokenize import BIGRAM_PREFIX, tokenizer_signature, words_and_bigrams
 
 FORMAT_VERSION = 1
@@ -521,20 +521,11 @@ class SimilarityIndex:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump({"format": FORMAT_VERSION, "index": self}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # a crash mid-write never leaves a truncated index behind
+        save_index(path, FORMAT_VERSION, {"index": self})
 
     @classmethod
     def load(cls, path: str | Path) -> SimilarityIndex:
-        with open(path, "rb") as fh:
-            blob = pickle.load(fh)  # only ever our own files, written by save()
-        if not isinstance(blob, dict) or blob.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}")
-        index = blob["index"]
+        index = load_index(path, FORMAT_VERSION, "similarity index")["index"]
         if index.tokenizer_signature != tokenizer_signature():
             # Old vectors were cut with another dictionary; they still work, but new and old
             # measures are tokenised differently until the index is rebuilt from scratch.

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from graph.indexfile import load_index, save_index
+
 FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
 
@@ -90,19 +92,11 @@ class TextIndex:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> None:
-        path = Path(path)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump({"format": FORMAT_VERSION, "ids": self._ids, "order": self._order,
-                         "postings": self._postings}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # a crash mid-write never leaves a truncated index
+        save_index(path, FORMAT_VERSION, {"ids": self._ids, "order": self._order, "postings": self._postings})
 
     @classmethod
     def load(cls, path: str | Path) -> TextIndex:
-        with open(path, "rb") as fh:
-            blob = pickle.load(fh)  # only ever our own files, written by save()
-        if not isinstance(blob, dict) or blob.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: not a text index of format {FORMAT_VERSION}")
+        blob = load_index(path, FORMAT_VERSION, "text index")
         index = cls()
         index._ids, index._order, index._postings = blob["ids"], blob["order"], blob["postings"]
         index._number = {mid: n for n, mid in enumerate(index._ids)}
