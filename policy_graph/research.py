@@ -53,6 +53,7 @@ def theme_dict(theme) -> dict[str, Any]:
 
 
 def text_terms(q: str) -> list[str]:
+    """Whitespace-separated terms (at most 8), simplified so either script matches."""
     return [t for t in re.split(r"\s+", to_simplified(q.strip())) if t][:8]
 
 
@@ -66,10 +67,11 @@ def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
         if found is not None:
             rows = trace.run("adopters_text_among", {"ids": found[0], "terms": terms,
                                                      "limit": TEXT_ROW_CAP}) if found[0] else []
-            rows = _with_documents(trace, _first_per_region(rows, TEXT_MEASURES_PER_REGION))
         else:
             rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
         rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
+        if found is not None:  # those rows carry no document title: one lookup per document shown
+            rows = _with_documents(trace, rows)
         texts = {r["id"]: r["text"] for r in trace.run("measure_texts", {"ids": [r["id"] for r in rows]})} \
             if rows else {}
         for row in rows:  # the sentence that shows it, not the whole measure

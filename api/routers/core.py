@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
@@ -11,7 +10,6 @@ from api.models import (AgencyFact, DocumentOut, Health, MeasureDetail, MeasureP
                         RegionOut, ReplicationOut, Source, ThemeFact)
 from api.resolve import optional_region
 from graph.store import GraphStore
-from ingest.textutil import to_simplified
 from policy_graph import research
 from policy_graph.research import Trace
 
@@ -94,16 +92,11 @@ def measure(measure_id: str, store: GraphStore = Depends(get_store)) -> MeasureD
     return measure_detail(store, measure_id)
 
 
-def search_terms(q: str) -> list[str]:
-    """Whitespace-separated terms, simplified so either script matches."""
-    return [t for t in re.split(r"\s+", to_simplified(q.strip())) if t][:8]
-
-
 @router.get("/search", response_model=MeasurePage)
 def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
            limit: int = Query(20, ge=1, le=MAX_LIMIT),
            store: GraphStore = Depends(get_store)) -> MeasurePage:
-    terms = search_terms(q)
+    terms = research.text_terms(q)
     if not terms:
         raise HTTPException(status_code=422, detail="the query holds no searchable text")
     items, total = research.search(Trace(store, text_index=text_index(request)), terms, limit)
