@@ -13,10 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import Server
 from fixtures.hostile import (MARKUP, TOKEN, copy_graph, corpus_text, measure_titles, odd_but_valid_inputs,
                               refused_inputs, snapshot, stored_texts, with_markup_in_text, write_big_file,
-                              cli)
+                              cli, serving_uploads)
 from ingest.pipeline import document_id
 
 FIFTY_MB = 50 * 1024 * 1024
@@ -123,10 +122,8 @@ def test_cli_markup_inside_plain_text_is_kept_verbatim(odd_db):
 
 @pytest.fixture(scope="module")
 def upload_server(corpus_db, tmp_path_factory):
-    db = copy_graph(corpus_db, tmp_path_factory.mktemp("upload-bad"))
-    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
-    yield srv
-    srv.stop()
+    with serving_uploads(corpus_db, tmp_path_factory.mktemp("upload-bad")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

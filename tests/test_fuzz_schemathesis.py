@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from conftest import Server
-from fixtures.hostile import TOKEN, copy_graph
+from fixtures.hostile import TOKEN, serving_uploads
 
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 15}
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -43,9 +42,8 @@ CASES = [(label, mode) for label in OPERATIONS for mode in EXAMPLES
 
 @pytest.fixture(scope="module")
 def fuzz_server(corpus_db, tmp_path_factory):
-    srv = Server(copy_graph(corpus_db, tmp_path_factory.mktemp("fuzz")), {"POLICY_GRAPH_TOKEN": TOKEN})
-    yield srv
-    srv.stop()
+    with serving_uploads(corpus_db, tmp_path_factory.mktemp("fuzz")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

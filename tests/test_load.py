@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import REPO, Server
-from fixtures.hostile import TOKEN, big_document, copy_graph
+from conftest import REPO
+from fixtures.hostile import TOKEN, big_document, serving_uploads
 from policy_graph.allocator import jemalloc_loaded
 
 CLIENTS = 16
@@ -39,9 +39,8 @@ def rss_kib(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def load_server(corpus_db, tmp_path_factory):
-    srv = Server(copy_graph(corpus_db, tmp_path_factory.mktemp("load")), {"POLICY_GRAPH_TOKEN": TOKEN})
-    yield srv
-    srv.stop()
+    with serving_uploads(corpus_db, tmp_path_factory.mktemp("load")) as srv:
+        yield srv
 
 
 def read_paths(base_url: str) -> list[str]:

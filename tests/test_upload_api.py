@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import Server
-from fixtures.hostile import PROSE, TOKEN, big_document, cli, copy_graph, snapshot, synth_documents
+from fixtures.hostile import (PROSE, TOKEN, big_document, cli, copy_graph, serving_uploads, snapshot,
+                              synth_documents)
 from ingest.pipeline import document_id
 
 
@@ -21,10 +21,8 @@ def start_db(corpus_db, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def upload_server(start_db, tmp_path_factory):
-    db = copy_graph(start_db, tmp_path_factory.mktemp("upload-api"))
-    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
-    yield srv
-    srv.stop()
+    with serving_uploads(start_db, tmp_path_factory.mktemp("upload-api")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
