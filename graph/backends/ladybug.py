@@ -19,7 +19,7 @@ from graph.store import (GraphStore, QueryTimeout, StoreError, StoreLocked, batc
                          dedupe_last, rel_identity)
 
 BATCH_SIZE = 5000
-# Rows known to be new go in by COPY from an Arrow table, 10-20x faster than UNWIND CREATE,
+# Relations known to be new go in by COPY from an Arrow table, 10-20x faster than UNWIND CREATE,
 # but only as a statement of its own: killed during the commit's checkpoint, LadybugDB 0.22
 # recovers the other statements of a transaction and drops the COPY (seen here), so inside
 # an explicit transaction new rows are CREATEd instead.
@@ -256,14 +256,9 @@ class LadybugStore(GraphStore):
 
     def upsert_nodes(self, label: str, rows: Sequence[dict[str, Any]], *, fresh: bool = False) -> int:
         table = schema.node(label)
-        query = node_upsert_query(table)
+        # New nodes always arrive inside a document's transaction, where COPY is unsafe: CREATE.
+        query = node_insert_query(table) if fresh else node_upsert_query(table)
         rows = dedupe_last(rows, lambda r: r[table.key])
-        if fresh and self._can_copy(rows):
-            with self._writing():
-                self._copy(table.label, None, table.props, rows)
-            return len(rows)
-        if fresh:
-            query = node_insert_query(table)
         with self._writing():
             for batch in batched(rows, BATCH_SIZE):
                 self._execute(query, {"rows": [_complete(r, table.props) for r in batch]})
@@ -294,18 +289,17 @@ class LadybugStore(GraphStore):
             self._column_cache[name] = [r["name"] for r in self._execute(f"CALL table_info('{name}') RETURN *")]
         return self._column_cache[name]
 
-    def _copy(self, name: str, ends: tuple[str, str] | None, fields: dict[str, str],
+    def _copy(self, name: str, ends: tuple[str, str], fields: dict[str, str],
               rows: Sequence[dict[str, Any]]) -> None:
-        """COPY rows that are promised new. A missing endpoint or an existing key is an error
-        here (UNWIND MATCH would skip the row silently), and fails the whole transaction."""
+        """COPY relations that are promised new. A missing endpoint is an error here (UNWIND
+        MATCH would skip the row silently), and fails the statement."""
         import pyarrow as pa
 
-        columns = (["src", "dst"] if ends else []) + self._columns(name)
+        columns = ["src", "dst", *self._columns(name)]
         arrays = [pa.array([r.get(c) for r in rows], type=_arrow_type(fields[c])) for c in columns]
         # A fresh Arrow object per COPY: copying the same object twice on one connection crashes.
         data = pa.Table.from_arrays(arrays, names=columns)
-        options = f" (from='{ends[0]}', to='{ends[1]}')" if ends else ""
-        self._execute(f"COPY {name} FROM $rows{options}", {"rows": data})
+        self._execute(f"COPY {name} FROM $rows (from='{ends[0]}', to='{ends[1]}')", {"rows": data})
 
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self._execute(load_query(name, self.backend), params)
