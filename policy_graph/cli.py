@@ -70,6 +70,9 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
     if not files:
         err.print(f"[red]error:[/red] no documents found in {', '.join(map(str, paths))}")
         raise typer.Exit(2)
+    # The query time limit guards a server against costly questions. An ingest's statements are
+    # sized by the loader, and a 100k-measure run stopped half-way when one passed the limit.
+    settings.query_timeout_ms = 0
     store = open_for(settings)
     with store:
         try:

@@ -170,6 +170,15 @@ def test_the_server_still_answers_after_timeouts(impatient_server):
     assert httpx.get(impatient_server + "/openapi.json", timeout=60).status_code == 200
 
 
+def test_the_query_time_limit_does_not_stop_an_ingest(tmp_path):
+    # The limit is for a server's questions. A 100k-measure ingest once stopped half-way when one
+    # bulk write ran past the default 10 s; here every statement would pass a 1 ms limit.
+    db = tmp_path / "graph.lbug"
+    run = cli("ingest", "--db", str(db), env={"POLICY_GRAPH_QUERY_TIMEOUT_MS": "1"})
+    assert run.returncode == 0, run.stderr
+    assert snapshot(db)["counts"]["measures"] == 101
+
+
 # ------------------------------------------------------------------ store failure mid-ingest
 
 

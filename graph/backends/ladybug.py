@@ -157,9 +157,9 @@ class LadybugStore(GraphStore):
         self._column_cache: dict[str, list[str]] = {}
 
     # -- connections ---------------------------------------------------------
-    def _new_connection(self):
+    def _new_connection(self, *, timed: bool = True):
         conn = _ladybug().Connection(self._db)
-        if self.query_timeout_ms:
+        if timed and self.query_timeout_ms:
             conn.set_query_timeout(int(self.query_timeout_ms))
         return conn
 
@@ -206,7 +206,10 @@ class LadybugStore(GraphStore):
             if getattr(self._local, "writer", None) is not None:
                 yield
                 return
-            writer = self._local.writer = self._new_connection()
+            # Untimed: the time limit guards the server against costly questions, while a write's
+            # size is set by the loader's batches; a group of 5,000 measures on a busy machine
+            # took longer than the 10 s limit and stopped a 100k-measure ingest half-way.
+            writer = self._local.writer = self._new_connection(timed=False)
             try:
                 yield
             finally:
