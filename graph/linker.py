@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import multiprocessing
+import os
 import re
 from array import array
 from collections import Counter
@@ -42,6 +44,11 @@ from graph.tokenize import BIGRAM_PREFIX, tokenizer_signature, words_and_bigrams
 FORMAT_VERSION = 1
 THEME_PREFIX = "@"
 log = logging.getLogger(__name__)
+# Below this many sources one process links them: forking costs more than it saves. Above it,
+# and only when the caller allows workers (the CLI's bulk ingest; a server never forks), the
+# sources are split over forked workers, one per core.
+PARALLEL_MIN_SOURCES = 4000
+MAX_LINK_WORKERS = 4
 
 # Lines and trailers that name who does the work, not what is done. Two measures
 # led by the same bureau are not alike for that reason.
@@ -440,13 +447,51 @@ class SimilarityIndex:
                  for score, i, method in good[:p.top_k]]
         return edges, scored
 
+    def _tops(self, ids: list[str], p: LinkParams, skip: set[str], workers: int
+              ) -> list[tuple[list[SimilarEdge], list[tuple[float, int, str]]]]:
+        """``_top_for`` of each id, in order; the scored candidates keep only those that may
+        enter another measure's top-k (at least min_score, not in ``skip``).
+
+        Each result depends only on the index as it stands, so many sources are computed in
+        forked workers that share the index copy-on-write and send back small edge lists.
+        """
+        workers = _link_workers(len(ids), workers)
+        if workers < 2:
+            return [self._keep_scored(self._top_for(self._index_of[mid], p), p, skip) for mid in ids]
+        self._refresh_all_norms()  # once here, not again in every worker
+        self._idf_sq()
+        chunks = [ids[i::workers] for i in range(workers)]
+        global _FORKED
+        _FORKED = (self, p, skip)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_tops_in_worker, chunks)
+        finally:
+            _FORKED = None
+        results: dict[str, tuple[list[SimilarEdge], list[tuple[float, int, str]]]] = {}
+        for chunk, (tops, stats) in zip(chunks, parts):
+            results.update(zip(chunk, tops))
+            for key, value in stats.items():
+                self.stats[key] += value
+        return [results[mid] for mid in ids]
+
+    def _keep_scored(self, top: tuple[list[SimilarEdge], list[tuple[float, int, str]]], p: LinkParams,
+                     skip: set[str]) -> tuple[list[SimilarEdge], list[tuple[float, int, str]]]:
+        edges, scored = top
+        return edges, [s for s in scored
+                       if s[0] >= p.min_score and self._docs[s[1]].id not in skip]  # type: ignore[union-attr]
+
     def _edge(self, a: _Doc, b: _Doc, score: float, method: str) -> SimilarEdge:
         return SimilarEdge(a.id, b.id, round(score, 4), method, tuple(self._shared(a, b)))
 
     # ------------------------------------------------------------------ public linking
     def link(self, ids: Iterable[str] | None = None, top_k: int | None = None,
-             cross_region: bool | None = None, min_score: float | None = None) -> list[SimilarEdge]:
-        """Top-k similar measures of ``ids`` (default: every measure), best first per source."""
+             cross_region: bool | None = None, min_score: float | None = None,
+             workers: int = 1) -> list[SimilarEdge]:
+        """Top-k similar measures of ``ids`` (default: every measure), best first per source.
+
+        ``workers``: processes to fork for a large batch (0: one per core); the edges are the same.
+        """
         p = LinkParams(top_k if top_k is not None else self.params.top_k,
                        cross_region if cross_region is not None else self.params.cross_region,
                        min_score if min_score is not None else self.params.min_score)
@@ -458,8 +503,7 @@ class SimilarityIndex:
             self._refresh_all_norms()
         targets = list(self._index_of) if ids is None else [i for i in ids if i in self._index_of]
         out: list[SimilarEdge] = []
-        for mid in targets:
-            edges, _ = self._top_for(self._index_of[mid], p)
+        for mid, (edges, _) in zip(targets, self._tops(targets, p, set(), workers)):
             if p == self.params:
                 self._edges[mid] = edges
             out.extend(edges)
@@ -471,13 +515,13 @@ class SimilarityIndex:
     def edges_of(self, measure_id: str) -> list[SimilarEdge]:
         return list(self._edges.get(measure_id, []))
 
-    def relink_changed(self, new_ids: Iterable[str] | None = None) -> Relink:
+    def relink_changed(self, new_ids: Iterable[str] | None = None, workers: int = 1) -> Relink:
         """Edges for new/changed measures and for old measures whose top-k they change.
 
         ``new_ids`` defaults to every measure added since the last link; ids whose
         content did not change since they were linked are skipped, so passing every
         id of a re-ingested document costs nothing. Uses the parameters of the last
-        full ``link()``.
+        full ``link()``. ``workers`` as in ``link``.
         """
         p = self.params
         self._reset_stats()
@@ -490,8 +534,8 @@ class SimilarityIndex:
                 if src not in new and any(e.dst in self._stale for e in es)} if self._stale else set()
         redo &= set(self._index_of)
         replace: set[str] = set(new) | redo
-        for mid in new | redo:
-            edges, scored = self._top_for(self._index_of[mid], p)
+        sources = sorted(new | redo)
+        for mid, (edges, scored) in zip(sources, self._tops(sources, p, new | redo, workers)):
             self._edges[mid] = edges
             if mid not in new:
                 continue
@@ -536,6 +580,26 @@ class SimilarityIndex:
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""
         return self.tokenizer_signature == tokenizer_signature()
+
+
+_FORKED: tuple[SimilarityIndex, LinkParams, set[str]] | None = None
+
+
+def _link_workers(sources: int, asked: int) -> int:
+    if asked == 1 or sources < PARALLEL_MIN_SOURCES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if asked > 1:
+        return asked
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_LINK_WORKERS, cores))
+
+
+def _tops_in_worker(ids: list[str]):
+    assert _FORKED is not None
+    index, p, skip = _FORKED
+    index._reset_stats()
+    tops = [index._keep_scored(index._top_for(index._index_of[mid], p), p, skip) for mid in ids]
+    return tops, index.stats
 
 
 # ---------------------------------------------------------------------- evaluation

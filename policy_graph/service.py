@@ -44,7 +44,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def ingest_into(store: GraphStore, paths: Iterable[Path], *,
                 progress: Callable[[str], None] | None = None,
-                index_path: Path | None = None) -> IngestReport:
+                index_path: Path | None = None, link_workers: int = 1) -> IngestReport:
     """Read every file, load what parsed, link similar measures. Refused files change nothing."""
     from ingest.pipeline import ingest_file, load_manifest
 
@@ -64,7 +64,7 @@ def ingest_into(store: GraphStore, paths: Iterable[Path], *,
         if progress:
             progress(file.name)
     report.timings["parse"] = time.perf_counter() - t0
-    load_records(store, report, index_path=index_path)
+    load_records(store, report, index_path=index_path, link_workers=link_workers)
     return report
 
 
@@ -77,7 +77,10 @@ def require_measures(document: DocumentRecord, name: str) -> DocumentRecord:
     return document
 
 
-def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | None = None) -> None:
+def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | None = None,
+                 link_workers: int = 1) -> None:
+    """Load, link, index and checkpoint. ``link_workers`` > 1 (or 0: one per core) lets a big batch
+    be linked in forked processes: right for a CLI run, never inside a threaded server."""
     t0 = time.perf_counter()
     store.apply_schema()
     regions, themes = reference_rows()
@@ -85,7 +88,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     report.load = load_documents(store, report.documents, {r["name"] for r in regions})
     report.timings["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    report.similar_edges = link_new(store, report.documents, index_path)
+    report.similar_edges = link_new(store, report.documents, index_path, link_workers)
     if index_path:
         index_text(report.documents, text_index_path(index_path))
     report.timings["link"] = time.perf_counter() - t0
@@ -113,7 +116,8 @@ def index_text(documents: list[DocumentRecord], path: Path) -> int:
     return added
 
 
-def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None) -> int:
+def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
+             workers: int = 1) -> int:
     """Re-link only what changed: new measures and those whose top matches they displace."""
     from graph.linker import SimilarityIndex
 
@@ -129,7 +133,7 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
     if not measures:
         return 0
     index.add(measures)
-    edges, sources = index.relink_changed([m["id"] for m in measures])
+    edges, sources = index.relink_changed([m["id"] for m in measures], workers)
     loaded = load_similarity(store, edges, sources)
     # Saved only once the edges are in the graph: a run killed before this point leaves the new
     # measures out of the index, so the next run links them again instead of skipping them.

@@ -305,6 +305,24 @@ def synthetic_measures(n: int, seed: int = 7) -> list[dict]:
     return out
 
 
+def test_linking_in_forked_workers_gives_the_edges_of_one_process(monkeypatch):
+    # A bulk ingest splits its sources over one worker per core; an upload links in-process.
+    import graph.linker as linker
+
+    data = synthetic_measures(600)
+    serial = SimilarityIndex()
+    serial.add(data)
+    one = serial.relink_changed([m["id"] for m in data])
+    monkeypatch.setattr(linker, "PARALLEL_MIN_SOURCES", 10)
+    forked = SimilarityIndex()
+    forked.add(data)
+    two = forked.relink_changed([m["id"] for m in data], workers=2)
+    assert len(one.edges) > 1000
+    assert two.edges == one.edges and two.replace_sources == one.replace_sources
+    assert forked.stats == serial.stats
+    assert forked.link(workers=2) == serial.link()
+
+
 def test_candidate_generation_does_not_score_all_pairs():
     idx = SimilarityIndex()
     idx.add(synthetic_measures(1500))
