@@ -1,7 +1,9 @@
 """Wall time, CPU time and peak resident memory of the stages of one run, sampled from /proc.
 
-CPU time (all threads of this process) is kept beside wall time because the benchmark may share
-the machine with other work: wall time then stretches, CPU time much less.
+CPU time (all threads of this process, plus the linker's forked workers once they have exited)
+is kept beside wall time because the benchmark may share the machine with other work: wall time
+then stretches, CPU time much less. Peak RSS is this process's; a forked worker shares its pages
+copy-on-write and adds only what it writes (the largest worker's peak is reported apart).
 
 ru_maxrss only ever grows over a process's life, so a stage's own peak is sampled by a
 thread that reads VmRSS every few milliseconds while the stage runs.
@@ -12,6 +14,20 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+
+def cpu_time() -> float:
+    """CPU seconds of this process and of its children that have been waited for."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def children_peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def rss_mib() -> float:
@@ -43,12 +59,12 @@ class StageTimer:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), cpu_time()
         try:
             yield
         finally:
             elapsed = time.perf_counter() - started
-            cpu = time.process_time() - cpu_started
+            cpu = cpu_time() - cpu_started
             stop.set()
             sampler.join()
             peak[0] = max(peak[0], rss_mib())
