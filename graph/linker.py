@@ -88,6 +88,7 @@ class _Doc:
 
 
 _METHODS = {True: "tfidf+bigram+theme", False: "tfidf+bigram"}
+_SUBLINEAR_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 64)]  # math.log, as for larger counts
 
 
 @dataclass
@@ -165,19 +166,37 @@ class SimilarityIndex:
         left alone, so re-ingesting a document relinks nothing.
         """
         added = []
-        for m in measures:
-            mid = str(m["id"])
-            fp = _fingerprint(m)
-            if mid in self._index_of:
-                if self._fingerprints.get(mid) == fp:
-                    continue
-                self._drop(mid)
-                self._stale.add(mid)
-            self._insert(mid, m)
-            self._fingerprints[mid] = fp
-            self._pending.add(mid)
-            added.append(mid)
+        postings: list[tuple[int, np.ndarray]] = []
+        try:
+            for m in measures:
+                mid = str(m["id"])
+                fp = _fingerprint(m)
+                if mid in self._index_of:
+                    if self._fingerprints.get(mid) == fp:
+                        continue
+                    self._drop(mid)
+                    self._stale.add(mid)
+                postings.append(self._insert(mid, m))
+                self._fingerprints[mid] = fp
+                self._pending.add(mid)
+                added.append(mid)
+        finally:
+            self._post(postings)
         return added
+
+    def _post(self, docs: list[tuple[int, np.ndarray]]) -> None:
+        """Append new docs to the postings of their terms: one extend per term, not per entry."""
+        if not docs:
+            return
+        lens = np.fromiter((len(t) for _, t in docs), dtype=np.int64, count=len(docs))
+        terms = np.concatenate([t for _, t in docs])
+        owners = np.repeat(np.fromiter((i for i, _ in docs), dtype=np.int32, count=len(docs)), lens)
+        order = np.argsort(terms, kind="stable")  # stable: each posting list stays in doc order
+        terms, owners = terms[order], owners[order]
+        starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
+        ends = np.r_[starts[1:], len(terms)]
+        for t, a, b in zip(terms[starts].tolist(), starts.tolist(), ends.tolist()):
+            self._postings[t].frombytes(owners[a:b].tobytes())
 
     def remove(self, ids: Iterable[str]) -> list[str]:
         gone = [i for i in ids if i in self._index_of]
@@ -203,12 +222,16 @@ class SimilarityIndex:
         counts = Counter(toks)
         if not counts:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
-        ids = np.fromiter((self._term_id(t) for t in counts), dtype=np.int32, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=float, count=len(counts))
+        known = self._vocab.get
+        ids = np.fromiter((i if (i := known(t)) is not None else self._term_id(t) for t in counts),
+                          dtype=np.int32, count=len(counts))
+        tf = np.fromiter((_SUBLINEAR_TF[c] if c < len(_SUBLINEAR_TF) else 1.0 + math.log(c)
+                          for c in counts.values()), dtype=float, count=len(counts))
         order = np.argsort(ids)
         return ids[order], tf[order]
 
-    def _insert(self, mid: str, m: Mapping[str, Any]) -> None:
+    def _insert(self, mid: str, m: Mapping[str, Any]) -> tuple[int, np.ndarray]:
+        """Index one measure; returns (doc index, its word and bigram terms) for ``_post``."""
         title = str(m.get("title") or "")
         w_title, b_title = words_and_bigrams(title)
         w_text, b_text = words_and_bigrams(content_text(str(m.get("text") or "")))
@@ -233,11 +256,10 @@ class SimilarityIndex:
         self._doc_region[idx] = rid
         self._alive[idx] = True
         self._df[t_terms] += 1  # themes weigh by rarity but never generate candidates
-        for terms in (w_terms, b_terms):
-            self._df[terms] += 1
-            for t in terms.tolist():
-                self._postings[t].append(idx)
+        self._df[w_terms] += 1
+        self._df[b_terms] += 1
         self._version += 1
+        return idx, np.concatenate([w_terms, b_terms])
 
     def _drop(self, mid: str) -> None:
         idx = self._index_of.pop(mid)
