@@ -23,26 +23,19 @@ STAGE_OF = {"read": "read/normalise", "normalise": "read/normalise", "structure"
 def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[list, list[tuple[str, str]]]:
     from graph.linker import SimilarityIndex
     from graph.store import open_store
-    from ingest.errors import IngestError
-    from ingest.pipeline import ingest_file, load_manifest
-    from policy_graph.service import IngestReport, index_text, link_new, reference_rows, text_index_path
     from graph.loader import load_documents, load_reference
+    from policy_graph.service import IngestReport, index_text, link_new, parse_files, reference_rows, text_index_path
 
     records, errors = [], []
-    manifests: dict[Path, object] = {}
     sub: dict[str, float] = {}
     # jieba's dictionary loads once per process (the linker tokenises with it); the floor is
     # measured with it loaded, so the ingest is too, and the load shows as a row of its own.
     with timer.stage(SETUP_STAGE):
         _warm_jieba()
     with timer.stage("parse"):
-        for file in files:
-            if file.parent not in manifests:
-                manifests[file.parent] = load_manifest(file.parent)
-            try:
-                rec = ingest_file(file, manifests[file.parent])
-            except IngestError as exc:
-                errors.append((str(file), str(exc)))
+        for file, rec, error in parse_files(files, workers=0):  # as the CLI does
+            if rec is None:
+                errors.append((str(file), error or ""))
                 continue
             records.append(rec)
             for name, seconds in (rec.timings or {}).items():
@@ -134,7 +127,8 @@ def link_scaling(records: list, full: dict) -> dict:
     The 4N point is the linker's own time inside the ingest's link stage (same code, same
     measures); the N point runs the same two calls in memory on the first quarter.
     """
-    from graph.linker import PARALLEL_MIN_SOURCES, SimilarityIndex, _link_workers
+    from graph.linker import PARALLEL_MIN_SOURCES, SimilarityIndex
+    from ingest.parallel import workers_for
 
     measures = [{"id": m.id, "region": m.region, "title": m.title, "text": m.text,
                  "themes": [t.key for t in m.themes]}
@@ -146,10 +140,10 @@ def link_scaling(records: list, full: dict) -> dict:
     edges, _ = index.relink_changed([m["id"] for m in part], workers=0)
     quarter = {"measures": len(part), "seconds": round(time.perf_counter() - started, 3),
                "cpu_seconds": round(cpu_time() - cpu_started, 3), "edges": len(edges),
-               "workers": _link_workers(len(part), 0)}
+               "workers": workers_for(len(part), 0, PARALLEL_MIN_SOURCES)}
     whole = {"measures": len(measures), "seconds": round(full.get("linker_compute_seconds", 0.0), 3),
              "cpu_seconds": round(full.get("linker_compute_cpu_seconds", 0.0), 3), "edges": None,
-             "workers": _link_workers(len(measures), 0)}
+             "workers": workers_for(len(measures), 0, PARALLEL_MIN_SOURCES)}
     ratio = whole["seconds"] / quarter["seconds"] if quarter["seconds"] else None
     cpu_ratio = whole["cpu_seconds"] / quarter["cpu_seconds"] if quarter["cpu_seconds"] else None
     # Wall time only compares like with like: when one point forked workers and the other did

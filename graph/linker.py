@@ -26,8 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import multiprocessing
-import os
 import re
 from array import array
 from collections import Counter
@@ -40,6 +38,7 @@ import numpy as np
 
 from graph.indexfile import load_index, save_index
 from graph.tokenize import BIGRAM_PREFIX, tokenizer_signature, words_and_bigrams
+from ingest.parallel import fork_pool, workers_for
 
 FORMAT_VERSION = 1
 THEME_PREFIX = "@"
@@ -48,7 +47,6 @@ log = logging.getLogger(__name__)
 # and only when the caller allows workers (the CLI's bulk ingest; a server never forks), the
 # sources are split over forked workers, one per core.
 PARALLEL_MIN_SOURCES = 4000
-MAX_LINK_WORKERS = 4
 
 # Lines and trailers that name who does the work, not what is done. Two measures
 # led by the same bureau are not alike for that reason.
@@ -477,7 +475,7 @@ class SimilarityIndex:
         Each result depends only on the index as it stands, so many sources are computed in
         forked workers that share the index copy-on-write and send back small edge lists.
         """
-        workers = _link_workers(len(ids), workers)
+        workers = workers_for(len(ids), workers, PARALLEL_MIN_SOURCES)
         if workers < 2:
             return [self._keep_scored(self._top_for(self._index_of[mid], p), p, skip) for mid in ids]
         self._refresh_all_norms()  # once here, not again in every worker
@@ -486,7 +484,7 @@ class SimilarityIndex:
         global _FORKED
         _FORKED = (self, p, skip)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(workers) as pool:
                 parts = pool.map(_tops_in_worker, chunks)
         finally:
             _FORKED = None
@@ -605,15 +603,6 @@ class SimilarityIndex:
 
 
 _FORKED: tuple[SimilarityIndex, LinkParams, set[str]] | None = None
-
-
-def _link_workers(sources: int, asked: int) -> int:
-    if asked == 1 or sources < PARALLEL_MIN_SOURCES or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if asked > 1:
-        return asked
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(MAX_LINK_WORKERS, cores))
 
 
 def _tops_in_worker(ids: list[str]):

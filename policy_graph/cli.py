@@ -84,7 +84,7 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           console=err, transient=True) as progress:
                 task = progress.add_task("ingesting", total=len(files))
-                report = ingest_into(store, files, index_path=index_path(settings), link_workers=0,
+                report = ingest_into(store, files, index_path=index_path(settings), workers=0,
                                      progress=lambda name: progress.update(task, advance=1, description=name))
             elapsed = time.perf_counter() - started
             counts = store.run("stats")[0]

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.loader import LoadSummary, load_documents, load_reference, load_similarity
 from graph.store import GraphStore
 from ingest.errors import IngestError
+from ingest.parallel import fork_pool, workers_for
 from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.themes import load_taxonomy
@@ -44,28 +45,60 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def ingest_into(store: GraphStore, paths: Iterable[Path], *,
                 progress: Callable[[str], None] | None = None,
-                index_path: Path | None = None, link_workers: int = 1) -> IngestReport:
-    """Read every file, load what parsed, link similar measures. Refused files change nothing."""
-    from ingest.pipeline import ingest_file, load_manifest
+                index_path: Path | None = None, workers: int = 1) -> IngestReport:
+    """Read every file, load what parsed, link similar measures. Refused files change nothing.
 
+    ``workers``: processes for parsing and linking (1: this one; 0: one per core, for a CLI run).
+    """
     report = IngestReport()
     files = expand_paths(paths)
-    manifests: dict[Path, object] = {}
     t0 = time.perf_counter()
-    for file in files:
-        if file.parent not in manifests:
-            manifests[file.parent] = load_manifest(file.parent)
-        try:
-            report.documents.append(require_measures(ingest_file(file, manifests[file.parent]), file.name))
-        except IngestError as exc:
-            report.errors.append((str(file), str(exc)))
-        except FileNotFoundError:
-            report.errors.append((str(file), "no such file"))
+    for file, record, error in parse_files(files, workers=workers):
+        if record is not None:
+            report.documents.append(record)
+        else:
+            report.errors.append((str(file), error or ""))
         if progress:
             progress(file.name)
     report.timings["parse"] = time.perf_counter() - t0
-    load_records(store, report, index_path=index_path, link_workers=link_workers)
+    load_records(store, report, index_path=index_path, link_workers=workers)
     return report
+
+
+# Fewer files than this parse in this process: a fork costs more than it saves.
+PARALLEL_MIN_FILES = 32
+_manifests: dict[Path, object] = {}
+
+
+def parse_files(files: list[Path], workers: int = 1
+                ) -> Iterator[tuple[Path, DocumentRecord | None, str | None]]:
+    """(file, record, None) or (file, None, why it was refused) for each file, in order.
+
+    ``workers`` as in ``ingest.parallel.workers_for``: a CLI run parses many files in forked
+    workers (each file is independent); the records are the same either way.
+    """
+    _manifests.clear()  # a folder's manifest may have changed since the last call
+    n = workers_for(len(files), workers, PARALLEL_MIN_FILES)
+    if n < 2:
+        for file in files:
+            yield (file, *_parse(file))
+        return
+    with fork_pool(n) as pool:
+        for file, result in zip(files, pool.imap(_parse, files, chunksize=8)):
+            yield (file, *result)
+
+
+def _parse(file: Path) -> tuple[DocumentRecord | None, str | None]:
+    from ingest.pipeline import ingest_file, load_manifest
+
+    if file.parent not in _manifests:
+        _manifests[file.parent] = load_manifest(file.parent)
+    try:
+        return require_measures(ingest_file(file, _manifests[file.parent]), file.name), None
+    except IngestError as exc:
+        return None, str(exc)
+    except FileNotFoundError:
+        return None, "no such file"
 
 
 def require_measures(document: DocumentRecord, name: str) -> DocumentRecord:

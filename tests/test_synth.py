@@ -114,3 +114,24 @@ def test_ingest_finds_the_stated_replications(corpus):
     stated = sum(1 for d in manifest.documents for m in d.measures for r in m.replications if not r.get("optional"))
     assert stated > 20
     assert not missing, f"{len(missing)} of {stated} replications missed, e.g. {missing[:3]}"
+
+
+def test_a_bulk_ingest_parsed_in_forked_workers_gives_the_records_of_one_process(tmp_path):
+    from policy_graph.service import PARALLEL_MIN_FILES, parse_files
+
+    generate(1600, 3, tmp_path)
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01binary" * 50)
+    files = sorted(tmp_path.glob("*.txt"))
+    assert len(files) >= PARALLEL_MIN_FILES
+
+    def parsed(workers: int) -> list:
+        out = []
+        for file, record, error in parse_files(files, workers=workers):
+            if record is not None:
+                record.timings = None  # clocks differ run to run
+            out.append((file.name, record, error))
+        return out
+
+    one, two = parsed(1), parsed(2)
+    assert one == two
+    assert [name for name, record, error in two if record is None] == ["broken.txt"]
