@@ -35,6 +35,29 @@ def bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if not text[i:i + 2].isspace()}
 
 
+# Code points str.isspace() calls whitespace: a bigram of two of them is not indexed.
+_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint64)
+_ADD_CHUNK = 5000  # measures packed at a time: bounds the arrays to a few tens of MiB
+
+
+def _packed_bigrams(pieces: list[str], owners: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct (owner, bigram) of the pieces, the bigram packed as first << 21 | second
+    (a code point fits in 21 bits), sorted by bigram and, within one, by owner."""
+    lens = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+    cp = np.frombuffer("\n".join(pieces).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    who = np.repeat(np.asarray(owners, dtype=np.uint64), lens + 1)[:len(cp)]
+    joint = np.zeros(len(cp), dtype=bool)  # the characters that join two pieces: no bigram spans one
+    joint[np.cumsum(lens + 1)[:-1] - 1] = True
+    space = np.isin(cp, _SPACES)
+    keep = ~(joint[:-1] | joint[1:]) & ~(space[:-1] & space[1:])
+    grams = (cp[:-1][keep] << np.uint64(21)) | cp[1:][keep]
+    pairs = np.sort((who[:-1][keep] << np.uint64(42)) | grams)  # grams < 2**42
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # sort, not np.unique: its hashing was 20x slower
+    grams = pairs & np.uint64((1 << 42) - 1)
+    order = np.argsort(grams, kind="stable")  # pairs were sorted by owner: stable keeps that order
+    return grams[order], (pairs[order] >> np.uint64(42)).astype(np.int32)
+
+
 class TextIndex:
     def __init__(self) -> None:
         self._ids: list[str] = []
@@ -51,6 +74,8 @@ class TextIndex:
     def add(self, measures: Iterable[Mapping[str, Any]]) -> int:
         """Index measures ({id, document, ordinal, title, text}, simplified script) not yet indexed."""
         added = 0
+        pieces: list[str] = []
+        numbers: list[int] = []
         for m in measures:
             mid = str(m["id"])
             if mid in self._number:
@@ -59,13 +84,32 @@ class TextIndex:
             self._ids.append(mid)
             self._number[mid] = n
             self._order.append((str(m.get("document") or ""), int(m.get("ordinal") or 0)))
-            for gram in bigrams(str(m.get("title") or "")) | bigrams(str(m.get("text") or "")):
-                posting = self._postings.get(gram)
-                if posting is None:
-                    posting = self._postings[gram] = array("i")
-                posting.append(n)
+            pieces += [str(m.get("title") or ""), str(m.get("text") or "")]
+            numbers += [n, n]
             added += 1
+            if len(numbers) >= 2 * _ADD_CHUNK:
+                self._post(pieces, numbers)
+                pieces, numbers = [], []
+        self._post(pieces, numbers)
         return added
+
+    def _post(self, pieces: list[str], numbers: list[int]) -> None:
+        """Append measures to the postings of their bigrams: one extend per bigram, in measure order."""
+        if not pieces:
+            return
+        flat, owners = _packed_bigrams(pieces, numbers)
+        if not len(flat):
+            return
+        starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+        ends = np.r_[starts[1:], len(flat)]
+        mask = (1 << 21) - 1
+        postings = self._postings
+        for key, a, b in zip(flat[starts].tolist(), starts.tolist(), ends.tolist()):
+            gram = chr(key >> 21) + chr(key & mask)
+            posting = postings.get(gram)
+            if posting is None:
+                posting = postings[gram] = array("i")
+            posting.frombytes(owners[a:b].tobytes())
 
     def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:
         """Measure ids holding every bigram of every term, in document order, and whether that
