@@ -51,17 +51,26 @@ def measures(region: str | None = Query(None, description="厦门, 厦门市, �
 
 
 def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
-    rows = store.run("measure_get", {"id": measure_id})
+    # One statement: the measure, its document's title and date, and each kind of edge collected
+    # into a list (five statements before; each costs a round trip through the connection pool).
+    rows = store.run("measure_detail", {"id": measure_id})
     if not rows:
         raise HTTPException(status_code=404, detail=f"measure {measure_id!r} not found")
     m = rows[0]
-    agencies = store.run("measure_agencies", {"id": measure_id})
+    # An OPTIONAL MATCH that found nothing collects one all-null map: keep matched entries only.
+    # The lists are sorted here as the per-kind queries' ORDER BY did (nulls last), because an
+    # ORDER BY before an aggregation is not kept by LadybugDB 0.22.
+    agencies = sorted((a for a in m["agencies"] if a["id"] is not None),
+                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["name"])))
     facts = [AgencyFact(name=a["name"], role=a["role"], printed=a["printed"], evidence=a["evidence"])
              for a in agencies]
     mentions = [AgencyFact(name=a["name"], role="mention", printed=a["printed"], evidence=a["evidence"])
-                for a in store.run("measure_mentions", {"id": measure_id})]
-    replications = [ReplicationOut(**{**r, "measure_id": measure_id})
-                    for r in store.run("measure_replications", {"id": measure_id})]
+                for a in sorted((a for a in m["mentions"] if a["id"] is not None),
+                                key=lambda a: _last(a["name"]))]
+    replications = [ReplicationOut(**r, measure_id=measure_id)
+                    for r in sorted((r for r in m["replications"] if r["to_region"] is not None),
+                                    key=lambda r: (_last(r["from_region"]), _last(r["to_region"])))]
+    themes = sorted((t for t in m["themes"] if t["key"] is not None), key=lambda t: _last(t["key"]))
     return MeasureDetail(
         **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text",
                               "text_original", "kind", "deadline", "deadline_raw", "document_date")},
@@ -70,12 +79,17 @@ def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
         agencies=facts,
         mentioned_agencies=mentions,
         fields=json.loads(m["fields_json"]) if m.get("fields_json") else {},
-        themes=[ThemeFact(**t) for t in store.run("measure_themes", {"id": measure_id})],
+        themes=[ThemeFact(**t) for t in themes],
         replicated_to=[r for r in replications if r.to_region != m["region"]],
         replicated_from=[r for r in replications if r.from_region and r.from_region != m["region"]],
         source=Source(document=m["document"], document_title=m["document_title"],
                       start=m["span_start"], end=m["span_end"]),
     )
+
+
+def _last(value):
+    """Sort key: None after every value, as ORDER BY puts nulls last."""
+    return (value is None, value if value is not None else 0)
 
 
 def _names(agencies: list[dict], role: str) -> list[str]:
