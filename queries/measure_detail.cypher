@@ -1,19 +1,10 @@
-MATCH (m:Measure {id: $id})-[:IN_DOCUMENT]->(d:Document)
-OPTIONAL MATCH (m)-[l:LED_BY]->(a:Agency)
-WITH m, d, collect({id: a.id, name: a.name, role: l.role, position: l.position, printed: l.printed,
-                    evidence: l.evidence}) AS agencies
-OPTIONAL MATCH (m)-[n:MENTIONS]->(b:Agency)
-WITH m, d, agencies, collect({id: b.id, name: b.name, printed: n.printed, evidence: n.evidence}) AS mentions
-OPTIONAL MATCH (m)-[h:HAS_THEME]->(t:Theme)
-WITH m, d, agencies, mentions, collect({key: t.key, name_zh: t.name_zh, name_en: t.name_en,
-                                        terms: h.terms, evidence: h.evidence}) AS themes
-OPTIONAL MATCH (m)-[r:REPLICATED_TO]->(g:Region)
-WITH m, d, agencies, mentions, themes,
-     collect({from_region: r.from_region, to_region: g.name, scope: r.scope, kind: r.kind,
-              evidence: r.evidence, document: r.document}) AS replications
+MATCH (m:Measure {id: $id})-[r:IN_DOCUMENT|LED_BY|MENTIONS|HAS_THEME|REPLICATED_TO]->(x)
 RETURN m.id AS id, m.region AS region, m.document_id AS document, m.label AS label,
        m.section AS section, m.title AS title, m.text AS text, m.text_original AS text_original,
        m.kind AS kind, m.deadline AS deadline, m.deadline_raw AS deadline_raw,
        m.span_start AS span_start, m.span_end AS span_end, m.fields_json AS fields_json,
-       d.title AS document_title, d.date AS document_date,
-       agencies, mentions, themes, replications
+       label(r) AS rel, x.id AS x_id, x.name AS x_name, x.key AS x_key, x.name_zh AS x_name_zh,
+       x.name_en AS x_name_en, x.title AS x_title, x.date AS x_date,
+       r.role AS role, r.position AS position, r.printed AS printed, r.evidence AS evidence,
+       r.terms AS terms, r.from_region AS from_region, r.scope AS scope, r.kind AS rep_kind,
+       r.document AS rep_document

@@ -51,38 +51,45 @@ def measures(region: str | None = Query(None, description="厦门, 厦门市, �
 
 
 def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
-    # One statement: the measure, its document's title and date, and each kind of edge collected
-    # into a list (five statements before; each costs a round trip through the connection pool).
+    # One statement, one row per outgoing edge (its document, agencies, mentions, themes,
+    # replications), each row carrying the measure's own columns; five statements before. No
+    # aggregation: collecting the edges per measure cost more than the four round trips it saved.
     rows = store.run("measure_detail", {"id": measure_id})
-    if not rows:
+    doc = next((r for r in rows if r["rel"] == "IN_DOCUMENT"), None)
+    if doc is None:
         raise HTTPException(status_code=404, detail=f"measure {measure_id!r} not found")
-    m = rows[0]
-    # An OPTIONAL MATCH that found nothing collects one all-null map: keep matched entries only.
-    # The lists are sorted here as the per-kind queries' ORDER BY did (nulls last), because an
-    # ORDER BY before an aggregation is not kept by LadybugDB 0.22.
-    agencies = sorted((a for a in m["agencies"] if a["id"] is not None),
-                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["name"])))
-    facts = [AgencyFact(name=a["name"], role=a["role"], printed=a["printed"], evidence=a["evidence"])
+    m = doc
+    by_rel: dict[str, list[dict]] = {}
+    for r in rows:
+        by_rel.setdefault(r["rel"], []).append(r)
+    # Sorted as the per-kind queries' ORDER BY did, nulls last.
+    agencies = sorted(by_rel.get("LED_BY", ()),
+                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["x_name"])))
+    facts = [AgencyFact(name=a["x_name"], role=a["role"], printed=a["printed"], evidence=a["evidence"])
              for a in agencies]
-    mentions = [AgencyFact(name=a["name"], role="mention", printed=a["printed"], evidence=a["evidence"])
-                for a in sorted((a for a in m["mentions"] if a["id"] is not None),
-                                key=lambda a: _last(a["name"]))]
-    replications = [ReplicationOut(**r, measure_id=measure_id)
-                    for r in sorted((r for r in m["replications"] if r["to_region"] is not None),
-                                    key=lambda r: (_last(r["from_region"]), _last(r["to_region"])))]
-    themes = sorted((t for t in m["themes"] if t["key"] is not None), key=lambda t: _last(t["key"]))
+    mentions = [AgencyFact(name=a["x_name"], role="mention", printed=a["printed"], evidence=a["evidence"])
+                for a in sorted(by_rel.get("MENTIONS", ()), key=lambda a: _last(a["x_name"]))]
+    replications = [ReplicationOut(from_region=r["from_region"], to_region=r["x_name"], scope=r["scope"],
+                                   kind=r["rep_kind"], evidence=r["evidence"], document=r["rep_document"],
+                                   measure_id=measure_id)
+                    for r in sorted(by_rel.get("REPLICATED_TO", ()),
+                                    key=lambda r: (_last(r["from_region"]), _last(r["x_name"])))]
+    themes = [ThemeFact(key=t["x_key"], name_zh=t["x_name_zh"], name_en=t["x_name_en"], terms=t["terms"],
+                        evidence=t["evidence"])
+              for t in sorted(by_rel.get("HAS_THEME", ()), key=lambda t: _last(t["x_key"]))]
     return MeasureDetail(
         **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text",
-                              "text_original", "kind", "deadline", "deadline_raw", "document_date")},
+                              "text_original", "kind", "deadline", "deadline_raw")},
+        document_date=doc["x_date"],
         lead_agencies=_names(agencies, "lead"),
         support_agencies=_names(agencies, "support"),
         agencies=facts,
         mentioned_agencies=mentions,
         fields=json.loads(m["fields_json"]) if m.get("fields_json") else {},
-        themes=[ThemeFact(**t) for t in themes],
+        themes=themes,
         replicated_to=[r for r in replications if r.to_region != m["region"]],
         replicated_from=[r for r in replications if r.from_region and r.from_region != m["region"]],
-        source=Source(document=m["document"], document_title=m["document_title"],
+        source=Source(document=m["document"], document_title=doc["x_title"],
                       start=m["span_start"], end=m["span_end"]),
     )
 
@@ -97,7 +104,7 @@ def _names(agencies: list[dict], role: str) -> list[str]:
     seen: dict[str, None] = {}
     for a in agencies:
         if a["role"] == role:
-            seen.setdefault(a["printed"] or a["name"], None)
+            seen.setdefault(a["printed"] or a["x_name"], None)
     return list(seen)
 
 
