@@ -7,11 +7,13 @@ from graph.store import GraphStore
 from policy_graph.settings import Settings
 
 
-def get_store(request: Request) -> GraphStore:
+# async: FastAPI runs a plain-def dependency in the thread pool, a hand-off per request for
+# reading an attribute; these never block, so they run on the event loop.
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -76,10 +76,12 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
     store = open_for(settings)
     with store:
         try:
-            store.apply_schema()
-            if if_empty and store.run("stats")[0]["documents"]:
-                console.print("graph already holds documents; nothing to do")
-                return
+            # ingest_into applies the schema itself; here it is needed only to ask for the stats.
+            if if_empty:
+                store.apply_schema()
+                if store.run("stats")[0]["documents"]:
+                    console.print("graph already holds documents; nothing to do")
+                    return
             started = time.perf_counter()
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           console=err, transient=True) as progress:

@@ -51,31 +51,52 @@ def measures(region: str | None = Query(None, description="厦门, 厦门市, �
 
 
 def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
-    rows = store.run("measure_get", {"id": measure_id})
-    if not rows:
+    # One statement, one row per outgoing edge (its document, agencies, mentions, themes,
+    # replications), each row carrying the measure's own columns; five statements before. No
+    # aggregation: collecting the edges per measure cost more than the four round trips it saved.
+    rows = store.run("measure_detail", {"id": measure_id})
+    doc = next((r for r in rows if r["rel"] == "IN_DOCUMENT"), None)
+    if doc is None:
         raise HTTPException(status_code=404, detail=f"measure {measure_id!r} not found")
-    m = rows[0]
-    agencies = store.run("measure_agencies", {"id": measure_id})
-    facts = [AgencyFact(name=a["name"], role=a["role"], printed=a["printed"], evidence=a["evidence"])
+    m = doc
+    by_rel: dict[str, list[dict]] = {}
+    for r in rows:
+        by_rel.setdefault(r["rel"], []).append(r)
+    # Sorted as the per-kind queries' ORDER BY did, nulls last.
+    agencies = sorted(by_rel.get("LED_BY", ()),
+                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["x_name"])))
+    facts = [AgencyFact(name=a["x_name"], role=a["role"], printed=a["printed"], evidence=a["evidence"])
              for a in agencies]
-    mentions = [AgencyFact(name=a["name"], role="mention", printed=a["printed"], evidence=a["evidence"])
-                for a in store.run("measure_mentions", {"id": measure_id})]
-    replications = [ReplicationOut(**{**r, "measure_id": measure_id})
-                    for r in store.run("measure_replications", {"id": measure_id})]
+    mentions = [AgencyFact(name=a["x_name"], role="mention", printed=a["printed"], evidence=a["evidence"])
+                for a in sorted(by_rel.get("MENTIONS", ()), key=lambda a: _last(a["x_name"]))]
+    replications = [ReplicationOut(from_region=r["from_region"], to_region=r["x_name"], scope=r["scope"],
+                                   kind=r["rep_kind"], evidence=r["evidence"], document=r["rep_document"],
+                                   measure_id=measure_id)
+                    for r in sorted(by_rel.get("REPLICATED_TO", ()),
+                                    key=lambda r: (_last(r["from_region"]), _last(r["x_name"])))]
+    themes = [ThemeFact(key=t["x_key"], name_zh=t["x_name_zh"], name_en=t["x_name_en"], terms=t["terms"],
+                        evidence=t["evidence"])
+              for t in sorted(by_rel.get("HAS_THEME", ()), key=lambda t: _last(t["x_key"]))]
     return MeasureDetail(
         **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text",
-                              "text_original", "kind", "deadline", "deadline_raw", "document_date")},
+                              "text_original", "kind", "deadline", "deadline_raw")},
+        document_date=doc["x_date"],
         lead_agencies=_names(agencies, "lead"),
         support_agencies=_names(agencies, "support"),
         agencies=facts,
         mentioned_agencies=mentions,
         fields=json.loads(m["fields_json"]) if m.get("fields_json") else {},
-        themes=[ThemeFact(**t) for t in store.run("measure_themes", {"id": measure_id})],
+        themes=themes,
         replicated_to=[r for r in replications if r.to_region != m["region"]],
         replicated_from=[r for r in replications if r.from_region and r.from_region != m["region"]],
-        source=Source(document=m["document"], document_title=m["document_title"],
+        source=Source(document=m["document"], document_title=doc["x_title"],
                       start=m["span_start"], end=m["span_end"]),
     )
+
+
+def _last(value):
+    """Sort key: None after every value, as ORDER BY puts nulls last."""
+    return (value is None, value if value is not None else 0)
 
 
 def _names(agencies: list[dict], role: str) -> list[str]:
@@ -83,7 +104,7 @@ def _names(agencies: list[dict], role: str) -> list[str]:
     seen: dict[str, None] = {}
     for a in agencies:
         if a["role"] == role:
-            seen.setdefault(a["printed"] or a["name"], None)
+            seen.setdefault(a["printed"] or a["x_name"], None)
     return list(seen)
 
 
