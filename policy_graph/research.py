@@ -76,12 +76,17 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
     theme = resolve_theme(q)
     if theme is not None:
         ordered = _theme_regions(trace, theme.key, per_region)
-    else:
-        ordered = _text_regions(trace, text_terms(q), per_region)
+        page = [{**r, "measures": [dict(m) for m in r["measures"]]} for r in ordered[offset:offset + limit]]
+    else:  # only the page's measures are looked up and cut to their sentence
+        terms = text_terms(q)
+        ordered, indexed = _text_regions(trace, terms, per_region)
+        page = ordered[offset:offset + limit]
+        if indexed:
+            _show_indexed_measures(trace.text_index, page, terms)
+        else:
+            _show_text_measures(trace, page, terms)
     return {"query": q, "theme": theme_dict(theme) if theme else None, "region_count": len(ordered),
-            "per_region": per_region, "offset": offset,
-            "regions": [{**r, "measures": [dict(m) for m in r["measures"]]}
-                        for r in ordered[offset:offset + limit]]}
+            "per_region": per_region, "offset": offset, "regions": page}
 
 
 def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,19 +111,16 @@ def _theme_regions(trace: Trace, theme: str, per_region: int) -> list[dict[str, 
     return ordered
 
 
-def _text_regions(trace: Trace, terms: list[str], per_region: int) -> list[dict[str, Any]]:
+def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list[dict[str, Any]], bool]:
+    """The regions of a text question, and whether the text index answered it."""
     hits = trace.text_index.in_text(terms) if trace.text_index is not None and terms else None
     if hits is not None:  # answered by the text index, with no scan and no key lookups
         trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
-        ordered = _ordered(_merge_groups(_index_groups(trace.text_index, hits, per_region), per_region))
-        _show_indexed_measures(trace.text_index, ordered, terms)
-        return ordered
+        return _ordered(_merge_groups(_index_groups(trace.text_index, hits, per_region), per_region)), True
     if not terms:
-        return []
+        return [], False
     groups = trace.run("adopters_text_regions", {"terms": terms, "per_region": per_region})
-    ordered = _ordered(_merge_groups(groups, per_region))
-    _show_text_measures(trace, ordered, terms)
-    return ordered
+    return _ordered(_merge_groups(groups, per_region)), False
 
 
 class _AnswerCache:
