@@ -92,3 +92,22 @@ def test_theme_adopters_equal_the_unbounded_answer(synth, per_region):
                 assert m["evidence"] and m["document_title"]
                 if m["via"] != "measure":
                     assert m["replication_evidence"], (theme, region["region"], m)
+
+
+def test_a_cached_theme_answer_follows_an_ingest(tmp_path):
+    corpus = sorted(p for p in (research_root() / "data" / "corpus").glob("*.txt"))
+    with open_store("ladybug", path=tmp_path / "g.lbdb") as store:
+        assert not ingest_into(store, corpus[:1]).errors
+        first = research.adopters(research.Trace(store), "ip_pledge_financing", per_region=50)
+        assert research.adopters(research.Trace(store), "ip_pledge_financing", per_region=50) == first
+        assert not ingest_into(store, corpus[1:]).errors
+        after = research.adopters(research.Trace(store), "ip_pledge_financing", per_region=50)
+        fresh = unbounded(store._execute(ALL_FACTS, {"theme": "ip_pledge_financing"}))
+    assert after["region_count"] == len(fresh) > first["region_count"]
+    assert {r["region"]: r["measure_count"] for r in after["regions"]} == {r: len(m) for r, m in fresh.items()}
+
+
+def research_root():
+    from pathlib import Path
+
+    return Path(research.__file__).resolve().parent.parent
