@@ -253,8 +253,10 @@ class TextIndexFile:
                 if stamp != self._stamp:
                     try:
                         index: TextIndex | None = TextIndex.load(self.path)
-                    except (OSError, ValueError, pickle.UnpicklingError, EOFError):
-                        index = None  # unusable file: answer by scanning instead
+                    except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+                        # unusable (or of an older format): answer by scanning until an ingest rebuilds it
+                        log.warning("text index not used, searching by scan until the next ingest: %s", exc)
+                        index = None
                     if index is not None and self._graph_measures is not None \
                             and len(index) != self._graph_measures():
                         log.warning("%s covers %d measures, the graph holds %d: searching by scan "
