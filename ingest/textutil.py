@@ -128,6 +128,41 @@ def sentence_at(text: str, offset: int) -> str:
 
 _NO_END = float("inf")
 
+
+def sentence_around(text: str, offset: int) -> str:
+    """sentence_at for one lookup in a text: splits only from the separator just before
+    ``offset`` (an adopters answer cuts a thousand sentences from a thousand texts)."""
+    last = max(text.rfind(c, 0, offset) for c in _SEPARATOR_CHARS)
+    lo = 0
+    if last >= 0:  # restart the split where that separator's run begins: a boundary of the split
+        kind = "\n" if text[last] == "\n" else _TERMINATORS
+        lo = last
+        while lo > 0 and text[lo - 1] in kind:
+            lo -= 1
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo):
+        end = m.start() if text[m.start()] == "\n" else m.end()
+        if offset < end:
+            if start == lo and lo > 0:  # offset inside the separator we restarted at: split it all
+                return sentence_at(text, offset)
+            return _trimmed(text, start, end, offset)
+        if offset < m.end():  # in a run of newlines
+            return ""
+        start = m.end()
+    return _trimmed(text, start, len(text), offset)
+
+
+_TERMINATORS = "。！？!?"
+_SEPARATOR_CHARS = _TERMINATORS + "\n"
+
+
+def _trimmed(text: str, start: int, end: int, offset: int) -> str:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[start:end] if start <= offset < end else ""
+
 def normalise_punct(text: str) -> str:
     """Full-width brackets/commas/colons to ASCII; same length, so offsets survive."""
     # six str.replace passes are several times faster than one str.translate with a dict

@@ -215,23 +215,31 @@ def _emit(data, as_json: bool, render) -> None:
 
 @app.command()
 def adopters(q: str = typer.Argument(..., help="theme key, Chinese phrase (either script) or English"),
+             per_region: int = typer.Option(3, "--per-region", min=1, max=50,
+                                            help="measures shown per region, earliest first"),
+             limit: int = typer.Option(500, "--limit", min=1, max=1000, help="regions shown, by first date"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
              neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
     """Which regions adopted a practice, with what measure, when, and the sentence that shows it."""
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
-        answer = research.adopters(research.Trace(store), q)
+        answer = research.adopters(research.Trace(store), q, limit=limit, per_region=per_region)
 
     def render(a):
         theme = a["theme"]
         title = f"adopters of {theme['name_zh']} ({theme['key']})" if theme else f"measures mentioning {q!r}"
+        shown = len(a["regions"])
+        title += f": {a['region_count']} regions" + (f", first {shown} shown" if shown < a["region_count"] else "")
         table = Table(title=title, show_lines=True)
-        for col in ("region", "first date", "measure", "via", "evidence"):
+        for col in ("region", "first date", "measures", "measure", "via", "evidence"):
             table.add_column(col)
         for r in a["regions"]:
             for i, m in enumerate(r["measures"]):
+                count = f"{len(r['measures'])} of {r['measure_count']}" if r["measure_count"] > len(r["measures"]) \
+                    else str(r["measure_count"])
                 table.add_row(r["region"] if i == 0 else "", (r["first_date"] or "") if i == 0 else "",
+                              count if i == 0 else "",
                               f"{m['title']}\n[dim]{m['id']}[/dim]", m["via"], (m["evidence"] or "")[:160])
         console.print(table)
     _emit(answer, as_json, render)

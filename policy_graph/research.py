@@ -6,20 +6,26 @@ rerun them elsewhere (``?explain=true``).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.store import GraphStore
-from ingest.textutil import sentence_at, to_simplified
+from ingest.textutil import sentence_around, to_simplified
 
 VIA_ORDER = {"measure": 0, "replicated_to": 1, "replicated_from": 2}
-# Text search rows are narrow, so a generous cap still keeps every adopting region of a common
-# phrase; each region then shows its earliest few measures as evidence.
-TEXT_ROW_CAP = 50_000
 # Each branch of a theme query returns at most this many rows: bounded work on any corpus.
 FACT_ROW_CAP = 50_000
-TEXT_MEASURES_PER_REGION = 5
+# An adopters answer lists every adopting region (paged by `limit`) with its measure count and
+# first date, and shows the region's first few measures with their evidence: the work per
+# request follows the page, not the number of measures a broad practice has.
+PER_REGION = 3
+PER_REGION_MAX = 50
+REGIONS = 500
+REGIONS_MAX = 1000
+UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 
 
 @dataclass
@@ -33,6 +39,10 @@ class Trace:
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.runs.append((name, params))
         return self.store.run(name, params)
+
+    def equivalent(self, name: str, params: dict[str, Any]) -> None:
+        """Record the query that gives an answer the text index gave (for ?explain=true)."""
+        self.runs.append((name, params))
 
     def explain(self) -> dict[str, Any]:
         texts = [self.store.query_text(name) for name, _ in self.runs]
@@ -57,44 +67,173 @@ def text_terms(q: str) -> list[str]:
     return [t for t in re.split(r"\s+", to_simplified(q.strip())) if t][:8]
 
 
-def adopters(trace: Trace, q: str, limit: int = 500) -> dict[str, Any]:
+def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_REGION,
+             offset: int = 0) -> dict[str, Any]:
+    """Which regions adopted a practice: every region (ordered by first date, paged by
+    ``offset``/``limit``) with its number of measures, its first date and its first
+    ``per_region`` measures (own measures before replications, earliest first), each with the
+    document and the sentence that shows it."""
     theme = resolve_theme(q)
     if theme is not None:
-        rows = _with_documents(trace, trace.run("adopters_theme", {"theme": theme.key, "limit": FACT_ROW_CAP}))
-    else:
+        ordered = _theme_regions(trace, theme.key, per_region)
+        page = [{**r, "measures": [dict(m) for m in r["measures"]]} for r in ordered[offset:offset + limit]]
+    else:  # only the page's measures are looked up and cut to their sentence
         terms = text_terms(q)
-        found = trace.text_index.candidates(terms) if trace.text_index is not None and terms else None
-        if found is not None:
-            rows = trace.run("adopters_text_among", {"ids": found[0], "terms": terms,
-                                                     "limit": TEXT_ROW_CAP}) if found[0] else []
+        ordered, indexed = _text_regions(trace, terms, per_region)
+        page = ordered[offset:offset + limit]
+        if indexed:
+            _show_indexed_measures(trace.text_index, page, terms)
         else:
-            rows = trace.run("adopters_text", {"terms": terms, "limit": TEXT_ROW_CAP}) if terms else []
-        rows = _first_per_region(rows, TEXT_MEASURES_PER_REGION)
-        if found is not None:  # those rows carry no document title: one lookup per document shown
-            rows = _with_documents(trace, rows)
-        texts = {r["id"]: r["text"] for r in trace.run("measure_texts", {"ids": [r["id"] for r in rows]})} \
-            if rows else {}
-        for row in rows:  # the sentence that shows it, not the whole measure
-            text = texts.get(row["id"]) or ""
-            hit = min((text.find(t) for t in terms if t in text), default=0)
-            row["evidence"] = sentence_at(text, max(hit, 0))
-    regions: dict[str, dict[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (VIA_ORDER.get(r["via"], 9), r["date"] or "9999", r["id"])):
-        region = regions.setdefault(row["region"], {"region": row["region"], "first_date": None,
-                                                    "measures": [], "_seen": set()})
-        if row["date"] and (region["first_date"] is None or row["date"] < region["first_date"]):
-            region["first_date"] = row["date"]
-        if row["id"] in region["_seen"]:
-            continue
-        region["_seen"].add(row["id"])
-        region["measures"].append({"id": row["id"], "title": row["title"], "document": row["document"],
-                                   "document_title": row["document_title"], "date": row["date"],
-                                   "via": row["via"], "evidence": row["evidence"],
-                                   "replication_evidence": row.get("replication_evidence") or None})
-    ordered = sorted(regions.values(), key=lambda r: (r["first_date"] or "9999", r["region"]))
-    for region in ordered:
-        del region["_seen"]
-    return {"query": q, "theme": theme_dict(theme) if theme else None, "regions": ordered[:limit]}
+            _show_text_measures(trace, page, terms)
+    return {"query": q, "theme": theme_dict(theme) if theme else None, "region_count": len(ordered),
+            "per_region": per_region, "offset": offset, "regions": page}
+
+
+def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(regions, key=lambda r: (r["first_date"] or UNDATED, r["region"] or ""))
+
+
+def _theme_regions(trace: Trace, theme: str, per_region: int) -> list[dict[str, Any]]:
+    """Every adopting region of a theme with its shown measures; computed once per state of
+    the graph (a broad theme costs the database 100-250 ms at 100k measures), then cached."""
+    state = tuple(sorted((r["what"], int(r["n"])) for r in trace.store.run("graph_state", {})))
+    key = (theme, per_region)
+    cached = _THEME_ANSWERS.get(trace.store, state, key)
+    if cached is not None:
+        answer, runs = cached
+        trace.runs.extend(runs)
+        return answer
+    first = len(trace.runs)
+    groups = trace.run("adopters_theme_regions", {"theme": theme, "per_region": per_region})
+    ordered = _ordered(_merge_groups(groups, per_region))
+    _show_theme_measures(trace, ordered, theme)
+    _THEME_ANSWERS.put(trace.store, state, key, (ordered, trace.runs[first:]))
+    return ordered
+
+
+def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list[dict[str, Any]], bool]:
+    """The regions of a text question, and whether the text index answered it."""
+    hits = trace.text_index.in_text(terms) if trace.text_index is not None and terms else None
+    if hits is not None:  # answered by the text index, with no scan and no key lookups
+        trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
+        return _ordered(_merge_groups(_index_groups(trace.text_index, hits, per_region), per_region)), True
+    if not terms:
+        return [], False
+    groups = trace.run("adopters_text_regions", {"terms": terms, "per_region": per_region})
+    return _ordered(_merge_groups(groups, per_region)), False
+
+
+class _AnswerCache:
+    """Answers per store, valid for one state of its graph; the least recently used go first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._by_store: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def get(self, store: Any, state: tuple, key: tuple) -> Any:
+        with self._lock:
+            entry = self._by_store.get(store)
+            if entry is None or entry[0] != state or key not in entry[1]:
+                return None
+            entry[1].move_to_end(key)
+            return entry[1][key]
+
+    def put(self, store: Any, state: tuple, key: tuple, value: Any) -> None:
+        with self._lock:
+            entry = self._by_store.get(store)
+            if entry is None or entry[0] != state:
+                entry = self._by_store[store] = (state, OrderedDict())
+            entry[1][key] = value
+            while len(entry[1]) > self.size:
+                entry[1].popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_store.clear()
+
+
+_THEME_ANSWERS = _AnswerCache(64)
+
+
+def _index_groups(index: Any, hits: list[int], per_region: int) -> list[dict[str, Any]]:
+    """adopters_text_regions's rows, computed from the text index's matches."""
+    return [{"region": region, "via": "measure", "n": n, "keys": keys}
+            for region, n, keys in index.by_region(hits, per_region)]
+
+
+def _merge_groups(groups: list[dict[str, Any]], per_region: int) -> list[dict[str, Any]]:
+    """One entry per region from its rows (one per way of adopting, disjoint by construction):
+    the total, the first date, and the first ``per_region`` (via, measure id) to show."""
+    regions: dict[Any, dict[str, Any]] = {}
+    for g in groups:
+        region = regions.setdefault(g["region"], {"region": g["region"], "first_date": None,
+                                                  "measure_count": 0, "_shown": []})
+        region["measure_count"] += int(g["n"])
+        for key in g["keys"] or []:
+            date, _, mid = key.partition(" ")
+            region["_shown"].append((VIA_ORDER.get(g["via"], 9), key, g["via"], mid))
+            if date != UNDATED and (region["first_date"] is None or date < region["first_date"]):
+                region["first_date"] = date
+    for region in regions.values():
+        region["_shown"] = sorted(region["_shown"])[:per_region]
+    return list(regions.values())
+
+
+def _measure(row: dict[str, Any], via: str, evidence: str | None,
+             replication_evidence: str | None = None) -> dict[str, Any]:
+    return {"id": row["id"], "title": row["title"], "document": row["document"],
+            "document_title": row.get("document_title"), "date": row["date"] or None, "via": via,
+            "evidence": evidence, "replication_evidence": replication_evidence or None}
+
+
+def _show_theme_measures(trace: Trace, regions: list[dict[str, Any]], theme: str) -> None:
+    ids = sorted({mid for r in regions for *_, mid in r["_shown"]})
+    rows = {r["id"]: r for r in _with_documents(
+        trace, trace.run("adopters_theme_shown", {"ids": ids, "theme": theme}) if ids else [])}
+    moved = sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via != "measure"})
+    replications: dict[tuple[str, str, Any], list[str]] = defaultdict(list)
+    for x in trace.run("adopters_theme_replications", {"ids": moved, "theme": theme}) if moved else []:
+        replications[(x["id"], "replicated_to", x["to_region"])].append(x["evidence"] or "")
+        replications[(x["id"], "replicated_from", x["from_region"])].append(x["evidence"] or "")
+    for region in regions:
+        region["measures"] = []
+        for _, _, via, mid in region.pop("_shown"):
+            row = rows.get(mid)
+            if row is None:
+                continue
+            # the replication that brought the practice here (or took it from here)
+            facts = sorted(replications.get((mid, via, region["region"]), ())) if via != "measure" else []
+            region["measures"].append(_measure(row, via, row["evidence"], facts[0] if facts else None))
+
+
+def _show_indexed_measures(index: Any, regions: list[dict[str, Any]], terms: list[str]) -> None:
+    for region in regions:
+        shown = []
+        for _, _, via, mid in region.pop("_shown"):
+            m = index.measure(mid)
+            shown.append({"id": mid, "title": m["title"], "document": m["document"],
+                          "document_title": m["document_title"], "date": m["date"], "via": via,
+                          "evidence": _sentence(m["text"], terms), "replication_evidence": None})
+        region["measures"] = shown
+
+
+def _show_text_measures(trace: Trace, page: list[dict[str, Any]], terms: list[str]) -> None:
+    ids = sorted({mid for r in page for *_, mid in r["_shown"]})
+    rows = {r["id"]: r for r in _with_documents(
+        trace, trace.run("adopters_text_shown", {"ids": ids}) if ids else [])}
+    for region in page:
+        region["measures"] = []
+        for _, _, via, mid in region.pop("_shown"):
+            if mid in rows:
+                row = rows[mid]
+                region["measures"].append(_measure(row, via, _sentence(row["text"] or "", terms)))
+
+
+def _sentence(text: str, terms: list[str]) -> str:
+    """The sentence that shows it (where the first term occurs first), not the whole measure."""
+    hit = min((text.find(t) for t in terms if t in text), default=0)
+    return sentence_around(text, max(hit, 0))
 
 
 def _with_documents(trace: Trace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -127,15 +266,6 @@ def search(trace: Trace, terms: list[str], limit: int) -> tuple[list[dict[str, A
     page = ids[:limit]
     rows = {r["id"]: r for r in trace.run("measures_by_ids", {"ids": page})} if page else {}
     return [rows[i] for i in page if i in rows], len(ids)
-
-
-def _first_per_region(rows: list[dict[str, Any]], per_region: int) -> list[dict[str, Any]]:
-    kept, seen = [], defaultdict(int)
-    for row in sorted(rows, key=lambda r: (r["region"], r["date"] or "9999", r["id"])):
-        if seen[row["region"]] < per_region:
-            seen[row["region"]] += 1
-            kept.append(row)
-    return kept
 
 
 def timeline(trace: Trace, q: str) -> dict[str, Any]:

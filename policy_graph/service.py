@@ -1,6 +1,7 @@
 """Ingest -> graph in one call, shared by the CLI and the upload API."""
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -123,7 +124,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     t0 = time.perf_counter()
     report.similar_edges = link_new(store, report.documents, index_path, link_workers)
     if index_path:
-        index_text(report.documents, text_index_path(index_path))
+        index_text(report.documents, text_index_path(index_path), store)
     report.timings["link"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     store.checkpoint()
@@ -134,19 +135,37 @@ def text_index_path(similarity_index: Path) -> Path:
     return similarity_index.with_suffix(".textindex")
 
 
-def index_text(documents: list[DocumentRecord], path: Path) -> int:
+def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None) -> int:
     """Add the documents' measures to the text index once the graph holds them; a run that
-    dies first leaves them out, and the next ingest of the same files adds them."""
+    dies first leaves them out, and the next ingest of the same files adds them. A file of an
+    older format (or unreadable) is rebuilt from the graph's measures first."""
     from graph.textindex import TextIndex
 
-    index = TextIndex.load(path) if path.exists() else TextIndex()
+    index = None
+    rebuilt = 0
+    if path.exists():
+        try:
+            index = TextIndex.load(path)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            index = None
+    if index is None:
+        index = TextIndex()
+        if store is not None and path.exists():
+            rebuilt = index.add(graph_measures_for_text_index(store))
     added = index.add({"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title,
-                       "text": m.text}
+                       "text": m.text, "region": m.region, "date": doc.date, "document_title": doc.title}
                       for doc in documents for m in doc.measures if m.kind == "measure")
-    if added:
+    if added or rebuilt:
         path.parent.mkdir(parents=True, exist_ok=True)
         index.save(path)
     return added
+
+
+def graph_measures_for_text_index(store: GraphStore) -> list[dict]:
+    """Every measure of the graph as the text index wants it (to rebuild an outdated index)."""
+    titles = {d["id"]: d["title"] for d in store.run("documents_titles", {})}
+    return [{**m, "document_title": titles.get(m["document"])}
+            for m in store.run("measures_for_text_index", {})]
 
 
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,

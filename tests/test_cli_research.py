@@ -21,6 +21,12 @@ def test_adopters_table_and_json(corpus_db):
         assert region in table.stdout
     data = json.loads(cli("adopters", "專利權質押融資", "--json", db=corpus_db).stdout)
     assert data["theme"]["key"] == "ip_pledge_financing"
+    one = json.loads(cli("adopters", "talent_introduction", "--per-region", "1", "--json", db=corpus_db).stdout)
+    assert one["region_count"] == len(one["regions"]) and one["per_region"] == 1
+    assert all(len(r["measures"]) == 1 <= r["measure_count"] for r in one["regions"])
+    assert any(r["measure_count"] > 1 for r in one["regions"])
+    assert "of" in cli("adopters", "talent_introduction", "--per-region", "1", db=corpus_db).stdout
+    assert cli("adopters", "talent_introduction", "--per-region", "51", db=corpus_db).returncode == 2
 
 
 def test_paths_compare_gaps(corpus_db):

@@ -37,10 +37,48 @@ def test_adopters_falls_back_to_text_search(api):
 def test_adopters_explain_returns_the_cypher(api):
     body = api.get("/api/adopters", params={"q": "知识产权质押融资", "explain": "true"}).json()
     assert "MATCH" in body["cypher"] and "$theme" in body["cypher"]
-    # the theme's facts, then the titles of the documents they come from
-    assert body["params"][0] == {"theme": "ip_pledge_financing", "limit": 50_000}
-    assert len(body["params"]) == 2
-    assert "MATCH (d:Document {id: i})" in body["cypher"]
+    # the theme's regions (counted by the database), then the measures shown and their documents
+    assert body["params"][0] == {"theme": "ip_pledge_financing", "per_region": 3}
+    assert "count(*) AS n" in body["cypher"] and "MATCH (d:Document {id: i})" in body["cypher"]
+    again = api.get("/api/adopters", params={"q": "知识产权质押融资", "explain": "true"}).json()
+    assert again["cypher"] == body["cypher"] and again["params"] == body["params"]  # also when cached
+
+
+@pytest.mark.parametrize("q", ["ip_pledge_financing", "talent_introduction", "复制推广", "跨境电商 通关"])
+def test_adopters_show_the_first_measures_of_every_region(api, q):
+    full = api.get("/api/adopters", params={"q": q, "per_region": 50}).json()
+    assert full["region_count"] == len(full["regions"]) >= 2
+    for r in full["regions"]:  # the founding corpus: no region has 50 measures of a practice
+        assert r["measure_count"] == len(r["measures"]) == len({m["id"] for m in r["measures"]})
+        dates = [m["date"] for m in r["measures"] if m["via"] == "measure" and m["date"]]
+        assert dates == sorted(dates) and r["first_date"] == min(
+            (m["date"] for m in r["measures"] if m["date"]), default=None)
+    for per_region in (1, 2):
+        bounded = api.get("/api/adopters", params={"q": q, "per_region": per_region}).json()
+        assert bounded["per_region"] == per_region
+        # the same regions, in the same order, with the same totals and first dates ...
+        assert [(r["region"], r["measure_count"], r["first_date"]) for r in bounded["regions"]] == \
+               [(r["region"], r["measure_count"], r["first_date"]) for r in full["regions"]]
+        # ... each showing its first measures, with their evidence
+        for b, f in zip(bounded["regions"], full["regions"]):
+            assert b["measures"] == f["measures"][:per_region]
+            for m in b["measures"]:
+                assert m["evidence"] and m["document"] and m["document_title"] is not None
+
+
+def test_adopters_regions_are_paged(api):
+    full = api.get("/api/adopters", params={"q": "talent_introduction"}).json()
+    pages = [api.get("/api/adopters", params={"q": "talent_introduction", "limit": 2, "offset": o}).json()
+             for o in range(0, full["region_count"], 2)]
+    assert all(p["region_count"] == full["region_count"] for p in pages)
+    assert [r for p in pages for r in p["regions"]] == full["regions"]
+
+
+@pytest.mark.parametrize("params", [{"per_region": 51}, {"per_region": 0}, {"limit": 1001}, {"limit": 0},
+                                    {"offset": -1}])
+def test_adopters_bounds_are_declared(api, params):
+    resp = api.get("/api/adopters", params={"q": "知识产权质押融资", **params})
+    assert resp.status_code == 422, params
 
 
 def test_themes_list(api):

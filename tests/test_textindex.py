@@ -66,3 +66,19 @@ def test_search_api_answers_traditional_input_like_simplified(api):
     assert simplified == traditional
     assert simplified["total"] >= 3
     assert all("知识产权质押" in (m["text"] + m["title"]) for m in simplified["items"])
+
+
+def test_an_index_of_the_older_format_is_rebuilt_from_the_graph(corpus, tmp_path):
+    from graph.indexfile import save_index
+    from policy_graph.service import index_text
+
+    store, current = corpus
+    path = tmp_path / "g.textindex"
+    save_index(path, 1, {"ids": [], "order": [], "postings": {}})  # format 1 kept no texts
+    assert TextIndexFile(path, lambda: 101).get() is None  # not used: searching scans meanwhile
+    assert index_text([], path, store) == 0
+    rebuilt = TextIndex.load(path)
+    assert len(rebuilt) == 101
+    for q in ("复制推广", "跨境电商 通关"):
+        assert research.adopters(Trace(store, text_index=rebuilt), q) == \
+               research.adopters(Trace(store, text_index=current), q)

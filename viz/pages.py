@@ -140,6 +140,10 @@ def theme_page(v: views.ThemeView) -> str:
     name = v.theme.get("name_zh") or v.theme["key"]
     rows = []
     for region, entries in v.adopters.items():
+        total = v.adopter_counts.get(region, len(entries))
+        more = (f'<tr class="more" data-more="{e(region)}"><td></td><td colspan="4"><small>'
+                f'{len(entries)} of {total} measures shown (earliest first)</small></td></tr>') \
+            if total > len(entries) else ""
         for how, r in entries:
             leads = _agency_names(v.facts.leads.get(r["id"], []))
             mentions = _agency_names(v.facts.mentions.get(r["id"], []))
@@ -147,8 +151,10 @@ def theme_page(v: views.ThemeView) -> str:
             rows.append(f'<tr data-region="{e(region)}" data-via="{e(how)}"><td>{region_link(region)}</td>'
                         f"<td>{e(how)}</td>"
                         f"<td>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}"
-                        f" <small>({e(r['region'])})</small></td>"
+                        + (f" <small>({e(r['region'])})</small>" if r.get("region") else "") + "</td>"
                         f"<td>{agencies}</td><td>{e(v.documents.get(r['document_id'], ''))}</td></tr>")
+        if more:
+            rows.append(more)
     footer = (explore_links("Theme", v.theme["key"], 2) +
               f'<h2>采用地区 Adopting regions ({len(v.adopters)})</h2>'
               f'<p id="adopters">{" · ".join(region_link(x) for x in v.adopters)}</p>'

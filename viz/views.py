@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from graph.store import GraphStore
 from graph.subgraph import Subgraph, neighbourhood
+from policy_graph import research
 
 ROW_CAP = 2000  # rows a page query may return; the node cap does the visible limiting
 
@@ -90,6 +91,7 @@ class ThemeView:
     facts: MeasureFacts
     documents: dict[str, str]
     adopters: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
+    adopter_counts: dict[str, int] = field(default_factory=dict)  # region -> its measures of the theme
 
 
 def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
@@ -97,9 +99,12 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
     if theme is None:
         return None
     rows = store.run("viz_theme_measures", {"key": key, "limit": ROW_CAP})
-    ids = [r["id"] for r in rows]
+    answer = research.adopters(research.Trace(store), key, limit=research.REGIONS_MAX,
+                               per_region=THEME_MEASURES_PER_REGION)
+    shown = [m["id"] for r in answer["regions"] for m in r["measures"]]
+    ids = list(dict.fromkeys([r["id"] for r in rows] + shown))
     facts = measure_facts(store, ids)
-    adopters = theme_adopters(rows, facts, key)
+    adopters = theme_adopters(answer, rows, facts, key)
     sub = Subgraph(limit=limit)
     tid = sub.add_node("Theme", key, theme)
     # Regions first so that a capped picture still shows every adopter.
@@ -123,7 +128,9 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
                              {"scope": x["scope"], "measure_id": r["id"], "label": r["title"]},
                              distinct=r["id"])
     documents = document_titles(store, (r["document_id"] for r in rows))
-    return ThemeView(theme, sub, rows, facts, documents, adopters)
+    documents.update({m["document"]: m["document_title"] or "" for r in answer["regions"]
+                      for m in r["measures"] if m["document"] not in documents})
+    return ThemeView(theme, sub, rows, facts, documents, adopters, adopter_counts(answer))
 
 
 def _moving(facts: MeasureFacts, measure_id: str, key: str) -> list[dict]:
@@ -131,20 +138,33 @@ def _moving(facts: MeasureFacts, measure_id: str, key: str) -> list[dict]:
     return [x for x in facts.replications.get(measure_id, []) if key in (x.get("themes") or [])]
 
 
-def theme_adopters(rows: list[dict], facts: MeasureFacts, key: str) -> dict[str, list[tuple[str, dict]]]:
-    """Region -> [(how, measure row)]: its own measures, practices replicated to it, and
-    the pilots a replicated practice came from (as the research adopters answer counts them)."""
+THEME_MEASURES_PER_REGION = 5
+_HOW = {"measure": "measure", "replicated_to": "replicated to", "replicated_from": "pilot, replicated from"}
+
+
+def theme_adopters(answer: dict, rows: list[dict], facts: MeasureFacts,
+                   key: str) -> dict[str, list[tuple[str, dict]]]:
+    """Region -> [(how, measure row)] from the research adopters answer (research.adopters):
+    every adopting region — its own measures, practices replicated to it, and the pilots a
+    replicated practice came from — with its first few measures."""
+    by_id = {r["id"]: r for r in rows}
     adopters: dict[str, list[tuple[str, dict]]] = {}
-    for r in rows:
-        adopters.setdefault(r["region"], []).append(("measure", r))
-    for r in rows:
-        for x in _moving(facts, r["id"], key):
-            if x["region"] != r["region"]:
-                adopters.setdefault(x["region"], []).append(("replicated to", r))
-            if x["from_region"] and x["from_region"] != r["region"]:
-                how = "source, borrowed from" if x.get("kind") == "borrow" else "pilot, replicated from"
-                adopters.setdefault(x["from_region"], []).append((how, r))
+    for region in answer["regions"]:
+        entries = adopters.setdefault(region["region"], [])
+        for m in region["measures"]:
+            row = by_id.get(m["id"]) or {"id": m["id"], "title": m["title"], "label": "", "region": "",
+                                         "document_id": m["document"]}
+            how = _HOW.get(m["via"], m["via"])
+            if m["via"] == "replicated_from" and any(
+                    x.get("kind") == "borrow" for x in _moving(facts, m["id"], key)
+                    if x.get("from_region") == region["region"]):
+                how = "source, borrowed from"
+            entries.append((how, row))
     return adopters
+
+
+def adopter_counts(answer: dict) -> dict[str, int]:
+    return {r["region"]: r["measure_count"] for r in answer["regions"]}
 
 
 # -- region --------------------------------------------------------------------------

