@@ -26,12 +26,21 @@ BATCH_SIZE = 5000
 COPY_MIN_ROWS = 64
 _ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "float64",
                 schema.STRING_LIST: "list<string>"}
+# While an ingest runs (bulk_load), LadybugDB checkpoints only once this much write-ahead log
+# has gathered, instead of at its default 16 MiB: every checkpoint rewrites the relation lists
+# of the nodes written to, and theme and region nodes hold thousands of relations each, so at
+# 16 MiB a large ingest spent most of its load time checkpointing (a 10k-measure load checkpointed
+# at each of its three commits). The ingest checkpoints once at its end (service.load_records).
+BULK_CHECKPOINT_THRESHOLD = 1 << 30
 DEFAULT_CONNECTIONS = 4  # queries run at once by one store; see LadybugStore._reading
 
 # A second Database object on the same path silently loses writes: share one per process.
 _DATABASES: dict[tuple[str, bool], Any] = {}
 _DATABASES_LOCK = threading.Lock()
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
+# Bulk loads running on a database (the setting is the database's): path -> [count, threshold before]
+_BULK: dict[str, list] = {}
+_BULK_LOCK = threading.Lock()
 
 
 def _ladybug():
@@ -337,6 +346,35 @@ class LadybugStore(GraphStore):
             self._in_tx.active = False
             self._execute("COMMIT")
 
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Checkpoint only past BULK_CHECKPOINT_THRESHOLD of log while this runs (see there).
+
+        Committed data stays as safe as before: it is in the write-ahead log, which the next
+        read-write open replays after a crash. What it costs is memory: committed changes are
+        held in memory until the checkpoint."""
+        if self.read_only:
+            yield
+            return
+        key = str(self.path)
+        with _BULK_LOCK:
+            entry = _BULK.setdefault(key, [0, None])
+            if entry[0] == 0:
+                with self._writing():
+                    row = self._execute("CALL current_setting('checkpoint_threshold') RETURN *")[0]
+                    entry[1] = int(next(iter(row.values())))
+                    self._execute(f"CALL checkpoint_threshold={int(BULK_CHECKPOINT_THRESHOLD)}")
+            entry[0] += 1
+        try:
+            yield
+        finally:
+            with _BULK_LOCK:
+                entry[0] -= 1
+                if entry[0] == 0:
+                    _BULK.pop(key, None)
+                    with self._writing():
+                        self._execute(f"CALL checkpoint_threshold={entry[1]}")
+
     def checkpoint(self) -> None:
         """Write committed data into the database file and drop its in-memory copy.
 
@@ -386,9 +424,14 @@ def _arrow_type(typ: str):
 
 def _arrow_rows(rows: Sequence[dict[str, Any]], fields: dict[str, str]):
     """A batch as an Arrow table, one typed column per field (named by _col). A fresh object per
-    statement: the client keys its prepared statements by the object, and reusing one is unsafe."""
+    statement: the client keys its prepared statements by the object, and reusing one is unsafe.
+    A value of the wrong type is a StoreError, as it is when the database refuses it."""
     import pyarrow as pa
 
-    return pa.Table.from_arrays(
-        [pa.array([r.get(name) for r in rows], type=_arrow_type(typ)) for name, typ in fields.items()],
-        names=[_col(name) for name in fields])
+    columns = []
+    for name, typ in fields.items():
+        try:
+            columns.append(pa.array([r.get(name) for r in rows], type=_arrow_type(typ)))
+        except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+            raise StoreError(f"property {name} ({typ}) cannot hold a value given: {exc}") from exc
+    return pa.Table.from_arrays(columns, names=[_col(name) for name in fields])
