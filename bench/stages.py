@@ -58,18 +58,19 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
 
     store = open_store("ladybug", path=db)
     try:
-        report = IngestReport(documents=records)
-        with timer.stage("load"):
-            store.apply_schema()
-            regions, themes = reference_rows()
-            load_reference(store, regions, themes)
-            report.load = load_documents(store, records, {r["name"] for r in regions})
-        with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
-            link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
-            index_text(records, text_index_path(Path(str(db) + ".simindex")))
-            store.checkpoint()
-        timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
-        timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
+        with store.bulk_load():  # as service.load_records: one checkpoint, at the end
+            report = IngestReport(documents=records)
+            with timer.stage("load"):
+                store.apply_schema()
+                regions, themes = reference_rows()
+                load_reference(store, regions, themes)
+                report.load = load_documents(store, records, {r["name"] for r in regions})
+            with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
+                link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
+                index_text(records, text_index_path(Path(str(db) + ".simindex")), store)
+                store.checkpoint()
+            timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
+            timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
     finally:
         store.close()
     return records, errors

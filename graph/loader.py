@@ -65,9 +65,7 @@ def load_documents(store: GraphStore, documents: Iterable[DocumentRecord],
     for group in _groups(list(documents)):
         present = {r["id"] for r in store.run("documents_present", {"ids": [d.id for d in group]})}
         with store.write_transaction():
-            for doc in group:
-                if doc.id in present:
-                    _clear_document_facts(store, doc.id)
+            _clear_document_facts(store, [d.id for d in group if d.id in present])
             counts = _load_group(store, group, present, known)
         summary.documents += len(group)
         summary.measures += counts["measures"]
@@ -94,9 +92,10 @@ def _groups(documents: list[DocumentRecord]) -> Iterator[list[DocumentRecord]]:
         yield group
 
 
-def _clear_document_facts(store: GraphStore, document_id: str) -> None:
-    for name in ("clear_document_measure_facts", "clear_document_flows"):
-        store.execute_write(name, {"document_id": document_id})
+def _clear_document_facts(store: GraphStore, document_ids: list[str]) -> None:
+    if document_ids:
+        for name in ("clear_documents_measure_facts", "clear_documents_flows"):
+            store.execute_write(name, {"ids": document_ids})
 
 
 def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str],

@@ -74,6 +74,12 @@ class GraphStore(abc.ABC):
         """Group writes so they land together or not at all. Default: no grouping."""
         yield
 
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Many writes follow (one ingest): a backend may put off housekeeping until the end.
+        Default: nothing to put off."""
+        yield
+
     def checkpoint(self) -> None:
         """Settle what has been committed (called after each ingest). Default: nothing to do."""
 

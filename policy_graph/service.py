@@ -115,20 +115,21 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
                  link_workers: int = 1) -> None:
     """Load, link, index and checkpoint. ``link_workers`` > 1 (or 0: one per core) lets a big batch
     be linked in forked processes: right for a CLI run, never inside a threaded server."""
-    t0 = time.perf_counter()
-    store.apply_schema()
-    regions, themes = reference_rows()
-    load_reference(store, regions, themes)
-    report.load = load_documents(store, report.documents, {r["name"] for r in regions})
-    report.timings["load"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    report.similar_edges = link_new(store, report.documents, index_path, link_workers)
-    if index_path:
-        index_text(report.documents, text_index_path(index_path), store)
-    report.timings["link"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    store.checkpoint()
-    report.timings["checkpoint"] = time.perf_counter() - t0
+    with store.bulk_load():  # one checkpoint, at the end, instead of one per few commits
+        t0 = time.perf_counter()
+        store.apply_schema()
+        regions, themes = reference_rows()
+        load_reference(store, regions, themes)
+        report.load = load_documents(store, report.documents, {r["name"] for r in regions})
+        report.timings["load"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        report.similar_edges = link_new(store, report.documents, index_path, link_workers)
+        if index_path:
+            index_text(report.documents, text_index_path(index_path), store)
+        report.timings["link"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        store.checkpoint()
+        report.timings["checkpoint"] = time.perf_counter() - t0
 
 
 def text_index_path(similarity_index: Path) -> Path:

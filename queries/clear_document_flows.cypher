@@ -1,3 +1,0 @@
-MATCH (:Region)-[f:PRACTICE_FLOW]->(:Region)
-WHERE f.document = $document_id
-DELETE f
