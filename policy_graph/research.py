@@ -209,13 +209,10 @@ def _show_theme_measures(trace: Trace, regions: list[dict[str, Any]], theme: str
 
 def _show_indexed_measures(index: Any, regions: list[dict[str, Any]], terms: list[str]) -> None:
     for region in regions:
-        shown = []
+        region["measures"] = []
         for _, _, via, mid in region.pop("_shown"):
             m = index.measure(mid)
-            shown.append({"id": mid, "title": m["title"], "document": m["document"],
-                          "document_title": m["document_title"], "date": m["date"], "via": via,
-                          "evidence": _sentence(m["text"], terms), "replication_evidence": None})
-        region["measures"] = shown
+            region["measures"].append(_measure(m, via, _sentence(m["text"], terms)))
 
 
 def _show_text_measures(trace: Trace, page: list[dict[str, Any]], terms: list[str]) -> None:
