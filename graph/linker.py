@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from graph.indexfile import load_index, save_index
+from graph.postings import runs
 from graph.tokenize import BIGRAM_PREFIX, tokenizer_signature, words_and_bigrams
 from ingest.parallel import fork_pool, workers_for
 
@@ -194,11 +195,8 @@ class SimilarityIndex:
         terms = np.concatenate([t for _, t in docs])
         owners = np.repeat(np.fromiter((i for i, _ in docs), dtype=np.int32, count=len(docs)), lens)
         order = np.argsort(terms, kind="stable")  # stable: each posting list stays in doc order
-        terms, owners = terms[order], owners[order]
-        starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
-        ends = np.r_[starts[1:], len(terms)]
-        for t, a, b in zip(terms[starts].tolist(), starts.tolist(), ends.tolist()):
-            self._postings[t].frombytes(owners[a:b].tobytes())
+        for t, docs in runs(terms[order], owners[order]):
+            self._postings[t].frombytes(docs)
 
     def remove(self, ids: Iterable[str]) -> list[str]:
         gone = [i for i in ids if i in self._index_of]

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from graph.indexfile import load_index, save_index
+from graph.postings import runs
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
 FORMAT_VERSION = 2  # 2: measure texts, titles, regions, dates and document titles kept
@@ -117,19 +118,14 @@ class TextIndex:
         """Append measures to the postings of their bigrams: one extend per bigram, in measure order."""
         if not pieces:
             return
-        flat, owners = _packed_bigrams(pieces, numbers)
-        if not len(flat):
-            return
-        starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
-        ends = np.r_[starts[1:], len(flat)]
         mask = (1 << 21) - 1
         postings = self._postings
-        for key, a, b in zip(flat[starts].tolist(), starts.tolist(), ends.tolist()):
+        for key, owners in runs(*_packed_bigrams(pieces, numbers)):
             gram = chr(key >> 21) + chr(key & mask)
             posting = postings.get(gram)
             if posting is None:
                 posting = postings[gram] = array("i")
-            posting.frombytes(owners[a:b].tobytes())
+            posting.frombytes(owners)
 
     def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:
         """Measure ids holding every bigram of every term, in document order, and whether that
