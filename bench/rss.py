@@ -3,7 +3,7 @@
 CPU time (all threads of this process, plus the linker's forked workers once they have exited)
 is kept beside wall time because the benchmark may share the machine with other work: wall time
 then stretches, CPU time much less. Peak RSS is this process's; a forked worker shares its pages
-copy-on-write and adds only what it writes (the largest worker's peak is reported apart).
+copy-on-write and adds only what it writes, which this figure does not include.
 
 ru_maxrss only ever grows over a process's life, so a stage's own peak is sampled by a
 thread that reads VmRSS every few milliseconds while the stage runs.
@@ -22,12 +22,6 @@ def cpu_time() -> float:
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
-
-
-def children_peak_rss_mib() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def rss_mib() -> float:
