@@ -9,3 +9,7 @@ class IngestError(ValueError):
         self.name = name
         self.reason = reason
         super().__init__(f"{name}: {reason}")
+
+    def __reduce__(self):
+        # (name, reason), not the joined message: so it crosses a process boundary intact
+        return (type(self), (self.name, self.reason))

@@ -1,11 +1,13 @@
 """Ingest -> graph in one call, shared by the CLI and the upload API."""
 from __future__ import annotations
 
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.loader import LoadSummary, load_documents, load_reference, load_similarity
 from graph.store import GraphStore
@@ -14,6 +16,10 @@ from ingest.parallel import fork_pool, workers_for
 from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.themes import load_taxonomy
+from policy_graph.isolated import Runner, in_process
+
+if TYPE_CHECKING:
+    from graph.linker import Relink
 
 
 @dataclass
@@ -111,10 +117,18 @@ def require_measures(document: DocumentRecord, name: str) -> DocumentRecord:
     return document
 
 
+def parse_upload(data: bytes, name: str, overrides: dict[str, str], max_bytes: int) -> DocumentRecord:
+    """One uploaded file as a record, or IngestError saying why it cannot be loaded."""
+    from ingest.pipeline import ingest_bytes
+
+    return require_measures(ingest_bytes(data, name, overrides, max_bytes=max_bytes), name)
+
+
 def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | None = None,
-                 link_workers: int = 1) -> None:
+                 link_workers: int = 1, run: Runner = in_process) -> None:
     """Load, link, index and checkpoint. ``link_workers`` > 1 (or 0: one per core) lets a big batch
-    be linked in forked processes: right for a CLI run, never inside a threaded server."""
+    be linked in forked processes: right for a CLI run, never inside a threaded server. ``run``
+    runs the linking and text-indexing computation (``isolated.in_child`` in a server)."""
     with store.bulk_load():  # one checkpoint, at the end, instead of one per few commits
         t0 = time.perf_counter()
         store.apply_schema()
@@ -123,9 +137,9 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         report.load = load_documents(store, report.documents, {r["name"] for r in regions})
         report.timings["load"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report.similar_edges = link_new(store, report.documents, index_path, link_workers)
+        report.similar_edges = link_new(store, report.documents, index_path, link_workers, run)
         if index_path:
-            index_text(report.documents, text_index_path(index_path), store)
+            index_text(report.documents, text_index_path(index_path), store, run)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         store.checkpoint()
@@ -136,10 +150,25 @@ def text_index_path(similarity_index: Path) -> Path:
     return similarity_index.with_suffix(".textindex")
 
 
-def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None) -> int:
+def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,
+               run: Runner = in_process) -> int:
     """Add the documents' measures to the text index once the graph holds them; a run that
     dies first leaves them out, and the next ingest of the same files adds them. A file of an
     older format (or unreadable) is rebuilt from the graph's measures first."""
+    rows = [{"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title, "text": m.text,
+             "region": m.region, "date": doc.date, "document_title": doc.title}
+            for doc in documents for m in doc.measures if m.kind == "measure"]
+    added = run(extend_text_index, path, rows, None)
+    if added is None:  # the file must be rebuilt, from measures only the graph can list
+        added = run(extend_text_index, path, rows,
+                    graph_measures_for_text_index(store) if store is not None else [])
+    return added
+
+
+def extend_text_index(path: Path, rows: list[dict], graph_rows: list[dict] | None) -> int | None:
+    """Add ``rows`` to the index file at ``path``, rewriting it when that added anything. None:
+    the file exists but cannot be used, and ``graph_rows`` (every measure of the graph) were not
+    given to rebuild it from."""
     from graph.textindex import TextIndex
 
     index = None
@@ -148,14 +177,13 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
         try:
             index = TextIndex.load(path)
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            index = None
+            if graph_rows is None:
+                return None
     if index is None:
         index = TextIndex()
-        if store is not None and path.exists():
-            rebuilt = index.add(graph_measures_for_text_index(store))
-    added = index.add({"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title,
-                       "text": m.text, "region": m.region, "date": doc.date, "document_title": doc.title}
-                      for doc in documents for m in doc.measures if m.kind == "measure")
+        if path.exists():
+            rebuilt = index.add(graph_rows or [])
+    added = index.add(rows)
     if added or rebuilt:
         path.parent.mkdir(parents=True, exist_ok=True)
         index.save(path)
@@ -170,27 +198,40 @@ def graph_measures_for_text_index(store: GraphStore) -> list[dict]:
 
 
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
-             workers: int = 1) -> int:
+             workers: int = 1, run: Runner = in_process) -> int:
     """Re-link only what changed: new measures and those whose top matches they displace."""
-    from graph.linker import SimilarityIndex
-
     measures = [{"id": m.id, "region": m.region, "title": m.title, "text": m.text,
                  "themes": [t.key for t in m.themes]}
                 for doc in documents for m in doc.measures if m.kind == "measure"]
     if not measures:
         return 0
+    pending = Path(str(index_path) + ".pending") if index_path else None
+    plan = run(plan_links, measures, index_path, pending, workers)
+    if plan is None:
+        return 0
+    loaded = load_similarity(store, plan.edges, plan.replace_sources)
+    # The extended index becomes the index only once its edges are in the graph: a run killed
+    # before this point leaves the new measures out of it, so the next run links them again
+    # instead of skipping them.
+    if index_path and pending:
+        os.replace(pending, index_path)
+    return loaded
+
+
+def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,
+               workers: int = 1) -> Relink | None:
+    """The similar-to edges to write for ``measures`` not yet in the index at ``index_path``; the
+    index extended with them is written to ``pending``. None: every measure is already linked."""
+    from graph.linker import SimilarityIndex
+
     index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
     # A measure id hashes its document's bytes: a known id is text already linked. Re-adding it
     # would shuffle near-tied neighbours of other measures, so ingesting twice would not be idempotent.
     measures = [m for m in measures if m["id"] not in index]
     if not measures:
-        return 0
+        return None
     index.add(measures)
-    edges, sources = index.relink_changed([m["id"] for m in measures], workers)
-    loaded = load_similarity(store, edges, sources)
-    # Saved only once the edges are in the graph: a run killed before this point leaves the new
-    # measures out of the index, so the next run links them again instead of skipping them.
-    if index_path:
-        index_path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(index_path)
-    return loaded
+    plan = index.relink_changed([m["id"] for m in measures], workers)
+    if pending:
+        index.save(pending)
+    return plan

@@ -21,6 +21,7 @@ from api.models import Counts
 from graph.store import GraphStore
 from ingest.errors import IngestError
 from policy_graph.settings import Settings
+from policy_graph.isolated import ChildDied
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -124,17 +125,19 @@ async def _read_form(request: Request, limit: int) -> tuple[bytes, str, dict[str
 
 def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
                   overrides: dict[str, str]) -> dict[str, Any]:
-    """Parse and load one document exactly as ``policy-graph ingest`` would (runs in a worker thread)."""
-    from ingest.pipeline import ingest_bytes
+    """Parse and load one document exactly as ``policy-graph ingest`` would (runs in a worker
+    thread). Parsing and linking run in a child process (policy_graph/isolated.py), so readers
+    keep the interpreter; this process only writes to the graph."""
     from policy_graph.cli import index_path
-    from policy_graph.service import IngestReport, load_records, require_measures
+    from policy_graph.isolated import in_child
+    from policy_graph.service import IngestReport, load_records, parse_upload
 
     # Parsing needs no lock: a refused document never reaches the store.
-    document = require_measures(ingest_bytes(data, name, overrides,
-                                             max_bytes=settings.max_upload_bytes), name)
+    document = in_child(parse_upload, data, name, overrides, settings.max_upload_bytes)
     with _WRITE_LOCK:
         replaced = bool(store.run("document_get", {"id": document.id}))
-        load_records(store, IngestReport(documents=[document]), index_path=index_path(settings))
+        load_records(store, IngestReport(documents=[document]), index_path=index_path(settings),
+                     run=in_child)
         counts = store.run("stats")[0]
     return {"document_id": document.id, "title": document.title, "region": document.region,
             "date": document.date,
@@ -150,7 +153,8 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
                         403: {"description": "uploads are disabled (no POLICY_GRAPH_TOKEN)"},
                         413: {"description": "body over POLICY_GRAPH_MAX_UPLOAD_BYTES"},
                         415: {"description": "not multipart/form-data"},
-                        422: {"description": "the document cannot be ingested; detail says why"}})
+                        422: {"description": "the document cannot be ingested; detail says why"},
+                        503: {"description": "the ingest worker process died; upload again"}})
 async def upload_document(request: Request, _writer: None = Depends(require_writer)):
     settings: Settings = request.app.state.settings
     data, name, overrides = await _read_form(request, settings.max_upload_bytes)
@@ -159,5 +163,9 @@ async def upload_document(request: Request, _writer: None = Depends(require_writ
                                          data, name, overrides)
     except IngestError as exc:
         raise HTTPException(status_code=422, detail=f"{exc.name}: {exc.reason}") from exc
+    except ChildDied as exc:
+        raise HTTPException(status_code=503, detail=(
+            f"{name}: {exc}. Other documents are intact; this one is absent or loaded without "
+            "its similar-to links, and uploading it again completes it")) from exc
     body = UploadResult(**result)
     return JSONResponse(body.model_dump(), status_code=200 if body.replaced else 201)
