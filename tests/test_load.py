@@ -32,6 +32,7 @@ MAX_RSS_GROWTH = 0.10
 # freed during the last second of reads only within its 1 s decay (policy_graph/allocator.py), and
 # read at once they were 10-39 MiB of either reading (jemalloc resident minus active bytes).
 SETTLE_SECONDS = 3.0
+WARM_ROUNDS = 2
 
 
 def rss_parts_kib(pid: int) -> dict[str, int]:
@@ -130,23 +131,30 @@ def load_result(load_server, tmp_path_factory) -> dict:
     pid = load_server.proc.pid
     cold = rss_kib(pid)
     paths = read_paths(base)
-    # Warm-up: the same load once (16 readers and an upload of the same size), so that first-use
-    # costs are not counted as growth: dictionaries and the similarity index, one database
-    # connection per worker thread, the engine's buffer pool, allocator arenas.
+    # Warm-up: the same load, WARM_ROUNDS times (16 readers and an upload of the same size each),
+    # so that first-use costs are not counted as growth: dictionaries, one database connection per
+    # worker thread, the engine's buffer pool, allocator arenas. One round was not enough: rounds
+    # after the first still grew 8 %, 2.5 % and 5 % (RELIABILITY.md, Load), and every round is kept
+    # in the report.
     with httpx.Client(base_url=base, timeout=60) as c:
         for path in paths:
             assert c.get(path).status_code == 200, path
-    warm = asyncio.run(run_load(base, paths, big_document(tmp / "warm.txt", 600, seed=6001)))
-    time.sleep(SETTLE_SECONDS)
+    warm, rounds = [], []
+    for k in range(WARM_ROUNDS):
+        warm.append(asyncio.run(run_load(base, paths, big_document(tmp / f"warm{k}.txt", 600,
+                                                                   seed=6001 + k))))
+        time.sleep(SETTLE_SECONDS)
+        rounds.append(rss_kib(pid))
     baseline, baseline_parts = rss_kib(pid), rss_parts_kib(pid)
 
-    result = asyncio.run(run_load(base, paths, big_document(tmp / "load.txt", 600, seed=6002)))
+    result = asyncio.run(run_load(base, paths, big_document(tmp / "load.txt", 600, seed=6101)))
     time.sleep(SETTLE_SECONDS)
     after, after_parts = rss_kib(pid), rss_parts_kib(pid)
     result.update({"clients": CLIENTS, "seconds": SECONDS, "distinct_paths": len(paths),
-                   "warm_up": {k: warm[k] for k in ("requests", "errors", "upload", "p50_ms", "p95_ms")},
+                   "warm_up": [{k: w[k] for k in ("requests", "errors", "upload", "p50_ms", "p95_ms")}
+                               for w in warm],
                    "allocator": "jemalloc" if jemalloc_loaded(pid) else "glibc malloc",
-                   "rss_kib": {"cold": cold, "baseline": baseline, "after": after},
+                   "rss_kib": {"cold": cold, "warm_rounds": rounds, "baseline": baseline, "after": after},
                    "rss_parts_kib": {"baseline": baseline_parts, "after": after_parts},
                    "rss_growth": round((after - baseline) / baseline, 4)})
     out = REPO / "tests" / "artifacts"
@@ -159,7 +167,7 @@ def load_result(load_server, tmp_path_factory) -> dict:
 
 @pytest.mark.slow
 def test_sixteen_readers_see_no_errors_while_a_document_is_uploaded(load_result):
-    for run in (load_result["warm_up"], load_result):
+    for run in (*load_result["warm_up"], load_result):
         assert run["errors"] == [], run["errors"][:10]
         assert run["upload"]["status"] == 201, run["upload"]
     assert load_result["upload"]["body"]["measure_count"] > 200
