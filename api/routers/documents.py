@@ -20,8 +20,8 @@ from api.auth import require_writer
 from api.models import Counts
 from graph.store import GraphStore
 from ingest.errors import IngestError
-from policy_graph.settings import Settings
 from policy_graph.isolated import ChildDied
+from policy_graph.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
