@@ -37,10 +37,12 @@ def spawned_children(pid: int) -> list[int]:
     """The server's ingest workers (not multiprocessing's resource tracker)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-            if b"spawn_main" in cmdline:
-                found.append(int(child))
+        try:
+            for child in (task / "children").read_text().split():
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+        except OSError:  # a thread or a child that ended while we looked
+            continue
     return found
 
 
