@@ -213,7 +213,7 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
     # The extended index becomes the index only once its edges are in the graph: a run killed
     # before this point leaves the new measures out of it, so the next run links them again
     # instead of skipping them.
-    if index_path and pending:
+    if pending:
         os.replace(pending, index_path)
     return loaded
 

@@ -145,7 +145,7 @@ def load_result(load_server, tmp_path_factory) -> dict:
                                                                    seed=6001 + k))))
         time.sleep(SETTLE_SECONDS)
         rounds.append(rss_kib(pid))
-    baseline, baseline_parts = rss_kib(pid), rss_parts_kib(pid)
+    baseline, baseline_parts = rounds[-1], rss_parts_kib(pid)
 
     result = asyncio.run(run_load(base, paths, big_document(tmp / "load.txt", 600, seed=6101)))
     time.sleep(SETTLE_SECONDS)
