@@ -60,6 +60,9 @@ class MeasureRecord:
     themes: list[ThemeHit] = field(default_factory=list)
     replications: list[ReplicationFact] = field(default_factory=list)
     regions_mentioned: list[str] = field(default_factory=list)
+    # Regions (short names) the measure itself is limited to when they differ from the document's:
+    # 适用范围：X自贸试验区, or an item that opens with the locality that originated it.
+    scope: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +81,12 @@ class DocumentRecord:
     measures: list[MeasureRecord] = field(default_factory=list)
     encoding: str | None = None  # how the bytes were decoded, e.g. utf-8, gb18030, utf-16-le (BOM)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per ingest stage (read, structure, ...)
+    # national | province | prefecture | county | zone | unresolved: the level of ``region``
+    level: str = ""
+    # where ``date`` came from: signature (落款/成文日期) | doc_number_year | manifest | page_date
+    date_source: str | None = None
+    # where each document-level fact came from, e.g. {"region": "issuer", "title": "heading"}
+    provenance: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
