@@ -21,7 +21,7 @@ from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import attribute_themes, extract_replications
-from ingest.structure import Segment, parse_structure
+from ingest.structure import Segment, StructureError, parse_structure
 from ingest.themes import load_taxonomy
 
 __all__ = ["ingest_bytes", "ingest_file", "ingest_paths", "load_manifest", "document_id", "INGEST_SUFFIXES"]
@@ -84,7 +84,10 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         simplified = to_simplified(original)
         script = detect_script(original, simplified)
     with clock.stage("structure"):
-        structure = parse_structure(simplified)
+        try:
+            structure = parse_structure(simplified)
+        except StructureError as exc:
+            raise IngestError(name, str(exc)) from None
     with clock.stage("metadata"):
         meta = extract_metadata(structure.lines)
         gazetteer = load_gazetteer()

@@ -17,32 +17,50 @@ from dataclasses import dataclass, field
 from ingest.normalise import BLANKS, Line, chrome_line_indexes, split_lines
 from ingest.tables import Table, find_tables
 
-CN_DIGITS = "零〇一二三四五六七八九十百两"
+CN_DIGITS = "零〇一二三四五六七八九十百千万两"
 _CN = f"[{CN_DIGITS}]+"
 _D = "[0-9０-９]"
+# Circled numbers: ①-⑳, then ㉑-㉟ and ㊱-㊿ in two other Unicode blocks.
+_CIRCLED = ((0x2460, 0x2473, 1), (0x3251, 0x325F, 21), (0x32B1, 0x32BF, 36))
+_CIRCLED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _CIRCLED)
+# A number followed by one of these is a quantity (1.5倍, 2.3万元, 3.5%), never a label.
+_QUANTITY_AFTER = "倍万亿元千百%％个家项米吨度年月日天小时分秒"
 
-# (style, pattern of the label at the start of a stripped line); group 1 is the number.
+# (style, pattern of the label at the start of a stripped line); group 1 is the number. Arabic
+# numbers take any number of digits: a list may run to ten thousand items and beyond.
 _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("chapter", rf"^第({_CN}|{_D}+)章[\s\u3000]*"),
     ("jie", rf"^第({_CN}|{_D}+)节[\s\u3000]*"),
     ("article", rf"^第({_CN}|{_D}+)条[\s\u3000]*"),
     ("cn_dun", rf"^({_CN})[、，,．.][\s\u3000]*"),
     ("cn_paren", rf"^[(（]({_CN})[)）][\s\u3000]*"),
-    ("num_paren", rf"^[(（]({_D}{{1,3}})[)）][\s\u3000]*"),
+    ("num_paren", rf"^[(（]({_D}{{1,6}})[)）][\s\u3000]*"),
     ("cn_enclosed", r"^([\u3220-\u3229])[\s\u3000]*"),
     ("num_enclosed", r"^([\u2474-\u2487])[\s\u3000]*"),
-    ("circled", r"^([\u2460-\u2473])[\s\u3000]*"),
-    ("num_dot", rf"^({_D}{{1,3}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
+    ("circled", rf"^([{_CIRCLED_CLASS}])[\s\u3000]*"),
+    # 1.1 / 1.1.1 / 2.3.4.1 (decimal outline numbering); the style carries the depth: dotted2, dotted3 ...
+    ("dotted", rf"^({_D}{{1,6}}(?:[.．]{_D}{{1,6}}){{1,9}})(?![.．]?{_D})[.．、]?(?![{_QUANTITY_AFTER}])[\s\u3000]*"),
+    ("num_dot", rf"^({_D}{{1,6}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
 )]
 
 # Every label starts with one of these characters; other lines skip the pattern list.
 _LABEL_FIRST = frozenset("第(（" + CN_DIGITS + "0123456789０１２３４５６７８９"
-                         + "".join(map(chr, range(0x3220, 0x322A))) + "".join(map(chr, range(0x2460, 0x2488))))
+                         + "".join(map(chr, range(0x3220, 0x322A))) + "".join(map(chr, range(0x2474, 0x2488)))
+                         + "".join(chr(c) for a, b, _ in _CIRCLED for c in range(a, b + 1)))
+
+# A list printed inside one paragraph: （一）…；（二）…； / 1.…；2.…  — a label right after a clause
+# end or a colon. Only these styles are written inline.
+_INLINE_LABEL = re.compile(
+    rf"(?<=[；;。：:])[\s\u3000]*(?=[(（](?:{_CN}|{_D}{{1,6}})[)）]|[{_CIRCLED_CLASS}\u3220-\u3229\u2474-\u2487]"
+    rf"|{_D}{{1,6}}[.．、](?!{_D}))")
+_INLINE_STYLES = frozenset({"cn_paren", "num_paren", "circled", "cn_enclosed", "num_enclosed", "num_dot"})
 
 # Headings of the closing sections that say how the plan will be carried out rather than what it does.
 SAFEGUARD_HEADING = re.compile(
     r"(保障措施|保障机制|保障体系|组织保障|工作保障|实施保障|强化保障|加强保障|保障条件|组织实施|组织领导|"
-    r"工作要求|实施要求|有关要求|工作机制保障|监督考核|督查考核|附则)")
+    r"工作要求|实施要求|有关要求|工作机制保障|监督考核|督查考核|督促检查|督导检查|附则|"
+    # 落实各方责任 / 压实工作责任 / 抓好贯彻落实: who answers for carrying the plan out
+    r"(落实|压实|明确)(各方|各级|各项|工作)?责任(分工)?[。.]?$|(抓好|狠抓|推动|确保)(贯彻)?落实[。.]?$)")
 _MAX_HEADING = 24
 # Headings of the opening sections that frame the plan (why, aims, principles, scope) rather than act.
 PREAMBLE_HEADING = re.compile(
@@ -131,29 +149,39 @@ class Structure:
 # ---------------------------------------------------------------- numbering
 
 def cn_number(text: str) -> int | None:
-    """Chinese or Arabic numeral -> int (一 -> 1, 十二 -> 12, 三十三 -> 33, 一百零五 -> 105)."""
+    """Chinese or Arabic numeral -> int (一 -> 1, 十二 -> 12, 一百零五 -> 105, 一千零一 -> 1001)."""
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if text.isdigit():
         return int(text)
     digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
-    total, current = 0, 0
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, section, current = 0, 0, 0
     for ch in text:
         if ch in digits:
             current = digits[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
+        elif ch in units:
+            section += (current or 1) * units[ch]
             current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
+        elif ch == "万":
+            total += (section + current or 1) * 10_000
+            section, current = 0, 0
         else:
             return None
-    return total + current
+    return total + section + current
+
+
+def _circled_number(ch: str) -> int:
+    code = ord(ch)
+    for first, last, number in _CIRCLED:
+        if first <= code <= last:
+            return number + code - first
+    raise ValueError(ch)
 
 
 def match_label(stripped: str) -> tuple[str, int, str, str] | None:
-    """(style, number, label as printed, rest of the line) for a line opening a numbered item."""
+    """(style, number, label as printed, rest of the line) for a line opening a numbered item.
+    Decimal outline numbers give the style ``dotted<depth>`` and their last component."""
     if not stripped or stripped[0] not in _LABEL_FIRST:
         return None
     for style, pattern in _STYLES:
@@ -161,9 +189,13 @@ def match_label(stripped: str) -> tuple[str, int, str, str] | None:
         if not m:
             continue
         raw = m.group(1)
-        if style in ("cn_enclosed", "num_enclosed", "circled"):
-            base = {"cn_enclosed": 0x3220, "num_enclosed": 0x2474, "circled": 0x2460}[style]
-            number = ord(raw) - base + 1
+        if style == "circled":
+            number = _circled_number(raw)
+        elif style in ("cn_enclosed", "num_enclosed"):
+            number = ord(raw) - {"cn_enclosed": 0x3220, "num_enclosed": 0x2474}[style] + 1
+        elif style == "dotted":
+            parts = re.split("[.．]", raw)
+            style, number = f"dotted{len(parts)}", cn_number(parts[-1])
         else:
             number = cn_number(raw)
         rest = stripped[m.end():]
@@ -175,34 +207,152 @@ def match_label(stripped: str) -> tuple[str, int, str, str] | None:
 
 # ---------------------------------------------------------------- outline
 
-def _outline(lines: list[Line], skip: set[int]) -> list[Item]:
-    items: list[Item] = []
-    stack: list[Item] = []
-    last_number: dict[str, int] = {}
+@dataclass(slots=True)
+class _Label:
+    """A line (or a piece of a line, for an inline list) that opens with a numbering label."""
+
+    line: Line
+    style: str
+    number: int
+    label: str
+    rest: str
+
+
+def _labels(lines: list[Line], skip: set[int]) -> list[_Label]:
+    """Every label in document order: one at the start of a line, and those of a list printed inline
+    in the paragraph after it (each inline item gets the piece of the line up to the next one)."""
+    found: list[_Label] = []
     for line in lines:
         if line.index in skip:
             continue
-        found = match_label(line.stripped)
-        if not found:
+        first = match_label(line.stripped)
+        inline = _inline_labels(line, first) if any(c in line.text for c in "；;：:。") else []
+        if not inline:
+            if first:
+                found.append(_Label(line, *first))
             continue
-        style, number, label, rest = found
-        open_styles = [it.style for it in stack]
-        if style in open_styles:
-            sibling = stack[open_styles.index(style)]
-            # A sibling continues the count; a fresh run under the same parent restarts at 1.
-            if number not in (sibling.number + 1, 1):
+        cuts = [pos for pos, _ in inline]
+        if first:
+            head = _piece(line, line.content_start, cuts[0])
+            rest = head.stripped[len(first[2]):].strip(BLANKS)
+            found.append(_Label(head if rest else line, first[0], first[1], first[2], rest or first[3]))
+        for (pos, (style, number, label, _)), end in zip(inline, cuts[1:] + [line.end]):
+            piece = _piece(line, pos, end)
+            rest = piece.stripped[len(label):].strip(BLANKS)
+            if rest:
+                found.append(_Label(piece, style, number, label, rest))
+    return found
+
+
+def _inline_labels(line: Line, first) -> list[tuple[int, tuple]]:
+    """Labels inside the line that continue one numbering run: (offset, match) pairs. The run starts
+    at 1, or continues the label opening the line; it needs two items unless it continues that label."""
+    run: list[tuple[int, tuple]] = []
+    for m in _INLINE_LABEL.finditer(line.text):
+        found = match_label(line.text[m.end():])
+        if not found or found[0] not in _INLINE_STYLES:
+            continue
+        style, number = found[0], found[1]
+        if run:
+            if style != run[0][1][0] or number != run[-1][1][1] + 1:
                 continue
-            del stack[open_styles.index(style):]
-        elif style in last_number and number not in (1, last_number[style] + 1):
+        elif not (number == 1 or (first and first[0] == style and number == first[1] + 1)):
             continue
-        item = Item(style=style, number=number, label=label, line=line, heading=rest,
+        run.append((line.start + m.end(), found))
+    if not run:
+        return []
+    continues_first = bool(first) and first[0] == run[0][1][0]
+    if len(run) < 2 and not continues_first:
+        return []
+    return run
+
+
+def _piece(line: Line, start: int, end: int) -> Line:
+    """A part of a line as a Line of its own (same index, offsets into the same text)."""
+    return Line(line.index, start, end, line.text[start - line.start:end - line.start])
+
+
+def _follows(number: int, previous: int, next_number: int | None) -> bool:
+    """Does ``number`` continue a run whose last accepted number is ``previous``? The next number is
+    ``previous + 1`` or a restart at 1; a skipped number or two, or a repeated one (a misprint), is
+    accepted when the run goes on from it (the next label of the style is ``number + 1``) or ends."""
+    if number in (previous + 1, 1):
+        return True
+    misprint = previous <= number <= previous + 3
+    return misprint and next_number in (None, number + 1)
+
+
+def _opens_excerpt(lab: _Label, previous: int, next_number: int | None) -> bool:
+    """A style's first label may be any number (a page that reprints part of a document starts at
+    四、) when the run goes on from it or ends, and it does not read as a number in prose (2019、2020年)."""
+    return previous == 0 and next_number in (None, lab.number + 1) and not lab.rest[:1].isdigit()
+
+
+def _outline(lines: list[Line], skip: set[int]) -> tuple[list[Item], list[_Label]]:
+    """The numbering tree, and the labels that could not be placed in it."""
+    labels = _labels(lines, skip)
+    # the number of the next label of the same style, for telling a misprint from prose
+    next_number: list[int | None] = [None] * len(labels)
+    upcoming: dict[str, int] = {}
+    for k in range(len(labels) - 1, -1, -1):
+        next_number[k] = upcoming.get(labels[k].style)
+        upcoming[labels[k].style] = labels[k].number
+
+    items: list[Item] = []
+    rejected: list[tuple[_Label, int]] = []  # with how many items of its style were placed before it
+    placed: dict[str, int] = {}
+    stack: list[Item] = []
+    last_number: dict[str, int] = {}
+    for k, lab in enumerate(labels):
+        style, number = lab.style, lab.number
+        position = next((n for n, it in enumerate(stack) if it.style == style), None)
+        if position is not None:
+            previous = stack[position].number
+        else:
+            # a style never seen starts at 1; one seen before (under an earlier parent) goes on
+            previous = last_number.get(style, 0)
+        if not (_follows(number, previous, next_number[k]) or _opens_excerpt(lab, previous, next_number[k])):
+            rejected.append((lab, placed.get(style, 0)))
+            continue
+        if position is not None:
+            del stack[position:]
+        item = Item(style=style, number=number, label=lab.label, line=lab.line, heading=lab.rest,
                     depth=len(stack) + 1, parent=stack[-1] if stack else None)
         if item.parent is not None:
             item.parent.children.append(item)
         stack.append(item)
         items.append(item)
         last_number[style] = number
-    return items
+        placed[style] = placed.get(style, 0) + 1
+    return items, rejected
+
+
+class StructureError(ValueError):
+    """A document whose numbering cannot be followed: its items would be merged into one measure."""
+
+
+def _refuse_lost_runs(items: list[Item], rejected: list[tuple[_Label, int]]) -> None:
+    """Two or more consecutive labels of a style the outline uses, none of which could be placed
+    and with no placed label of that style between them, mean the numbering was lost (it jumps or
+    restarts where it cannot): refuse rather than merge them silently into the item before."""
+    used = {it.style for it in items}
+    run: list[_Label] = []
+    run_placed = -1
+    for lab, placed_before in rejected:
+        if lab.style not in used:
+            continue
+        if run and lab.style == run[-1].style and lab.number == run[-1].number + 1 \
+                and placed_before == run_placed:
+            run.append(lab)
+            if len(run) == 2:
+                before = [it for it in items if it.style == lab.style and it.start < run[0].line.content_start]
+                after = f" after {before[-1].label}" if before else ""
+                raise StructureError(
+                    f"numbered items cannot be told apart: {run[0].label} and {lab.label} (line "
+                    f"{run[0].line.index + 1}) do not continue the numbering{after}; they would be merged "
+                    f"into one measure. Number the items in sequence (1. 2. 3. ...) and upload again")
+        else:
+            run, run_placed = [lab], placed_before
 
 
 def _is_heading_like(rest: str) -> bool:
@@ -220,12 +370,20 @@ def _ends_branch(items: list[Item], idx: int) -> bool:
 def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
     """An item's own text runs from its label line to the next numbered line, page chrome, table,
     signature or date line; after the last item of a branch, a closing paragraph (各部门要……,
-    本方案自……) is the document's, not the item's."""
-    bounds = [it.line.index for it in items[1:]] + [len(lines)]
+    本方案自……) is the document's, not the item's. An item of an inline list ends where the next
+    one on its line begins."""
     for idx, it in enumerate(items):
+        following = items[idx + 1] if idx + 1 < len(items) else None
+        bound = following.line.index if following is not None else len(lines)
+        physical = lines[it.line.index]
+        if following is not None and bound == it.line.index:
+            it.last_line = it.line.index
+            head = physical.text[it.start - physical.start:following.start - physical.start]
+            it.end = it.start + len(head.rstrip(BLANKS))
+            continue
         last = it.line.index
         closing_possible = _ends_branch(items, idx)
-        for k in range(it.line.index + 1, bounds[idx]):
+        for k in range(it.line.index + 1, bound):
             if k in stop:
                 break
             s = lines[k].stripped
@@ -238,6 +396,17 @@ def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
             last = k
         it.last_line = last
         it.end = lines[last].content_end
+
+
+def _has_own_text(item: Item) -> bool:
+    """More than a bare heading: a paragraph below the label line, or a clause on it (a heading
+    such as 科技创新 or 主要任务： has none)."""
+    if item.last_line > item.line.index:
+        return True
+    return any(c in _CLAUSE_MARKS for c in item.heading.rstrip("：:"))
+
+
+_CLAUSE_MARKS = frozenset("，,；;：:。！!？?")
 
 
 # ---------------------------------------------------------------- segments
@@ -257,8 +426,10 @@ def _span_text(simplified: str, start: int, end: int) -> str:
 
 
 def _segment(kind: str, item: Item, simplified: str) -> Segment:
+    """An item's span; an item chosen as a measure with sub-items takes them in (they elaborate it)."""
+    end = _subtree_end(item)
     return Segment(kind=kind, section=item.path(), label=item.label, title=_title(item),
-                   text=_span_text(simplified, item.start, item.end), start=item.start, end=item.end)
+                   text=_span_text(simplified, item.start, end), start=item.start, end=end)
 
 
 def _is_safeguard_section(item: Item) -> bool:
@@ -275,29 +446,44 @@ def _in_preamble(item: Item) -> bool:
 
 
 def _measure_items(items: list[Item]) -> list[Item]:
-    """The finest-grained items of each operative top-level section (neither preamble nor
-    safeguard). A top-level item without children counts only when no top-level item has any."""
-    operative = [it for it in items if not _in_safeguard(it) and not _in_preamble(it)]
-    roots = [it for it in operative if it.parent is None]
-    if not any(root.children for root in roots):
-        return roots
-    below: dict[int, list[Item]] = {}
-    for it in operative:
-        if it.parent is not None:
-            below.setdefault(id(_root_of(it)), []).append(it)
+    """The measures of the operative part (neither preamble nor safeguard), read from the outline:
+
+    * a level where at least half of the items have sub-items is a level of group headings: the
+      measures are found below it (and an item there with text but no sub-items is a measure too,
+      except at the top, where such an item frames the document rather than acts);
+    * otherwise the items of the level are the measures, and the sub-items of one of them elaborate
+      it (第五条 …下列条件：（一）…；（二）…) -- unless it is a bare heading, whose sub-items are then
+      the measures;
+    * an item that is only a heading, with neither text nor sub-items, is no measure, unless the
+      whole level is such a list of short titles."""
+    operative = {id(it) for it in items if not _in_safeguard(it) and not _in_preamble(it)}
+    roots = [it for it in items if it.parent is None and id(it) in operative]
     measures: list[Item] = []
-    for root in roots:
-        group = below.get(id(root), [])
-        deepest = max((it.depth for it in group), default=0)
-        measures.extend(it for it in group if it.depth == deepest and not it.children)
+    _select(roots, operative, measures, top=True)
     return measures
 
 
-def _root_of(item: Item) -> Item:
+def _select(level: list[Item], operative: set[int], out: list[Item], *, top: bool = False) -> None:
+    grouped = [it for it in level if it.children]
+    group_level = bool(grouped) and 2 * len(grouped) >= len(level)
+    all_bare = not grouped and not any(_has_own_text(it) for it in level)
+    for it in level:
+        if it.children:
+            if group_level or not _has_own_text(it):
+                _select([c for c in it.children if id(c) in operative], operative, out)
+            else:
+                out.append(it)
+        elif group_level and top:
+            continue
+        elif all_bare or _has_own_text(it):
+            out.append(it)
+
+
+def _subtree_end(item: Item) -> int:
     node = item
-    while node.parent is not None:
-        node = node.parent
-    return node
+    while node.children:
+        node = node.children[-1]
+    return max(item.end, node.end)
 
 
 def _norm_name(text: str) -> str:
@@ -348,7 +534,8 @@ def parse_structure(simplified: str) -> Structure:
     chrome = chrome_line_indexes(lines)
     tables = find_tables(lines)
     table_lines = {ix for t in tables for ix in t.line_indexes}
-    items = _outline(lines, chrome | table_lines)
+    items, rejected = _outline(lines, chrome | table_lines)
+    _refuse_lost_runs(items, rejected)
     _extend_items(items, lines, chrome | table_lines)
 
     listed = _measure_items(items)
