@@ -95,6 +95,7 @@ class Item:
     parent: Item | None = None
     children: list[Item] = field(default_factory=list)
     last_line: int = -1  # index of the last line of the item's own text (children excluded)
+    tail: str = ""  # the last line of its own text, stripped
     end: int = 0
 
     @property
@@ -222,11 +223,16 @@ def _labels(lines: list[Line], skip: set[int]) -> list[_Label]:
     """Every label in document order: one at the start of a line, and those of a list printed inline
     in the paragraph after it (each inline item gets the piece of the line up to the next one)."""
     found: list[_Label] = []
+    last_seen: dict[str, int] = {}
     for line in lines:
         if line.index in skip:
             continue
         first = match_label(line.stripped)
-        inline = _inline_labels(line, first) if any(c in line.text for c in "；;：:。") else []
+        inline = _inline_labels(line, first, last_seen) if any(c in line.text for c in "；;：:。") else []
+        if first:
+            last_seen[first[0]] = first[1]
+        if inline:
+            last_seen[inline[-1][1][0]] = inline[-1][1][1]
         if not inline:
             if first:
                 found.append(_Label(line, *first))
@@ -244,9 +250,10 @@ def _labels(lines: list[Line], skip: set[int]) -> list[_Label]:
     return found
 
 
-def _inline_labels(line: Line, first) -> list[tuple[int, tuple]]:
+def _inline_labels(line: Line, first, last_seen: dict[str, int]) -> list[tuple[int, tuple]]:
     """Labels inside the line that continue one numbering run: (offset, match) pairs. The run starts
-    at 1, or continues the label opening the line; it needs two items unless it continues that label."""
+    at 1, continues the label opening the line, or continues the last run of its style (a list
+    numbered on across paragraphs); it needs two items unless it continues the label opening the line."""
     run: list[tuple[int, tuple]] = []
     for m in _INLINE_LABEL.finditer(line.text):
         found = match_label(line.text[m.end():])
@@ -256,7 +263,8 @@ def _inline_labels(line: Line, first) -> list[tuple[int, tuple]]:
         if run:
             if style != run[0][1][0] or number != run[-1][1][1] + 1:
                 continue
-        elif not (number == 1 or (first and first[0] == style and number == first[1] + 1)):
+        elif not (number == 1 or (first and first[0] == style and number == first[1] + 1)
+                  or number == last_seen.get(style, -1) + 1):
             continue
         run.append((line.start + m.end(), found))
     if not run:
@@ -380,6 +388,7 @@ def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
             it.last_line = it.line.index
             head = physical.text[it.start - physical.start:following.start - physical.start]
             it.end = it.start + len(head.rstrip(BLANKS))
+            it.tail = head.strip(BLANKS)
             continue
         last = it.line.index
         closing_possible = _ends_branch(items, idx)
@@ -396,6 +405,7 @@ def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
             last = k
         it.last_line = last
         it.end = lines[last].content_end
+        it.tail = it.line.stripped if last == it.line.index else lines[last].stripped
 
 
 def _has_own_text(item: Item) -> bool:
@@ -403,10 +413,16 @@ def _has_own_text(item: Item) -> bool:
     such as 科技创新 or 主要任务： has none)."""
     if item.last_line > item.line.index:
         return True
-    return any(c in _CLAUSE_MARKS for c in item.heading.rstrip("：:"))
+    bare = item.heading.rstrip("：:")
+    if any(c in _CLAUSE_MARKS for c in bare):
+        return True
+    # a colon after a lead clause (…应当符合下列条件：), not after a title (主要任务：)
+    return len(bare) < len(item.heading) and (len(bare) > _MAX_TITLE or bool(_LEAD_IN.search(bare)))
 
 
 _CLAUSE_MARKS = frozenset("，,；;：:。！!？?")
+_MAX_TITLE = 12
+_LEAD_IN = re.compile(r"(下列|以下|如下)")
 
 
 # ---------------------------------------------------------------- segments
@@ -469,7 +485,7 @@ def _select(level: list[Item], operative: set[int], out: list[Item], *, top: boo
     all_bare = not grouped and not any(_has_own_text(it) for it in level)
     for it in level:
         if it.children:
-            if group_level or not _has_own_text(it):
+            if group_level or not _has_own_text(it) or not _elaborated(it):
                 _select([c for c in it.children if id(c) in operative], operative, out)
             else:
                 out.append(it)
@@ -477,6 +493,19 @@ def _select(level: list[Item], operative: set[int], out: list[Item], *, top: boo
             continue
         elif all_bare or _has_own_text(it):
             out.append(it)
+
+
+def _elaborated(item: Item) -> bool:
+    """Sub-items that belong to their item's sentence: announced by a colon (…下列条件：), written
+    as list points (…；…；…。), or printed inline in its paragraph. Sub-items with headings and
+    paragraphs of their own are measures in their own right."""
+    if item.tail.endswith(("：", ":")):
+        return True
+    kids = item.children
+    if all(kid.line.index == item.line.index for kid in kids):
+        return True
+    return not any(kid.children for kid in kids) and all(
+        kid.heading.rstrip(BLANKS).endswith(("；", ";", "，", ",")) for kid in kids[:-1])
 
 
 def _subtree_end(item: Item) -> int:
