@@ -529,13 +529,13 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
     lead_col = table.column(r"牵头", r"责任单位", r"责任部门", r"负责单位", r"主办")
     support_col = table.column(r"配合", r"协办", r"参与")
     deadline_col = table.column(r"时限", r"完成时间", r"时间节点")
-    by_name = {_norm_name(it.heading): it for it in list_items}
+    listed_by_name = _ListedNames(list_items)
     replaced: set[int] = set()
     segments: list[Segment] = []
     for row in table.rows:
         name = row.get(name_col) if name_col else ""
         content = row.get(content_col) if content_col else ""
-        listed = by_name.get(_norm_name(name)) if name else None
+        listed = listed_by_name.find(name) if name else None
         if listed is not None:
             replaced.add(id(listed))
         row_id = row.get(id_col) if id_col else ""
@@ -550,6 +550,35 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
             table_support=row.get(support_col) if support_col else "",
             table_deadline=row.get(deadline_col) if deadline_col else ""))
     return segments, replaced
+
+
+class _ListedNames:
+    """The listed items a table row names: the row's name is the item's heading, or the start of it
+    (the body prints 知保贷（知担贷）：厦门市知识产权局… where the table's name column has the
+    name alone), or the item's title is the start of the name. Looked up by a short key, so a table
+    of thousands of rows against a list of thousands stays linear."""
+
+    _KEY = 4
+
+    def __init__(self, items: list[Item]) -> None:
+        self.exact: dict[str, Item] = {}
+        self.by_key: dict[str, list[tuple[str, str, Item]]] = {}
+        for it in items:
+            heading, title = _norm_name(it.heading), _norm_name(_title(it))
+            self.exact.setdefault(heading, it)
+            if len(title) >= self._KEY:
+                self.by_key.setdefault(title[:self._KEY], []).append((heading, title, it))
+
+    def find(self, name: str) -> Item | None:
+        key = _norm_name(name)
+        if key in self.exact:
+            return self.exact[key]
+        if len(key) < self._KEY:
+            return None
+        for heading, title, it in self.by_key.get(key[:self._KEY], ()):
+            if heading.startswith(key) or key.startswith(title):
+                return it
+        return None
 
 
 def _first_sentence(text: str) -> str:
