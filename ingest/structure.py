@@ -256,7 +256,8 @@ def _inline_labels(line: Line, first, last_seen: dict[str, int]) -> list[tuple[i
     numbered on across paragraphs); it needs two items unless it continues the label opening the line."""
     run: list[tuple[int, tuple]] = []
     for m in _INLINE_LABEL.finditer(line.text):
-        found = match_label(line.text[m.end():])
+        # a label and a few characters after it are enough to read it (and keep a long line linear)
+        found = match_label(line.text[m.end():m.end() + _LABEL_WINDOW])
         if not found or found[0] not in _INLINE_STYLES:
             continue
         style, number = found[0], found[1]
@@ -273,6 +274,9 @@ def _inline_labels(line: Line, first, last_seen: dict[str, int]) -> list[tuple[i
     if len(run) < 2 and not continues_first:
         return []
     return run
+
+
+_LABEL_WINDOW = 48
 
 
 def _piece(line: Line, start: int, end: int) -> Line:
