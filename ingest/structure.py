@@ -65,7 +65,8 @@ _MAX_HEADING = 24
 # Headings of the opening sections that frame the plan (why, aims, principles, scope) rather than act.
 PREAMBLE_HEADING = re.compile(
     r"^(总体要求|总体思路|指导思想|基本原则|发展目标|工作目标|主要目标|总体目标|目标任务|适用范围|编制依据|"
-    r"重要意义|基本情况|发展现状|现状分析|区位布局|功能定位|实施范围|战略定位|发展定位|总体布局|空间布局)[。.]?$")
+    r"重要意义|基本情况|发展现状|现状分析|区位布局|功能定位|实施范围|战略定位|发展定位|总体布局|空间布局|"
+    r"工作原则|指导原则|发展思路|适用对象|支持对象)[。.]?$")
 
 # Lines that annotate a task rather than continue its prose: who does it and by when.
 ANNOTATION_LINE = re.compile(
@@ -453,8 +454,23 @@ def _segment(kind: str, item: Item, simplified: str) -> Segment:
 
 
 def _is_safeguard_section(item: Item) -> bool:
-    return (bool(item.children) or item.depth == 1) and len(item.heading) <= _MAX_HEADING \
-        and bool(SAFEGUARD_HEADING.search(item.heading))
+    """A closing section (四、保障措施), or a top-level item whose lead phrase names one: in a flat
+    list （十八）加强组织领导。各地区要…… is the plan's safeguard, not one of its measures."""
+    if not (item.children or item.depth == 1):
+        return False
+    if len(item.heading) <= _MAX_HEADING and SAFEGUARD_HEADING.search(item.heading):
+        return True
+    lead = _lead_phrase(item.heading)
+    found = SAFEGUARD_HEADING.search(lead) if len(lead) <= _MAX_HEADING else None
+    return found is not None and found.end() == len(lead)
+
+
+def _lead_phrase(heading: str) -> str:
+    """The heading's opening phrase: 指导思想 in 指导思想。以……为指导 …"""
+    return _LEAD_PHRASE_END.split(heading, maxsplit=1)[0].strip(BLANKS)
+
+
+_LEAD_PHRASE_END = re.compile(r"[。：:；;！!？?]")
 
 
 def _in_safeguard(item: Item) -> bool:
@@ -462,7 +478,8 @@ def _in_safeguard(item: Item) -> bool:
 
 
 def _in_preamble(item: Item) -> bool:
-    return any(PREAMBLE_HEADING.match(node.heading) for node in (item, *item.ancestors()))
+    return any(PREAMBLE_HEADING.match(node.heading) or PREAMBLE_HEADING.match(_lead_phrase(node.heading))
+               for node in (item, *item.ancestors()))
 
 
 def _measure_items(items: list[Item]) -> list[Item]:

@@ -234,3 +234,16 @@ def test_items_that_are_themselves_the_measures():
     ms = kinds(ingest_text(text))
     assert [m.label for m in ms] == ["一、", "二、", "三、"]
     assert ms[0].title.startswith("对新认定的专精特新企业")
+
+
+def test_flat_list_opening_with_principles_and_closing_with_safeguards():
+    text = ("关于促进数字经济发展的意见\n"
+            "（一）指导思想。以高质量发展为主题，推动数字经济做强做优做大。\n"
+            "（二）主要目标：到2027年，数字经济核心产业增加值占比达到12%。\n"
+            "（三）建设算力基础设施。布局智算中心，对新建智算中心给予补助。\n"
+            "（四）发放算力券。对中小企业购买算力服务给予最高50%补贴。\n"
+            "（五）加强组织领导。各地区要建立工作机制，统筹推进数字经济发展。\n"
+            "（六）组织实施重大专项。围绕关键软件开展攻关。\n")
+    record = ingest_text(text)
+    assert [m.label for m in kinds(record)] == ["（三）", "（四）", "（六）"]
+    assert [m.label for m in kinds(record, "safeguard")] == ["（五）"]
