@@ -458,7 +458,7 @@ def _is_safeguard_section(item: Item) -> bool:
     list （十八）加强组织领导。各地区要…… is the plan's safeguard, not one of its measures."""
     if not (item.children or item.depth == 1):
         return False
-    if len(item.heading) <= _MAX_HEADING and SAFEGUARD_HEADING.search(item.heading):
+    if item.children and len(item.heading) <= _MAX_HEADING and SAFEGUARD_HEADING.search(item.heading):
         return True
     lead = _lead_phrase(item.heading)
     found = SAFEGUARD_HEADING.search(lead) if len(lead) <= _MAX_HEADING else None
