@@ -432,10 +432,15 @@ _LEAD_IN = re.compile(r"(下列|以下|如下)")
 
 # ---------------------------------------------------------------- segments
 
+# A closing parenthesis that names who is responsible (（市科技局牵头负责）) annotates a heading, it is
+# not part of the measure's name.
+_AGENCY_NOTE = re.compile(r"[(（][^()（）]*(负责|牵头|配合|责任单位|责任部门|参与)[^()（）]*[)）][。.]?$")
+
+
 def _title(item: Item) -> str:
     rest = item.heading
     if _is_heading_like(rest):
-        return rest.rstrip("：:，,").strip()
+        return _AGENCY_NOTE.sub("", rest).rstrip("：:，,").strip(BLANKS) or rest.strip(BLANKS)
     cut = rest.find("。")
     if cut < 0:
         cut = min((p for p in (rest.find("；"), rest.find(";")) if p >= 0), default=-1)

@@ -247,3 +247,10 @@ def test_flat_list_opening_with_principles_and_closing_with_safeguards():
     record = ingest_text(text)
     assert [m.label for m in kinds(record)] == ["（三）", "（四）", "（六）"]
     assert [m.label for m in kinds(record, "safeguard")] == ["（五）"]
+
+
+def test_a_heading_s_responsibility_note_is_not_part_of_the_title():
+    text = "工作要点\n一、重点任务\n1.建设研发平台（市科技局牵头负责）\n支持企业建设平台。\n2.培育创新主体。扶持企业。（市工信局负责）\n"
+    ms = kinds(ingest_text(text))
+    assert [m.title for m in ms] == ["建设研发平台", "培育创新主体。"]
+    assert [a.name for a in ms[0].agencies if a.role == "lead"] == ["市科技局"]
