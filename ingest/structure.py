@@ -228,7 +228,7 @@ def _labels(lines: list[Line], skip: set[int]) -> list[_Label]:
     for line in lines:
         if line.index in skip:
             continue
-        first = match_label(line.stripped)
+        first = match_label(line.stripped) or _label_alone(line, lines, skip)
         inline = _inline_labels(line, first, last_seen) if any(c in line.text for c in "；;：:。") else []
         if first:
             last_seen[first[0]] = first[1]
@@ -249,6 +249,29 @@ def _labels(lines: list[Line], skip: set[int]) -> list[_Label]:
             if rest:
                 found.append(_Label(piece, style, number, label, rest))
     return found
+
+
+def _label_alone(line: Line, lines: list[Line], skip: set[int]) -> tuple[str, int, str, str] | None:
+    """A label printed on a line of its own (第一条 / 一、 in a block of its own on a web page) with its
+    heading on the next line that has text: the label and that heading."""
+    stripped = line.stripped
+    if not stripped or len(stripped) > 12 or stripped[0] not in _LABEL_FIRST:
+        return None
+    found = match_label(stripped + "\u2060")  # a stand-in heading, so the label alone can be read
+    if found is None or found[3] != "\u2060":
+        return None
+    for k in range(line.index + 1, min(len(lines), line.index + 4)):
+        text = lines[k].stripped
+        if not text:
+            continue
+        if k in skip or match_label(text) or _label_alone_shape(text):
+            return None
+        return found[0], found[1], found[2], text
+    return None
+
+
+def _label_alone_shape(text: str) -> bool:
+    return len(text) <= 12 and text[0] in _LABEL_FIRST and match_label(text + "\u2060") is not None
 
 
 def _inline_labels(line: Line, first, last_seen: dict[str, int]) -> list[tuple[int, tuple]]:

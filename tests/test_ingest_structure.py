@@ -254,3 +254,12 @@ def test_a_heading_s_responsibility_note_is_not_part_of_the_title():
     ms = kinds(ingest_text(text))
     assert [m.title for m in ms] == ["建设研发平台", "培育创新主体。"]
     assert [a.name for a in ms[0].agencies if a.role == "lead"] == ["市科技局"]
+
+
+def test_a_label_on_a_line_of_its_own_takes_the_heading_below_it():
+    text = ("促进办法\n第一条\n为促进科技创新，制定本办法。\n第二条\n对新认定的研发中心给予奖励。\n"
+            "第三条\n本办法自印发之日起施行。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["第一条", "第二条", "第三条"]
+    assert ms[1].title == "对新认定的研发中心给予奖励。"
+    assert ms[1].text == "第二条\n对新认定的研发中心给予奖励。"
