@@ -43,6 +43,10 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("num_dot", rf"^({_D}{{1,6}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
 )]
 
+# After a label, another number of the same kind means the line lists numbers (3、4月份开展 /
+# 一、二、三等奖分别奖励): prose, not an item.
+_PROSE_ENUMERATION = {"num_dot": re.compile(rf"^{_D}"), "cn_dun": re.compile(rf"^{_CN}[、，,]")}
+
 # Every label starts with one of these characters; other lines skip the pattern list.
 _LABEL_FIRST = frozenset("第(（" + CN_DIGITS + "0123456789０１２３４５６７８９"
                          + "".join(map(chr, range(0x3220, 0x322A))) + "".join(map(chr, range(0x2474, 0x2488)))
@@ -203,6 +207,8 @@ def match_label(stripped: str) -> tuple[str, int, str, str] | None:
         rest = stripped[m.end():]
         if number is None or number == 0 or not rest.strip():
             continue
+        if style in ("num_dot", "cn_dun") and _PROSE_ENUMERATION[style].match(rest):
+            continue  # 3、4月份… / 一、二、三等奖: numbers listed in prose, not a label
         return style, number, m.group(0).rstrip(" \u3000\t"), rest.strip(" \u3000\t")
     return None
 
@@ -531,6 +537,11 @@ def _measure_items(items: list[Item]) -> list[Item]:
 def _select(level: list[Item], operative: set[int], out: list[Item], *, top: bool = False) -> None:
     grouped = [it for it in level if it.children]
     group_level = bool(grouped) and 2 * len(grouped) >= len(level)
+    if group_level and len(grouped) < len(level):
+        # items with a list of conditions beside items of plain text (第三条 …下列条件：（一）…；
+        # next to 第二条 …给予奖励。) are all measures: the lists elaborate, they do not group
+        elaborating = all(_has_own_text(it) and _elaborated(it) for it in grouped)
+        group_level = not (elaborating and any(_has_own_text(it) for it in level if not it.children))
     all_bare = not grouped and not any(_has_own_text(it) for it in level)
     for it in level:
         if it.children:

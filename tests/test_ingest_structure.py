@@ -263,3 +263,20 @@ def test_a_label_on_a_line_of_its_own_takes_the_heading_below_it():
     assert [m.label for m in ms] == ["第一条", "第二条", "第三条"]
     assert ms[1].title == "对新认定的研发中心给予奖励。"
     assert ms[1].text == "第二条\n对新认定的研发中心给予奖励。"
+
+
+def test_articles_with_lists_of_conditions_beside_plain_articles_are_each_one_measure():
+    text = ("人才引进办法\n"
+            "第一条 对引进的高层次人才给予安家补贴。\n"
+            "第二条 申请安家补贴的人才应当符合下列条件：\n（一）与本市用人单位签订三年以上劳动合同；\n（二）在本市缴纳社会保险。\n"
+            "第三条 对人才创办的企业给予场地租金补贴。\n"
+            "第四条 申请租金补贴的企业应当符合下列条件：\n（一）在本市注册；\n（二）租用面积不超过500平方米。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["第一条", "第二条", "第三条", "第四条"]
+
+
+def test_numbers_listed_in_prose_open_no_item():
+    text = ("工作要点\n1.开展专项行动。安排如下：\n3、4月份开展摸底排查。\n2.举办创新大赛。设置奖项：\n"
+            "一、二、三等奖分别奖励10万元、5万元、3万元。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["1.", "2."]
