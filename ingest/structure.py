@@ -118,12 +118,6 @@ class Item:
             node = node.parent
         return "/".join(reversed(labels))
 
-    def ancestors(self):
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
 
 @dataclass
 class Segment:
@@ -177,6 +171,29 @@ def cn_number(text: str) -> int | None:
     return total + section + current
 
 
+_STYLE_FIRST = {"第": ("chapter", "jie", "article"), "(": ("cn_paren", "num_paren"),
+                "（": ("cn_paren", "num_paren")}
+
+
+def _styles_for(first: str) -> list[tuple[str, re.Pattern]]:
+    """The styles a label starting with this character can be (a line tries only those)."""
+    styles = _STYLES_BY_FIRST.get(first)
+    if styles is None:
+        if first in _STYLE_FIRST:
+            names = set(_STYLE_FIRST[first])
+        elif first in CN_DIGITS:
+            names = {"cn_dun"}
+        elif first in "0123456789０１２３４５６７８９":  # not str.isdigit: ① is a digit to it
+            names = {"dotted", "num_dot"}
+        else:
+            names = {"cn_enclosed", "num_enclosed", "circled"}
+        styles = _STYLES_BY_FIRST[first] = [(n, p) for n, p in _STYLES if n in names]
+    return styles
+
+
+_STYLES_BY_FIRST: dict[str, list[tuple[str, re.Pattern]]] = {}
+
+
 def _circled_number(ch: str) -> int:
     code = ord(ch)
     for first, last, number in _CIRCLED:
@@ -190,7 +207,7 @@ def match_label(stripped: str) -> tuple[str, int, str, str] | None:
     Decimal outline numbers give the style ``dotted<depth>`` and their last component."""
     if not stripped or stripped[0] not in _LABEL_FIRST:
         return None
-    for style, pattern in _STYLES:
+    for style, pattern in _styles_for(stripped[0]):
         m = pattern.match(stripped)
         if not m:
             continue
@@ -507,16 +524,25 @@ def _lead_phrase(heading: str) -> str:
 _LEAD_PHRASE_END = re.compile(r"[。：:；;！!？?]")
 
 
-def _in_safeguard(item: Item) -> bool:
-    return _is_safeguard_section(item) or any(_is_safeguard_section(a) for a in item.ancestors())
+def _is_preamble_section(item: Item) -> bool:
+    return bool(PREAMBLE_HEADING.match(item.heading) or PREAMBLE_HEADING.match(_lead_phrase(item.heading)))
 
 
-def _in_preamble(item: Item) -> bool:
-    return any(PREAMBLE_HEADING.match(node.heading) or PREAMBLE_HEADING.match(_lead_phrase(node.heading))
-               for node in (item, *item.ancestors()))
+def _framing(items: list[Item]) -> tuple[set[int], set[int]]:
+    """Ids of the items inside a safeguard section and of those inside a preamble section (the
+    section itself included): one pass, a parent always coming before its children."""
+    safeguard: set[int] = set()
+    preamble: set[int] = set()
+    for it in items:
+        parent = id(it.parent) if it.parent is not None else None
+        if parent in safeguard or _is_safeguard_section(it):
+            safeguard.add(id(it))
+        if parent in preamble or _is_preamble_section(it):
+            preamble.add(id(it))
+    return safeguard, preamble
 
 
-def _measure_items(items: list[Item]) -> list[Item]:
+def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
     """The measures of the operative part (neither preamble nor safeguard), read from the outline:
 
     * a level where at least half of the items have sub-items is a level of group headings: the
@@ -527,7 +553,7 @@ def _measure_items(items: list[Item]) -> list[Item]:
       the measures;
     * an item that is only a heading, with neither text nor sub-items, is no measure, unless the
       whole level is such a list of short titles."""
-    operative = {id(it) for it in items if not _in_safeguard(it) and not _in_preamble(it)}
+    operative = {id(it) for it in items if id(it) not in framing}
     roots = [it for it in items if it.parent is None and id(it) in operative]
     measures: list[Item] = []
     _select(roots, operative, measures, top=True)
@@ -656,7 +682,8 @@ def parse_structure(simplified: str) -> Structure:
     _refuse_lost_runs(items, rejected)
     _extend_items(items, lines, chrome | table_lines)
 
-    listed = _measure_items(items)
+    in_safeguard, in_preamble = _framing(items)
+    listed = _measure_items(items, in_safeguard | in_preamble)
 
     segments: list[Segment] = []
     replaced: set[int] = set()
@@ -673,6 +700,6 @@ def parse_structure(simplified: str) -> Structure:
     segments.sort(key=lambda s: s.start)
 
     safeguards = [_segment("safeguard", it, simplified)
-                  for it in items if _in_safeguard(it) and not it.children]
+                  for it in items if id(it) in in_safeguard and not it.children]
     return Structure(lines=lines, items=items, tables=tables, chrome=chrome,
                      measures=segments, safeguards=safeguards)
