@@ -616,18 +616,23 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
     support_col = table.column(r"配合", r"协办", r"参与")
     deadline_col = table.column(r"时限", r"完成时间", r"时间节点")
     listed_by_name = _ListedNames(list_items)
+    matched = [listed_by_name.find(row.get(name_col)) if name_col and row.get(name_col) else None
+               for row in table.rows]
+    by_order = not any(matched) and _numbered_like(table, id_col, list_items)
+    if by_order:
+        matched = list(list_items)  # the same items in the same order, worded differently
     replaced: set[int] = set()
     segments: list[Segment] = []
-    for row in table.rows:
+    for row, listed in zip(table.rows, matched):
         name = row.get(name_col) if name_col else ""
         content = row.get(content_col) if content_col else ""
-        listed = listed_by_name.find(name) if name else None
         if listed is not None:
             replaced.add(id(listed))
         row_id = row.get(id_col) if id_col else ""
         label = row_id or (listed.label if listed else "")
         section = listed.path() if listed else row_id
-        title = name or _first_sentence(content)
+        # a reworded row keeps the heading the list gives it
+        title = _title(listed) if by_order else name or _first_sentence(content)
         text = "\n".join(p for p in (name, content) if p)
         segments.append(Segment(
             kind="measure", section=section, label=label, title=title, text=text,
@@ -636,6 +641,14 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
             table_support=row.get(support_col) if support_col else "",
             table_deadline=row.get(deadline_col) if deadline_col else ""))
     return segments, replaced
+
+
+def _numbered_like(table: Table, id_col: str | None, list_items: list[Item]) -> bool:
+    """A table numbered 1…N beside a list of N items above it repeats that list row by row."""
+    if id_col is None or len(table.rows) < 2 or len(table.rows) != len(list_items):
+        return False
+    ids = [cn_number(row.get(id_col).strip(BLANKS + "、.．")) for row in table.rows]
+    return ids == list(range(1, len(ids) + 1))
 
 
 class _ListedNames:

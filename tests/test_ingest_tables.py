@@ -57,3 +57,18 @@ def test_table_rows_name_the_listed_item_by_the_start_of_its_heading():
     ms = [m for m in record.measures if m.kind == "measure"]
     assert [m.title for m in ms] == ["知识产权质押融资“快易贷”", "“一业一证”改革"]
     assert [m.section for m in ms] == ["一/（一）", "一/（二）"]
+
+
+def test_a_task_table_numbered_like_the_list_above_it_is_that_list_reworded():
+    text = ("三年行动方案\n一、重点任务\n1.建设算力调度平台。统筹全市算力资源。\n2.发放算力券。降低中小企业用算成本。\n"
+            "3.培育数据标注基地。\n二、保障措施\n加强统筹协调。\n"
+            "序号\t重点任务\t责任单位\t完成时限\n"
+            "1\t建成全市统一的算力调度平台\t市数据局\t2025年底\n"
+            "2\t每年发放算力券不少于5000万元\t市工信局、市财政局\t持续推进\n"
+            "3\t认定数据标注基地3个以上\t市数据局\t2026年底\n")
+    ms = [m for m in ingest_bytes(text.encode("utf-8"), "plan.txt", {"region": "泉州"}).measures if m.kind == "measure"]
+    assert [m.label for m in ms] == ["1", "2", "3"]
+    assert [m.section for m in ms] == ["一/1", "一/2", "一/3"]
+    assert [m.title for m in ms] == ["建设算力调度平台。", "发放算力券。", "培育数据标注基地。"]
+    assert ms[1].fields["责任单位"] == "市工信局、市财政局"
+    assert [a.name for a in ms[1].agencies if a.role == "lead"] == ["市工信局", "市财政局"]
