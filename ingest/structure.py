@@ -39,7 +39,7 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("num_enclosed", r"^([\u2474-\u2487])[\s\u3000]*"),
     ("circled", rf"^([{_CIRCLED_CLASS}])[\s\u3000]*"),
     # 1.1 / 1.1.1 / 2.3.4.1 (decimal outline numbering); the style carries the depth: dotted2, dotted3 ...
-    ("dotted", rf"^({_D}{{1,6}}(?:[.．]{_D}{{1,6}}){{1,9}})(?![.．]?{_D})[.．、]?(?![{_QUANTITY_AFTER}])[\s\u3000]*"),
+    ("dotted", rf"^({_D}{{1,3}}(?:[.．]{_D}{{1,6}}){{1,9}})(?![.．]?{_D})[.．、]?(?![{_QUANTITY_AFTER}])[\s\u3000]*"),
     ("num_dot", rf"^({_D}{{1,6}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
 )]
 

@@ -157,7 +157,7 @@ def test_decimal_outline_numbering_keeps_every_level():
 
 def test_quantities_and_years_in_prose_open_no_item():
     text = ("若干措施\n1.扩大有效投资。目标如下：\n1.5倍于上年的投资增速。\n2.3万元以下的小额项目简化审批。\n"
-            "2019、2020年结转资金统筹使用。\n2.优化营商环境。推行承诺制。\n")
+            "2019、2020年结转资金统筹使用。\n2024.12.31 前完成清理。\n2.优化营商环境。推行承诺制。\n")
     ms = kinds(ingest_text(text))
     assert [m.label for m in ms] == ["1.", "2."]
     assert "2019、2020年结转资金统筹使用。" in ms[0].text
