@@ -72,3 +72,12 @@ def test_a_task_table_numbered_like_the_list_above_it_is_that_list_reworded():
     assert [m.title for m in ms] == ["建设算力调度平台。", "发放算力券。", "培育数据标注基地。"]
     assert ms[1].fields["责任单位"] == "市工信局、市财政局"
     assert [a.name for a in ms[1].agencies if a.role == "lead"] == ["市工信局", "市财政局"]
+
+
+def test_unclosed_and_nested_tables_lose_no_text():
+    page = ("<table><tr><td>甲</td><td><table><tr><td>序号</td><td>名称</td></tr><tr><td>1</td><td>乙</td></tr>"
+            "</table></td></tr></table><table><tr><td>丙<td>丁<tr><td>戊<td>己")
+    text = html_to_text(page)
+    assert "序号\t名称\n\n1\t乙" in text  # the inner grid is a data table, the outer one lays it out
+    for word in "甲丙丁戊己":
+        assert word in text
