@@ -1,12 +1,16 @@
 """Split a policy document into its numbered measures and closing safeguards.
 
 The document's own numbering drives everything. A line starting with a numbering label (一、 /
-(一) （一） / 1. 1、 / ㈠ / 第X条 / （1） / ① ...) opens an item. Levels follow the order in which
-numbering styles appear: a style not yet open nests under the current item, a style already open
-closes everything below it. Measures are the finest-grained items of the operative part (the deepest
-level used in each top-level section that is neither preamble, such as 总体要求 / 指导思想, nor a
-closing safeguard section); items of a closing safeguard section (保障措施, 组织实施 ...)
-become safeguards. Tab-laid tables whose rows name policies yield one measure per row.
+(一) （一） / 1. 1、 / 1.1 1.1.1 / ㈠ / 第X条 / （1） / ① ...), a label alone on its line, or a label
+inside a paragraph after a clause end (（一）…；（二）…；) opens an item. Numbers may run to any
+count. Levels follow the order in which numbering styles appear: a style not yet open nests under
+the current item, a style already open closes everything below it; a number must continue its run
+(a misprint the run goes on from is followed; a run that is lost is refused, never merged).
+
+Measures are chosen level by level in the operative part (neither preamble such as 总体要求 /
+指导思想, nor a closing safeguard section such as 保障措施 / 组织实施, whose items become
+safeguards): see ``_measure_items``. Tab-laid tables whose rows name policies yield one measure per
+row, merged with the listed item a row repeats.
 """
 from __future__ import annotations
 
