@@ -413,7 +413,7 @@ def _refuse_lost_runs(items: list[Item], rejected: list[tuple[_Label, int]]) -> 
                 raise StructureError(
                     f"numbered items cannot be told apart: {run[0].label} and {lab.label} (line "
                     f"{run[0].line.index + 1}) do not continue the numbering{after}; they would be merged "
-                    f"into one measure. Number the items in sequence (1. 2. 3. ...) and upload again")
+                    f"into one measure. Number the items in sequence (1. 2. 3. ...) and try again")
         else:
             run, run_placed = [lab], placed_before
 
