@@ -45,6 +45,7 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     # 1.1 / 1.1.1 / 2.3.4.1 (decimal outline numbering); the style carries the depth: dotted2, dotted3 ...
     ("dotted", rf"^({_D}{{1,3}}(?:[.．]{_D}{{1,6}}){{1,9}})(?![.．]?{_D})[.．、]?(?![{_QUANTITY_AFTER}])[\s\u3000]*"),
     ("num_dot", rf"^({_D}{{1,6}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
+    ("num_rparen", rf"^({_D}{{1,6}})[)）][\s\u3000]*"),
 )]
 
 # After a label, another number of the same kind means the line lists numbers (3、4月份开展 /
@@ -188,7 +189,7 @@ def _styles_for(first: str) -> list[tuple[str, re.Pattern]]:
         elif first in CN_DIGITS:
             names = {"cn_dun"}
         elif first in "0123456789０１２３４５６７８９":  # not str.isdigit: ① is a digit to it
-            names = {"dotted", "num_dot"}
+            names = {"dotted", "num_dot", "num_rparen"}
         else:
             names = {"cn_enclosed", "num_enclosed", "circled"}
         styles = _STYLES_BY_FIRST[first] = [(n, p) for n, p in _STYLES if n in names]

@@ -77,6 +77,8 @@ def test_circled_and_parenthesised_arabic_numbering():
     assert [m.label for m in kinds(ingest_text(text))] == ["（1）", "（2）", "（3）"]
     text = "工作要点\n①推进数字政府建设。\n②优化营商环境。\n"
     assert [m.label for m in kinds(ingest_text(text))] == ["①", "②"]
+    text = "工作要点\n一、数字政府\n1）推进数据共享。\n2）推行一网通办。\n二、营商环境\n1）推行承诺制。\n"
+    assert [m.section for m in kinds(ingest_text(text))] == ["一/1）", "一/2）", "二/1）"]
 
 
 def test_numbers_inside_prose_do_not_open_items():
