@@ -106,6 +106,8 @@ class Item:
     children: list[Item] = field(default_factory=list)
     last_line: int = -1  # index of the last line of the item's own text (children excluded)
     tail: str = ""  # the last line of its own text, stripped
+    part: int = 0  # how many signatures / 附件 lines come before it (0: the document's body)
+    in_attachment: bool = False  # after an 附件 line
     end: int = 0
 
     @property
@@ -346,6 +348,26 @@ def _follows(number: int, previous: int, next_number: int | None) -> bool:
     return misprint and next_number in (None, number + 1)
 
 
+_ATTACHMENT_LINE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*([:：]|$)")
+
+
+def _part_boundaries(lines: list[Line]) -> tuple[list[int], set[int]]:
+    """Line indexes that end one part of a page and start the next: the signature or date of a
+    document (落款) and the 附件 line before an attachment; and which of them open an attachment."""
+    found: list[int] = []
+    attachments: set[int] = set()
+    for line in lines:
+        s = line.stripped
+        if not s:
+            continue
+        if _ATTACHMENT_LINE.match(s):
+            found.append(line.index)
+            attachments.add(line.index)
+        elif _SIGNATURE_OR_DATE.match(s) and not ANNOTATION_LINE.match(s):
+            found.append(line.index)
+    return found, attachments
+
+
 def _opens_excerpt(lab: _Label, previous: int, next_number: int | None) -> bool:
     """A style's first label may be any number (a page that reprints part of a document starts at
     四、) when the run goes on from it or ends, and it does not read as a number in prose (2019、2020年)."""
@@ -367,8 +389,17 @@ def _outline(lines: list[Line], skip: set[int]) -> tuple[list[Item], list[_Label
     placed: dict[str, int] = {}
     stack: list[Item] = []
     last_number: dict[str, int] = {}
+    boundaries, attachments = _part_boundaries(lines)
+    part = 0
+    in_attachment = False
     for k, lab in enumerate(labels):
         style, number = lab.style, lab.number
+        if part < len(boundaries) and lab.line.index > boundaries[part]:
+            # past a signature or an 附件 line a new part starts: its numbering nests under nothing
+            while part < len(boundaries) and lab.line.index > boundaries[part]:
+                in_attachment = boundaries[part] in attachments  # until the next signature
+                part += 1
+            stack.clear()
         position = next((n for n, it in enumerate(stack) if it.style == style), None)
         if position is not None:
             previous = stack[position].number
@@ -381,7 +412,8 @@ def _outline(lines: list[Line], skip: set[int]) -> tuple[list[Item], list[_Label
         if position is not None:
             del stack[position:]
         item = Item(style=style, number=number, label=lab.label, line=lab.line, heading=lab.rest,
-                    depth=len(stack) + 1, parent=stack[-1] if stack else None)
+                    depth=len(stack) + 1, parent=stack[-1] if stack else None,
+                    part=part, in_attachment=in_attachment)
         if item.parent is not None:
             item.parent.children.append(item)
         stack.append(item)
@@ -559,10 +591,18 @@ def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
     * an item that is only a heading, with neither text nor sub-items, is no measure, unless the
       whole level is such a list of short titles."""
     operative = {id(it) for it in items if id(it) not in framing}
-    roots = [it for it in items if it.parent is None and id(it) in operative]
     measures: list[Item] = []
-    _select(roots, operative, measures, top=True)
-    return measures
+    parts: dict[int, list[Item]] = {}  # each part of a page (a document, an attachment) on its own
+    for it in items:
+        if it.parent is None and id(it) in operative:
+            parts.setdefault(it.part, []).append(it)
+    attachment: list[Item] = []
+    for roots in parts.values():
+        _select(roots, operative, attachment if roots[0].in_attachment else measures, top=True)
+    # An attachment's numbered text is the policy itself when the page's body (a notice forwarding
+    # it: 现将《…》印发给你们) has no measures; otherwise it restates or supports the body's measures
+    # (清单, 申报材料) and adds none.
+    return measures or attachment
 
 
 def _select(level: list[Item], operative: set[int], out: list[Item], *, top: bool = False) -> None:

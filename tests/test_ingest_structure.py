@@ -282,3 +282,22 @@ def test_numbers_listed_in_prose_open_no_item():
             "一、二、三等奖分别奖励10万元、5万元、3万元。\n")
     ms = kinds(ingest_text(text))
     assert [m.label for m in ms] == ["1.", "2."]
+
+
+def test_an_attachment_listing_the_body_s_measures_again_adds_none():
+    text = ("关于印发支持措施的通知\n各区人民政府：\n"
+            "一、支持企业上市。对上市企业给予奖励。\n二、支持企业技术改造。按投资额给予补助。\n三、组织实施。各区抓好落实。\n"
+            "某某市人民政府\n2024年5月6日\n"
+            "附件\n政策清单\n1.支持企业上市\n2.支持企业技术改造\n附件2\n申报材料\n1.营业执照复印件。\n2.项目投资证明。\n")
+    record = ingest_text(text)
+    assert [m.label for m in kinds(record)] == ["一、", "二、"]
+    assert [m.label for m in kinds(record, "safeguard")] == ["三、"]
+
+
+def test_a_notice_forwarding_its_policy_as_an_attachment_gives_the_policy_s_measures():
+    text = ("关于印发《科技金融若干措施》的通知\n各区人民政府：\n现将《科技金融若干措施》印发给你们，请认真贯彻执行。\n"
+            "某某市人民政府办公室\n2024年5月6日\n"
+            "附件\n科技金融若干措施\n一、总体要求\n坚持市场导向。\n二、主要措施\n（一）设立科技信贷风险补偿资金池。\n"
+            "（二）开展知识产权质押融资。\n")
+    record = ingest_text(text)
+    assert [m.section for m in kinds(record)] == ["二/（一）", "二/（二）"]
