@@ -390,17 +390,24 @@ def _outline(lines: list[Line], skip: set[int]) -> tuple[list[Item], list[_Label
     stack: list[Item] = []
     last_number: dict[str, int] = {}
     boundaries, attachments = _part_boundaries(lines)
+    passed = 0  # boundaries passed
     part = 0
     in_attachment = False
     for k, lab in enumerate(labels):
         style, number = lab.style, lab.number
-        if part < len(boundaries) and lab.line.index > boundaries[part]:
-            # past a signature or an 附件 line a new part starts: its numbering nests under nothing
-            while part < len(boundaries) and lab.line.index > boundaries[part]:
-                in_attachment = boundaries[part] in attachments  # until the next signature
-                part += 1
-            stack.clear()
         position = next((n for n, it in enumerate(stack) if it.style == style), None)
+        if passed < len(boundaries) and lab.line.index > boundaries[passed]:
+            attachment = False
+            while passed < len(boundaries) and lab.line.index > boundaries[passed]:
+                attachment = boundaries[passed] in attachments  # until the next signature
+                passed += 1
+            # past a signature or an 附件 line a new part starts, whose numbering nests under
+            # nothing -- unless the label goes on with the numbering (a date line inside the text)
+            if position is None or number != stack[position].number + 1:
+                stack.clear()
+                position = None
+                part += 1
+                in_attachment = attachment
         if position is not None:
             previous = stack[position].number
         else:

@@ -301,3 +301,8 @@ def test_a_notice_forwarding_its_policy_as_an_attachment_gives_the_policy_s_meas
             "（二）开展知识产权质押融资。\n")
     record = ingest_text(text)
     assert [m.section for m in kinds(record)] == ["二/（一）", "二/（二）"]
+
+
+def test_a_date_line_inside_the_text_does_not_cut_the_numbering():
+    text = ("工作方案\n一、重点任务\n（一）建设创新平台。\n2024年6月30日\n（二）培育创新主体。\n二、重点工程\n（三）实施技改工程。\n")
+    assert [m.section for m in kinds(ingest_text(text))] == ["一/（一）", "一/（二）", "二/（三）"]
