@@ -618,11 +618,14 @@ def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
 def _select(level: list[Item], operative: set[int], out: list[Item], *, top: bool = False) -> None:
     grouped = [it for it in level if it.children]
     group_level = bool(grouped) and 2 * len(grouped) >= len(level)
-    if group_level and len(grouped) < len(level):
-        # items with a list of conditions beside items of plain text (第三条 …下列条件：（一）…；
-        # next to 第二条 …给予奖励。) are all measures: the lists elaborate, they do not group
-        elaborating = all(_has_own_text(it) and _elaborated(it) for it in grouped)
-        group_level = not (elaborating and any(_has_own_text(it) for it in level if not it.children))
+    if group_level and all(_has_own_text(it) and _elaborated(it) for it in grouped):
+        # Items whose sub-lists elaborate them are measures, not groups, when they stand beside items
+        # of plain text (第三条 …下列条件：（一）…； next to 第二条 …给予奖励。) or when each one's
+        # list is numbered afresh (1.…包括：（1）…；（2）…。 2.…：（1）…). A list numbered on from one
+        # item to the next (…：（一）…；（二）… …：（三）…) is the document's list of measures.
+        plain = any(_has_own_text(it) for it in level if not it.children)
+        afresh = len(grouped) >= 2 and all(it.children[0].number == 1 for it in grouped)
+        group_level = not (plain or afresh)
     all_bare = not grouped and not any(_has_own_text(it) for it in level)
     for it in level:
         if it.children:

@@ -315,3 +315,11 @@ def test_a_notice_with_numbered_requirements_keeps_the_measures_of_the_policy_it
             "附件\n人才新政\n1.对引进的博士给予生活补贴。\n2.对人才创办企业给予贷款贴息。\n")
     record = ingest_text(text)
     assert [m.label for m in kinds(record)] == ["一、", "2."]
+
+
+def test_items_listing_their_points_inline_stay_one_measure_each():
+    text = ("工作要点\n1.建设公共平台。主要包括：（1）建设算力平台；（2）建设数据平台。\n"
+            "2.培育市场主体。重点是：（1）培育专精特新企业；（2）培育独角兽企业。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["1.", "2."]
+    assert ms[0].text == "1.建设公共平台。主要包括：（1）建设算力平台；（2）建设数据平台。"
