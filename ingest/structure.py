@@ -648,7 +648,7 @@ def _elaborated(item: Item) -> bool:
     kids = item.children
     if all(kid.line.index == item.line.index for kid in kids):
         return True
-    return not any(kid.children for kid in kids) and all(
+    return len(kids) >= 2 and not any(kid.children for kid in kids) and all(
         kid.heading.rstrip(BLANKS).endswith(("；", ";", "，", ",")) for kid in kids[:-1])
 
 
