@@ -125,6 +125,12 @@ class Item:
             node = node.parent
         return "/".join(reversed(labels))
 
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
 
 @dataclass
 class Segment:
@@ -141,6 +147,7 @@ class Segment:
     table_lead: str = ""  # lead-agency cell of a task table, if any
     table_support: str = ""
     table_deadline: str = ""
+    headings: list[str] = field(default_factory=list)  # of the items above it, nearest first
 
 
 @dataclass
@@ -545,7 +552,8 @@ def _segment(kind: str, item: Item, simplified: str) -> Segment:
     """An item's span; an item chosen as a measure with sub-items takes them in (they elaborate it)."""
     end = _subtree_end(item)
     return Segment(kind=kind, section=item.path(), label=item.label, title=_title(item),
-                   text=_span_text(simplified, item.start, end), start=item.start, end=end)
+                   text=_span_text(simplified, item.start, end), start=item.start, end=end,
+                   headings=[a.heading for a in item.ancestors() if a.heading])
 
 
 def _is_safeguard_section(item: Item) -> bool:

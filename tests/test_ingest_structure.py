@@ -323,3 +323,9 @@ def test_items_listing_their_points_inline_stay_one_measure_each():
     ms = kinds(ingest_text(text))
     assert [m.label for m in ms] == ["1.", "2."]
     assert ms[0].text == "1.建设公共平台。主要包括：（1）建设算力平台；（2）建设数据平台。"
+
+
+def test_a_segment_carries_the_headings_above_it():
+    s = parse_structure("方案\n一、重点任务\n（一）科技创新\n1.建设研发平台。支持企业建平台。\n")
+    assert s.measures[0].headings == ["科技创新", "重点任务"]
+    assert [a.heading for a in s.items[2].ancestors()] == ["科技创新", "重点任务"]
