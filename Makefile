@@ -43,7 +43,8 @@ tools/cypher-lint/node_modules: tools/cypher-lint/package-lock.json
 lint-cypher: setup tools/cypher-lint/node_modules
 	$(BIN)/python -m graph.cypher_lint
 
-test: setup
+# The Neo4j analyser's tests need the npm tool: installed here so that `make test` runs them, not skips.
+test: setup tools/cypher-lint/node_modules
 	$(BIN)/python -m pytest -q
 
 # wrk (Debian) drives the API load; without it the benchmark falls back to httpx clients.
