@@ -70,6 +70,7 @@ class Region:
     markers: tuple[str, ...] = ()
     mention_full: bool = True  # false: the full name is shared by several units (鼓楼区); scan qualified forms only
     code: str = ""  # administrative division code, where the unit has one
+    resolve_only: tuple[str, ...] = ()  # forms resolve() accepts but text scans need not look for (北京市海淀区)
 
     @property
     def is_admin(self) -> bool:
@@ -91,6 +92,11 @@ def _count(items: Iterable[str]) -> dict[str, int]:
     for item in items:
         out[item] = out.get(item, 0) + 1
     return out
+
+
+def _plain_key(text: str) -> str:
+    """``_key`` of a form known to be in simplified script with full-width punctuation only."""
+    return normalise_punct(text.strip()).replace(" ", "").lower()
 
 
 def _key(text: str) -> str:
@@ -136,11 +142,13 @@ class Gazetteer:
         """key -> region name. Names beat full names beat aliases; among equals, coarser wins."""
         ranked: dict[str, tuple[tuple[int, int, int], str]] = {}
         for order, r in enumerate(self._regions.values()):
-            forms = [(0, r.name), (1, r.full_name), (2, r.name_en)] + [(3, a) for a in r.aliases]
+            forms = [(0, r.name), (1, r.full_name), (2, r.name_en)] + [(3, a) for a in r.aliases] + \
+                [(3, a) for a in r.resolve_only]
             for prio, form in forms:
                 if not form:
                     continue
-                k = _key(form)
+                # generated divisions are simplified already: no script conversion to pay for
+                k = _key(form) if not r.code or prio == 2 or form in r.aliases else _plain_key(form)
                 rank = (prio, LEVEL_RANK.get(r.level, 99), order)
                 if k not in ranked or rank < ranked[k][0]:
                     ranked[k] = (rank, r.name)
@@ -532,11 +540,13 @@ def _divisions(path: Path) -> dict[str, Region]:
         if not line or line.startswith("#"):
             continue
         code, name, full, _type, level, parent, aliases, mention_full = line.split("\t")
-        # A county's short name (海淀, 巴里坤) is too often an ordinary word to scan text for.
+        qualified = tuple(a for a in aliases.split("|") if a)
+        unique = mention_full == "1"
+        # A county's short name (海淀, 巴里坤) is too often an ordinary word to scan text for; its
+        # parent-qualified forms (南京市鼓楼区) are scanned only where the full name is shared.
         regions[name] = Region(name=name, full_name=full, name_en="", level=level, parent=parent or None,
-                               aliases=tuple(a for a in aliases.split("|") if a), code=code,
-                               mention_short=level in ("province", "prefecture"),
-                               mention_full=mention_full == "1")
+                               aliases=() if unique else qualified, resolve_only=qualified if unique else (),
+                               code=code, mention_short=level in ("province", "prefecture"), mention_full=unique)
     return regions
 
 
@@ -544,7 +554,7 @@ def _overlay(base: Region, row: dict) -> Region:
     """A curated gazetteer.yaml entry over the generated division of the same name."""
     curated = _region_from_yaml(row)
     aliases = tuple(dict.fromkeys((*curated.aliases, *base.aliases)))
-    return Region(**{**curated.__dict__, "aliases": aliases, "code": base.code,
+    return Region(**{**curated.__dict__, "aliases": aliases, "code": base.code, "resolve_only": base.resolve_only,
                      "mention_full": base.mention_full or curated.full_name != base.full_name})
 
 
