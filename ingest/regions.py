@@ -45,7 +45,9 @@ _FTZ = re.compile(r"中国\(([\u4e00-\u9fff]{2,3})\)自由贸易试验区(?:([\u
 _NATIONAL_ORGAN = re.compile(
     r"(中共中央|党中央|国务院|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中央[\u4e00-\u9fff]{0,10}(委员会|办公厅|部)"
     r"|国家[\u4e00-\u9fff]{1,14}(委员会|委|局|署|院|办公室|中心)|(中国)?人民银行|海关总署|税务总局|市场监管总局"
-    r"|中国[\u4e00-\u9fff]{2,12}(委员会|总局|银行|协会)|[\u4e00-\u9fff]{1,8}(部|总局|总署))")
+    r"|中国[\u4e00-\u9fff]{2,12}(委员会|总局|银行|协会)|(?![省市区县州旗盟])[\u4e00-\u9fff]{1,8}(部|总局|总署))")
+# Words that show a <place>…<kind> phrase is a sentence (杭州市支持新区…), not a zone's name.
+_NOT_ZONE_WORDS = re.compile(r"关于|印发|的|和|与|及|支持|推进|加快|建设|发展|促进|打造|全面|深化|进一步|推动|实施|开展")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Suffixes a user may add to a short name (厦门市, 福建省, 延边州, Xiamen City).
@@ -321,7 +323,7 @@ class Gazetteer:
             place = self._place(head[:cut])
             if place is not None:
                 rest = head[cut:]
-                if rest and (len(rest) > 6 or re.search(r"关于|印发|的|和|与", rest)):
+                if rest and (len(rest) > 6 or _NOT_ZONE_WORDS.search(rest)):
                     return None
                 return self._synth(f"{place.name}{rest}{_ZONE_KINDS[kind]}", m.group(0), place.name), m.end()
         return None

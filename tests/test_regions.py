@@ -133,6 +133,15 @@ def test_document_region_from_issuer_and_jurisdiction(gaz, issuers, title, regio
     assert gaz.chain(found) == chain
 
 
+@pytest.mark.parametrize("organ", ["市委组织部", "区财政局", "县人民政府办公室"])
+def test_a_local_organ_without_its_place_is_not_taken_for_a_national_one(gaz, organ):
+    assert gaz.jurisdiction(organ) is None
+
+
+def test_a_place_followed_by_a_sentence_is_not_a_zone(gaz):
+    assert gaz.jurisdiction("杭州市支持新区建设的意见").name == "杭州"
+
+
 def test_document_region_never_from_places_the_body_names(gaz):
     body = "学习借鉴北京、上海经验，在广州、深圳先行先试。"
     assert gaz.document_region(["国务院"], "国务院关于推广试点经验的通知", body) == ("中国", "issuer")
