@@ -138,14 +138,14 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
         date = parse_date(s)
         if not date or len(date) != 10:
             continue
-        issuer = None
-        above = [_SEAL.sub("", _squeeze(b.stripped)) for b in body[max(0, k - 2):k] if not _chrome(b)]
-        if above and _issuer_line(above[-1]):
-            issuer = above[-1]
-            if len(above) == 2 and not re.search(r"[。，,:：；;()（）《》]", above[0]) and not _issuer_line(above[0]) \
-                    and len(above[0]) + len(issuer) <= 40 and not _DOC_NUMBER_LINE.match(above[0]):
-                issuer = above[0] + issuer
-        out.append((issuer, date, line.index))
+        above = [_SEAL.sub("", _squeeze(b.stripped)) for b in body[max(0, k - 6):k] if not _chrome(b)]
+        names: list[str] = []
+        while above and _issuer_line(above[-1]):  # joint issuers sign one per line
+            names.insert(0, above.pop())
+        if len(names) == 1 and above and not re.search(r"[。，,:：；;()（）《》]", above[-1]) \
+                and len(above[-1]) + len(names[0]) <= 40 and not _DOC_NUMBER_LINE.match(above[-1]):
+            names[0] = above[-1] + names[0]  # a long name wrapped onto two lines
+        out.append(("、".join(names) or None, date, line.index))
     return out
 
 

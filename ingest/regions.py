@@ -304,19 +304,21 @@ class Gazetteer:
         (中国(X)自由贸易试验区Y片区), or <place><kind> (长沙经济技术开发区 -> 长沙经开区 under 长沙) where
         the place resolves. Returns the zone and where its name ends."""
         text = simplified_punct(text)
-        m = _FTZ.match(text, start)
-        if m:
-            zone = self._ftz_zone(m.group(1), m.group(2))
-            if zone is not None:
-                return zone, m.end()
+        named_to = start  # where an administrative unit named at the start ends (上海市浦东新区)
         for s, e, name in self.mention_spans(text[start:start + 40]):
             if s != 0:
                 break
             r = self._regions[name]
             if r.level in ("zone", "area"):
                 return r, start + e
+            named_to = start + e
+        m = _FTZ.match(text, start)
+        if m:
+            zone = self._ftz_zone(m.group(1), m.group(2))
+            if zone is not None:
+                return zone, m.end()
         m = _ZONE_NAME.match(text, start)
-        if m is None:
+        if m is None or named_to >= m.end():  # the whole name is a district's (滨海新区), not a zone's
             return None
         head, kind = m.group(1), m.group(2)
         for cut in range(len(head), 1, -1):  # the longest leading place name, then the zone's own words
@@ -337,7 +339,7 @@ class Gazetteer:
         if prov is None:
             return None
         listed = [self._regions[c] for c in self._children.get(prov.name, ())]
-        ftz = next((r for r in listed if r.multi_city and "自由贸易" in r.full_name), None)
+        ftz = next((r for r in listed if "自由贸易试验区" in r.full_name and "片区" not in r.full_name), None)
         ftz = ftz or self._synth(f"{prov.name}自贸试验区", f"中国({province_text})自由贸易试验区",
                                  prov.name, multi_city=True)
         if not area:

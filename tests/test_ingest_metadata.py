@@ -78,6 +78,14 @@ def test_signature_wrapped_over_two_lines_is_one_issuer():
     assert (doc.region, doc.level) == ("成都", "prefecture")
 
 
+def test_joint_signature_lists_every_issuer_and_files_a_ministries_notice_nationally():
+    doc = ingest_bytes(page(
+        "<h1>关于开展中小企业数字化转型试点工作的通知</h1>" + MEASURES +
+        "<p>工业和信息化部</p><p>国家发展和改革委员会</p><p>财政部</p><p>2023年6月12日</p>"), "j.html")
+    assert doc.issuer == "工业和信息化部、国家发展和改革委员会、财政部"
+    assert (doc.region, doc.level) == ("中国", "national")
+
+
 def test_doc_number_year_is_the_date_when_nothing_is_signed():
     doc = ingest_bytes(page("<h1>某某县人民政府关于做好春耕生产的通知</h1><p>某政发〔2019〕12号</p>" + MEASURES),
                        "n.html")

@@ -121,6 +121,8 @@ def test_mentioned_reads_traditional_text(gaz):
     (["中国（湖南）自由贸易试验区长沙片区管委会"], None, "长沙自贸片区", "zone", ["长沙", "湖南"]),
     (["中国(福建)自由贸易试验区厦门片区管委会"], None, "厦门片区", "zone", ["厦门", "福建"]),
     (["中国（山东）自由贸易试验区工作领导小组办公室"], None, "山东自贸试验区", "zone", ["山东"]),
+    (["中国（上海）自由贸易试验区临港新片区管理委员会"], None, "临港新片区", "zone", ["上海"]),
+    (["上海市浦东新区人民政府"], None, "浦东新区", "county", ["上海"]),
     # a park committee issuing the measures of a district of the same city: the district's policy
     (["某某科学城管理委员会"], "海淀区关于支持创业的若干措施", "海淀", "county", ["北京"]),
     ([], "图们市关于推进大众创业万众创新的实施意见", "图们", "county", ["延边", "吉林"]),
