@@ -25,7 +25,8 @@ _NOT_TITLE_CHARS = re.compile(r"[。，,:：；;!！?？]")
 _MAX_TITLE_LINES = 4
 _MAX_TITLE = 160
 # Site chrome a page prints around the document: menus, tabs, a static-site front-matter line.
-_SITE_CHROME = re.compile(r"^(-{3}|政策解读|政策原文|政策文件|返回|扫一扫|← |上一篇|下一篇|首页)")
+_SITE_CHROME = re.compile(r"^(-{3}|政策解读|政策原文|政策文件|返回|扫一扫|← |上一篇|下一篇|首页)"
+                          r"|(政府网|门户网站|网站|门户|频道|栏目|专栏|客户端|公众号)$|[>＞»|｜]")
 
 # Issuing bodies print their name on a line of its own.
 _ISSUER_END = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|管委会|管委|管理委员会|专班|局|厅|委|办|部|院|署)$")
@@ -43,7 +44,7 @@ _PAGE_DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(\s+\d{1,2}:\d{2}(:\d{2})
 # Labelled header fields of a government page: "发文机关：\t国务院办公厅\t成文日期：\t2018年12月30日".
 _LABEL = r"\s*[:：]\s*([^\t\n]+?)\s*(?=\t|$)"
 _FIELDS = {
-    "title": re.compile(r"(?:^|\t)标[\s\u3000]*题" + _LABEL),
+    "title": re.compile(r"(?:^|\t)(?:标[\s\u3000]*题|名[\s\u3000]*称)" + _LABEL),
     "issuer": re.compile(r"(?:^|\t)(?:发文机关|发布机关|发文单位)" + _LABEL),
     "doc_number": re.compile(r"(?:^|\t)(?:发文字号|文[\s\u3000]*号)" + _LABEL),
     "signed": re.compile(r"(?:^|\t)成文日期" + _LABEL),
@@ -99,7 +100,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int]:
     the index of its last line."""
     head = [ln for ln in lines[:80] if ln.stripped]
     for i, line in enumerate(head):
-        if not _title_part(line):
+        if not _title_part(line) or len(_squeeze(line.stripped)) <= 4:  # a title never opens with a tag (杭州)
             continue
         joined = ""
         for k in range(i, min(i + _MAX_TITLE_LINES, len(head))):
@@ -127,8 +128,10 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
     the one or two lines above it (a long name wraps: 重庆市“满天星”行动计划 / 工作专班办公室（代章）)."""
     body = [ln for ln in lines if ln.stripped]
     out = []
+    prose = False  # a date line before any sentence of the document is the page's, not a signature
     for k, line in enumerate(body):
         s = _squeeze(line.stripped)
+        prose = prose or bool(re.search(r"[。：:；]", s)) and not _chrome(line) and "\t" not in line.stripped
         m = _RELEASE_LINE.match(s)
         if m and _issuer_line(m.group(1)):
             out.append((m.group(1), parse_date(m.group(2)) or "", line.index))
@@ -145,7 +148,8 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
         if len(names) == 1 and above and not re.search(r"[。，,:：；;()（）《》]", above[-1]) \
                 and len(above[-1]) + len(names[0]) <= 40 and not _DOC_NUMBER_LINE.match(above[-1]):
             names[0] = above[-1] + names[0]  # a long name wrapped onto two lines
-        out.append(("、".join(names) or None, date, line.index))
+        if names or prose:
+            out.append(("、".join(names) or None, date, line.index))
     return out
 
 
@@ -192,6 +196,8 @@ def _page_date(lines: list[Line], fields: dict[str, str]) -> str | None:
         m = _PAGE_DATE_LINE.match(line.stripped)
         if m:
             return parse_date(m.group(1))
+        if _DATE_ONLY.match(_squeeze(line.stripped)):  # a bare date over the document (not a 落款)
+            return parse_date(line.stripped)
     return None
 
 

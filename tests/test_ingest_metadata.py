@@ -52,6 +52,17 @@ def test_title_broken_over_two_lines_of_the_page_is_read_whole_and_without_chrom
         assert chrome not in doc.title
 
 
+def test_site_name_and_breadcrumb_above_the_heading_stay_out_of_the_title():
+    doc = ingest_bytes(page("<div>某某省人民政府门户网站</div><div>首页 > 政务公开 > 政策文件</div>"
+                            "<h1>某某省人民政府关于加快工业互联网</h1><h1>平台建设的通知</h1>" + MEASURES), "b.html")
+    assert doc.title == "某某省人民政府关于加快工业互联网平台建设的通知"
+
+
+def test_a_date_above_the_document_is_the_page_date_not_a_signature():
+    doc = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1><p>2025年03月18日</p>" + MEASURES), "pd.html")
+    assert (doc.date, doc.date_source) == ("2025-03-18", "page_date")
+
+
 def test_district_document_carries_its_parent_chain():
     doc = ingest_bytes(page(
         "<h1>宁波市鄞州区人民政府办公室关于印发促进软件产业发展若干措施的通知</h1>" + MEASURES +
