@@ -38,14 +38,16 @@ DOCUMENT_LEVELS = {"country": "national", "province": "province", "prefecture": 
 _ZONE_KINDS = {"经济技术开发区": "经开区", "经济开发区": "经开区", "经开区": "经开区",
                "高新技术产业开发区": "高新区", "高新技术产业园区": "高新区", "高新技术开发区": "高新区",
                "新技术产业开发区": "高新区", "高新区": "高新区", "工业园区": "工业园区",
-               "综合保税区": "综合保税区", "综保区": "综合保税区", "保税港区": "保税港区", "新区": "新区"}
+               "综合保税区": "综合保税区", "综保区": "综合保税区", "保税港区": "保税港区", "保税区": "保税区",
+               "开发区": "开发区", "新区": "新区"}
 _ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,14}?)(" + "|".join(sorted(_ZONE_KINDS, key=len, reverse=True)) + ")")
 _FTZ = re.compile(r"中国\(([\u4e00-\u9fff]{2,3})\)自由贸易试验区(?:([\u4e00-\u9fff]{2,6}?)新?片区)?")
 # National organs: the State Council and its offices, ministries, commissions, administrations.
 _NATIONAL_ORGAN = re.compile(
     r"(中共中央|党中央|国务院|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中央[\u4e00-\u9fff]{0,10}(委员会|办公厅|部)"
     r"|国家[\u4e00-\u9fff]{1,14}(委员会|委|局|署|院|办公室|中心)|(中国)?人民银行|海关总署|税务总局|市场监管总局"
-    r"|中国[\u4e00-\u9fff]{2,12}(委员会|总局|银行|协会)|(?![省市区县州旗盟])[\u4e00-\u9fff]{1,8}(部|总局|总署))")
+    r"|中国[\u4e00-\u9fff]{2,12}(委员会|会|总局|银行)|全国[\u4e00-\u9fff]{0,12}(委员会|办公室|联合会|工商联|总工会|妇联)"
+    r"|共青团中央|中华全国|银保监会|证监会|金融监管总局|(?![省市区县州旗盟])[\u4e00-\u9fff]{1,8}(部|总局|总署))")
 # Words that show a <place>…<kind> phrase is a sentence (杭州市支持新区…), not a zone's name.
 _NOT_ZONE_WORDS = re.compile(r"关于|印发|的|和|与|及|支持|推进|加快|建设|发展|促进|打造|全面|深化|进一步|推动|实施|开展")
 
@@ -428,6 +430,19 @@ class Gazetteer:
                 return r
         return None
 
+    def _shared_county(self, issuers: Iterable[str], title: str | None, text: str) -> Region | None:
+        """A body signing with a county name several cities have (鼓楼区人民政府): the one whose
+        city the text names, when exactly one is."""
+        for opening in [*issuers, title or ""]:
+            m = re.match(r"[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗)", simplified_punct(re.sub(r"\s+", "", opening)))
+            if not m or m.group(0) not in self._shared_full:
+                continue
+            named = set(self.mentioned(text))
+            fits = [r for r in self._regions.values() if r.full_name == m.group(0) and r.parent in named]
+            if len(fits) == 1:
+                return fits[0]
+        return None
+
     def _opens_with_place(self, text: str, start: int) -> bool:
         spans = self.mention_spans(text[start:start + 20])
         return bool(spans) and spans[0][0] == 0
@@ -450,6 +465,10 @@ class Gazetteer:
             same_province = self._province(by_issuer.name) == self._province(by_title.name)
             if local and same_province and by_issuer.name not in self.chain(by_title.name):
                 return by_title.name, "title"
+        if by_issuer is None and by_title is None and text:
+            shared = self._shared_county(issuers, title, text)
+            if shared is not None:
+                return shared.name, "issuer"
         for found, source in ((by_issuer, "issuer"), (by_title, "title")):
             if found is not None:
                 # a zone the heading names only generically (联动创新区(经济技术开发区)), pinned down

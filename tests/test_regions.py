@@ -118,6 +118,7 @@ def test_mentioned_reads_traditional_text(gaz):
     (["长沙经济技术开发区管理委员会"], None, "长沙经开区", "zone", ["长沙", "湖南"]),
     (["合肥高新技术产业开发区管委会"], None, "合肥高新区", "zone", ["合肥", "安徽"]),
     (["青岛西海岸新区管委"], None, "青岛西海岸新区", "zone", ["青岛", "山东"]),
+    (["广州开发区管委会"], None, "广州开发区", "zone", ["广州", "广东"]),
     (["中国（湖南）自由贸易试验区长沙片区管委会"], None, "长沙自贸片区", "zone", ["长沙", "湖南"]),
     (["中国(福建)自由贸易试验区厦门片区管委会"], None, "厦门片区", "zone", ["厦门", "福建"]),
     (["中国（山东）自由贸易试验区工作领导小组办公室"], None, "山东自贸试验区", "zone", ["山东"]),
@@ -142,6 +143,17 @@ def test_a_local_organ_without_its_place_is_not_taken_for_a_national_one(gaz, or
 
 def test_a_place_followed_by_a_sentence_is_not_a_zone(gaz):
     assert gaz.jurisdiction("杭州市支持新区建设的意见").name == "杭州"
+
+
+def test_a_district_name_several_cities_share_is_settled_by_the_city_the_text_names(gaz):
+    text = "为推动福州市数字经济发展，结合本区实际，制定本措施。"
+    assert gaz.document_region(["鼓楼区人民政府办公室"], None, text) == ("福州鼓楼区", "issuer")
+    assert gaz.document_region(["鼓楼区人民政府办公室"], None, "结合本区实际。") == ("", "")
+
+
+@pytest.mark.parametrize("organ", ["中国银保监会", "全国妇联", "共青团中央", "国家税务总局", "工业和信息化部办公厅"])
+def test_national_organs(gaz, organ):
+    assert gaz.jurisdiction(organ).name == "中国"
 
 
 def test_document_region_never_from_places_the_body_names(gaz):
