@@ -268,7 +268,9 @@ class Gazetteer:
         if not text or self._scan_re is None:
             return []
         scan = self._mask_excludes(simplified_punct(text))
-        return [(m.start(), m.end(), self._scan_aliases[m.group(0)]) for m in self._scan_re.finditer(scan)]
+        # 城东区域 / 西城区域 are areas (区域), not the districts 城东区 / 西城区
+        return [(m.start(), m.end(), self._scan_aliases[m.group(0)]) for m in self._scan_re.finditer(scan)
+                if not (scan.startswith("域", m.end()) and m.group(0).endswith("区"))]
 
     def mentioned(self, text: str) -> list[str]:
         """Regions named in ``text``, in order of first appearance, each once."""

@@ -76,6 +76,7 @@ def test_shared_county_names_are_scanned_only_when_qualified(gaz):
     assert gaz.mentioned("鼓楼区") == []  # four districts have that name: no guess
     assert gaz.jurisdiction("鼓楼区人民政府") is None
     assert gaz.mentioned("在海淀区和长沙县试点") == ["海淀", "长沙县"]
+    assert gaz.mentioned("推进城东区域和西城区域开发") == []  # 区域 is an area, not a district
 
 
 def test_hierarchy(gaz):
