@@ -20,7 +20,8 @@ from ingest.normalise import Line, is_chrome_line
 _DOC_TYPES = ("实施意见", "指导意见", "若干意见", "意见", "通知", "通告", "公告", "方案", "办法", "规定", "决定",
               "细则", "规划", "计划", "措施", "举措", "要点", "批复", "函", "报告", "纲要", "条例", "指引",
               "指南", "清单", "政策", "决议", "规则", "制度", "纪要", "工作方案", "行动方案", "通报")
-_TITLE_END = re.compile(rf"({'|'.join(_DOC_TYPES)})\s*[(（][^()（）]{{1,20}}[)）]$|({'|'.join(_DOC_TYPES)})$")
+_TITLE_END = re.compile(rf"({'|'.join(_DOC_TYPES)})\s*[(（][^()（）]{{1,20}}[)）]$|({'|'.join(_DOC_TYPES)})$"
+                        r"|(若干|[一二三四五六七八九十百\d]{1,4})条$")  # …二十条, …若干条
 _NOT_TITLE_CHARS = re.compile(r"[。，,:：；;!！?？]")
 _MAX_TITLE_LINES = 4
 _MAX_TITLE = 160
@@ -38,14 +39,14 @@ _DOC_NUMBER_FIELD = re.compile(rf"(?:文\s*号|发文字号)\s*[:：]\s*{_FIELD_
 _DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*\d{4}[^\n]{0,12}$")
 _DOC_NUMBER_YEAR = re.compile(r"[〔\[【(（]\s*(\d{4})\s*[〕\]】)）]")
 _DATE_ONLY = re.compile(r"^[\d〇零一二三四五六七八九十]{4}\s*年.{0,8}[日号]$")
-# 杭州市科学技术局2026年5月25日发布: issuer and date on one release line.
-_RELEASE_LINE = re.compile(r"^([\u4e00-\u9fff“”\"]{4,40}?)(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(发布|印发)")
+# 某市科学技术局2026年5月25日发布 / 某市人民政府 2023年1月5日: issuer and date on one line.
+_RELEASE_LINE = re.compile(r"^([\u4e00-\u9fff“”\"]{4,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(发布|印发|$)")
 _PAGE_DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(来源|作者|浏览|$)")
 # Labelled header fields of a government page: "发文机关：\t国务院办公厅\t成文日期：\t2018年12月30日".
 _LABEL = r"\s*[:：]\s*([^\t\n]+?)\s*(?=\t|$)"
 _FIELDS = {
     "title": re.compile(r"(?:^|\t)(?:标[\s\u3000]*题|名[\s\u3000]*称)" + _LABEL),
-    "issuer": re.compile(r"(?:^|\t)(?:发文机关|发布机关|发文单位)" + _LABEL),
+    "issuer": re.compile(r"(?:^|\t)(?:发文机关|发布机关|发文单位|发布机构)" + _LABEL),
     "doc_number": re.compile(r"(?:^|\t)(?:发文字号|文[\s\u3000]*号)" + _LABEL),
     "signed": re.compile(r"(?:^|\t)成文日期" + _LABEL),
     "published": re.compile(r"(?:^|\t)(?:发布日期|发布时间|发文日期|印发日期)" + _LABEL),

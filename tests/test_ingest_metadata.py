@@ -97,6 +97,19 @@ def test_joint_signature_lists_every_issuer_and_files_a_ministries_notice_nation
     assert (doc.region, doc.level) == ("中国", "national")
 
 
+def test_provincial_page_fields_and_a_one_line_signature():
+    fields = ("<table><tr><td>发布机构：</td><td>某某省人民政府办公厅</td><td>成文日期：</td><td>2023-03-01</td></tr>"
+              "<tr><td>名　　称：</td><td>某某省人民政府办公厅关于印发科技创新二十条的通知</td></tr>"
+              "<tr><td>文　　号：</td><td>某府办〔2023〕5号</td><td>发布日期：</td><td>2023-03-05</td></tr></table>")
+    doc = ingest_bytes(page(fields + "<h1>某某省科技创新二十条</h1>" + MEASURES), "g.html")
+    assert doc.title == "某某省人民政府办公厅关于印发科技创新二十条的通知"
+    assert (doc.doc_number, doc.date, doc.date_source) == ("某府办〔2023〕5号", "2023-03-01", "signature")
+    assert doc.issuer == "某某省人民政府办公厅" and doc.provenance["issuer"] == "header_field"
+    signed = ingest_bytes(page("<h1>关于印发某某方案的通知</h1>" + MEASURES + "<p>广州市人民政府 2023年1月5日</p>"),
+                          "o.html")
+    assert (signed.issuer, signed.date, signed.region) == ("广州市人民政府", "2023-01-05", "广州")
+
+
 def test_doc_number_year_is_the_date_when_nothing_is_signed():
     doc = ingest_bytes(page("<h1>某某县人民政府关于做好春耕生产的通知</h1><p>某政发〔2019〕12号</p>" + MEASURES),
                        "n.html")
