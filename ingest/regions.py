@@ -44,10 +44,10 @@ _ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,14}?)(" + "|".join(sorted(_ZONE_KIN
 _FTZ = re.compile(r"中国\(([\u4e00-\u9fff]{2,3})\)自由贸易试验区(?:([\u4e00-\u9fff]{2,6}?)新?片区)?")
 # National organs: the State Council and its offices, ministries, commissions, administrations.
 _NATIONAL_ORGAN = re.compile(
-    r"(中共中央|党中央|国务院|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中央[\u4e00-\u9fff]{0,10}(委员会|办公厅|部)"
-    r"|国家[\u4e00-\u9fff]{1,14}(委员会|委|局|署|院|办公室|中心)|(中国)?人民银行|海关总署|税务总局|市场监管总局"
-    r"|中国[\u4e00-\u9fff]{2,12}(委员会|会|总局|银行)|全国[\u4e00-\u9fff]{0,12}(委员会|办公室|联合会|工商联|总工会|妇联)"
-    r"|共青团中央|中华全国|银保监会|证监会|金融监管总局|(?![省市区县州旗盟])[\u4e00-\u9fff]{1,8}(部|总局|总署))")
+    r"(中共中央|党中央|国务院|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中央[\u4e00-\u9fff]{0,10}?(委员会|办公厅|部)"
+    r"|国家[\u4e00-\u9fff]{1,14}?(委员会|委|局|署|院|办公室|中心)|(中国)?人民银行|海关总署|税务总局|市场监管总局"
+    r"|中国[\u4e00-\u9fff]{2,12}?(委员会|会|总局|银行)|全国[\u4e00-\u9fff]{0,12}?(委员会|办公室|联合会|工商联|总工会|妇联)"
+    r"|共青团中央|中华全国|银保监会|证监会|金融监管总局|(?![省市区县州旗盟])[\u4e00-\u9fff]{1,8}?(部|总局|总署))")
 # Words that show a <place>…<kind> phrase is a sentence (杭州市支持新区…), not a zone's name.
 _NOT_ZONE_WORDS = re.compile(r"关于|印发|的|和|与|及|支持|推进|加快|建设|发展|促进|打造|全面|深化|进一步|推动|实施|开展")
 
@@ -362,6 +362,8 @@ class Gazetteer:
             return self._regions[name]
         r = self._synthetic.get(name)
         if r is None:
+            if len(self._synthetic) > 50_000:  # a long-running server sees many names: stay bounded
+                self._synthetic.clear()
             r = Region(name=name, full_name=full_name, name_en="", level="zone", parent=parent,
                        aliases=(full_name,), mention=False, multi_city=multi_city)
             self._synthetic[name] = r
@@ -403,7 +405,11 @@ class Gazetteer:
             return None
         text = simplified_punct(re.sub(r"\s+", "", text))
         start = 2 if text.startswith("中共") else 0
-        if _NATIONAL_ORGAN.match(text, start) and not self._opens_with_place(text, start):
+        national = _NATIONAL_ORGAN.match(text, start)
+        if national and not self._opens_with_place(text, start):
+            # a national organ's local branch (国家税务总局湖北省税务局) serves the place it names
+            if self._opens_with_place(text, national.end()):
+                return self.jurisdiction(text[national.end():])
             return self._regions.get("中国")
         zone = self.zone_at(text, start)
         if zone is not None:

@@ -157,6 +157,11 @@ def test_national_organs(gaz, organ):
     assert gaz.jurisdiction(organ).name == "中国"
 
 
+def test_a_national_organs_local_branch_serves_its_place(gaz):
+    assert gaz.jurisdiction("国家税务总局湖北省税务局").name == "湖北"
+    assert gaz.jurisdiction("中国人民银行青岛市中心支行").name == "青岛"
+
+
 def test_document_region_never_from_places_the_body_names(gaz):
     body = "学习借鉴北京、上海经验，在广州、深圳先行先试。"
     assert gaz.document_region(["国务院"], "国务院关于推广试点经验的通知", body) == ("中国", "issuer")
