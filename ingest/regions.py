@@ -77,6 +77,12 @@ class Region:
     resolve_only: tuple[str, ...] = ()  # forms resolve() accepts but text scans need not look for (北京市海淀区)
 
     @property
+    def curated(self) -> bool:
+        """Listed in data/gazetteer.yaml (with its English name, forms and rules), not only generated
+        from the division dataset."""
+        return bool(self.name_en) or not self.code
+
+    @property
     def is_admin(self) -> bool:
         return self.level in ADMIN_LEVELS
 

@@ -37,7 +37,7 @@ def reference_rows() -> tuple[list[dict], list[dict]]:
     # county-level divisions become nodes when a document names them (graph/loader.py), which
     # keeps a cold ingest from writing thousands of nodes no fact points at.
     regions = [region_reference_row(gazetteer, r.name) for r in gazetteer.regions()
-               if r.level in ("country", "province", "prefecture") or r.name_en or not r.code]
+               if r.level in ("country", "province", "prefecture") or r.curated]
     themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
                "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
     return regions, themes
