@@ -23,7 +23,7 @@ _DOC_TYPES = ("实施意见", "指导意见", "若干意见", "意见", "通知"
 _TITLE_END = re.compile(rf"({'|'.join(_DOC_TYPES)})\s*[(（][^()（）]{{1,20}}[)）]$|({'|'.join(_DOC_TYPES)})$"
                         r"|(若干|[一二三四五六七八九十百\d]{1,4})条$")  # …二十条, …若干条
 _NOT_TITLE_CHARS = re.compile(r"[。，,:：；;!！?？]")
-_MAX_TITLE_LINES = 4
+_MAX_TITLE_LINES = 6
 _MAX_TITLE = 160
 # Site chrome a page prints around the document: menus, tabs, a static-site front-matter line.
 _SITE_CHROME = re.compile(r"^(-{3}|政策解读|政策原文|政策文件|返回|扫一扫|← |上一篇|下一篇|首页)"
@@ -96,13 +96,28 @@ def _title_part(line: Line) -> bool:
         and not _DOC_NUMBER_LINE.match(s) and not _PAGE_DATE_LINE.match(s)
 
 
+def _double_spaced(lines: list[Line]) -> bool:
+    """A page whose every block is followed by a blank line (HTML read as text): there blank lines
+    are layout and a heading's parts sit between them; in a plain text they end a block."""
+    filled = [i for i, ln in enumerate(lines) if ln.stripped]
+    if len(filled) < 4:
+        return False
+    spaced = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].stripped)
+    return spaced >= 0.8 * len(filled)
+
+
 def find_title(lines: list[Line]) -> tuple[str | None, int]:
-    """The first title-shaped block (possibly broken over several lines, blank lines between) and
-    the index of its last line."""
-    head = [ln for ln in lines[:80] if ln.stripped]
+    """The first title-shaped block (possibly broken over several lines) and the index of its last
+    line."""
+    head = lines[:80]
+    if _double_spaced(head):
+        head = [ln for ln in head if ln.stripped]
     for i, line in enumerate(head):
         if not _title_part(line) or len(_squeeze(line.stripped)) <= 4:  # a title never opens with a tag (杭州)
             continue
+        nxt = _squeeze(head[i + 1].stripped) if i + 1 < len(head) else ""
+        if _issuer_line(_squeeze(line.stripped)) and not nxt.startswith("关于"):
+            continue  # the issuing body printed over the heading (红头), not the heading's first part
         joined = ""
         for k in range(i, min(i + _MAX_TITLE_LINES, len(head))):
             if not _title_part(head[k]):
@@ -114,7 +129,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int]:
                 return joined, head[k].index
     for line in head:
         s = _squeeze(line.stripped)
-        if not _chrome(line) and len(s) <= 80 and "。" not in s and not _DATE_ONLY.match(s):
+        if s and not _chrome(line) and len(s) <= 80 and "。" not in s and not _DATE_ONLY.match(s):
             return s, line.index
     return None, -1
 

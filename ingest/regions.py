@@ -444,6 +444,18 @@ class Gazetteer:
                 return r
         return None
 
+    def _joint_jurisdiction(self, issuer: str) -> Region | None:
+        """Joint issuers (A、B): the jurisdiction they share (two offices of one province's zones ->
+        the province); a national organ among them makes it national."""
+        found = [r for r in (self.jurisdiction(part) for part in re.split(r"[、,，\s]+", issuer) if part) if r]
+        if not found:
+            return self.jurisdiction(issuer)
+        if any(r.level == "country" for r in found) or len({r.name for r in found}) == 1:
+            return next((r for r in found if r.level == "country"), found[0])
+        chains = [[r.name, *self.chain(r.name)] for r in found]
+        shared = [n for n in chains[0] if all(n in c for c in chains[1:])]
+        return self.describe(shared[0]) if shared else found[0]
+
     def _shared_county(self, issuers: Iterable[str], title: str | None, text: str) -> Region | None:
         """A body signing with a county name several cities have (鼓楼区人民政府): the one whose
         city the text names, when exactly one is."""
@@ -468,7 +480,7 @@ class Gazetteer:
         as a park committee issuing a district's measures). source: issuer | title | "" (none)."""
         by_issuer = None
         for issuer in issuers:
-            by_issuer = self.jurisdiction(issuer)
+            by_issuer = self._joint_jurisdiction(issuer)
             if by_issuer is not None:
                 break
         by_title = self.jurisdiction(title)
@@ -477,7 +489,7 @@ class Gazetteer:
         if by_issuer is not None and by_title is not None and by_title.name != by_issuer.name:
             local = by_issuer.level not in ("country", "province") and by_title.level not in ("country", "province")
             same_province = self._province(by_issuer.name) == self._province(by_title.name)
-            if local and same_province and by_issuer.name not in self.chain(by_title.name):
+            if local and same_province and by_title.is_admin and by_issuer.name not in self.chain(by_title.name):
                 return by_title.name, "title"
         if by_issuer is None and by_title is None and text:
             shared = self._shared_county(issuers, title, text)

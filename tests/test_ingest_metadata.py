@@ -63,6 +63,21 @@ def test_a_date_above_the_document_is_the_page_date_not_a_signature():
     assert (doc.date, doc.date_source) == ("2025-03-18", "page_date")
 
 
+def test_issuing_body_printed_over_the_heading_is_not_part_of_the_title():
+    doc = ingest_bytes(page("<p>某某市人民政府办公室</p><h1>某某市人民政府办公室关于印发</h1><h1>促进消费若干措施的通知</h1>"
+                            + MEASURES), "h.html")
+    assert doc.title == "某某市人民政府办公室关于印发促进消费若干措施的通知"
+    broken = ingest_bytes(page("<h1>某某市人民政府办公室</h1><h1>关于印发促进消费若干措施的通知</h1>" + MEASURES), "k.html")
+    assert broken.title == "某某市人民政府办公室关于印发促进消费若干措施的通知"
+
+
+def test_plain_text_blank_lines_end_a_heading():
+    text = ("某某省某某工作领导小组办公室\n\n某某省某某工作领导小组办公室关于推广\n第一批改革经验的通知\n\n"
+            "各设区市人民政府：\n一、重点任务\n（一）完善服务体系。建立平台。\n（二）加大资金支持。设立资金。\n")
+    doc = ingest_bytes(text.encode("utf-8"), "plain.txt")
+    assert doc.title == "某某省某某工作领导小组办公室关于推广第一批改革经验的通知"
+
+
 def test_district_document_carries_its_parent_chain():
     doc = ingest_bytes(page(
         "<h1>宁波市鄞州区人民政府办公室关于印发促进软件产业发展若干措施的通知</h1>" + MEASURES +
