@@ -486,6 +486,8 @@ class Gazetteer:
         by_title = self.jurisdiction(title)
         if by_issuer is not None and by_issuer.level == "country":
             return by_issuer.name, "issuer"
+        if by_title is not None and by_title.level == "country":  # 国务院办公厅关于… on a city's site
+            return by_title.name, "title"
         if by_issuer is not None and by_title is not None and by_title.name != by_issuer.name:
             local = by_issuer.level not in ("country", "province") and by_title.level not in ("country", "province")
             same_province = self._province(by_issuer.name) == self._province(by_title.name)
