@@ -25,6 +25,7 @@ class RegionOut(BaseModel):
     level: str | None = None
     parent: str | None = None
     measure_count: int = 0
+    parents: list[str] | None = None  # chain up to the province, nearest first
 
 
 class DocumentOut(BaseModel):
@@ -35,6 +36,7 @@ class DocumentOut(BaseModel):
     date: str | None
     script: str | None = None
     measure_count: int = 0
+    level: str | None = None  # national | province | prefecture | county | zone | unresolved
 
 
 class MeasureOut(BaseModel):

@@ -3,7 +3,13 @@
 Nodes
   Document  id            one ingested policy document (original + simplified text kept)
   Measure   id            one numbered measure (kind=measure) or closing safeguard (kind=safeguard)
-  Region    name          short simplified name (厦门, 福建, 厦门片区 ...) from data/gazetteer.yaml
+  Region    name          short simplified name (厦门, 福建, 厦门片区 ...) from the gazetteer
+                          (data/divisions.tsv + data/gazetteer.yaml); level = national | province |
+                          prefecture | county | zone (as Document.level), kind = the finer gazetteer
+                          level (district, city, area ...), parents = chain up to the province
+  Document  level         national | province | prefecture | county | zone | unresolved;
+            date_source   signature | doc_number_year | page_date | manifest; provenance_json: where
+                          each fact (title, issuer, date, region ...) was read
   Agency    id            "<region>|<canonical name>": agency identity is region-scoped
   Theme     key           a practice from data/themes.yaml (ip_pledge_financing, ...)
 
@@ -50,6 +56,7 @@ NODES: dict[str, NodeTable] = {t.label: t for t in [
         "id": STRING, "title": STRING, "region": STRING, "issuer": STRING, "date": STRING,
         "script": STRING, "doc_number": STRING, "path": STRING, "sha256": STRING,
         "text_original": STRING, "text_simplified": STRING, "measure_count": INT,
+        "level": STRING, "date_source": STRING, "provenance_json": STRING,
     }),
     NodeTable("Measure", "id", {
         "id": STRING, "document_id": STRING, "region": STRING, "kind": STRING, "ordinal": INT,
@@ -59,7 +66,7 @@ NODES: dict[str, NodeTable] = {t.label: t for t in [
     }),
     NodeTable("Region", "name", {
         "name": STRING, "full_name": STRING, "name_en": STRING, "level": STRING,
-        "parent": STRING, "aliases": STRING_LIST,
+        "parent": STRING, "aliases": STRING_LIST, "kind": STRING, "parents": STRING_LIST,
     }),
     NodeTable("Agency", "id", {
         "id": STRING, "name": STRING, "region": STRING, "aliases": STRING_LIST,

@@ -94,10 +94,19 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         if date:
             date = parse_date(str(date)) or str(date)
         doc_number = overrides.get("doc_number") if "doc_number" in overrides else meta.doc_number
-        # The issuing body says whose policy it is; a title may also name the places it concerns.
-        region = (_resolve_region(overrides.get("region"), gazetteer)
-                  or (issuer and gazetteer.region_for_document(to_simplified(issuer), None, None))
-                  or gazetteer.region_for_document(title or meta.title, issuer, simplified) or "")
+        provenance = {**meta.provenance, **{k: "manifest" for k in ("title", "issuer", "date", "doc_number")
+                                            if k in overrides}}
+        date_source = ("manifest" if date else None) if "date" in overrides else meta.date_source
+        # Whose policy it is: the issuer's jurisdiction (or the title's), never a place the body names.
+        region = _resolve_region(overrides.get("region"), gazetteer)
+        if region:
+            provenance["region"] = "manifest"
+        else:
+            issuers = [to_simplified(issuer)] if "issuer" in overrides and issuer else meta.issuers
+            region, source = gazetteer.document_region(issuers, title or meta.title, simplified)
+            if region:
+                provenance["region"] = source
+        level = gazetteer.level_of(region)
 
     doc_id = document_id(data)
     measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock)
@@ -111,7 +120,8 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         script=overrides.get("script") or script, doc_number=doc_number,
         text_original=original, text_simplified=simplified,
         sha256=hashlib.sha256(data).hexdigest(), measures=measures,
-        encoding=decoded.encoding, timings=clock.timings)
+        encoding=decoded.encoding, timings=clock.timings, level=level, date_source=date_source,
+        provenance=provenance, effective=meta.effective, valid_until=meta.valid_until, validity=meta.validity)
 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,

@@ -87,6 +87,9 @@ class DocumentRecord:
     date_source: str | None = None
     # where each document-level fact came from, e.g. {"region": "issuer", "title": "heading"}
     provenance: dict[str, str] = field(default_factory=dict)
+    effective: str | None = None  # ISO date it takes effect (自…起施行), where the text says
+    valid_until: str | None = None  # ISO end of validity (有效期至…)
+    validity: str | None = None  # a stated period of validity as printed (有效期三年 -> 三年)
 
     def to_dict(self) -> dict:
         return asdict(self)

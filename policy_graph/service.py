@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.loader import LoadSummary, load_documents, load_reference, load_similarity
+from graph.loader import LoadSummary, load_documents, load_reference, load_similarity, region_reference_row
 from graph.store import GraphStore
 from ingest.errors import IngestError
 from ingest.parallel import fork_pool, workers_for
@@ -32,8 +32,12 @@ class IngestReport:
 
 
 def reference_rows() -> tuple[list[dict], list[dict]]:
-    regions = [{"name": r.name, "full_name": r.full_name, "name_en": r.name_en, "level": r.level,
-                "parent": r.parent, "aliases": list(r.aliases)} for r in load_gazetteer().regions()]
+    gazetteer = load_gazetteer()
+    # Provinces, prefectures and the curated zones are the vocabulary loaded up front; the ~2,900
+    # county-level divisions become nodes when a document names them (graph/loader.py), which
+    # keeps a cold ingest from writing thousands of nodes no fact points at.
+    regions = [region_reference_row(gazetteer, r.name) for r in gazetteer.regions()
+               if r.level in ("country", "province", "prefecture") or r.curated]
     themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
                "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
     return regions, themes
