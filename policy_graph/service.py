@@ -15,6 +15,7 @@ from ingest.errors import IngestError
 from ingest.parallel import fork_pool, workers_for
 from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
+from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
 
@@ -34,6 +35,8 @@ class IngestReport:
 def reference_rows() -> tuple[list[dict], list[dict]]:
     regions = [{"name": r.name, "full_name": r.full_name, "name_en": r.name_en, "level": r.level,
                 "parent": r.parent, "aliases": list(r.aliases)} for r in load_gazetteer().regions()]
+    known = {r["name"] for r in regions}
+    regions += [r for r in class_region_rows() if r["name"] not in known]  # replication targets
     themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
                "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
     return regions, themes
