@@ -151,9 +151,15 @@ def _opening(body: str, doc_region: str | None, gaz: Gazetteer):
         return None
     if rest.startswith(":"):
         return places, first
-    if len(places) == 1 and rest and not rest.startswith(("、", "(")):
+    if len(places) == 1 and rest and not rest.startswith(("、", "(")) and _designation(first[:end], gaz):
         return places, first  # 辽宁自贸试验区营口片区探索…: the item opens with its locality
     return None
+
+
+def _designation(run: str, gaz: Gazetteer) -> bool:
+    """A locality written out as one (省+市, FTZ+片区, 哈尔滨市), not a bare name used as an
+    attribute of what follows (北京冬奥会, 厦门航空)."""
+    return len(gaz.mention_spans(run)) >= 2 or bool(re.search(r"[省市县区]$|片区$", run))
 
 
 def _parenthesis(body: str, doc_region: str | None, gaz: Gazetteer):

@@ -55,3 +55,11 @@ def test_scope_notations(gaz, text, doc_region, expected, how):
 ])
 def test_no_scope(gaz, text, doc_region):
     assert measure_scope(text, doc_region, gaz).regions == []
+
+
+@pytest.mark.parametrize("text", [
+    "（二）北京冬奥会场馆赛后利用纳入体育产业规划。",
+    "（五）厦门航空等企业拓展国际航线。",
+])
+def test_a_bare_place_name_as_an_attribute_is_no_locality(gaz, text):
+    assert measure_scope(text, "中国", gaz).regions == []
