@@ -233,6 +233,15 @@ def _named_origin(fragment: str | None, issuing: str | None, gaz: Gazetteer) -> 
     return None
 
 
+def _subject_origin(fragment: str, issuing: str | None, gaz: Gazetteer) -> str | None:
+    """A place the sentence opens with (杭州“亩均论英雄”改革经验在全省推广): the subject's origin.
+    Only the opening position: a place named further on may be anything (a zone, a comparison)."""
+    spans = gaz.mention_spans(fragment)
+    if not spans or fragment[:spans[0][0]].strip(" \"“”'"):
+        return None
+    return _named_origin(fragment[spans[0][0]:spans[0][1]], issuing, gaz)
+
+
 def _default_origin(issuing: str | None, locality: str | None) -> str:
     """Origin when the sentence names none: the measure's own locality, else the issuing region
     unless that is the whole country (a national notice spreads others' pilots)."""
@@ -271,6 +280,7 @@ def _from_sentence(sentence: str, issuing: str | None, gaz: Gazetteer,
             continue
         origin = (_named_origin(m.group("obj") or m.group("obj2"), issuing, gaz)
                   or _named_origin(masked[m.end():], issuing, gaz)
+                  or _subject_origin(masked[:m.start()], issuing, gaz)
                   or _default_origin(issuing, locality))
         # a practice spread inside its own region (在全市复制推广) has an unnamed origin, not a self-loop
         facts += [ReplicationFact(origin if origin != t else "", t, _scope_label(scope), sentence) for t in targets]

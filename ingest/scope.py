@@ -164,7 +164,8 @@ def _designation(run: str, gaz: Gazetteer) -> bool:
 
 def _parenthesis(body: str, doc_region: str | None, gaz: Gazetteer):
     head = _LABEL.sub("", body, count=1)
-    first = re.split(r"[。;\n]", head, maxsplit=1)[0]
+    # the end of the first sentence, or a parenthesis standing right after its full stop
+    first = re.match(r"[^。;\n]*(?:。\s*(?=\())?(?:\([^()]{2,30}\))?", head).group(0)
     for m in re.finditer(r"\(([^()]{2,30})\)\s*$", first):
         found = _chains(m.group(1), gaz, whole=True)
         if found:

@@ -149,6 +149,9 @@ def targets(facts):
     ("推广范围：全国。", "中国", {"origin": "哈尔滨"}, [("哈尔滨", "中国")]),
     # a provincial notice replicating a city's pilots province-wide
     ("经省政府同意，将漳州市“一业一证”等5项改革试点经验在全省复制推广。", "福建", {}, [("漳州", "福建")]),
+    # the sentence opens with the piloting place; an aspiration inside it does not stop the fact
+    ("嘉兴“标准地”改革经验在全省推广。", "浙江", {}, [("嘉兴", "浙江")]),
+    ("将福州片区形成的可复制可推广经验在全省复制推广。", "福建", {}, [("福州", "福建")]),
     # 各地区
     ("请各地区结合实际复制推广深圳“秒批”经验。", "中国", {}, [("深圳", "中国")]),
 ])
