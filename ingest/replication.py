@@ -38,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from ingest.literals import required_literals
 from ingest.records import ReplicationFact
 from ingest.regions import Gazetteer
+from ingest.scope import localities
 from ingest.textutil import normalise_punct, sentences, simplified_punct, to_simplified
 
 LOCAL_SCOPE = "本地"  # adopted in the issuing region itself; no wider scope stated
@@ -151,7 +152,7 @@ def _may_state(text: str) -> bool:
 
 
 _SOURCE_FIELDS = ("已实施区域", "实施区域", "试点区域", "已实施地区", "首创区域", "试点地区", "首创地区",
-                  "所在地区", "来源地区")
+                  "所在地区", "来源地区", "所属自贸试验区", "所属片区", "所属地区", "首创单位")
 _TARGET_FIELDS = ("拟推广区域", "推广区域", "复制推广范围", "推广范围", "拟推广范围")
 
 
@@ -196,7 +197,7 @@ def _from_fields(fields: Mapping[str, str], issuing: str | None, gaz: Gazetteer,
         return []
     source = gaz.resolve(source_text) if source_text else None
     if source is None and source_text:
-        named = gaz.mentioned(source_text)
+        named = localities(source_text, gaz) or gaz.mentioned(source_text)
         source = gaz.get(named[0]) if named else None
     origin = _origin_name(source.name, gaz) if source else (locality or "")
     context = issuing or (source.name if source else None)

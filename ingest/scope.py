@@ -103,6 +103,12 @@ def _chains(fragment: str, gaz: Gazetteer, *, whole: bool) -> tuple[list[str], i
     return places, pos
 
 
+def localities(text: str, gaz: Gazetteer) -> list[str]:
+    """The places a short text opens with, one per locality chain (浙江自贸试验区舟山片区 -> [舟山])."""
+    found = _chains(simplified_punct(text or ""), gaz, whole=False)
+    return found[0] if found else []
+
+
 def _most_specific(chain: list[str], gaz: Gazetteer) -> str:
     best = chain[0]
     for name in chain[1:]:

@@ -193,6 +193,10 @@ def test_table_column_推广范围_with_no_source_column(gaz):
     assert targets(facts) == [("舟山", "中国")]
     row["推广范围"] = "自贸试验区、综合保税区"
     assert targets(extract_replications("", "中国", gaz, fields=row)) == [("", "自贸试验区"), ("", "综合保税区")]
+    # a column naming the zone that piloted it
+    row = {"序号": "2", "案例名称": "船舶“一次登记、全国通用”", "所属自贸试验区": "浙江自贸试验区舟山片区",
+           "推广范围": "全国"}
+    assert targets(extract_replications("", "中国", gaz, fields=row)) == [("舟山", "中国")]
 
 
 @pytest.mark.parametrize("text", [
