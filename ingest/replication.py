@@ -2,13 +2,15 @@
 
 Only explicit statements count. The rules, in the order they are tried per sentence:
 
-1. Table columns (``fields``): 已实施区域 -> 拟推广区域. The pilot area is reported as the city holding
-   it (厦门片区 -> 厦门, the area noted in ``scope``); the target scope is expanded through the gazetteer
-   (全省 -> the province; 自贸试验区、自创区 -> the FTZ areas and innovation-zone cities), minus the
-   source itself and everything inside it.
+1. Table columns (``fields``): 已实施区域 (试点地区, 所属自贸试验区 …) -> 拟推广区域 / 推广范围. The pilot
+   area is reported as the city holding it (厦门片区 -> 厦门, the area noted in ``scope``); the target
+   scope is expanded through the gazetteer (全省 -> the province; 自贸试验区、自创区 -> the FTZ areas and
+   innovation-zone cities) or to a class, minus the source itself and everything inside it. With no
+   source column the origin is the measure's locality.
 2. Borrowing: 借鉴 / 学习借鉴 / 对标 + a named region + 模式|经验|做法 -> from that region, kind=borrow.
-3. A stated target: (将 X …) 在全省 / 全市 / <region> (进行)复制推广, 复制推广到 / 推广至 <region>.
-   The origin is a region named in X (or after the verb); otherwise the issuing region.
+3. A stated target: (将 X …) 在全省 / 全市 / <region> (进行|率先)复制推广, 复制推广到 / 推广至 <region>,
+   支持 <region> 率先复制推广. The origin is a region named in X, after the verb, or opening the
+   sentence (嘉兴…经验在全省推广); otherwise as below.
 4. A named origin: (复制)推广 + region + …经验|模式|做法|举措|成果|任务 -> into the issuing region.
 5. 复制推广 + …经验|模式|做法|举措 with no place named -> into the issuing region, origin unknown
    (``from_region`` = "": the text does not say where the practice was piloted).
