@@ -118,6 +118,7 @@ def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str]
         regions.add(doc.region)
         for m in doc.measures:
             regions.add(m.region)
+            regions.update(m.scope)
             regions.update(m.regions_mentioned)
             for rep in m.replications:
                 regions.update((rep.from_region, rep.to_region))
@@ -188,10 +189,13 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
             "text": m.text, "text_original": m.text_original, "span_start": m.start,
             "span_end": m.end, "deadline": m.deadline, "deadline_raw": m.deadline_raw,
             "fields_json": json.dumps(m.fields, ensure_ascii=False) if m.fields else None,
-            "doc_date": doc.date,
+            "doc_date": doc.date, "scope": list(m.scope),
         })
         add("IN_DOCUMENT", {"src": m.id, "dst": doc.id})
-        add("IN_REGION", {"src": m.id, "dst": m.region})
+        add("IN_REGION", {"src": m.id, "dst": m.region, "role": "issuer", "evidence": None})
+        for place in m.scope:
+            if place != m.region:
+                add("IN_REGION", {"src": m.id, "dst": place, "role": "scope", "evidence": m.scope_evidence})
         for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,

@@ -63,6 +63,7 @@ class MeasureRecord:
     # Regions (short names) the measure itself is limited to when they differ from the document's:
     # 适用范围：X自贸试验区, or an item that opens with the locality that originated it.
     scope: list[str] = field(default_factory=list)
+    scope_evidence: str = ""  # the words that set the scope (适用范围:…, the opening 黑龙江省哈尔滨市:…)
 
 
 @dataclass
