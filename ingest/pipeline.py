@@ -126,14 +126,15 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         if raw is None and seg.table_deadline:
             raw, deadline = seg.table_deadline, normalise_deadline(seg.table_deadline)
     # Safeguards say how the plan is run, not what it does: no themes or replication facts for them.
-    themes, replications = [], []
+    themes, practices, replications = [], [], []
     if is_measure:
         with clock.stage("themes"):
             taxonomy = load_taxonomy()
-            themes = taxonomy.tag(seg.text)
+            themes, practices = taxonomy.tag_both(seg.text)
         with clock.stage("replications"):
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
-            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields))
+            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields),
+                             measure_practices=practices)
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
     return MeasureRecord(
@@ -141,7 +142,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         section=seg.section, label=seg.label, title=seg.title, text=seg.text,
         text_original=original[seg.start:seg.end], start=seg.start, end=seg.end,
         deadline=deadline, deadline_raw=raw, fields=dict(seg.fields), agencies=agencies,
-        themes=themes, replications=replications, regions_mentioned=regions)
+        themes=themes, practices=practices, replications=replications, regions_mentioned=regions)
 
 
 def ingest_file(path: str | Path, manifest: Manifest | dict | None = None, *,

@@ -178,14 +178,16 @@ def _dedupe(facts: list[ReplicationFact]) -> list[ReplicationFact]:
 
 
 def attribute_themes(facts: list[ReplicationFact], measure_themes: list, taxonomy,
-                     whole_measure: bool) -> None:
+                     whole_measure: bool, measure_practices: list = ()) -> None:
     """Say which practice each fact moves. A table row is one practice, so it carries all the
     measure's themes; in prose a measure holds several practices and only the themes of the
     replication sentence travelled (借鉴苏州"关助融"模式 moves customs finance, not the IP pledge
     financing named two sentences later)."""
     measure_keys = [t.key for t in measure_themes]
+    practice_keys = [p.key for p in measure_practices]
     for fact in facts:
         if whole_measure:
-            fact.themes = list(measure_keys)
+            fact.themes, fact.practices = list(measure_keys), list(practice_keys)
         else:
-            fact.themes = [hit.key for hit in taxonomy.tag(fact.evidence)]
+            themes, practices = taxonomy.tag_both(fact.evidence)
+            fact.themes, fact.practices = [h.key for h in themes], [h.key for h in practices]

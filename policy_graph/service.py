@@ -34,8 +34,8 @@ class IngestReport:
 def reference_rows() -> tuple[list[dict], list[dict]]:
     regions = [{"name": r.name, "full_name": r.full_name, "name_en": r.name_en, "level": r.level,
                 "parent": r.parent, "aliases": list(r.aliases)} for r in load_gazetteer().regions()]
-    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
-               "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
+    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en, "synonyms": list(t.synonyms),
+               "practices": [p.as_dict() for p in t.practices]} for t in load_taxonomy().themes()]
     return regions, themes
 
 
