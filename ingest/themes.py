@@ -50,6 +50,9 @@ class Practice:
     aliases: tuple[str, ...]
     patterns: tuple[re.Pattern, ...]
     exclude: tuple[re.Pattern, ...] = ()
+    # A practice that is the setting of whole programmes (OPC社区 in an OPC plan) tags its theme
+    # only as a generic word does: beside another hit of the theme.
+    generic: bool = False
 
     def matches(self, text: str) -> list[re.Match]:
         return _outside(_run(self.patterns, range(len(self.patterns)), text), self.exclude, text)
@@ -80,16 +83,18 @@ class Theme:
         match, in text order; generic words alone give none."""
         return self._matches(text, range(len(self.rules)))
 
-    def _matches(self, text: str, numbers) -> list[re.Match]:
+    def _matches(self, text: str, numbers, strong: list[re.Match] = (),
+                 weak: list[re.Match] = ()) -> list[re.Match]:
         """As ``matches``, running only the rules numbered in ``numbers``; the others are known not
-        to match (their required literals are absent)."""
+        to match (their required literals are absent). ``strong`` / ``weak``: matches of the
+        theme's practices, counted as specific / generic words."""
         numbers = list(numbers)
         specific = [n for n in numbers if n < len(self.patterns)]
-        found = _outside(_run(self.rules, specific, text), self.exclude, text)
+        found = _outside(_run(self.rules, specific, text), self.exclude, text) + list(strong)
         generic = [n for n in numbers if n >= len(self.patterns)]
-        if not generic:
-            return found
-        weak = _outside(_run(self.rules, generic, text), self.exclude, text)
+        if not generic and not weak:
+            return sorted(found, key=lambda m: (m.start(), -m.end()))
+        weak = _outside(_run(self.rules, generic, text), self.exclude, text) + list(weak)
         if not found and len({m.group(0) for m in weak}) < 2:
             return []  # one generic word never tags a theme alone
         return sorted(found + weak, key=lambda m: (m.start(), -m.end()))
@@ -180,7 +185,7 @@ class Taxonomy:
             return [], []
         simplified = to_simplified(text)  # t2s keeps length, so offsets hold for either script
         practices: list[PracticeHit] = []
-        by_theme: dict[str, list[re.Match]] = {}
+        by_theme: dict[str, tuple[list[re.Match], list[re.Match]]] = {}  # theme -> (strong, weak)
         candidates: dict[int, list[int]] = {}
         for i, n in sorted(self._practice_index.candidates(simplified)):
             candidates.setdefault(i, []).append(n)
@@ -191,7 +196,7 @@ class Taxonomy:
                 practices.append(PracticeHit(key=practice.key, theme=practice.theme,
                                              terms=list(dict.fromkeys(m.group(0) for m in found)),
                                              evidence=sentence_at(simplified, found[0].start())))
-                by_theme.setdefault(practice.theme, []).extend(found)
+                by_theme.setdefault(practice.theme, ([], []))[practice.generic].extend(found)
         candidates = {}
         for i, n in sorted(self._index.candidates(simplified)):
             candidates.setdefault(i, []).append(n)
@@ -200,8 +205,7 @@ class Taxonomy:
         hits: list[ThemeHit] = []
         for i in sorted(candidates):
             theme = self._ordered[i]
-            found = theme._matches(simplified, candidates[i]) or sorted(
-                by_theme.get(theme.key, []), key=lambda m: (m.start(), -m.end()))
+            found = theme._matches(simplified, candidates[i], *by_theme.get(theme.key, ((), ())))
             if not found:
                 continue
             terms = list(dict.fromkeys([m.group(0) for m in found]))
@@ -284,7 +288,7 @@ def _practice(row: dict, theme: str) -> Practice:
         patterns = ["|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))] if names else []
     return Practice(key=row["key"], theme=theme, name_zh=row.get("name_zh", row["key"]),
                     name_en=row.get("name_en", row["key"]), aliases=aliases, patterns=_compile(patterns),
-                    exclude=_compile(row.get("exclude")))
+                    exclude=_compile(row.get("exclude")), generic=bool(row.get("generic")))
 
 
 @lru_cache(maxsize=4)
