@@ -143,14 +143,6 @@ def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(regions, key=lambda r: (r["first_date"] or UNDATED, r["region"] or ""))
 
 
-# The named queries of each level a question may name, and the parameter that carries its key.
-_LEVEL_QUERIES = {
-    "theme": ("adopters_theme_regions", "adopters_theme_shown", "adopters_theme_replications", "theme"),
-    "practice": ("adopters_practice_regions", "adopters_practice_shown", "adopters_practice_replications",
-                 "practice"),
-}
-
-
 def _fact_regions(trace: Trace, level: str, key: str, per_region: int) -> list[dict[str, Any]]:
     """Every adopting region of a theme or practice with its shown measures; computed once per
     state of the graph (a broad theme costs the database 100-250 ms at 100k measures), then cached."""
@@ -162,10 +154,12 @@ def _fact_regions(trace: Trace, level: str, key: str, per_region: int) -> list[d
         trace.runs.extend(runs)
         return answer
     first = len(trace.runs)
-    regions_query, shown_query, replications_query, param = _LEVEL_QUERIES[level]
-    groups = trace.run(regions_query, {param: key, "per_region": per_region})
+    if level == "practice":
+        groups = trace.run("adopters_practice_regions", {"practice": key, "per_region": per_region})
+    else:
+        groups = trace.run("adopters_theme_regions", {"theme": key, "per_region": per_region})
     ordered = _ordered(_merge_groups(groups, per_region))
-    _show_fact_measures(trace, ordered, shown_query, replications_query, {param: key})
+    _show_fact_measures(trace, ordered, level, key)
     _THEME_ANSWERS.put(trace.store, state, cache_key, (ordered, trace.runs[first:]))
     return ordered
 
@@ -246,14 +240,20 @@ def _measure(row: dict[str, Any], via: str, evidence: str | None,
             "evidence": evidence, "replication_evidence": replication_evidence or None}
 
 
-def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], shown_query: str,
-                        replications_query: str, key: dict[str, str]) -> None:
+def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str, key: str) -> None:
+    """The shown measures of a theme's or a practice's regions, with the sentence that carries it
+    and, for a replication, the sentence that states it."""
     ids = sorted({mid for r in regions for *_, mid in r["_shown"]})
-    rows = {r["id"]: r for r in _with_documents(
-        trace, trace.run(shown_query, {"ids": ids, **key}) if ids else [])}
     moved = sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via != "measure"})
+    if level == "practice":
+        shown = trace.run("adopters_practice_shown", {"ids": ids, "practice": key}) if ids else []
+        facts = trace.run("adopters_practice_replications", {"ids": moved, "practice": key}) if moved else []
+    else:
+        shown = trace.run("adopters_theme_shown", {"ids": ids, "theme": key}) if ids else []
+        facts = trace.run("adopters_theme_replications", {"ids": moved, "theme": key}) if moved else []
+    rows = {r["id"]: r for r in _with_documents(trace, shown)}
     replications: dict[tuple[str, str, Any], list[str]] = defaultdict(list)
-    for x in trace.run(replications_query, {"ids": moved, **key}) if moved else []:
+    for x in facts:
         replications[(x["id"], "replicated_to", x["to_region"])].append(x["evidence"] or "")
         replications[(x["id"], "replicated_from", x["from_region"])].append(x["evidence"] or "")
     for region in regions:
