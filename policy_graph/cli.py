@@ -228,7 +228,8 @@ def _emit(data, as_json: bool, render) -> None:
 
 
 @app.command()
-def adopters(q: str = typer.Argument(..., help="theme key, Chinese phrase (either script) or English"),
+def adopters(q: str = typer.Argument(..., help="a theme or a named practice (key, Chinese in either script, "
+                                               "or English: 银税互动, bank-tax interaction), or any text"),
              per_region: int = typer.Option(3, "--per-region", min=1, max=50,
                                             help="measures shown per region, earliest first"),
              limit: int = typer.Option(500, "--limit", min=1, max=1000, help="regions shown, by first date"),

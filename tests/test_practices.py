@@ -206,6 +206,13 @@ def test_theme_page_shows_agency_lines_not_prose_mentions(server):
     assert "各设区市政府" in table
 
 
+def test_themes_list_their_practices(api):
+    themes = {t["key"]: t for t in api.get("/api/themes").json()}
+    credit = themes["tech_finance_credit"]
+    assert {"bank_tax_interaction", "customs_credit_financing"} <= set(credit["practices"])
+    assert dict(zip(credit["practices"], credit["practice_names"]))["bank_tax_interaction"] == "银税互动"
+
+
 def test_practice_node_in_the_subgraph(api):
     body = api.get("/api/subgraph", params={"center": "Practice:bank_tax_interaction", "depth": 1}).json()
     types = {n["type"] for n in body["nodes"]}
