@@ -199,6 +199,15 @@ def test_practice_page_lists_its_regions_and_the_related_ones_apart(server, api)
         PRACTICE_REGIONS["银税互动"]
 
 
+def test_search_points_to_the_practice_and_its_theme(server):
+    for q in ("銀稅互動", "bank-tax interaction"):
+        html = httpx.get(server.base_url + "/viz/search", params={"q": q}, timeout=30).text
+        hits = html[html.index('id="theme-hits"'):]
+        assert 'href="/viz/theme/bank_tax_interaction"' in hits and 'href="/viz/theme/tech_finance_credit"' in hits
+    page = httpx.get(server.base_url + "/viz/theme/bank_tax_interaction", timeout=30)
+    assert page.status_code == 200 and "实践 Practice: 银税互动" in page.text
+
+
 def test_theme_page_shows_agency_lines_not_prose_mentions(server):
     html = httpx.get(server.base_url + "/viz/theme/ip_pledge_financing", timeout=30).text
     table = html[html.index('id="theme-measures"'):]
