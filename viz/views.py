@@ -107,7 +107,8 @@ def theme_view(store: GraphStore, key: str, limit: int, practice: str | None = N
                                per_region=THEME_MEASURES_PER_REGION)
     shown = [m["id"] for r in answer["regions"] for m in r["measures"]]
     if practice:  # only the measures that carry the practice
-        rows = [r for r in rows if r["id"] in set(shown)]
+        carrying = set(shown)
+        rows = [r for r in rows if r["id"] in carrying]
     ids = list(dict.fromkeys([r["id"] for r in rows] + shown))
     facts = measure_facts(store, ids)
     adopters = theme_adopters(answer, rows, facts, key)
