@@ -135,7 +135,8 @@ def theme_view(store: GraphStore, key: str, limit: int, practice: str | None = N
                              {"scope": x["scope"], "measure_id": r["id"], "label": r["title"]},
                              distinct=r["id"])
     documents = document_titles(store, (r["document_id"] for r in rows))
-    documents.update({m["document"]: m["document_title"] or "" for r in answer["regions"]
+    related_regions = (answer.get("related") or {}).get("regions") or []
+    documents.update({m["document"]: m["document_title"] or "" for r in answer["regions"] + related_regions
                       for m in r["measures"] if m["document"] not in documents})
     related = theme_adopters(answer["related"], rows, facts, key) if answer.get("related") else {}
     return ThemeView(theme, sub, rows, facts, documents, adopters, adopter_counts(answer),
