@@ -137,17 +137,18 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         if raw is None and seg.table_deadline:
             raw, deadline = seg.table_deadline, normalise_deadline(seg.table_deadline)
     # Safeguards say how the plan is run, not what it does: no themes or replication facts for them.
-    themes, replications, scope = [], [], None
+    themes, practices, replications, scope = [], [], [], None
     if is_measure:
         with clock.stage("themes"):
             taxonomy = load_taxonomy()
-            themes = taxonomy.tag(seg.text)
+            themes, practices = taxonomy.tag_both(seg.text)
         with clock.stage("replications"):
             scope = measure_scope(seg.text, region, gazetteer)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
                                                 origin=scope.locality,
                                                 headings=headings_above(outline, seg.start))
-            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields))
+            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields),
+                             measure_practices=practices)
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
     return MeasureRecord(
@@ -155,7 +156,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         section=seg.section, label=seg.label, title=seg.title, text=seg.text,
         text_original=original[seg.start:seg.end], start=seg.start, end=seg.end,
         deadline=deadline, deadline_raw=raw, fields=dict(seg.fields), agencies=agencies,
-        themes=themes, replications=replications, regions_mentioned=regions,
+        themes=themes, practices=practices, replications=replications, regions_mentioned=regions,
         scope=scope.regions if scope else [], scope_evidence=scope.evidence if scope else "")
 
 
