@@ -154,6 +154,32 @@ def _place_prefix(name: str, gazetteer) -> str | None:
     return None
 
 
+# Levels whose short names are distinctive enough to open an agency name without a level word
+# (福州海关, 厦门片区管委会); a county's two characters (东方, 长安) also begin ordinary words.
+_DISTINCT_LEVELS = {"province", "prefecture", "area", "zone"}
+
+
+def agency_region(printed: str, region: str, gazetteer) -> str:
+    """The region an agency belongs to: the place its name opens with, when that is another
+    region than the document's (厦门市知识产权局 named in a Fujian document is 厦门's), else the
+    document's region. A national prefix (中国人民银行) and collective names (各设区市政府) keep
+    the document's region."""
+    if gazetteer is None or not printed or printed.startswith(("各", "全")):
+        return region
+    for length in range(min(len(printed) - 1, 8), 1, -1):
+        head = printed[:length]
+        if not _is_place(head, gazetteer):
+            continue
+        found = gazetteer.resolve(head)
+        follows = printed[length] if length < len(printed) else ""
+        if found.level not in _DISTINCT_LEVELS and follows not in _LEVEL_CHARS and head[-1] not in _LEVEL_CHARS:
+            continue
+        if found.level == "country" or found.name == region:
+            return region
+        return found.name
+    return region
+
+
 def _is_bare_place(name: str, vocab: Vocabulary, gazetteer) -> bool:
     if vocab.has_suffix(name) or not _CJK.match(name) or not 2 <= len(name) <= 4:
         return False
@@ -360,14 +386,15 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
     vocab = vocab or load_vocabulary()
     text = to_simplified(text)
     refs: list[AgencyRef] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
 
     def add(printed: str, role: str, evidence: str) -> None:
-        name = _canonical(printed, region, gazetteer, vocab)
-        if (name, role) in seen or not name:
+        own = agency_region(printed, region, gazetteer)
+        name = _canonical(printed, own, gazetteer, vocab)
+        if (own, name, role) in seen or not name:
             return
-        seen.add((name, role))
-        refs.append(AgencyRef(name=name, role=role, printed=printed, region=region, evidence=evidence))
+        seen.add((own, name, role))  # 福州市政府 and 厦门市政府 are both a 市政府, of two cities
+        refs.append(AgencyRef(name=name, role=role, printed=printed, region=own, evidence=evidence))
 
     sources = responsibility_lines(text, vocab)
     for role, cell in (("lead", table_lead), ("support", table_support)):
@@ -378,9 +405,9 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
         for printed in _split_list(listed, vocab, gazetteer):
             add(printed, role, evidence)
 
-    with_role = {name for name, _ in seen}
+    with_role = {name for _, name, _ in seen}
     for printed, sentence in mentioned_agencies(_strip_responsibility(text, vocab), vocab, gazetteer):
-        name = _canonical(printed, region, gazetteer, vocab)
+        name = _canonical(printed, agency_region(printed, region, gazetteer), gazetteer, vocab)
         if name in with_role or printed in with_role:
             continue
         add(printed, "mention", sentence)

@@ -309,10 +309,8 @@ class GoldDocument:
     level: str | None = None  # national | province | prefecture | county | zone; None = not annotated
     parents: tuple[str, ...] = ()  # normalised parent chain, nearest first
     theme_keys: tuple[str, ...] = SCORED_THEME_KEYS
+    display_region: str = ""  # the gold's first spelling of the region, for tables
 
-    @property
-    def display_region(self) -> str:
-        return sorted(self.region.accept, key=len)[0] if self.region.accept else ""
 
 
 def _alternatives(value: Any, norm) -> frozenset[str]:
@@ -344,6 +342,11 @@ def _measure_index(measures: list[GoldMeasure], label: Any, section: Any, file: 
         raise ValueError(f"{file}: replication fact names measure {label!r} (section {section!r}) "
                          f"which matches {len(hits)} gold measures")
     return hits[0]
+
+
+def _first_spelling(value: Any) -> str:
+    values = value if isinstance(value, list) else [value]
+    return norm_name(str(values[0])) if values and values[0] not in (None, ANY_REGION) else ""
 
 
 def load_gold(path: Path, theme_keys: tuple[str, ...] = SCORED_THEME_KEYS) -> GoldDocument:
@@ -389,6 +392,7 @@ def load_gold(path: Path, theme_keys: tuple[str, ...] = SCORED_THEME_KEYS) -> Go
         level=str(doc["level"]) if doc.get("level") else None,
         parents=tuple(norm_name(str(p)) for p in (doc.get("parents") or [])),
         theme_keys=theme_keys,
+        display_region=_first_spelling(doc.get("region")),
     )
     unknown = {k for m in measures for k in m.themes | m.themes_unsure} - set(theme_keys)
     if unknown:
@@ -660,7 +664,8 @@ class _DocEvaluation:
         if self.record and self.record.region:
             from ingest.regions import load_gazetteer
 
-            ancestors = {norm_name(a) for a in load_gazetteer().ancestors(self.record.region)}
+            # chain(): listed regions and zones named the genre's way (X经济技术开发区 under its city)
+            ancestors = {norm_name(a) for a in load_gazetteer().chain(self.record.region)}
         missing_parents = [p for p in self.gold.parents if p not in ancestors]
         if got == want and not missing_parents:
             self._add("doc_level", tp=1)

