@@ -20,7 +20,7 @@ from ingest.normalise import detect_script, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-from ingest.replication import attribute_themes, extract_replications, headings_above
+from ingest.replication import attribute_themes, extract_replications
 from ingest.scope import measure_scope
 from ingest.structure import Segment, StructureError, parse_structure
 from ingest.themes import load_taxonomy
@@ -113,9 +113,9 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         level = gazetteer.level_of(region)
 
     doc_id = document_id(data)
-    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, structure.items)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock)
                 for n, seg in enumerate(structure.measures, 1)]
-    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, ())
+    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock)
                  for n, seg in enumerate(structure.safeguards, 1)]
     clock.timings["total"] = time.perf_counter() - t_start
     return DocumentRecord(
@@ -129,7 +129,7 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
-             clock: _Clock, outline) -> MeasureRecord:
+             clock: _Clock) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
@@ -149,7 +149,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
             scope = measure_scope(seg.text, region, gazetteer)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
                                                 origin=scope.locality,
-                                                headings=headings_above(outline, seg.start))
+                                                headings=seg.headings)
             attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields),
                              measure_practices=practices)
     with clock.stage("regions"):
