@@ -1,0 +1,222 @@
+"""Where a measure says who is responsible, in the notations the genre prints.
+
+* a field line or a note opening with a field: ``责任单位：A、B，配合单位：C`` /
+  ``（责任单位：A、B，各区县政府）`` / ``负责部门：A；适用范围：…`` (other fields are not agencies);
+* a note in brackets anywhere in the measure, closed by a responsibility word:
+  ``（A、B负责）``, ``（A牵头，B、C配合）``, ``（A、B，各省级人民政府按职责分工负责）``,
+  ``（A会同有关部门负责）`` (A lead), ``（A会同B负责）`` (A lead, B support), possibly followed by the
+  first-listed rule in the same note (``…负责。列第一位者为牵头单位，下同``);
+* a prose assignment when the measure prints no such line: ``由A会同B负责``, ``A要会同B研究制定…``,
+  ``由A牵头``, ``由A负责``.
+
+A role given by 牵头 / 配合 words is *explicit*; a plain 负责 / 责任单位 list is *listed*: all lead,
+unless the document states the first-listed rule (列第一位者为牵头单位, 排在第一位的部门为牵头部门),
+which makes the first unit of each list lead and the others support (``first_listed_rule_from``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Role words that close a group of units inside a note, longest first; value: (role, explicit).
+_CLOSING_WORDS: tuple[tuple[str, tuple[str, bool]], ...] = tuple(sorted({
+    "按职责分工负责": ("lead", False), "按职能分工负责": ("lead", False), "分工负责": ("lead", False),
+    "共同负责": ("lead", False), "具体负责": ("lead", False), "负责落实": ("lead", False),
+    "负责": ("lead", False),
+    "牵头负责": ("lead", True), "牵头": ("lead", True), "牵头落实": ("lead", True),
+    "配合负责": ("support", True), "配合": ("support", True), "参与": ("support", True),
+    "协助": ("support", True), "协办": ("support", True), "配合落实": ("support", True),
+}.items(), key=lambda kv: -len(kv[0])))
+
+_OPEN = "（([【［"
+_CLOSE = {"（": "）", "(": ")", "[": "]", "【": "】", "［": "］"}
+_ANY_CLOSE = "）)]】］"
+
+# 列第一位者为牵头单位 / 排在第一位的部门为牵头部门 / 排名第一的为牵头单位 / 首位为牵头单位.
+FIRST_LISTED_RULE = re.compile(
+    r"(?:列|排|排名|位)(?:在|于|为)?(?:第一位|第一个|首位|第一)的?(?:者|单位|部门|为)?(?:为|是)?"
+    r"(?:牵头|主责|责任)(?:单位|部门)")
+# A field label that is not a role: 适用范围：, 完成时限：, 政策咨询：.
+_OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
+# Statements about the document itself (本措施由X负责解释): not a measure's responsible unit.
+_ABOUT_DOCUMENT = re.compile(r"本(?:措施|文件|意见|办法|方案|通知|政策|细则|规定|计划)|施行说明|负责(?:具体)?解释")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One list of units with the role a note or line gives it."""
+
+    role: str  # lead | support
+    explicit: bool  # role stated by 牵头 / 配合 words or fields (the first-listed rule leaves it alone)
+    listed: str  # the list as printed
+    evidence: str  # the note or line it was read from
+    note: int  # groups of one note share a number: the first-listed rule picks the first unit per note
+
+
+def split_top(text: str, seps: str) -> list[str]:
+    """Split at separators that are not inside nested brackets (各区县（市）政府 stays whole)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _ANY_CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def bracketed_notes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every top-level bracketed span, nesting respected."""
+    out, stack = [], []
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            stack.append((i, ch))
+        elif ch in _ANY_CLOSE and stack:
+            start, opener = stack.pop()
+            if _CLOSE[opener] != ch and not (opener in "（(" and ch in "）)"):
+                stack.clear()  # unbalanced: give up on this nesting
+                continue
+            if not stack:
+                out.append((start, i + 1, text[start + 1:i]))
+        elif ch == "\n":
+            stack.clear()
+    return out
+
+
+def _closing_word(clause: str) -> tuple[str, str, bool] | None:
+    for word, (role, explicit) in _CLOSING_WORDS:
+        if clause.endswith(word) and len(clause) > len(word):
+            return clause[: -len(word)], role, explicit
+    return None
+
+
+def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...],
+               explicit_markers: tuple[str, ...], note: int) -> list[Group]:
+    """The groups of one note or field line; [] when it assigns no one."""
+    groups: list[Group] = []
+    evidence = content.strip()
+    for clause in split_top(content, "。；;"):
+        clause = clause.strip(" \u3000\t")
+        if not clause or FIRST_LISTED_RULE.search(clause) or _ABOUT_DOCUMENT.search(clause):
+            continue
+        hits = list(marker_re.finditer(clause))
+        if hits and hits[0].start() <= 2:
+            for n, m in enumerate(hits):
+                end = hits[n + 1].start() if n + 1 < len(hits) else len(clause)
+                word = m.group(1)
+                role = "lead" if word in lead_markers else "support"
+                groups.append(Group(role, word in explicit_markers or role == "support",
+                                    clause[m.end():end], evidence, note))
+            continue
+        if _OTHER_FIELD.match(clause):
+            continue
+        pending: list[str] = []
+        for part in split_top(clause, "，,"):
+            part = part.strip().removeprefix("由") if not pending else part.strip()
+            closed = _closing_word(part)
+            if closed is None:
+                pending.append(part)
+                continue
+            listed, role, explicit = closed
+            pending.append(listed.removeprefix("由"))
+            groups.append(Group(role, explicit, "、".join(p for p in pending if p), evidence, note))
+            pending = []
+    return groups
+
+
+def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, ...],
+                    explicit_markers: tuple[str, ...]) -> tuple[list[Group], list[tuple[int, int]]]:
+    """Groups from field lines and bracketed notes, and the spans they were read from."""
+    groups: list[Group] = []
+    spans: list[tuple[int, int]] = []
+    note = 0
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip(" \u3000\t")
+        lead_in = len(line) - len(line.lstrip(" \u3000\t"))
+        m = marker_re.search(stripped)
+        if m and m.start() <= 2:
+            found = parse_note(stripped, marker_re, lead_markers, explicit_markers, note)
+            if found:
+                groups.extend(found)
+                spans.append((offset + lead_in, offset + len(line)))
+                note += 1
+                offset += len(line) + 1
+                continue
+        for start, end, content in bracketed_notes(line):
+            found = parse_note(content, marker_re, lead_markers, explicit_markers, note)
+            if found:
+                groups.extend(found)
+                spans.append((offset + start, offset + end))
+                note += 1
+        offset += len(line) + 1
+    return groups, spans
+
+
+# -------------------------------------------------------------------------------- prose assignments
+
+_NAME = r"[\u4e00-\u9fff（）()、]{2,40}?"
+_PROSE = (
+    # 由A会同B负责 / 由A会同B研究制定…
+    re.compile(rf"由({_NAME})会同({_NAME})(?:共同)?(?:负责|研究|制定|组织|推进|开展|做好|落实)"),
+    # A要会同B研究制定… (A opens the sentence)
+    re.compile(rf"(?:^|[。；;！\n])\s*({_NAME})(?:要|应|应当|将|须|需)会同({_NAME})(?:共同)?"
+               r"(?:负责|研究|制定|组织|推进|开展|做好|落实|建立|出台|加强)"),
+    # 由A牵头(负责)，B配合
+    re.compile(rf"由({_NAME})牵头(?:负责)?(?:[，,]({_NAME})(?:配合|参与))?(?=[，,。；;]|$)"),
+    # 由A负责 closing a clause
+    re.compile(rf"由({_NAME})(?:具体)?负责(?=[，,。；;]|$)"),
+)
+
+
+def prose_assignments(text: str, note_base: int) -> list[Group]:
+    """Assignments written as a sentence (由A会同B负责), for a measure with no responsibility line."""
+    groups: list[Group] = []
+    for sentence in re.split(r"(?<=[。；;！？\n])", text):
+        if _ABOUT_DOCUMENT.search(sentence):
+            continue
+        for pattern in _PROSE:
+            for m in pattern.finditer(sentence):
+                note = note_base + len(groups)
+                groups.append(Group("lead", True, m.group(1), sentence.strip(), note))
+                if m.lastindex and m.lastindex >= 2 and m.group(2):
+                    groups.append(Group("support", True, m.group(2), sentence.strip(), note))
+            if groups:
+                return groups
+    return groups
+
+
+# ------------------------------------------------------------------ document-wide statements
+
+# 以下均需各区、县（市）政府落实，不再列出: a unit responsible for every later item, printed once.
+_CARRIED = re.compile(r"以下(?:各项|各条|措施|任务)?(?:均|都|全部)(?:需|须|要|由)?(?P<listed>[^。；;]{2,40}?)"
+                      r"(?P<word>牵头负责|配合落实|负责落实|负责|落实|牵头|配合|参与)")
+
+
+def carried_units(text: str) -> list[tuple[int, Group]]:
+    """(offset, group) for every unit the text makes responsible for all items after ``offset``."""
+    out = []
+    for m in _CARRIED.finditer(text):
+        word = m.group("word")
+        role = "support" if word.startswith(("配合", "参与")) else "lead"
+        out.append((m.end(), Group(role, word.startswith(("牵头", "配合", "参与")), m.group("listed"),
+                                   m.group(0), -1 - len(out))))
+    return out
+
+
+# ---------------------------------------------------------------------------- the first-listed rule
+
+def first_listed_rule_from(text: str, spans: list[tuple[int, int]]) -> int | None:
+    """Index of the first measure span the first-listed rule covers, or None when the document states
+    no such rule. Stated outside every measure (preamble, a note under the title, the end) it covers the
+    whole document; stated inside a measure it covers that measure and every later one (the genre states
+    it once, usually with 下同)."""
+    first = None
+    for m in FIRST_LISTED_RULE.finditer(text):
+        inside = next((i for i, (s, e) in enumerate(spans) if s <= m.start() < e), None)
+        at = 0 if inside is None else inside
+        first = at if first is None else min(first, at)
+    return first
