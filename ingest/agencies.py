@@ -521,10 +521,23 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left + 1:right].strip()
 
 
+_MARKED = re.compile(r"[（(](牵头|配合|参与|协办)[)）]$")
+
+
 def _units(group: Group, vocab: Vocabulary, gazetteer) -> list[tuple[str, str, bool]]:
-    """(printed name, role, explicit) of a group; A会同B: A keeps the group's role, B supports."""
+    """(printed name, role, explicit) of a group. A会同B: A keeps the group's role, B supports.
+    A（牵头）、B、C: A leads and the others of the list support."""
     head, _, convened = group.listed.partition("会同")
-    out = [(n, group.role, group.explicit) for n in _split_list(head, vocab, gazetteer)]
+    out, marked_lead = [], False
+    for name in _split_list(head, vocab, gazetteer):
+        mark = _MARKED.search(name)
+        if mark:
+            marked_lead = marked_lead or mark.group(1) == "牵头"
+            out.append((name[: mark.start()], "lead" if mark.group(1) == "牵头" else "support", True))
+        else:
+            out.append((name, group.role, group.explicit))
+    if marked_lead:
+        out = [(n, role if explicit else "support", True) for n, role, explicit in out]
     if convened:
         out += [(n, "support", True) for n in _split_list(convened, vocab, gazetteer)]
     return out

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 _CLOSING_WORDS: tuple[tuple[str, tuple[str, bool]], ...] = tuple(sorted({
     "按职责分工负责": ("lead", False), "按职能分工负责": ("lead", False), "分工负责": ("lead", False),
     "共同负责": ("lead", False), "具体负责": ("lead", False), "负责落实": ("lead", False),
+    "分别负责": ("lead", False), "按分工负责": ("lead", False), "按职责负责": ("lead", False),
+    "依职责负责": ("lead", False), "按照职责分工负责": ("lead", False), "依职责分工负责": ("lead", False),
     "负责": ("lead", False),
     "牵头负责": ("lead", True), "牵头": ("lead", True), "牵头落实": ("lead", True),
     "配合负责": ("support", True), "配合": ("support", True), "参与": ("support", True),
@@ -36,6 +38,8 @@ _ANY_CLOSE = "）)]】］"
 FIRST_LISTED_RULE = re.compile(
     r"(?:列|排|排名|位)(?:在|于|为)?(?:第一位|第一个|首位|第一)的?(?:者|单位|部门|为)?(?:为|是)?"
     r"(?:牵头|主责|责任)(?:单位|部门)")
+# 【责任单位】A、B: a field label printed in brackets instead of before a colon.
+_BRACKETED_FIELD = re.compile(r"[【\[［]((?:责任|牵头|配合|负责|协办|参与|主责|协同)(?:单位|部门))[】\]］]")
 # A field label that is not a role: 适用范围：, 完成时限：, 政策咨询：.
 _OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
 # Statements about the document itself (本措施由X负责解释): not a measure's responsible unit.
@@ -134,19 +138,22 @@ def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, .
     spans: list[tuple[int, int]] = []
     note = 0
     offset = 0
+    # same length (" 责任单位：" for "【责任单位】"): spans stay offsets into the measure's text
+    text = _BRACKETED_FIELD.sub(lambda m: " " + m.group(1) + "：", text)
     for line in text.split("\n"):
-        stripped = line.strip(" \u3000\t")
-        lead_in = len(line) - len(line.lstrip(" \u3000\t"))
-        m = marker_re.search(stripped)
-        if m and m.start() <= 2:
-            found = parse_note(stripped, marker_re, lead_markers, explicit_markers, note)
+        field_at = _field_start(line, marker_re)
+        if field_at is not None:
+            found = parse_note(line[field_at:], marker_re, lead_markers, explicit_markers, note)
             if found:
                 groups.extend(found)
-                spans.append((offset + lead_in, offset + len(line)))
+                spans.append((offset + field_at, offset + len(line)))
                 note += 1
-                offset += len(line) + 1
-                continue
-        for start, end, content in bracketed_notes(line):
+                line_notes = line[:field_at]
+            else:
+                line_notes = line
+        else:
+            line_notes = line
+        for start, end, content in bracketed_notes(line_notes):
             found = parse_note(content, marker_re, lead_markers, explicit_markers, note)
             if found:
                 groups.extend(found)
@@ -154,6 +161,20 @@ def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, .
                 note += 1
         offset += len(line) + 1
     return groups, spans
+
+
+def _field_start(line: str, marker_re: re.Pattern) -> int | None:
+    """Where a field line (责任单位：…) begins: at the start of the line, or after a sentence of the
+    measure ends on the same line (…给予补贴。责任单位：…); a marker inside brackets is a note's."""
+    for m in marker_re.finditer(line):
+        before = line[:m.start()]
+        depth = sum(before.count(c) for c in _OPEN) - sum(before.count(c) for c in _ANY_CLOSE)
+        if depth > 0:
+            continue
+        lead_in = before.rstrip(" \u3000\t")
+        if len(lead_in.strip(" \u3000\t")) <= 2 or lead_in.endswith(("。", "；", ";", "！", "？")):
+            return m.start()
+    return None
 
 
 # -------------------------------------------------------------------------------- prose assignments

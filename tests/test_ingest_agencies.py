@@ -212,3 +212,15 @@ def test_a_bracket_closed_by_fuze_that_names_no_agency_is_prose(gaz):
     refs = extract_agencies("（十）规范运营管理。日常维护（由运营企业自行负责）按合同执行。（由市城管局负责）", "常州",
                             gazetteer=gaz)
     assert roles(refs, "lead") == ["市城管局"]
+
+
+def test_lead_marked_after_a_name_in_the_list(gaz):
+    refs = extract_agencies("4.建设人才公寓。\n责任单位：区住建局（牵头）、区财政局、区人社局", "扬州", gazetteer=gaz)
+    assert roles(refs, "lead") == ["区住建局"]
+    assert roles(refs, "support") == ["区财政局", "区人社局"]
+
+
+def test_field_label_in_square_brackets(gaz):
+    refs = extract_agencies("（三）推广电子证照。【牵头单位】市数据局【配合单位】市公安局、市司法局", "泰州", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市数据局"]
+    assert roles(refs, "support") == ["市公安局", "市司法局"]
