@@ -453,13 +453,18 @@ def responsibility_groups(text: str, vocab: Vocabulary | None = None) -> tuple[l
     groups, spans = notes_and_lines(text, vocab.marker_re, vocab.lead_markers, vocab.explicit_markers)
     # A bracket closed by 负责 / 参与 may be prose (（由企业自行负责）): a note counts when it names at
     # least one agency; then every unit it lists is kept (杭州资本 beside 市国资委).
-    named = {g.note for g in groups if _looks_like_agency_list(g.listed, vocab, any_unit=True)}
+    named = {g.note for g in groups if _looks_like_agency_list(g.listed, vocab, any_unit=not g.bare)
+             and not (g.bare and _NOT_A_LIST.search(g.listed))}
     kept = [g for g in groups if g.note in named]
     spans = [span for note, span in enumerate(spans) if note in named]  # one span per note, in order
     groups = kept
     if not groups:
         groups = [g for g in prose_assignments(text, 0) if _looks_like_agency_list(g.listed, vocab)]
     return groups, spans
+
+
+# A bracket that defines or qualifies a word (（以下简称市审批局）, （含市属国企）) is no list of units.
+_NOT_A_LIST = re.compile(r"简称|以下|含|包括|即|如|例如|除外")
 
 
 def _looks_like_agency_list(listed: str, vocab: Vocabulary, any_unit: bool = False) -> bool:

@@ -2,6 +2,8 @@
 
 * a field line or a note opening with a field: ``责任单位：A、B，配合单位：C`` /
   ``（责任单位：A、B，各区县政府）`` / ``负责部门：A；适用范围：…`` (other fields are not agencies);
+* a bare list in brackets closing a line, （A、B、C）, when every unit is an agency (the agencies
+  module checks), as documents with the first-listed rule print it;
 * a note in brackets anywhere in the measure, closed by a responsibility word:
   ``（A、B负责）``, ``（A牵头，B、C配合）``, ``（A、B，各省级人民政府按职责分工负责）``,
   ``（A会同有关部门负责）`` (A lead), ``（A会同B负责）`` (A lead, B support), possibly followed by the
@@ -55,6 +57,7 @@ class Group:
     listed: str  # the list as printed
     evidence: str  # the note or line it was read from
     note: int  # groups of one note share a number: the first-listed rule picks the first unit per note
+    bare: bool = False  # a bracket closing the line with a list and no role word: （市审批局、市司法局）
 
 
 def split_top(text: str, seps: str) -> list[str]:
@@ -155,6 +158,8 @@ def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, .
             line_notes = line
         for start, end, content in bracketed_notes(line_notes):
             found = parse_note(content, marker_re, lead_markers, explicit_markers, note)
+            if not found and not line_notes[end:].strip(" \u3000\t。.；;"):
+                found = [Group("lead", False, content, content.strip(), note, bare=True)]
             if found:
                 groups.extend(found)
                 spans.append((offset + start, offset + end))

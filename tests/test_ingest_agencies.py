@@ -224,3 +224,14 @@ def test_field_label_in_square_brackets(gaz):
     refs = extract_agencies("（三）推广电子证照。【牵头单位】市数据局【配合单位】市公安局、市司法局", "泰州", gazetteer=gaz)
     assert roles(refs, "lead") == ["市数据局"]
     assert roles(refs, "support") == ["市公安局", "市司法局"]
+
+
+def test_bare_list_closing_a_measure_under_the_first_listed_rule():
+    text = ("关于深化审批改革的通知\n各项任务中列第一位的为牵头单位。\n"
+            "1.推行告知承诺。对低风险事项实行告知承诺制。（市审批局、市司法局、市市场监管局）\n"
+            "2.压缩办理时限。由市审批局（以下简称审批局）统一受理。\n")
+    record = ingest_bytes(text.encode(), "bare.txt", {"region": "镇江"})
+    first, second = record.measures[:2]
+    assert roles(first.agencies, "lead") == ["市审批局"]
+    assert roles(first.agencies, "support") == ["市司法局", "市市场监管局"]
+    assert roles(second.agencies, "support") == []
