@@ -329,7 +329,9 @@ def _distribute_prefix(pieces: list[str], vocab: Vocabulary, gazetteer) -> list[
 
 
 def _is_collective(name: str, vocab: Vocabulary) -> bool:
-    return name.startswith(vocab.collective_starts) or any(w in name for w in vocab.collective_inside)
+    """A unit for a whole tier of government: 各省级人民政府, 有关区县, 县级以上地方人民政府 (各企业 is not)."""
+    opens = name.startswith(vocab.collective_starts) or any(w in name for w in vocab.collective_inside)
+    return opens and (vocab.has_suffix(name) or name.endswith(tuple(vocab.collective_tiers)))
 
 
 # ---------------------------------------------------------------- identity

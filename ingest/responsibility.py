@@ -42,6 +42,7 @@ FIRST_LISTED_RULE = re.compile(
     r"(?:牵头|主责|责任)(?:单位|部门)")
 # 【责任单位】A、B: a field label printed in brackets instead of before a colon.
 _BRACKETED_FIELD = re.compile(r"[【\[［]((?:责任|牵头|配合|负责|协办|参与|主责|协同)(?:单位|部门))[】\]］]")
+_LATER_TOO = re.compile(r"[，,、；;\s]*(?:下同|以下同|后同|以下均同)")
 # A field label that is not a role: 适用范围：, 完成时限：, 政策咨询：.
 _OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
 # Statements about the document itself (本措施由X负责解释): not a measure's responsible unit.
@@ -237,12 +238,13 @@ def carried_units(text: str) -> list[tuple[int, Group]]:
 
 def first_listed_rule_from(text: str, spans: list[tuple[int, int]]) -> int | None:
     """Index of the first measure span the first-listed rule covers, or None when the document states
-    no such rule. Stated outside every measure (preamble, a note under the title, the end) it covers the
-    whole document; stated inside a measure it covers that measure and every later one (the genre states
-    it once, usually with 下同)."""
+    no such rule. Stated inside a measure with 下同 it covers that measure and every later one; stated
+    anywhere else (preamble, a note under the title, a closing 注 or safeguard) or without 下同 it
+    covers the whole document (the genre states it once)."""
     first = None
     for m in FIRST_LISTED_RULE.finditer(text):
         inside = next((i for i, (s, e) in enumerate(spans) if s <= m.start() < e), None)
-        at = 0 if inside is None else inside
+        onward = _LATER_TOO.match(text, m.end())
+        at = inside if inside is not None and onward else 0
         first = at if first is None else min(first, at)
     return first

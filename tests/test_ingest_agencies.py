@@ -235,3 +235,21 @@ def test_bare_list_closing_a_measure_under_the_first_listed_rule():
     assert roles(first.agencies, "lead") == ["市审批局"]
     assert roles(first.agencies, "support") == ["市司法局", "市市场监管局"]
     assert roles(second.agencies, "support") == []
+
+
+def test_a_collective_unit_is_a_tier_of_government_not_any_group(gaz):
+    refs = extract_agencies("5.落实安全责任。各企业要会同属地街道开展隐患排查。", "常熟", gazetteer=gaz)
+    assert [a for a in refs if a.role != "mention"] == []
+    refs = extract_agencies("6.统筹资金保障。各区县要会同市财政局制定配套办法。", "常熟", gazetteer=gaz)
+    assert [(a.printed, a.role, a.collective) for a in refs if a.role != "mention"] == [
+        ("各区县", "lead", True), ("市财政局", "support", False)]
+
+
+def test_rule_stated_in_a_closing_note_covers_the_measures_above_it():
+    text = ("关于加快数字乡村建设的实施意见\n"
+            "（一）完善网络设施。（市农业农村局、市通信发展管理办公室负责）\n"
+            "（二）发展农村电商。（市商务局、市邮政管理局负责）\n"
+            "注：各项任务列第一位者为牵头单位。\n")
+    record = ingest_bytes(text.encode(), "note.txt", {"region": "徐州"})
+    measures = [m for m in record.measures if m.kind == "measure"]
+    assert [roles(m.agencies, "lead") for m in measures] == [["市农业农村局"], ["市商务局"]]
