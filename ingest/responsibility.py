@@ -45,6 +45,9 @@ _BRACKETED_FIELD = re.compile(r"[【\[［]((?:责任|牵头|配合|负责|协办
 _LATER_TOO = re.compile(r"[，,、；;\s]*(?:下同|以下同|后同|以下均同)")
 # A field label that is not a role: 适用范围：, 完成时限：, 政策咨询：.
 _OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
+_NEXT_FIELD = re.compile(r"[\s，,]*[\u4e00-\u9fff]{2,6}[:：]")
+# Parts of a note that are a deadline or a task, not units: （2025年底前完成，市科技局负责）.
+_NOT_UNITS = re.compile(r"[0-9０-９]|年底|年内|完成|推进|持续|长期|实施|开展|启动")
 # Statements about the document itself (本措施由X负责解释): not a measure's responsible unit.
 _ABOUT_DOCUMENT = re.compile(r"本(?:措施|文件|意见|办法|方案|通知|政策|细则|规定|计划)|施行说明|负责(?:具体)?解释")
 
@@ -116,8 +119,10 @@ def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...
                 end = hits[n + 1].start() if n + 1 < len(hits) else len(clause)
                 word = m.group(1)
                 role = "lead" if word in lead_markers else "support"
+                listed = clause[m.end():end]
+                other = _NEXT_FIELD.search(listed)  # 责任单位：A、B 完成时限：2025年底
                 groups.append(Group(role, word in explicit_markers or role == "support",
-                                    clause[m.end():end], evidence, note))
+                                    listed[: other.start()] if other else listed, evidence, note))
             continue
         if _OTHER_FIELD.match(clause):
             continue
@@ -126,7 +131,8 @@ def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...
             part = part.strip().removeprefix("由") if not pending else part.strip()
             closed = _closing_word(part)
             if closed is None:
-                pending.append(part)
+                if not _NOT_UNITS.search(part):
+                    pending.append(part)
                 continue
             listed, role, explicit = closed
             pending.append(listed.removeprefix("由"))

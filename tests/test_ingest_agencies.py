@@ -253,3 +253,10 @@ def test_rule_stated_in_a_closing_note_covers_the_measures_above_it():
     record = ingest_bytes(text.encode(), "note.txt", {"region": "徐州"})
     measures = [m for m in record.measures if m.kind == "measure"]
     assert [roles(m.agencies, "lead") for m in measures] == [["市农业农村局"], ["市商务局"]]
+
+
+def test_deadlines_beside_the_units_are_not_units(gaz):
+    refs = extract_agencies("（五）建设数据平台。（2026年底前完成，市数据局、市财政局负责）", "湖州", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市数据局", "市财政局"]
+    refs = extract_agencies("7.完善标准体系。\n责任单位：市市场监管局、市工信局 完成时限：2026年6月", "湖州", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市市场监管局", "市工信局"]
