@@ -28,7 +28,7 @@ from ingest.yamlfile import read_yaml
 
 from ingest.normalise import to_simplified
 from ingest.records import AgencyRef
-from ingest.responsibility import Group, notes_and_lines, prose_assignments, split_top
+from ingest.responsibility import Group, Notation, notes_and_lines, prose_assignments, split_top
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "agencies.yaml"
 NATIONAL_PATH = Path(__file__).resolve().parent.parent / "data" / "national_agencies.yaml"
@@ -48,7 +48,7 @@ class Vocabulary:
     suffixes: tuple[str, ...]
     new_agency_starts: tuple[str, ...]
     drop_tails: tuple[str, ...]
-    responsibility_tails: tuple[str, ...]
+    closing_words: dict[str, list[str]]  # lead | explicit_lead | support -> words closing a note
     suffix_aliases: tuple[tuple[str, str], ...]
     mention_suffixes: tuple[str, ...]
     mention_starts: tuple[str, ...]
@@ -70,14 +70,18 @@ class Vocabulary:
         derived = {
             "_suffixes": tuple(s for s in self.suffixes if s),
             "_empty_suffix": "" in self.suffixes,
-            "_tails": (*self.responsibility_tails, *self.drop_tails),
-            "marker_re": re.compile(rf"({alt((*self.lead_markers, *self.support_markers))})\s*[:：]"),
+            "_tails": tuple(sorted((*(w for ws in self.closing_words.values() for w in ws), *self.drop_tails),
+                                   key=len, reverse=True)),
             "start_re": re.compile(rf"(?:{alt(self.new_agency_starts)})"),
-            "tail_re": re.compile(rf"(?:{alt(self.responsibility_tails)})$"),
             "mention_suffix_re": re.compile(alt(self.mention_suffixes)),
             "mention_start_re": re.compile(alt(self.mention_starts)),
             "generic_re": re.compile(self.generic_units),
-            "explicit_markers": (*self.explicit_lead_markers, *self.support_markers),
+            "notation": Notation(
+                re.compile(rf"({alt((*self.lead_markers, *self.support_markers))})\s*[:：]"),
+                self.lead_markers, (*self.explicit_lead_markers, *self.support_markers),
+                tuple(sorted(((w, ("support" if kind == "support" else "lead", kind != "lead"))
+                              for kind, words in self.closing_words.items() for w in words),
+                             key=lambda kv: -len(kv[0])))),
             "_stems": self._department_stems(),
             "_not_agency_endings": tuple(self.not_agencies),
         }
@@ -102,9 +106,6 @@ class Vocabulary:
     def has_suffix(self, name: str) -> bool:
         return name.endswith(self._suffixes) or (self._empty_suffix and not name)
 
-    def is_responsibility_note(self, note: str) -> bool:
-        return bool(self.tail_re.search(note))
-
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
@@ -116,7 +117,7 @@ def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
         suffixes=by_len(data["suffixes"]),
         new_agency_starts=by_len(data["new_agency_starts"]),
         drop_tails=by_len(data["drop_tails"]),
-        responsibility_tails=by_len(data["responsibility_tails"]),
+        closing_words={kind: list(words) for kind, words in data["closing_words"].items()},
         suffix_aliases=tuple(sorted(data.get("suffix_aliases", {}).items(), key=lambda kv: -len(kv[0]))),
         mention_suffixes=by_len(data["mention_suffixes"]),
         mention_starts=by_len(data["mention_starts"]),
@@ -452,7 +453,7 @@ def responsibility_groups(text: str, vocab: Vocabulary | None = None) -> tuple[l
     """Every responsibility group of a measure (field lines, bracketed notes; prose assignments when
     there are none) and the spans of the lines and notes they came from."""
     vocab = vocab or load_vocabulary()
-    groups, spans = notes_and_lines(text, vocab.marker_re, vocab.lead_markers, vocab.explicit_markers)
+    groups, spans = notes_and_lines(text, vocab.notation)
     # A bracket closed by 负责 / 参与 may be prose (（由企业自行负责）): a note counts when it names at
     # least one agency; then every unit it lists is kept (杭州资本 beside 市国资委).
     named = {g.note for g in groups if _looks_like_agency_list(g.listed, vocab, any_unit=not g.bare)

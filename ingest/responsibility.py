@@ -20,17 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Role words that close a group of units inside a note, longest first; value: (role, explicit).
-_CLOSING_WORDS: tuple[tuple[str, tuple[str, bool]], ...] = tuple(sorted({
-    "按职责分工负责": ("lead", False), "按职能分工负责": ("lead", False), "分工负责": ("lead", False),
-    "共同负责": ("lead", False), "具体负责": ("lead", False), "负责落实": ("lead", False),
-    "分别负责": ("lead", False), "按分工负责": ("lead", False), "按职责负责": ("lead", False),
-    "依职责负责": ("lead", False), "按照职责分工负责": ("lead", False), "依职责分工负责": ("lead", False),
-    "负责": ("lead", False),
-    "牵头负责": ("lead", True), "牵头": ("lead", True), "牵头落实": ("lead", True),
-    "配合负责": ("support", True), "配合": ("support", True), "参与": ("support", True),
-    "协助": ("support", True), "协办": ("support", True), "配合落实": ("support", True),
-}.items(), key=lambda kv: -len(kv[0])))
+@dataclass(frozen=True)
+class Notation:
+    """The words of the notations, from data/agencies.yaml (built by ingest.agencies.Vocabulary)."""
+
+    marker_re: re.Pattern  # a role field and its colon: 责任单位：, 配合单位：
+    lead_markers: tuple[str, ...]  # fields whose units lead
+    explicit_markers: tuple[str, ...]  # fields that state the role itself (牵头单位, 配合单位)
+    closing_words: tuple[tuple[str, tuple[str, bool]], ...]  # 负责 -> (lead, False), longest first
+
 
 _OPEN = "（([【［"
 _CLOSE = {"（": "）", "(": ")", "[": "]", "【": "】", "［": "］"}
@@ -97,15 +95,14 @@ def bracketed_notes(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _closing_word(clause: str) -> tuple[str, str, bool] | None:
-    for word, (role, explicit) in _CLOSING_WORDS:
+def _closing_word(clause: str, notation: Notation) -> tuple[str, str, bool] | None:
+    for word, (role, explicit) in notation.closing_words:
         if clause.endswith(word) and len(clause) > len(word):
             return clause[: -len(word)], role, explicit
     return None
 
 
-def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...],
-               explicit_markers: tuple[str, ...], note: int) -> list[Group]:
+def parse_note(content: str, notation: Notation, note: int) -> list[Group]:
     """The groups of one note or field line; [] when it assigns no one."""
     groups: list[Group] = []
     evidence = content.strip()
@@ -113,15 +110,15 @@ def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...
         clause = clause.strip(" \u3000\t")
         if not clause or FIRST_LISTED_RULE.search(clause) or _ABOUT_DOCUMENT.search(clause):
             continue
-        hits = list(marker_re.finditer(clause))
+        hits = list(notation.marker_re.finditer(clause))
         if hits and hits[0].start() <= 2:
             for n, m in enumerate(hits):
                 end = hits[n + 1].start() if n + 1 < len(hits) else len(clause)
                 word = m.group(1)
-                role = "lead" if word in lead_markers else "support"
+                role = "lead" if word in notation.lead_markers else "support"
                 listed = clause[m.end():end]
                 other = _NEXT_FIELD.search(listed)  # 责任单位：A、B 完成时限：2025年底
-                groups.append(Group(role, word in explicit_markers or role == "support",
+                groups.append(Group(role, word in notation.explicit_markers or role == "support",
                                     listed[: other.start()] if other else listed, evidence, note))
             continue
         if _OTHER_FIELD.match(clause):
@@ -129,7 +126,7 @@ def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...
         pending: list[str] = []
         for part in split_top(clause, "，,"):
             part = part.strip().removeprefix("由") if not pending else part.strip()
-            closed = _closing_word(part)
+            closed = _closing_word(part, notation)
             if closed is None:
                 if not _NOT_UNITS.search(part):
                     pending.append(part)
@@ -141,8 +138,7 @@ def parse_note(content: str, marker_re: re.Pattern, lead_markers: tuple[str, ...
     return groups
 
 
-def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, ...],
-                    explicit_markers: tuple[str, ...]) -> tuple[list[Group], list[tuple[int, int]]]:
+def notes_and_lines(text: str, notation: Notation) -> tuple[list[Group], list[tuple[int, int]]]:
     """Groups from field lines and bracketed notes, and the spans they were read from."""
     groups: list[Group] = []
     spans: list[tuple[int, int]] = []
@@ -151,9 +147,9 @@ def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, .
     # same length (" 责任单位：" for "【责任单位】"): spans stay offsets into the measure's text
     text = _BRACKETED_FIELD.sub(lambda m: " " + m.group(1) + "：", text)
     for line in text.split("\n"):
-        field_at = _field_start(line, marker_re)
+        field_at = _field_start(line, notation.marker_re)
         if field_at is not None:
-            found = parse_note(line[field_at:], marker_re, lead_markers, explicit_markers, note)
+            found = parse_note(line[field_at:], notation, note)
             if found:
                 groups.extend(found)
                 spans.append((offset + field_at, offset + len(line)))
@@ -164,7 +160,7 @@ def notes_and_lines(text: str, marker_re: re.Pattern, lead_markers: tuple[str, .
         else:
             line_notes = line
         for start, end, content in bracketed_notes(line_notes):
-            found = parse_note(content, marker_re, lead_markers, explicit_markers, note)
+            found = parse_note(content, notation, note)
             if not found and not line_notes[end:].strip(" \u3000\t。.；;"):
                 found = [Group("lead", False, content, content.strip(), note, bare=True)]
             if found:
