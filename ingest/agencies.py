@@ -575,7 +575,9 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
     for role, cell in (("lead", table_lead), ("support", table_support)):
         if cell:
             cell = to_simplified(cell)
-            groups.append(Group(role, True, cell, cell, len(groups) + 1000))
+            # a lead column beside a support column states the role; alone (责任单位) it lists units
+            explicit = role == "support" or bool(table_support)
+            groups.append(Group(role, explicit, cell, cell, len(groups) + 1000))
     groups.extend(g for g in carried if _looks_like_agency_list(g.listed, vocab))
     firsts: set[int] = set()
     for group in groups:

@@ -260,3 +260,12 @@ def test_deadlines_beside_the_units_are_not_units(gaz):
     assert roles(refs, "lead") == ["市数据局", "市财政局"]
     refs = extract_agencies("7.完善标准体系。\n责任单位：市市场监管局、市工信局 完成时限：2026年6月", "湖州", gazetteer=gaz)
     assert roles(refs, "lead") == ["市市场监管局", "市工信局"]
+
+
+def test_first_listed_rule_reads_a_lone_responsible_unit_column(gaz):
+    refs = extract_agencies("推行容缺受理", "盐城", table_lead="市审批局、市司法局", gazetteer=gaz,
+                            first_listed_lead=True)
+    assert (roles(refs, "lead"), roles(refs, "support")) == (["市审批局"], ["市司法局"])
+    refs = extract_agencies("推行容缺受理", "盐城", table_lead="市审批局、市司法局", table_support="市财政局",
+                            gazetteer=gaz, first_listed_lead=True)
+    assert (roles(refs, "lead"), roles(refs, "support")) == (["市审批局", "市司法局"], ["市财政局"])
