@@ -108,7 +108,8 @@ def parse_note(content: str, notation: Notation, note: int) -> list[Group]:
     evidence = content.strip()
     for clause in split_top(content, "。；;"):
         clause = clause.strip(" \u3000\t")
-        if not clause or FIRST_LISTED_RULE.search(clause) or _ABOUT_DOCUMENT.search(clause):
+        if not clause or FIRST_LISTED_RULE.search(clause) or _ABOUT_DOCUMENT.search(clause) \
+                or _CARRIED.search(clause):  # read once for the whole document (carried_units)
             continue
         hits = list(notation.marker_re.finditer(clause))
         if hits and hits[0].start() <= 2:

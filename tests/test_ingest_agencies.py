@@ -269,3 +269,10 @@ def test_first_listed_rule_reads_a_lone_responsible_unit_column(gaz):
     refs = extract_agencies("推行容缺受理", "盐城", table_lead="市审批局、市司法局", table_support="市财政局",
                             gazetteer=gaz, first_listed_lead=True)
     assert (roles(refs, "lead"), roles(refs, "support")) == (["市审批局", "市司法局"], ["市财政局"])
+
+
+def test_units_that_implement_close_a_group_too(gaz):
+    refs = extract_agencies("（四）减轻企业负担。（省发展改革委、省财政厅按职责分工负责，各市、县人民政府落实）", "江西",
+                            gazetteer=gaz)
+    assert roles(refs, "lead") == ["省发展改革委", "省财政厅", "各市、县人民政府"]
+    assert [a.collective for a in refs if a.role == "lead"] == [False, False, True]
