@@ -112,7 +112,7 @@ def parse_note(content: str, notation: Notation, note: int) -> list[Group]:
                 or _CARRIED.search(clause):  # read once for the whole document (carried_units)
             continue
         hits = list(notation.marker_re.finditer(clause))
-        if hits and hits[0].start() <= 2:
+        if hits and hits[0].start() == 0:  # a role field opens the clause
             for n, m in enumerate(hits):
                 end = hits[n + 1].start() if n + 1 < len(hits) else len(clause)
                 word = m.group(1)

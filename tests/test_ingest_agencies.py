@@ -203,6 +203,12 @@ def test_national_short_names_resolve_to_the_national_body(gaz):
     assert [a.region for a in refs if a.role == "lead"] == ["图们", "图们"]
 
 
+def test_a_zone_body_keeps_its_full_name_in_its_zone(gaz):
+    # 平潭综合实验区管委会 is the zone's own body: not shortened to 区管委会 like a district's 区政府
+    assert agency_identity("平潭综合实验区管委会", "福建", gaz)[:2] == ("平潭", "平潭综合实验区管委会")
+    assert agency_identity("平潭综合实验区管委会", "平潭", gaz)[:2] == ("平潭", "平潭综合实验区管委会")
+
+
 def test_place_prefixed_agency_belongs_to_its_place(gaz):
     refs = extract_agencies("（二）加强知识产权保护。（省市场监管局、厦门市知识产权局负责）", "福建", gazetteer=gaz)
     assert {a.printed: a.region for a in refs if a.role == "lead"} == {"省市场监管局": "福建", "厦门市知识产权局": "厦门"}
