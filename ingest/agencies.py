@@ -449,10 +449,9 @@ def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) 
 
 # ---------------------------------------------------------------- extraction from a measure
 
-def responsibility_groups(text: str, vocab: Vocabulary | None = None) -> tuple[list[Group], list[tuple[int, int]]]:
+def _responsibility_groups(text: str, vocab: Vocabulary) -> tuple[list[Group], list[tuple[int, int]]]:
     """Every responsibility group of a measure (field lines, bracketed notes; prose assignments when
     there are none) and the spans of the lines and notes they came from."""
-    vocab = vocab or load_vocabulary()
     groups, spans = notes_and_lines(text, vocab.notation)
     # A bracket closed by 负责 / 参与 may be prose (（由企业自行负责）): a note counts when it names at
     # least one agency; then every unit it lists is kept (杭州资本 beside 市国资委).
@@ -571,7 +570,7 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
         refs.append(AgencyRef(name=name, role=role, printed=printed, region=own, evidence=evidence,
                               collective=collective))
 
-    groups, spans = responsibility_groups(text, vocab)
+    groups, spans = _responsibility_groups(text, vocab)
     for role, cell in (("lead", table_lead), ("support", table_support)):
         if cell:
             cell = to_simplified(cell)

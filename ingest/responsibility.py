@@ -126,14 +126,14 @@ def parse_note(content: str, notation: Notation, note: int) -> list[Group]:
             continue
         pending: list[str] = []
         for part in split_top(clause, "，,"):
-            part = part.strip().removeprefix("由") if not pending else part.strip()
+            part = part.strip().removeprefix("由")  # 由A、B负责: 由 opens the clause, not a name
             closed = _closing_word(part, notation)
             if closed is None:
                 if not _NOT_UNITS.search(part):
                     pending.append(part)
                 continue
             listed, role, explicit = closed
-            pending.append(listed.removeprefix("由"))
+            pending.append(listed)
             groups.append(Group(role, explicit, "、".join(p for p in pending if p), evidence, note))
             pending = []
     return groups

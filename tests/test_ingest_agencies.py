@@ -282,3 +282,14 @@ def test_units_that_implement_close_a_group_too(gaz):
                             gazetteer=gaz)
     assert roles(refs, "lead") == ["省发展改革委", "省财政厅", "各市、县人民政府"]
     assert [a.collective for a in refs if a.role == "lead"] == [False, False, True]
+
+
+def test_notes_opened_by_you_and_notes_on_a_line_of_their_own(gaz):
+    refs = extract_agencies("（一）优化审批。（由市审批局，市住建局负责）", "芜湖", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市审批局", "市住建局"]
+    refs = extract_agencies("2.完善服务。\n（责任单位：市科技局、市财政局）", "芜湖", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市科技局", "市财政局"]
+
+
+def test_a_national_body_is_not_given_a_local_prefix(gaz):
+    assert split_agency_list("省交通运输厅、民航局", gazetteer=gaz) == ["省交通运输厅", "民航局"]
