@@ -135,7 +135,7 @@ def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | 
 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
-             clock: _Clock, rule_from: int | None = None, carried=()) -> MeasureRecord:
+             clock: _Clock, rule_from: int | None = None, carried: list | tuple = ()) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
