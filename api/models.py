@@ -87,6 +87,13 @@ class ReplicationOut(BaseModel):
     measure_id: str | None = None
 
 
+class ScopeFact(BaseModel):
+    """A place the measure is limited to or credited to, beside its issuing region."""
+
+    region: str
+    evidence: str | None = None
+
+
 class MeasureDetail(MeasureOut):
     text_original: str
     deadline: str | None = None
@@ -100,6 +107,8 @@ class MeasureDetail(MeasureOut):
     themes: list[ThemeFact] = Field(default_factory=list)
     replicated_to: list[ReplicationOut] = Field(default_factory=list)
     replicated_from: list[ReplicationOut] = Field(default_factory=list)
+    scope: list[ScopeFact] = Field(default_factory=list,
+                                   description="places the measure is limited to (适用范围, the locality an item opens with)")
     source: Source
 
 

@@ -32,12 +32,18 @@ def agency_id(region: str, name: str) -> str:
 
 def load_reference(store: GraphStore, regions: Sequence[dict[str, Any]],
                    themes: Sequence[dict[str, Any]]) -> int:
-    """Regions (with their hierarchy) and themes: the vocabulary the facts point at."""
+    """Regions (with their hierarchy), themes and their practices: the vocabulary the facts point at."""
     store.upsert_nodes("Region", [_region_row(r) for r in regions])
     parents = [{"src": r["name"], "dst": r["parent"]} for r in regions if r.get("parent")]
     store.upsert_rels("PART_OF", "Region", "Region", parents)
     store.upsert_nodes("Theme", [{"key": t["key"], "name_zh": t["name_zh"], "name_en": t["name_en"],
                                   "synonyms": list(t.get("synonyms") or [])} for t in themes])
+    practices = [{"key": p["key"], "name_zh": p["name_zh"], "name_en": p["name_en"], "theme": t["key"],
+                  "aliases": list(p.get("aliases") or [])} for t in themes for p in t.get("practices") or ()]
+    if practices:
+        store.upsert_nodes("Practice", practices)
+        store.upsert_rels("BELONGS_TO", "Practice", "Theme",
+                          [{"src": p["key"], "dst": p["theme"]} for p in practices])
     return len(regions)
 
 
@@ -118,6 +124,7 @@ def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str]
         regions.add(doc.region)
         for m in doc.measures:
             regions.add(m.region)
+            regions.update(m.scope)
             regions.update(m.regions_mentioned)
             for rep in m.replications:
                 regions.update((rep.from_region, rep.to_region))
@@ -160,6 +167,7 @@ def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str]
 _RELS = (("ISSUED_FOR", "Document", "Region"), ("IN_DOCUMENT", "Measure", "Document"),
          ("IN_REGION", "Measure", "Region"), ("LED_BY", "Measure", "Agency"),
          ("MENTIONS", "Measure", "Agency"), ("HAS_THEME", "Measure", "Theme"),
+         ("HAS_PRACTICE", "Measure", "Practice"),
          ("REPLICATED_TO", "Measure", "Region"), ("PRACTICE_FLOW", "Region", "Region"))
 _MERGED_WHEN_OLD = {"ISSUED_FOR", "IN_DOCUMENT"}
 
@@ -188,10 +196,13 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
             "text": m.text, "text_original": m.text_original, "span_start": m.start,
             "span_end": m.end, "deadline": m.deadline, "deadline_raw": m.deadline_raw,
             "fields_json": json.dumps(m.fields, ensure_ascii=False) if m.fields else None,
-            "doc_date": doc.date,
+            "doc_date": doc.date, "scope": list(m.scope),
         })
         add("IN_DOCUMENT", {"src": m.id, "dst": doc.id})
-        add("IN_REGION", {"src": m.id, "dst": m.region})
+        add("IN_REGION", {"src": m.id, "dst": m.region, "role": "issuer", "evidence": None})
+        for place in m.scope:
+            if place != m.region:
+                add("IN_REGION", {"src": m.id, "dst": place, "role": "scope", "evidence": m.scope_evidence})
         for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,
@@ -205,15 +216,18 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
                 add("LED_BY", {**row, "role": a.role, "position": position})
         for t in m.themes:
             add("HAS_THEME", {"src": m.id, "dst": t.key, "terms": list(t.terms), "evidence": t.evidence})
+        for p in m.practices:
+            add("HAS_PRACTICE", {"src": m.id, "dst": p.key, "terms": list(p.terms), "evidence": p.evidence})
         for rep in m.replications:
             add("REPLICATED_TO", {"src": m.id, "dst": rep.to_region, "from_region": rep.from_region,
                                   "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
-                                  "document": doc.id, "themes": list(rep.themes)})
+                                  "document": doc.id, "themes": list(rep.themes),
+                                  "practices": list(rep.practices)})
             if rep.from_region:  # origin unstated: no region-to-region step to walk
                 add("PRACTICE_FLOW", {"src": rep.from_region, "dst": rep.to_region,
                                       "measure_id": m.id, "scope": rep.scope, "kind": rep.kind,
                                       "evidence": rep.evidence, "document": doc.id,
-                                      "themes": list(rep.themes)})
+                                      "themes": list(rep.themes), "practices": list(rep.practices)})
     return sum(1 for m in doc.measures if m.kind == "measure")
 
 

@@ -211,6 +211,32 @@ def _place_prefix(name: str, gazetteer) -> str | None:
     return None
 
 
+# Levels whose short names are distinctive enough to open an agency name without a level word
+# (福州海关, 厦门片区管委会); a county's two characters (东方, 长安) also begin ordinary words.
+_DISTINCT_LEVELS = {"province", "prefecture", "area", "zone"}
+
+
+def agency_region(printed: str, region: str, gazetteer) -> str:
+    """The region an agency belongs to: the place its name opens with, when that is another
+    region than the document's (厦门市知识产权局 named in a Fujian document is 厦门's), else the
+    document's region. A national prefix (中国人民银行) and collective names (各设区市政府) keep
+    the document's region."""
+    if gazetteer is None or not printed or printed.startswith(("各", "全")):
+        return region
+    for length in range(min(len(printed) - 1, 8), 1, -1):
+        head = printed[:length]
+        if not _is_place(head, gazetteer):
+            continue
+        found = gazetteer.resolve(head)
+        follows = printed[length] if length < len(printed) else ""
+        if found.level not in _DISTINCT_LEVELS and follows not in _LEVEL_CHARS and head[-1] not in _LEVEL_CHARS:
+            continue
+        if found.level == "country" or found.name == region:
+            return region
+        return found.name
+    return region
+
+
 def _is_bare_place(name: str, vocab: Vocabulary, gazetteer) -> bool:
     if vocab.has_suffix(name) or not _CJK.match(name) or not 2 <= len(name) <= 4:
         return False
@@ -416,21 +442,8 @@ def _compute_identity(name: str, region: str, gazetteer, vocab: Vocabulary,
     national = vocab.national.get(name)
     if national is not None and (national[1] or national_list or _is_national_document(region, gazetteer)):
         return NATIONAL_REGION, national[0], False
-    own = _own_place(name, gazetteer) or region
+    own = agency_region(name, region, gazetteer)
     return own, _compute_canonical(name, own, gazetteer, vocab), False
-
-
-def _own_place(name: str, gazetteer) -> str | None:
-    """The region an agency's place prefix names (厦门市知识产权局 -> 厦门), if it opens with one."""
-    if gazetteer is None:
-        return None
-    head = _place_prefix(name, gazetteer)
-    if not head or not _is_place(head, gazetteer):
-        return None
-    found = gazetteer.resolve(head)
-    if found is None or found.name == NATIONAL_REGION:
-        return None
-    return found.name
 
 
 def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:

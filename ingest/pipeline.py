@@ -20,8 +20,9 @@ from ingest.normalise import detect_script, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-from ingest.replication import attribute_themes, extract_replications
+from ingest.replication import attribute_themes, extract_replications, headings_above
 from ingest.responsibility import carried_units, first_listed_rule_from
+from ingest.scope import measure_scope
 from ingest.structure import Segment, parse_structure
 from ingest.themes import load_taxonomy
 
@@ -112,9 +113,9 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
     doc_id = document_id(data)
     rule_from = _first_listed_rule_start(simplified, [*structure.measures, *structure.safeguards])
     carried = carried_units(simplified)
-    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, structure.items, rule_from, carried)
                 for n, seg in enumerate(structure.measures, 1)]
-    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
+    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, (), rule_from, carried)
                  for n, seg in enumerate(structure.safeguards, 1)]
     clock.timings["total"] = time.perf_counter() - t_start
     return DocumentRecord(
@@ -135,7 +136,8 @@ def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | 
 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
-             clock: _Clock, rule_from: int | None = None, carried: list | tuple = ()) -> MeasureRecord:
+             clock: _Clock, outline, rule_from: int | None = None,
+             carried: list | tuple = ()) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
@@ -148,14 +150,18 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         if raw is None and seg.table_deadline:
             raw, deadline = seg.table_deadline, normalise_deadline(seg.table_deadline)
     # Safeguards say how the plan is run, not what it does: no themes or replication facts for them.
-    themes, replications = [], []
+    themes, practices, replications, scope = [], [], [], None
     if is_measure:
         with clock.stage("themes"):
             taxonomy = load_taxonomy()
-            themes = taxonomy.tag(seg.text)
+            themes, practices = taxonomy.tag_both(seg.text)
         with clock.stage("replications"):
-            replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
-            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields))
+            scope = measure_scope(seg.text, region, gazetteer)
+            replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
+                                                origin=scope.locality,
+                                                headings=headings_above(outline, seg.start))
+            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields),
+                             measure_practices=practices)
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
     return MeasureRecord(
@@ -163,7 +169,8 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         section=seg.section, label=seg.label, title=seg.title, text=seg.text,
         text_original=original[seg.start:seg.end], start=seg.start, end=seg.end,
         deadline=deadline, deadline_raw=raw, fields=dict(seg.fields), agencies=agencies,
-        themes=themes, replications=replications, regions_mentioned=regions)
+        themes=themes, practices=practices, replications=replications, regions_mentioned=regions,
+        scope=scope.regions if scope else [], scope_evidence=scope.evidence if scope else "")
 
 
 def ingest_file(path: str | Path, manifest: Manifest | dict | None = None, *,

@@ -30,6 +30,16 @@ class ThemeHit:
 
 
 @dataclass
+class PracticeHit:
+    """A named practice (data/themes.yaml, a theme's ``practices``) the measure carries."""
+
+    key: str
+    theme: str  # the key of the theme the practice belongs to
+    terms: list[str]  # matched words, simplified
+    evidence: str  # the sentence holding the first matched word
+
+
+@dataclass
 class ReplicationFact:
     """A statement that a practice was (or will be) replicated or borrowed."""
 
@@ -39,6 +49,7 @@ class ReplicationFact:
     evidence: str  # the sentence it came from (simplified)
     kind: str = "replicate"  # replicate | borrow
     themes: list[str] = field(default_factory=list)  # theme keys of the practice that travelled
+    practices: list[str] = field(default_factory=list)  # practice keys of what travelled
 
 
 @dataclass
@@ -60,11 +71,13 @@ class MeasureRecord:
     fields: dict[str, str] = field(default_factory=dict)  # table columns, e.g. 已实施区域
     agencies: list[AgencyRef] = field(default_factory=list)
     themes: list[ThemeHit] = field(default_factory=list)
+    practices: list[PracticeHit] = field(default_factory=list)
     replications: list[ReplicationFact] = field(default_factory=list)
     regions_mentioned: list[str] = field(default_factory=list)
     # Regions (short names) the measure itself is limited to when they differ from the document's:
     # 适用范围：X自贸试验区, or an item that opens with the locality that originated it.
     scope: list[str] = field(default_factory=list)
+    scope_evidence: str = ""  # the words that set the scope (适用范围:…, the opening 黑龙江省哈尔滨市:…)
 
 
 @dataclass

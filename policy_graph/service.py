@@ -15,6 +15,7 @@ from ingest.errors import IngestError
 from ingest.parallel import fork_pool, workers_for
 from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
+from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
 
@@ -38,8 +39,10 @@ def reference_rows() -> tuple[list[dict], list[dict]]:
     # keeps a cold ingest from writing thousands of nodes no fact points at.
     regions = [region_reference_row(gazetteer, r.name) for r in gazetteer.regions()
                if r.level in ("country", "province", "prefecture") or r.curated]
-    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
-               "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
+    known = {r["name"] for r in regions}
+    regions += [r for r in class_region_rows() if r["name"] not in known]  # replication targets
+    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en, "synonyms": list(t.synonyms),
+               "practices": [p.as_dict() for p in t.practices]} for t in load_taxonomy().themes()]
     return regions, themes
 
 

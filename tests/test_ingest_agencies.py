@@ -50,9 +50,9 @@ def test_roles_from_field_lines_closing_notes_and_prose(gaz):
     assert {("自贸委", "lead"), ("市市场监管局", "lead"), ("市公安局", "support"), ("市司法局", "support")} <= got
     assert ("厦门海关", "mention") in got and ("武汉知识产权交易所", "mention") in got
     assert ("市公安局", "mention") not in got  # already named with a role
-    # each agency belongs to its own place: Wuhan's exchange stays Wuhan's in a Xiamen document
-    assert {a.name: a.region for a in refs}["武汉知识产权交易所"] == "武汉"
-    assert all(a.region == "厦门" for a in refs if a.name != "武汉知识产权交易所")
+    # each agency belongs to its own place: Wuhan's exchange named in a Xiamen plan is Wuhan's
+    assert {a.printed: a.region for a in refs}["武汉知识产权交易所"] == "武汉"
+    assert all(a.region == "厦门" for a in refs if a.printed != "武汉知识产权交易所")
     lead = [a for a in refs if a.role == "lead"][0]
     assert lead.evidence.startswith("责任单位")
 

@@ -132,38 +132,60 @@ def search_page(q: str, themes: list[dict], regions: list[dict], measures: list[
 
 # -- theme ---------------------------------------------------------------------------
 
-def _agency_names(rows: list[dict]) -> str:
-    return "、".join(e(a["name"]) + (f" ({e(a['role'])})" if a.get("role") else "") for a in rows)
+def _led_by(agencies: dict, region: str) -> str:
+    """Lead and support agencies of a measure's own agency line, each with its region when that
+    is not the adopting region's."""
+    def one(a: dict) -> str:
+        where = f" <small>({e(a['region'])})</small>" if a.get("region") and a["region"] != region else ""
+        return e(a.get("printed") or a["name"]) + where
+    parts = [f"{label}: " + "、".join(one(a) for a in agencies.get(role) or [])
+             for role, label in (("lead", "lead"), ("support", "support")) if agencies.get(role)]
+    return "; ".join(parts) or "—"
 
 
-def theme_page(v: views.ThemeView) -> str:
-    name = v.theme.get("name_zh") or v.theme["key"]
+def _adopter_rows(adopters: dict, counts: dict, documents: dict) -> list[str]:
     rows = []
-    for region, entries in v.adopters.items():
-        total = v.adopter_counts.get(region, len(entries))
+    for region, entries in adopters.items():
+        total = counts.get(region, len(entries))
         more = (f'<tr class="more" data-more="{e(region)}"><td></td><td colspan="4"><small>'
                 f'{len(entries)} of {total} measures shown (earliest first)</small></td></tr>') \
             if total > len(entries) else ""
         for how, r in entries:
-            leads = _agency_names(v.facts.leads.get(r["id"], []))
-            mentions = _agency_names(v.facts.mentions.get(r["id"], []))
-            agencies = leads or (f"<small>named in text: {mentions}</small>" if mentions else "—")
             rows.append(f'<tr data-region="{e(region)}" data-via="{e(how)}"><td>{region_link(region)}</td>'
                         f"<td>{e(how)}</td>"
                         f"<td>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}"
                         + (f" <small>({e(r['region'])})</small>" if r.get("region") else "") + "</td>"
-                        f"<td>{agencies}</td><td>{e(v.documents.get(r['document_id'], ''))}</td></tr>")
+                        f"<td>{_led_by(r.get('agencies') or {}, region)}</td>"
+                        f"<td>{e(documents.get(r['document_id'], ''))}</td></tr>")
         if more:
             rows.append(more)
+    return rows
+
+
+_TABLE_HEAD = ('<tr><th>Region</th><th>How</th><th>Measure</th><th>Agencies (lead; support)</th>'
+               '<th>Source document</th></tr>')
+
+
+def theme_page(v: views.ThemeView) -> str:
+    name = v.theme.get("name_zh") or v.theme["key"]
+    rows = _adopter_rows(v.adopters, v.adopter_counts, v.documents)
     footer = (explore_links("Theme", v.theme["key"], 2) +
               f'<h2>采用地区 Adopting regions ({len(v.adopters)})</h2>'
               f'<p id="adopters">{" · ".join(region_link(x) for x in v.adopters)}</p>'
-              '<table class="pg" id="theme-measures"><tr><th>Region</th><th>How</th><th>Measure</th>'
-              f'<th>Agencies</th><th>Source document</th></tr>{"".join(rows)}</table>')
-    header = _graph_header(f"主题 Theme: {name} ({v.theme.get('name_en') or v.theme['key']})",
-                           f"{len(v.adopters)} regions, {len(v.measures)} measures. "
+              f'<table class="pg" id="theme-measures">{_TABLE_HEAD}{"".join(rows)}</table>')
+    title = f"主题 Theme: {name} ({v.theme.get('name_en') or v.theme['key']})"
+    if v.practice:  # a practice's page: its adopters, then the theme's other adopters apart
+        related = _adopter_rows(v.related, {}, v.documents)
+        footer += (f'<h2>相关 Related: other adopters of {theme_link(v.theme["key"], name)} '
+                   f'({len(v.related)})</h2>'
+                   f'<p id="related">{" · ".join(region_link(x) for x in v.related) or "—"}</p>'
+                   f'<table class="pg" id="related-measures">{_TABLE_HEAD}{"".join(related)}</table>')
+        title = (f"实践 Practice: {v.practice['name_zh']} ({v.practice['name_en']}) — "
+                 f"主题 theme {name}")
+    header = _graph_header(title, f"{len(v.adopters)} regions, {len(v.measures)} measures. "
                            "Click a measure to open its detail, a region or theme to open its page.")
-    return render_page(v.sub, PageParts(f"Theme {name}", header, footer), documents=v.documents)
+    page_name = f"Practice {v.practice['name_zh']}" if v.practice else f"Theme {name}"
+    return render_page(v.sub, PageParts(page_name, header, footer), documents=v.documents)
 
 
 # -- region --------------------------------------------------------------------------

@@ -92,16 +92,23 @@ class ThemeView:
     documents: dict[str, str]
     adopters: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
     adopter_counts: dict[str, int] = field(default_factory=dict)  # region -> its measures of the theme
+    practice: dict | None = None  # the practice asked about, when the page is a practice's
+    related: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)  # the theme's other adopters
 
 
-def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
+def theme_view(store: GraphStore, key: str, limit: int, practice: str | None = None) -> ThemeView | None:
+    """The page of a theme, or of one of its practices (``practice``: its key): the adopters are
+    the research answer to the same question (research.adopters), so the page and the API agree."""
     theme = next((t for t in store.run("viz_themes", {}) if t["key"] == key), None)
     if theme is None:
         return None
     rows = store.run("viz_theme_measures", {"key": key, "limit": ROW_CAP})
-    answer = research.adopters(research.Trace(store), key, limit=research.REGIONS_MAX,
+    answer = research.adopters(research.Trace(store), practice or key, limit=research.REGIONS_MAX,
                                per_region=THEME_MEASURES_PER_REGION)
     shown = [m["id"] for r in answer["regions"] for m in r["measures"]]
+    if practice:  # only the measures that carry the practice
+        carrying = set(shown)
+        rows = [r for r in rows if r["id"] in carrying]
     ids = list(dict.fromkeys([r["id"] for r in rows] + shown))
     facts = measure_facts(store, ids)
     adopters = theme_adopters(answer, rows, facts, key)
@@ -128,9 +135,12 @@ def theme_view(store: GraphStore, key: str, limit: int) -> ThemeView | None:
                              {"scope": x["scope"], "measure_id": r["id"], "label": r["title"]},
                              distinct=r["id"])
     documents = document_titles(store, (r["document_id"] for r in rows))
-    documents.update({m["document"]: m["document_title"] or "" for r in answer["regions"]
+    related_regions = (answer.get("related") or {}).get("regions") or []
+    documents.update({m["document"]: m["document_title"] or "" for r in answer["regions"] + related_regions
                       for m in r["measures"] if m["document"] not in documents})
-    return ThemeView(theme, sub, rows, facts, documents, adopters, adopter_counts(answer))
+    related = theme_adopters(answer["related"], rows, facts, key) if answer.get("related") else {}
+    return ThemeView(theme, sub, rows, facts, documents, adopters, adopter_counts(answer),
+                     answer.get("practice"), related)
 
 
 def _moving(facts: MeasureFacts, measure_id: str, key: str) -> list[dict]:
@@ -154,6 +164,7 @@ def theme_adopters(answer: dict, rows: list[dict], facts: MeasureFacts,
         for m in region["measures"]:
             row = by_id.get(m["id"]) or {"id": m["id"], "title": m["title"], "label": "", "region": "",
                                          "document_id": m["document"]}
+            row = {**row, "agencies": m.get("agencies") or {}}  # from the measure's own agency line
             how = _HOW.get(m["via"], m["via"])
             if m["via"] == "replicated_from" and any(
                     x.get("kind") == "borrow" for x in _moving(facts, m["id"], key)
@@ -387,7 +398,12 @@ def search(store: GraphStore, q: str, limit: int = 100) -> tuple[list[dict], lis
         words = [r["name"], r.get("full_name") or "", r.get("name_en") or ""]
         return any(w and (ql in w.lower() or (len(w) > 1 and w.lower() in ql)) for w in words)
 
-    themes = [t for t in store.run("viz_themes", {}) if theme_hit(t)]
+    topic = research.resolve_topic(q)  # the one resolver: Traditional, English, a practice's name
+    themes = [t for t in store.run("viz_themes", {})
+              if theme_hit(t) or (topic is not None and t["key"] == topic.theme.key)]
+    if topic is not None and topic.practice:  # the practice first: it is what was asked
+        themes.insert(0, {"key": topic.practice.key, "name_zh": topic.practice.name_zh,
+                          "name_en": topic.practice.name_en})
     regions = [r for r in store.run("viz_regions", {}) if region_hit(r)]
     measures = store.run("viz_search_measures", {"q": q, "limit": limit})
     return themes, regions, measures

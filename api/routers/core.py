@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.deps import get_store, text_index
 from api.models import (AgencyFact, DocumentOut, Health, MeasureDetail, MeasurePage,
-                        RegionOut, ReplicationOut, Source, ThemeFact)
+                        RegionOut, ReplicationOut, ScopeFact, Source, ThemeFact)
 from api.resolve import optional_region
 from graph.store import GraphStore
 from policy_graph import research
@@ -89,6 +89,9 @@ def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
         themes=themes,
         replicated_to=[r for r in replications if r.to_region != m["region"]],
         replicated_from=[r for r in replications if r.from_region and r.from_region != m["region"]],
+        scope=[ScopeFact(region=r["x_name"], evidence=r["evidence"])
+               for r in sorted(by_rel.get("IN_REGION", ()), key=lambda r: _last(r["x_name"]))
+               if r["role"] == "scope"],
         source=Source(document=m["document"], document_title=doc["x_title"],
                       start=m["span_start"], end=m["span_end"]),
     )

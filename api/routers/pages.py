@@ -11,6 +11,7 @@ from api.deps import get_settings, get_store
 from api.resolve import region_name
 from api.routers.subgraph import MAX_DEPTH, MAX_NODES, find_center
 from graph.store import GraphStore
+from policy_graph import research
 from policy_graph.settings import Settings
 from viz import pages, views
 
@@ -42,16 +43,6 @@ def simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-def find_theme(store: GraphStore, text: str) -> str | None:
-    """A theme key from its key, Chinese name (either script), English name or a synonym."""
-    wanted = {text.strip(), simplified(text.strip()), text.strip().lower()}
-    for t in store.run("viz_themes", {}):
-        names = {t["key"], t.get("name_zh") or "", (t.get("name_en") or "").lower(), *(t.get("synonyms") or [])}
-        if wanted & names:
-            return t["key"]
-    return None
-
-
 LimitQ = Query(None, ge=1, description="node cap for the drawing (default 200)")
 
 
@@ -81,8 +72,9 @@ def region_picker(name: str = Query(..., max_length=200)):
 @router.get("/viz/theme/{key}", response_class=HTMLResponse)
 def theme(key: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
           settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    found = find_theme(store, key)
-    view = views.theme_view(store, found, node_cap(limit, settings)) if found else None
+    topic = research.resolve_topic(key)  # the resolver the API and the CLI use
+    view = views.theme_view(store, topic.theme.key, node_cap(limit, settings),
+                            practice=topic.practice.key if topic.practice else None) if topic else None
     if view is None:
         return html(pages.not_found(f"no theme {key!r}"), 404)
     return html(pages.theme_page(view))

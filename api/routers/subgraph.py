@@ -30,7 +30,7 @@ def find_center(store: GraphStore, center: str):
 @router.get("/subgraph")
 def subgraph(center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
-                                             "Agency:<id>, Document:<id>) or a bare key / region name"),
+                                             "Practice:<key>, Agency:<id>, Document:<id>) or a bare key / region name"),
              depth: int = Query(1, ge=0, le=MAX_DEPTH, description=f"hops from the centre, at most {MAX_DEPTH}"),
              limit: int = Query(DEFAULT_NODES, ge=1, le=MAX_NODES, description=f"node cap (at most {MAX_NODES})"),
              store: GraphStore = Depends(get_store)) -> dict:
