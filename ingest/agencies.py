@@ -344,14 +344,15 @@ def _distribute_prefix(pieces: list[str], vocab: Vocabulary, gazetteer) -> list[
     out = list(pieces)
     for i in range(1, len(out)):
         item = out[i]
-        prefix = _level_prefix(out[i - 1], vocab, gazetteer)
-        if not prefix or _level_prefix(item, vocab, gazetteer) or _is_collective(item, vocab):
-            continue
         stem = next((item[: -len(s)] for s in vocab.distributed_suffixes if item.endswith(s)), None)
-        if stem and stem in vocab._stems:
-            hit = vocab.national.get(item)
-            if hit is None or not hit[1]:
-                out[i] = prefix + item
+        if not stem or stem not in vocab._stems or _is_collective(item, vocab):
+            continue  # cheap tests first: most items are printed whole
+        hit = vocab.national.get(item)
+        if hit is not None and hit[1]:
+            continue  # 民航局 after 省交通运输厅 is the national body
+        prefix = _level_prefix(out[i - 1], vocab, gazetteer)
+        if prefix and not _level_prefix(item, vocab, gazetteer):
+            out[i] = prefix + item
     return out
 
 

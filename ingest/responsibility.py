@@ -77,21 +77,25 @@ def split_top(text: str, seps: str) -> list[str]:
     return parts
 
 
+_BRACKET_OR_BREAK = re.compile(r"[（(\[【［）)\]】］\n]")
+
+
 def bracketed_notes(text: str) -> list[tuple[int, int, str]]:
     """(start, end, content) of every top-level bracketed span, nesting respected."""
     out, stack = [], []
-    for i, ch in enumerate(text):
+    for m in _BRACKET_OR_BREAK.finditer(text):  # only the brackets: most of a measure is prose
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             stack.append((i, ch))
-        elif ch in _ANY_CLOSE and stack:
+        elif ch == "\n":
+            stack.clear()
+        elif stack:
             start, opener = stack.pop()
             if _CLOSE[opener] != ch and not (opener in "（(" and ch in "）)"):
                 stack.clear()  # unbalanced: give up on this nesting
                 continue
             if not stack:
                 out.append((start, i + 1, text[start + 1:i]))
-        elif ch == "\n":
-            stack.clear()
     return out
 
 
