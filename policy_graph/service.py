@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -147,51 +146,55 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
 
 
 def text_index_path(similarity_index: Path) -> Path:
-    return similarity_index.with_suffix(".textindex")
+    return similarity_index.with_suffix(".fts")
 
 
 def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,
                run: Runner = in_process) -> int:
-    """Add the documents' measures to the text index once the graph holds them; a run that
-    dies first leaves them out, and the next ingest of the same files adds them. A file of an
-    older format (or unreadable) is rebuilt from the graph's measures first."""
+    """Add the documents' measures to the text index once the graph holds them. An index that
+    then does not cover the graph's measures (a run that died between the two, an index of an
+    older format, an unreadable file) is rebuilt from the graph's measures."""
     rows = [{"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title, "text": m.text,
              "region": m.region, "date": doc.date, "document_title": doc.title}
             for doc in documents for m in doc.measures if m.kind == "measure"]
-    added = run(extend_text_index, path, rows, None)
+    graph_count = _graph_measure_count(store) if store is not None else None
+    added = run(extend_text_index, path, rows, graph_count, None)
     if added is None:  # the file must be rebuilt, from measures only the graph can list
-        added = run(extend_text_index, path, rows,
-                    graph_measures_for_text_index(store) if store is not None else [])
+        added = run(extend_text_index, path, rows, graph_count, graph_measures_for_text_index(store))
+    Path(str(path.with_suffix(".textindex"))).unlink(missing_ok=True)  # the pickled index it replaces
     return added
 
 
-def extend_text_index(path: Path, rows: list[dict], graph_rows: list[dict] | None) -> int | None:
-    """Add ``rows`` to the index file at ``path``, rewriting it when that added anything. None:
-    the file exists but cannot be used, and ``graph_rows`` (every measure of the graph) were not
-    given to rebuild it from."""
-    from graph.textindex import TextIndex
+def _graph_measure_count(store: GraphStore) -> int:
+    return int(store.run("measure_count", {"kind": "measure", "region": "", "document": ""})[0]["total"])
 
-    index = None
-    rebuilt = 0
-    if path.exists():
+
+def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
+                      graph_rows: list[dict] | None) -> int | None:
+    """Add ``rows`` to the index file at ``path``. None: the file cannot be used or does not then
+    hold ``graph_count`` measures, and ``graph_rows`` (every measure of the graph) were not given
+    to rebuild it from."""
+    from graph.textindex import StaleIndex, TextIndex, rebuild
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        index = TextIndex(path)
+    except StaleIndex:
+        index = None
+    if index is not None:
         try:
-            index = TextIndex.load(path)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            if graph_rows is None:
-                return None
-    if index is None:
-        index = TextIndex()
-        if path.exists():
-            rebuilt = index.add(graph_rows or [])
-    added = index.add(rows)
-    if added or rebuilt:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(path)
-    return added
+            added = index.add(rows)
+            if graph_count is None or len(index) == graph_count:
+                return added
+        finally:
+            index.close()
+    if graph_rows is None:
+        return None
+    return rebuild(path, graph_rows)
 
 
 def graph_measures_for_text_index(store: GraphStore) -> list[dict]:
-    """Every measure of the graph as the text index wants it (to rebuild an outdated index)."""
+    """Every measure of the graph as the text index wants it (to rebuild an index)."""
     titles = {d["id"]: d["title"] for d in store.run("documents_titles", {})}
     return [{**m, "document_title": titles.get(m["document"])}
             for m in store.run("measures_for_text_index", {})]
