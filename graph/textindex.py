@@ -17,6 +17,7 @@ server, and the next ingest rebuilds it from the graph (policy_graph.service.ind
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -172,14 +173,23 @@ class TextIndex:
 
     def measure(self, measure_id: str) -> dict[str, Any]:
         """What the index keeps of a measure."""
-        row = self._db.execute(
-            "SELECT m.id, m.title, m.text, m.region, m.date, m.document, d.title FROM measure m "
-            "LEFT JOIN document d ON d.id = m.document WHERE m.id = ?", (measure_id,)).fetchone()
-        if row is None:
+        found = self.measures([measure_id])
+        if measure_id not in found:
             raise KeyError(measure_id)
-        mid, title, text, region, date, document, document_title = row
-        return {"id": mid, "title": title, "text": text, "region": region, "date": date or None,
-                "document": document, "document_title": document_title}
+        return found[measure_id]
+
+    def measures(self, measure_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """What the index keeps of each of the measures, by id, in one statement (ids it does not
+        hold are left out)."""
+        if not measure_ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT m.id, m.title, m.text, m.region, m.date, m.document, d.title FROM measure m "
+            "LEFT JOIN document d ON d.id = m.document WHERE m.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(measure_ids)),))
+        return {mid: {"id": mid, "title": title, "text": text, "region": region, "date": date or None,
+                      "document": document, "document_title": document_title}
+                for mid, title, text, region, date, document, document_title in rows}
 
 
 def rebuild(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
