@@ -1,6 +1,7 @@
 """Ingest -> graph in one call, shared by the CLI and the upload API."""
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,8 @@ from policy_graph.isolated import Runner, in_process
 
 if TYPE_CHECKING:
     from graph.linker import Relink
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -210,6 +213,8 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
         return 0
     pending = Path(str(index_path) + ".pending") if index_path else None
     plan = run(plan_links, measures, index_path, pending, workers)
+    if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
+        plan = run(plan_links, measures, index_path, pending, workers, store.run("measures_for_similarity", {}))
     if plan is None:
         return 0
     loaded = load_similarity(store, plan.edges, plan.replace_sources)
@@ -222,12 +227,25 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
 
 
 def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,
-               workers: int = 1) -> Relink | None:
+               workers: int = 1, graph_rows: list[dict] | None = None) -> Relink | None | bool:
     """The similar-to edges to write for ``measures`` not yet in the index at ``index_path``; the
-    index extended with them is written to ``pending``. None: every measure is already linked."""
-    from graph.linker import SimilarityIndex
+    index extended with them is written to ``pending``. None: every measure is already linked.
+    False: the index file cannot be read and ``graph_rows`` (every measure of the graph, these
+    included) were not given to rebuild it from; given, every measure is linked afresh."""
+    from graph.linker import Relink, SimilarityIndex
 
-    index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+    if graph_rows is not None:
+        index = SimilarityIndex()
+        index.add(graph_rows)
+        plan = Relink(index.link(workers=workers), {str(m["id"]) for m in graph_rows})
+        if pending:
+            index.save(pending)
+        return plan
+    try:
+        index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+    except ValueError as exc:
+        log.warning("similarity index rebuilt from the graph: %s", exc)
+        return False
     # A measure id hashes its document's bytes: a known id is text already linked. Re-adding it
     # would shuffle near-tied neighbours of other measures, so ingesting twice would not be idempotent.
     measures = [m for m in measures if m["id"] not in index]
