@@ -6,6 +6,11 @@ trigram tokenizer answers "which measures contain this string" for any string of
 characters or more from the index, exactly (a phrase of consecutive trigrams is the substring);
 shorter strings are answered by ``instr`` over the measures table, a scan in C.
 
+It also keeps, per theme (and per any other kind of key a caller summarises), the adoption
+summary the ingest computed once the graph held its measures — one row per region and way of
+adopting, with the count and the sort keys of its first measures — so a theme question is a
+lookup and a page, not an aggregation over the graph.
+
 The file also keeps what a text question to /api/adopters needs of each measure (text, title,
 region, document, date, the document's title), so the question is answered, grouped by region
 and paged without a database round trip per measure.
@@ -28,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 3  # 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 4  # 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 TRIGRAM = 3  # the shortest string the trigram index can answer
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,11 @@ CREATE TABLE IF NOT EXISTS measure (
     title TEXT NOT NULL, text TEXT NOT NULL, region TEXT NOT NULL, date TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS measure_order ON measure(document, ordinal);
 CREATE TABLE IF NOT EXISTS document (id TEXT PRIMARY KEY, title TEXT);
+CREATE TABLE IF NOT EXISTS adoption (
+    kind TEXT NOT NULL, key TEXT NOT NULL, region TEXT, via TEXT NOT NULL, n INTEGER NOT NULL,
+    keys TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS adoption_key ON adoption(kind, key);
+CREATE TABLE IF NOT EXISTS adoption_state (kind TEXT PRIMARY KEY, measures INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
@@ -137,6 +147,30 @@ class TextIndex:
                            "SET title = coalesce(excluded.title, document.title)", docs.items())
             added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
         return added
+
+    def set_adoption(self, kind: str, groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        """Replace every summary of ``kind`` with ``groups`` (key -> rows {region, via, n, keys}),
+        in one transaction, stamped with the measures the index holds now."""
+        db = self._db
+        with db:
+            db.execute("DELETE FROM adoption WHERE kind = ?", (kind,))
+            db.executemany("INSERT INTO adoption(kind, key, region, via, n, keys) VALUES (?, ?, ?, ?, ?, ?)",
+                           ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
+                            for key, rows in groups.items() for g in rows))
+            db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
+                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (kind,))
+
+    def adoption(self, kind: str, key: str, per_region: int) -> list[dict[str, Any]] | None:
+        """The stored rows of ``key`` with each row's first ``per_region`` sort keys, as the
+        aggregation over the graph gives them. None: no summary of ``kind`` for the measures
+        held now (never computed, or measures were added after it)."""
+        state = self._db.execute("SELECT measures = (SELECT coalesce(max(n), 0) FROM measure) "
+                                 "FROM adoption_state WHERE kind = ?", (kind,)).fetchone()
+        if not state or not state[0]:
+            return None
+        rows = self._db.execute("SELECT region, via, n, keys FROM adoption WHERE kind = ? AND key = ?", (kind, key))
+        return [{"region": region, "via": via, "n": n, "keys": json.loads(keys)[:per_region]}
+                for region, via, n, keys in rows]
 
     # ------------------------------------------------------------------ questions
     def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:

@@ -104,7 +104,12 @@ def _theme_regions(trace: Trace, theme: str, per_region: int) -> list[dict[str, 
         trace.runs.extend(runs)
         return answer
     first = len(trace.runs)
-    groups = trace.run("adopters_theme_regions", {"theme": theme, "per_region": per_region})
+    # the summary the ingest kept beside the graph: the same rows as the query, looked up
+    groups = trace.text_index.adoption("theme", theme, per_region) if trace.text_index is not None else None
+    if groups is not None:
+        trace.equivalent("adopters_theme_regions", {"theme": theme, "per_region": per_region})
+    else:
+        groups = trace.run("adopters_theme_regions", {"theme": theme, "per_region": per_region})
     ordered = _ordered(_merge_groups(groups, per_region))
     _show_theme_measures(trace, ordered, theme)
     _THEME_ANSWERS.put(trace.store, state, key, (ordered, trace.runs[first:]))

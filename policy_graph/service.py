@@ -142,6 +142,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         report.similar_edges = link_new(store, report.documents, index_path, link_workers, run)
         if index_path:
             index_text(report.documents, text_index_path(index_path), store, run)
+            summarise_adoption(store, text_index_path(index_path))
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         store.checkpoint()
@@ -166,6 +167,28 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
         added = run(extend_text_index, path, rows, graph_count, graph_measures_for_text_index(store))
     Path(str(path.with_suffix(".textindex"))).unlink(missing_ok=True)  # the pickled index it replaces
     return added
+
+
+def summarise_adoption(store: GraphStore, path: Path) -> None:
+    """Each theme's adopters (per region and way: count and first measures) computed once the
+    graph and the text index hold the new measures, kept in the index file: a theme question is
+    then a lookup and a page. A run killed before this leaves summaries stamped with fewer
+    measures than the index holds: they are not used, and the next ingest writes them again."""
+    from graph.textindex import StaleIndex, TextIndex
+    from policy_graph.research import PER_REGION_MAX
+
+    if not path.exists():
+        return
+    groups = {t.key: store.run("adopters_theme_regions", {"theme": t.key, "per_region": PER_REGION_MAX})
+              for t in load_taxonomy().themes()}
+    try:
+        index = TextIndex(path)
+    except StaleIndex:
+        return
+    try:
+        index.set_adoption("theme", groups)
+    finally:
+        index.close()
 
 
 def _graph_measure_count(store: GraphStore) -> int:

@@ -110,3 +110,26 @@ def test_a_short_index_is_rebuilt_at_the_next_ingest(corpus, tmp_path):
     assert TextIndexFile(path, lambda: 101).get() is None
     index_text([], path, store)
     assert TextIndexFile(path, lambda: 101).get() is not None
+
+
+def test_theme_adopters_from_the_kept_summary_equal_the_graph_query(corpus):
+    from ingest.themes import load_taxonomy
+
+    store, index = corpus
+    assert index.adoption("theme", "ip_pledge_financing", 3)  # the ingest kept the summaries
+    for theme in load_taxonomy().themes():
+        for per_region in (1, 3):
+            research._THEME_ANSWERS.clear()
+            kept = research.adopters(Trace(store, text_index=index), theme.key, per_region=per_region)
+            research._THEME_ANSWERS.clear()
+            assert kept == research.adopters(Trace(store), theme.key, per_region=per_region), theme.key
+
+
+def test_a_summary_older_than_the_measures_is_not_used(corpus, tmp_path):
+    store, current = corpus
+    path = tmp_path / "g.fts"
+    shutil.copy2(current.path, path)
+    index = TextIndex(path)
+    assert index.adoption("theme", "ip_pledge_financing", 3) is not None
+    index.add([{"id": "late-1", "document": "late", "ordinal": 1, "title": "知识产权质押", "text": "知识产权质押融资"}])
+    assert index.adoption("theme", "ip_pledge_financing", 3) is None  # the graph query answers instead
