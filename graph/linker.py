@@ -48,6 +48,8 @@ KINDS = ("word", "bigram", "theme")
 log = logging.getLogger(__name__)
 # Kept for callers that size their work by it: sources above this many may use every core (threads).
 PARALLEL_MIN_SOURCES = 4000
+CANDIDATE_FLOOR = 0.01  # a pair scoring less on the candidate terms is not scored in full
+RESCORE_CHUNK = 20_000  # candidate pairs rescored at a time
 
 # Lines and trailers that name who does the work, not what is done. Two measures
 # led by the same bureau are not alike for that reason.
@@ -150,7 +152,9 @@ class SimilarityIndex:
     w_bigram: float = 0.25
     w_theme: float = 0.1
     title_boost: int = 2  # the title is counted this many extra times: it names the practice
-    pool: int = 40  # best matches kept per source before same-region ones are dropped
+    pool: int = 40  # candidates per source, fully scored, before same-region ones are dropped
+    max_df_ratio: float = 0.2  # terms in more measures than this share do not generate candidates
+    min_df_cap: int = 20  # ... but on a small corpus never cap below this many measures
     params: LinkParams = field(default_factory=LinkParams)
 
     def __post_init__(self) -> None:
@@ -165,7 +169,7 @@ class SimilarityIndex:
         self._edges: dict[str, list[SimilarEdge]] = {}  # last computed top-k per source
         self._pending: set[str] = set()  # added since the last link/relink
         self._stale: set[str] = set()  # replaced or removed: edges pointing at them are wrong
-        self._vectors: tuple[int, sparse.csr_matrix, np.ndarray] | None = None
+        self._vectors: tuple | None = None  # (version, vectors, themed, candidate terms, frequent terms)
         self._version = 0
         self.tokenizer_signature = tokenizer_signature()
         # Work done by the last link/relink: how many pairs the sparse product kept.
@@ -247,7 +251,16 @@ class SimilarityIndex:
             parts.append(block * np.float32(np.sqrt(weight)))
         themed = np.diff(self._blocks["theme"].matrix().indptr) > 0
         x = normalize(sparse.hstack(parts, format="csr"), copy=False).astype(np.float32)
-        self._vectors = (self._version, x, themed)
+        # Candidates come from the product of vectors without the terms most measures share:
+        # they add little to a cosine (low idf) but make the product quadratic in the corpus.
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        cap = max(self.min_df_cap, int(self.max_df_ratio * len(live)))
+        rare = (df <= cap).astype(np.float32)
+        candidates = (x @ sparse.diags(rare)).tocsr()
+        candidates.eliminate_zeros()
+        frequent = (x @ sparse.diags(1 - rare)).tocsr()
+        frequent.eliminate_zeros()
+        self._vectors = (self._version, x, themed, candidates, frequent)
         return x, themed
 
     # ------------------------------------------------------------------ linking
@@ -260,19 +273,31 @@ class SimilarityIndex:
         if not sources:
             return {}
         x, _ = self._matrix()
+        pruned = self._vectors[3]
         rows = np.fromiter((self._row_of[s] for s in sources), dtype=np.int64, count=len(sources))
         pool = self.pool if p.cross_region else p.top_k + 1
-        product = sp_matmul_topn(x[rows], x.T.tocsr(), top_n=max(pool, p.top_k + 1), threshold=p.min_score,
-                                 n_threads=_threads(workers, len(sources)), sort=True).tocsr()
+        product = sp_matmul_topn(pruned[rows], pruned.T.tocsr(), top_n=max(pool, p.top_k + 1),
+                                 threshold=CANDIDATE_FLOOR, n_threads=_threads(workers, len(sources))).tocsr()
+        # every candidate scored on the whole vectors: its score on the candidate terms plus the
+        # dot product on the frequent terms, a few thousand pairs at a time to bound the memory
+        frequent = self._vectors[4]
+        src = rows[np.repeat(np.arange(len(rows)), np.diff(product.indptr))]
+        exact = product.data.astype(np.float64)
+        for a in range(0, len(src), RESCORE_CHUNK):
+            b = min(a + RESCORE_CHUNK, len(src))
+            exact[a:b] += np.asarray(frequent[src[a:b]].multiply(frequent[product.indices[a:b]]).sum(axis=1)).ravel()
         self.stats = {"sources": len(sources), "scored_pairs": int(product.nnz)}
         region = self._row_region
         skip_rows = {self._row_of[s] for s in skip if s in self._row_of}
         out: dict[str, list[tuple[float, int]]] = {}
-        for i, src in enumerate(sources):
+        for i, src_id in enumerate(sources):
             a, b = product.indptr[i], product.indptr[i + 1]
             me = rows[i]
-            out[src] = [(round(float(s), 4), j) for j, s in zip(product.indices[a:b].tolist(), product.data[a:b].tolist())
-                        if j != me and j not in skip_rows and (not p.cross_region or region[j] != region[me])]
+            scored = sorted(((round(float(score), 4), j) for j, score in
+                             zip(product.indices[a:b].tolist(), exact[a:b].tolist())), key=lambda t: (-t[0], t[1]))
+            out[src_id] = [(score, j) for score, j in scored
+                           if score >= p.min_score and j != me and j not in skip_rows
+                           and (not p.cross_region or region[j] != region[me])]
         return out
 
     def _edge(self, a: int, b: int, score: float) -> SimilarEdge:
