@@ -148,12 +148,26 @@ class TextIndex:
             added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
         return added
 
-    def set_adoption(self, kind: str, groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-        """Replace every summary of ``kind`` with ``groups`` (key -> rows {region, via, n, keys}),
-        in one transaction, stamped with the measures the index holds now."""
+    def last_number(self) -> int:
+        """The number of the last measure added (numbers only grow: the count of measures added)."""
+        return self._db.execute("SELECT coalesce(max(n), 0) FROM measure").fetchone()[0]
+
+    def adoption_stamp(self, kind: str) -> int | None:
+        """last_number() when the summaries of ``kind`` were written; None: never written."""
+        row = self._db.execute("SELECT measures FROM adoption_state WHERE kind = ?", (kind,)).fetchone()
+        return row[0] if row else None
+
+    def set_adoption(self, kind: str, groups: Mapping[str, Sequence[Mapping[str, Any]]],
+                     replace_all: bool = True) -> None:
+        """Store ``groups`` (key -> rows {region, via, n, keys}) as the summaries of ``kind`` in
+        one transaction, stamped with the measures the index holds now: replacing every summary
+        of ``kind``, or (``replace_all`` False) only those of the keys given."""
         db = self._db
         with db:
-            db.execute("DELETE FROM adoption WHERE kind = ?", (kind,))
+            if replace_all:
+                db.execute("DELETE FROM adoption WHERE kind = ?", (kind,))
+            else:
+                db.executemany("DELETE FROM adoption WHERE kind = ? AND key = ?", ((kind, k) for k in groups))
             db.executemany("INSERT INTO adoption(kind, key, region, via, n, keys) VALUES (?, ?, ?, ?, ?, ?)",
                            ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
                             for key, rows in groups.items() for g in rows))

@@ -141,8 +141,8 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         t0 = time.perf_counter()
         report.similar_edges = link_new(store, report.documents, index_path, link_workers, run)
         if index_path:
-            index_text(report.documents, text_index_path(index_path), store, run)
-            summarise_adoption(store, text_index_path(index_path))
+            added = index_text(report.documents, text_index_path(index_path), store, run)
+            summarise_adoption(store, text_index_path(index_path), report.documents, added)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         store.checkpoint()
@@ -169,24 +169,36 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
     return added
 
 
-def summarise_adoption(store: GraphStore, path: Path) -> None:
+def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
+                       added: int = 0) -> None:
     """Each theme's adopters (per region and way: count and first measures) computed once the
     graph and the text index hold the new measures, kept in the index file: a theme question is
-    then a lookup and a page. A run killed before this leaves summaries stamped with fewer
-    measures than the index holds: they are not used, and the next ingest writes them again."""
+    then a lookup and a page. When the summaries were current before this ingest's ``added``
+    (> 0) measures, only the themes of ``documents`` are computed again (a theme's adopters
+    change only through measures, and replications of measures, that carry it); otherwise all are. A run
+    killed before this leaves summaries stamped with fewer measures than the index holds: they
+    are not used, and the next ingest writes them all again."""
     from graph.textindex import StaleIndex, TextIndex
     from policy_graph.research import PER_REGION_MAX
 
     if not path.exists():
         return
-    groups = {t.key: store.run("adopters_theme_regions", {"theme": t.key, "per_region": PER_REGION_MAX})
-              for t in load_taxonomy().themes()}
     try:
         index = TextIndex(path)
     except StaleIndex:
         return
     try:
-        index.set_adoption("theme", groups)
+        keys = [t.key for t in load_taxonomy().themes()]
+        # new documents change no other document's facts; a re-ingest (nothing added) may, with
+        # newer extraction rules, so it computes every theme again
+        partial = documents is not None and added > 0 and \
+            index.adoption_stamp("theme") == index.last_number() - added
+        if partial:
+            touched = {t.key for doc in documents for m in doc.measures for t in m.themes}
+            keys = [k for k in keys if k in touched]
+        groups = {key: store.run("adopters_theme_regions", {"theme": key, "per_region": PER_REGION_MAX})
+                  for key in keys}
+        index.set_adoption("theme", groups, replace_all=not partial)
     finally:
         index.close()
 

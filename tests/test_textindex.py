@@ -133,3 +133,26 @@ def test_a_summary_older_than_the_measures_is_not_used(corpus, tmp_path):
     assert index.adoption("theme", "ip_pledge_financing", 3) is not None
     index.add([{"id": "late-1", "document": "late", "ordinal": 1, "title": "知识产权质押", "text": "知识产权质押融资"}])
     assert index.adoption("theme", "ip_pledge_financing", 3) is None  # the graph query answers instead
+
+
+def test_an_upload_recomputes_only_its_themes_and_they_match_the_graph(corpus_db, tmp_path):
+    from fixtures.hostile import copy_graph, synth_documents
+    from ingest.themes import load_taxonomy
+    from policy_graph.service import ingest_into, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    store = open_store("ladybug", path=db)
+    try:
+        doc = synth_documents(tmp_path / "new", 40, seed=5)[0]
+        report = ingest_into(store, [doc], index_path=simindex)
+        assert report.documents and not report.errors
+        index = TextIndex.load(text_index_path(simindex))
+        assert index.adoption_stamp("theme") == index.last_number() == len(index)
+        for theme in load_taxonomy().themes():
+            research._THEME_ANSWERS.clear()
+            kept = research.adopters(Trace(store, text_index=index), theme.key)
+            research._THEME_ANSWERS.clear()
+            assert kept == research.adopters(Trace(store), theme.key), theme.key
+    finally:
+        store.close()
