@@ -38,6 +38,9 @@ class ETagMiddleware:
     """Pure ASGI: adds ``ETag`` to successful GET answers under ``prefix`` and answers a
     matching ``If-None-Match`` with 304. ``version`` None: no tags (a server database)."""
 
+    # a health check must reach the store every time: a 304 would hide an outage
+    UNTAGGED = frozenset({"/api/health"})
+
     def __init__(self, app, version: Callable[[], str] | None, prefix: str = "/api/") -> None:
         self.app = app
         self.version = version
@@ -45,7 +48,7 @@ class ETagMiddleware:
 
     async def __call__(self, scope, receive, send):
         if (scope["type"] != "http" or self.version is None or scope["method"] not in ("GET", "HEAD")
-                or not scope["path"].startswith(self.prefix)):
+                or not scope["path"].startswith(self.prefix) or scope["path"] in self.UNTAGGED):
             await self.app(scope, receive, send)
             return
         tag = f'W/"{self.version()}"'.encode()

@@ -42,3 +42,4 @@ def test_an_unchanged_answer_is_a_304_and_a_changed_graph_answers_again(client, 
 def test_writes_and_errors_carry_no_tag(client):
     assert "etag" not in client.get("/api/measures/no-such-id").headers
     assert "etag" not in client.post("/api/documents").headers
+    assert "etag" not in client.get("/api/health").headers  # always asks the store
