@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        sweep_index_files(settings)
         own = store is None
         app.state.store = store or open_store(settings.backend, **settings.store_options())
         app.state.store.apply_schema()
@@ -62,6 +63,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return JSONResponse(status_code=404, content={"detail": f"unknown query {exc.args[0]!r}"})
 
     return app
+
+
+def sweep_index_files(settings: Settings) -> None:
+    """Remove what index writers killed with an earlier server left (graph/indexfile.py)."""
+    from graph.indexfile import sweep_stale
+    from policy_graph.cli import index_path
+    from policy_graph.service import text_index_path
+
+    similarity = index_path(settings)
+    for path in (similarity, text_index_path(similarity)):
+        sweep_stale(path)
 
 
 def _text_index(settings: Settings, store: GraphStore):

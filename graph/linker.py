@@ -162,6 +162,9 @@ class SimilarityIndex:
     def __contains__(self, measure_id: str) -> bool:
         return measure_id in self._index_of
 
+    def ids(self) -> list[str]:
+        return list(self._index_of)
+
     def add(self, measures: Iterable[Mapping[str, Any]]) -> list[str]:
         """Index measures ({id, region, title, text, themes}); returns the ids (re)indexed.
 

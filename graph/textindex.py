@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from graph.indexfile import load_index, save_index
+from graph.indexfile import UNREADABLE, load_index, save_index
 from graph.postings import runs
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
@@ -249,7 +248,7 @@ class TextIndexFile:
                 if stamp != self._stamp:
                     try:
                         index: TextIndex | None = TextIndex.load(self.path)
-                    except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+                    except UNREADABLE as exc:
                         # unusable (or of an older format): answer by scanning until an ingest rebuilds it
                         log.warning("text index not used, searching by scan until the next ingest: %s", exc)
                         index = None

@@ -1,14 +1,15 @@
 """Ingest -> graph in one call, shared by the CLI and the upload API."""
 from __future__ import annotations
 
+import logging
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graph.indexfile import pending_path, writer_lock
 from graph.loader import LoadSummary, load_documents, load_reference, load_similarity
 from graph.store import GraphStore
 from ingest.errors import IngestError
@@ -20,6 +21,8 @@ from policy_graph.isolated import Runner, in_process
 
 if TYPE_CHECKING:
     from graph.linker import Relink
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -158,10 +161,11 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
     rows = [{"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title, "text": m.text,
              "region": m.region, "date": doc.date, "document_title": doc.title}
             for doc in documents for m in doc.measures if m.kind == "measure"]
-    added = run(extend_text_index, path, rows, None)
-    if added is None:  # the file must be rebuilt, from measures only the graph can list
-        added = run(extend_text_index, path, rows,
-                    graph_measures_for_text_index(store) if store is not None else [])
+    with writer_lock(path):
+        added = run(extend_text_index, path, rows, None)
+        if added is None:  # the file must be rebuilt, from measures only the graph can list
+            added = run(extend_text_index, path, rows,
+                        graph_measures_for_text_index(store) if store is not None else [])
     return added
 
 
@@ -169,6 +173,7 @@ def extend_text_index(path: Path, rows: list[dict], graph_rows: list[dict] | Non
     """Add ``rows`` to the index file at ``path``, rewriting it when that added anything. None:
     the file exists but cannot be used, and ``graph_rows`` (every measure of the graph) were not
     given to rebuild it from."""
+    from graph.indexfile import UNREADABLE
     from graph.textindex import TextIndex
 
     index = None
@@ -176,7 +181,7 @@ def extend_text_index(path: Path, rows: list[dict], graph_rows: list[dict] | Non
     if path.exists():
         try:
             index = TextIndex.load(path)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+        except UNREADABLE:
             if graph_rows is None:
                 return None
     if index is None:
@@ -205,26 +210,57 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
                 for doc in documents for m in doc.measures if m.kind == "measure"]
     if not measures:
         return 0
-    pending = Path(str(index_path) + ".pending") if index_path else None
-    plan = run(plan_links, measures, index_path, pending, workers)
-    if plan is None:
-        return 0
-    loaded = load_similarity(store, plan.edges, plan.replace_sources)
-    # The extended index becomes the index only once its edges are in the graph: a run killed
-    # before this point leaves the new measures out of it, so the next run links them again
-    # instead of skipping them.
-    if pending:
-        os.replace(pending, index_path)
+    if index_path is None:
+        plan = run(plan_links, measures, None, None, workers)
+        return load_similarity(store, plan.edges, plan.replace_sources) if plan else 0
+    # One writer at a time reads, extends and replaces the index; the extension goes to a name
+    # of its own, so a writer that died half-way can never leave it where another one looks.
+    with writer_lock(index_path):
+        pending = pending_path(index_path)
+        try:
+            plan = run(plan_links, measures, index_path, pending, workers)
+            if plan == REBUILD:  # the file cannot be read: rebuilt from every measure of the graph
+                plan = run(plan_links, measures, index_path, pending, workers,
+                           graph_measures_for_similarity(store))
+            if plan is None:
+                return 0
+            loaded = load_similarity(store, plan.edges, plan.replace_sources)
+            # The extended index becomes the index only once its edges are in the graph: a run
+            # killed before this point leaves the new measures out of it, so the next run links
+            # them again instead of skipping them.
+            os.replace(pending, index_path)
+        finally:
+            pending.unlink(missing_ok=True)
     return loaded
 
 
-def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,
-               workers: int = 1) -> Relink | None:
-    """The similar-to edges to write for ``measures`` not yet in the index at ``index_path``; the
-    index extended with them is written to ``pending``. None: every measure is already linked."""
-    from graph.linker import SimilarityIndex
+REBUILD = "rebuild"  # plan_links' answer when the index file exists but cannot be read
 
-    index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+
+def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,
+               workers: int = 1, graph_rows: list[dict] | None = None) -> Relink | str | None:
+    """The similar-to edges to write for ``measures`` not yet in the index at ``index_path``; the
+    index extended with them is written to ``pending``. None: every measure is already linked.
+    REBUILD: the index file cannot be read and ``graph_rows`` (every measure of the graph) were
+    not given; with them, a new index is built and every measure's edges are recomputed."""
+    from graph.indexfile import UNREADABLE
+    from graph.linker import Relink, SimilarityIndex
+
+    index = SimilarityIndex()
+    if index_path and index_path.exists():
+        try:
+            index = SimilarityIndex.load(index_path)
+        except UNREADABLE as exc:
+            if graph_rows is None:
+                return REBUILD
+            log.warning("similarity index %s cannot be read (%s): rebuilding it from the graph's "
+                        "%d measures", index_path, exc, len(graph_rows))
+            index.add(graph_rows)
+            index.add(measures)
+            edges = index.link(workers=workers)
+            if pending:
+                index.save(pending)
+            return Relink(edges, set(index.ids()))
     # A measure id hashes its document's bytes: a known id is text already linked. Re-adding it
     # would shuffle near-tied neighbours of other measures, so ingesting twice would not be idempotent.
     measures = [m for m in measures if m["id"] not in index]
@@ -235,3 +271,9 @@ def plan_links(measures: list[dict], index_path: Path | None, pending: Path | No
     if pending:
         index.save(pending)
     return plan
+
+
+def graph_measures_for_similarity(store: GraphStore) -> list[dict]:
+    """Every measure of the graph as the similarity linker indexes it (to rebuild its index)."""
+    return [{**m, "themes": sorted(t for t in (m["themes"] or []) if t)}
+            for m in store.run("measures_for_similarity", {})]
