@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api import errors
+from api.docs import add_docs
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
 from policy_graph.settings import Settings, get_settings
 
-log = logging.getLogger("policy_graph.api")
 
 # Routers other parts of the project contribute; each is optional until its module lands.
 ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 app.state.store.close()
 
     app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # served from packaged assets: api/docs.py
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
@@ -49,14 +50,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             continue
         app.include_router(module.router)
 
+    add_docs(app)
+    errors.install(app)
+
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": f"query timed out: {exc}"})
+        return errors.server_error(request, 503, f"query timed out: {exc}")
 
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
-        log.error("store error on %s: %s", request.url.path, exc)
-        return JSONResponse(status_code=503, content={"detail": f"graph store unavailable: {exc}"})
+        return errors.server_error(request, 503, f"graph store unavailable: {exc}")
 
     @app.exception_handler(UnknownQuery)
     async def _unknown_query(request: Request, exc: UnknownQuery) -> JSONResponse:

@@ -122,8 +122,11 @@ def serve(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
     import uvicorn
 
     from api.app import create_app
+    from api.http_limits import fit_to_descriptors, guarded_protocol
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
+    limits = fit_to_descriptors(settings.http_limits())
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log,
+                http=guarded_protocol(limits), timeout_keep_alive=limits.keep_alive_timeout)
 
 
 def parse_param(raw: str) -> tuple[str, object]:
