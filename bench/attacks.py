@@ -187,12 +187,12 @@ for s in socks:
 end = time.monotonic() + hold
 while time.monotonic() < end:
     time.sleep(0.5)
-closed_by_server = 0
+closed_by_server = 0  # answered (408/503) or closed by the server while held
 for s in socks:
     try:
         s.setblocking(False)
-        if s.recv(1) == b"":
-            closed_by_server += 1
+        s.recv(1)
+        closed_by_server += 1
     except BlockingIOError:
         pass
     except OSError:
