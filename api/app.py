@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api import errors
 from api.docs import add_docs
+from api.limits import CostLimits, ExpensiveReads
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
@@ -51,7 +52,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.include_router(module.router)
 
     add_docs(app)
-    errors.install(app)
+    app.add_middleware(ExpensiveReads, limits=CostLimits(
+        per_client=settings.expensive_per_client,
+        slots=min(settings.expensive_slots, max(1, settings.db_connections - 1)),
+        queue_seconds=settings.expensive_queue_seconds, budget_seconds=settings.request_budget_seconds))
+    errors.install(app)  # added last: outermost, so every answer carries the request id
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:

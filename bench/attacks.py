@@ -42,11 +42,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db: Path, log: Path, env: dict[str, str] | None = None):
+def server(db: Path, log: Path, env: dict[str, str] | None = None, source: Path = REPO):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "policy_graph.cli", "serve", "--db", str(db),
                              "--host", HOST, "--port", str(port)],
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT, cwd=REPO,
+                            stdout=open(log, "wb"), stderr=subprocess.STDOUT, cwd=source,
                             env={**os.environ, **(env or {})})
     base = f"http://{HOST}:{port}"
     try:
@@ -256,8 +256,11 @@ def main() -> None:
     ap.add_argument("--sockets", type=int, default=20_000)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--log", type=Path, default=Path("/tmp/policy-graph-attack.log"))
+    ap.add_argument("--source", type=Path, default=REPO,
+                    help="the source tree to serve from (an export of an earlier commit: 'before')")
+    ap.add_argument("--clients", type=int, default=8)
     args = ap.parse_args()
-    with server(args.db, args.log) as (proc, base, port):
+    with server(args.db, args.log, source=args.source) as (proc, base, port):
         before = counts(base)
         rss0 = rss_now(proc.pid)
         with Watch(base, proc.pid) as watch:
@@ -267,7 +270,7 @@ def main() -> None:
             elif args.attack == "half-open":
                 result = half_open(port, args.sockets, args.seconds)
             else:
-                result = expensive(base, args.path, seconds=args.seconds)
+                result = expensive(base, args.path, clients=args.clients, seconds=args.seconds)
             time.sleep(1)
         result.update(watch.summary())
         result["server_rss_before_mib"] = round(rss0, 1)

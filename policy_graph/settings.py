@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     http_keep_alive_timeout: float = Field(5.0, gt=0, description="an idle kept-alive connection closes")
     http_max_connections: int = Field(4096, ge=1)
     http_max_connections_per_client: int = Field(256, ge=1, description="open connections from one address")
+    # Cost limits on the expensive reads (api/limits.py).
+    expensive_per_client: int = Field(2, ge=1, description="expensive requests in flight per client; over: 429")
+    expensive_slots: int = Field(2, ge=1, description="expensive requests running at once in the server "
+                                                      "(keep below db_connections)")
+    expensive_queue_seconds: float = Field(5.0, gt=0, description="wait for a slot at most this; then 503")
+    request_budget_seconds: float = Field(8.0, gt=0, description="an expensive request's queries in all; "
+                                                                 "then 503")
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
     neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")
