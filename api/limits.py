@@ -37,7 +37,7 @@ CHEAP_UNDER_EXPENSIVE = ("/viz/theme", "/viz/region")  # the two pickers only re
 @dataclass(frozen=True)
 class CostLimits:
     per_client: int = 2
-    slots: int = 2
+    slots: int = 1
     queue_seconds: float = 5.0
     budget_seconds: float = 8.0
 

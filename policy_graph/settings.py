@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     http_max_connections_per_client: int = Field(256, ge=1, description="open connections from one address")
     # Cost limits on the expensive reads (api/limits.py).
     expensive_per_client: int = Field(2, ge=1, description="expensive requests in flight per client; over: 429")
-    expensive_slots: int = Field(2, ge=1, description="expensive requests running at once in the server "
+    # One: a drawing is mostly Python (the interpreter's lock), and on two cores a second one at
+    # the same time took the core everything else needed (RELIABILITY.md, issue 19 table).
+    expensive_slots: int = Field(1, ge=1, description="expensive requests running at once in the server "
                                                       "(keep below db_connections)")
     expensive_queue_seconds: float = Field(5.0, gt=0, description="wait for a slot at most this; then 503")
     request_budget_seconds: float = Field(8.0, gt=0, description="an expensive request's queries in all; "

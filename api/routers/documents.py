@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 
 from api.auth import require_writer
 from api.models import Counts
+from api.routers.core import forget_counts
 from graph.store import GraphStore
 from ingest.errors import IngestError
 from policy_graph.isolated import ChildDied
@@ -154,6 +155,7 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
         load_records(store, IngestReport(documents=[document]), index_path=index_path(settings),
                      run=in_child)
         counts = store.run("stats")[0]
+        forget_counts(store)
     return {"document_id": document.id, "title": document.title, "region": document.region,
             "date": document.date,
             "measure_count": sum(1 for m in document.measures if m.kind == "measure"),
