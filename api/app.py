@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,12 +10,14 @@ from fastapi.responses import JSONResponse, ORJSONResponse
 
 from api.etag import ETagMiddleware, file_version, graph_files
 
+from api import errors
+from api.docs import add_docs
+from api.limits import CostLimits, ExpensiveReads
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
 from policy_graph.settings import Settings, get_settings
 
-log = logging.getLogger("policy_graph.api")
 
 # Routers other parts of the project contribute; each is optional until its module lands.
 ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        sweep_index_files(settings)
         own = store is None
         app.state.store = store or open_store(settings.backend, **settings.store_options())
         app.state.store.apply_schema()
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # orjson: the answers are plain dicts and lists; it encodes them ~10x faster than json.dumps
     app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan,
                   default_response_class=ORJSONResponse,
+                  docs_url=None, redoc_url=None,  # served from packaged assets: api/docs.py
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
@@ -54,14 +57,20 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             continue
         app.include_router(module.router)
 
+    add_docs(app)
+    app.add_middleware(ExpensiveReads, limits=CostLimits(
+        per_client=settings.expensive_per_client,
+        slots=min(settings.expensive_slots, max(1, settings.db_connections - 1)),
+        queue_seconds=settings.expensive_queue_seconds, budget_seconds=settings.request_budget_seconds))
+    errors.install(app)  # added last: outermost, so every answer carries the request id
+
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": f"query timed out: {exc}"})
+        return errors.server_error(request, 503, f"query timed out: {exc}")
 
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
-        log.error("store error on %s: %s", request.url.path, exc)
-        return JSONResponse(status_code=503, content={"detail": f"graph store unavailable: {exc}"})
+        return errors.server_error(request, 503, f"graph store unavailable: {exc}")
 
     @app.exception_handler(UnknownQuery)
     async def _unknown_query(request: Request, exc: UnknownQuery) -> JSONResponse:
@@ -77,6 +86,15 @@ def _graph_version(settings: Settings):
         return None
     files = graph_files(Path(settings.db).expanduser().resolve())
     return lambda: file_version(files)
+def sweep_index_files(settings: Settings) -> None:
+    """Remove what index writers killed with an earlier server left (graph/indexfile.py)."""
+    from graph.indexfile import sweep_stale
+    from policy_graph.cli import index_path
+    from policy_graph.service import text_index_path
+
+    similarity = index_path(settings)
+    for path in (similarity, text_index_path(similarity)):
+        sweep_stale(path)
 
 
 def _text_index(settings: Settings, store: GraphStore):

@@ -31,6 +31,8 @@ import logging
 import os
 import re
 import threading
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -446,7 +448,8 @@ class SimilarityIndex:
             with np.load(path, allow_pickle=False) as z:
                 arrays = {k: z[k] for k in z.files}
             meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
-        except (OSError, ValueError, KeyError, EOFError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            # a half-written or foreign file: the caller rebuilds the index from the graph
             raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}: {exc}") from exc
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}")

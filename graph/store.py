@@ -7,6 +7,8 @@ never learns which database is behind it. A backend module lives in
 from __future__ import annotations
 
 import abc
+import contextvars
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +24,19 @@ class StoreLocked(StoreError):
 
 class QueryTimeout(StoreError):
     """A query ran past its time budget."""
+
+
+# When the request being answered must be done (time.monotonic()), or None. Set by the server
+# for its expensive reads (api/limits.py); the context reaches the worker thread running them.
+request_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "request_deadline", default=None)
+
+
+def check_deadline() -> None:
+    """QueryTimeout when the current request has used up its time budget."""
+    deadline = request_deadline.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryTimeout("the request used up its time budget; ask for a smaller page")
 
 
 class GraphStore(abc.ABC):

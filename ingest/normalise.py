@@ -15,6 +15,20 @@ import opencc
 from ingest.textutil import to_simplified as _plain_t2s
 
 
+# Invisible format characters (Unicode Cf that web copies and editors leave in running text):
+# zero-width space / non-joiner / joiner, word joiner and invisible operators, soft hyphen, bidi
+# marks, embeddings, overrides and isolates, byte-order marks. Inside a word they split it for
+# every reader (知识\u200b产权 is not 知识产权 to search, themes or the linker), and they show nothing.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without invisible format characters. Applied to the decoded text before anything
+    else reads it, so the original the graph keeps is this text and every offset points into it."""
+    return _INVISIBLE.sub("", text)
+
+
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")

@@ -16,7 +16,7 @@ from ingest.dates import find_deadline, normalise_deadline, parse_date
 from ingest.errors import IngestError
 from ingest.manifest import Manifest, load_manifest
 from ingest.metadata import extract_metadata
-from ingest.normalise import detect_script, to_simplified
+from ingest.normalise import detect_script, drop_invisible, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
@@ -81,8 +81,8 @@ def ingest_bytes(data: bytes, name: str, overrides: dict | None = None, *,
 
 def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_start: float,
            path: str) -> DocumentRecord:
-    original = decoded.text
     with clock.stage("normalise"):
+        original = drop_invisible(decoded.text)
         simplified = to_simplified(original)
         script = detect_script(original, simplified)
     with clock.stage("structure"):

@@ -122,8 +122,21 @@ def serve(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
     import uvicorn
 
     from api.app import create_app
+    from api.http_limits import fit_to_descriptors, guarded_protocol
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
+    limits = fit_to_descriptors(settings.http_limits())
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log,
+                http=guarded_protocol(limits), timeout_keep_alive=limits.keep_alive_timeout,
+                backlog=listen_backlog())
+
+
+def listen_backlog() -> int:
+    """The kernel's cap on pending connections (somaxconn): a flood of connects then overflows
+    the queue later, and a well-behaved client's SYN is not dropped into a 1-3-7 s retry."""
+    try:
+        return max(2048, int(Path("/proc/sys/net/core/somaxconn").read_text()))
+    except (OSError, ValueError):
+        return 2048
 
 
 def parse_param(raw: str) -> tuple[str, object]:

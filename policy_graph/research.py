@@ -228,6 +228,8 @@ def _merge_groups(groups: list[dict[str, Any]], per_region: int) -> list[dict[st
     the total, the first date, and the first ``per_region`` (via, measure id) to show."""
     regions: dict[Any, dict[str, Any]] = {}
     for g in groups:
+        if not g["region"]:  # a document whose region was not resolved adopts nothing anywhere
+            continue
         region = regions.setdefault(g["region"], {"region": g["region"], "first_date": None,
                                                   "measure_count": 0, "_shown": []})
         region["measure_count"] += int(g["n"])
@@ -478,6 +480,8 @@ def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict
                                         "limit": FACT_ROW_CAP})
     themes: dict[str, dict[str, Any]] = {}
     for row in rows:
+        if not row["region"]:  # unresolved region: never a peer, never a holder
+            continue
         theme = themes.setdefault(row["theme"], {"key": row["theme"], "name_zh": row["name_zh"],
                                                  "name_en": row["name_en"], "regions": defaultdict(dict)})
         theme["regions"][row["region"]].setdefault(row["id"], {

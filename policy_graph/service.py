@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graph.indexfile import pending_path, writer_lock
 from graph.loader import LoadSummary, load_documents, load_reference, load_similarity, region_reference_row
 from graph.store import GraphStore
 from ingest.errors import IngestError
@@ -169,9 +170,11 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
              "region": m.region, "date": doc.date, "document_title": doc.title}
             for doc in documents for m in doc.measures if m.kind == "measure"]
     graph_count = _graph_measure_count(store) if store is not None else None
-    added = run(extend_text_index, path, rows, graph_count, None)
-    if added is None:  # the file must be rebuilt, from measures only the graph can list
-        added = run(extend_text_index, path, rows, graph_count, graph_measures_for_text_index(store))
+    # One writer at a time extends (or rebuilds) the file: a second one waits for the lock.
+    with writer_lock(path):
+        added = run(extend_text_index, path, rows, graph_count, None)
+        if added is None:  # the file must be rebuilt, from measures only the graph can list
+            added = run(extend_text_index, path, rows, graph_count, graph_measures_for_text_index(store))
     Path(str(path.with_suffix(".textindex"))).unlink(missing_ok=True)  # the pickled index it replaces
     return added
 
@@ -253,19 +256,29 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
                 for doc in documents for m in doc.measures if m.kind == "measure"]
     if not measures:
         return 0
-    pending = Path(str(index_path) + ".pending") if index_path else None
-    plan = run(plan_links, measures, index_path, pending, workers)
-    if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
-        plan = run(plan_links, measures, index_path, pending, workers, store.run("measures_for_similarity", {}))
-    if plan is None:
-        return 0
-    loaded = load_similarity(store, plan.edges, plan.replace_sources)
-    # The extended index becomes the index only once its edges are in the graph: a run killed
-    # before this point leaves the new measures out of it, so the next run links them again
-    # instead of skipping them.
-    if pending:
-        os.replace(pending, index_path)
-    return loaded
+    if index_path is None:
+        plan = run(plan_links, measures, None, None, workers)
+        return load_similarity(store, plan.edges, plan.replace_sources) if plan else 0
+    # One writer at a time reads, extends and replaces the index; the extension goes to a name of
+    # its own, so a writer that died half-way can never leave it where another one looks.
+    with writer_lock(index_path):
+        pending = pending_path(index_path)
+        try:
+            plan = run(plan_links, measures, index_path, pending, workers)
+            if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
+                plan = run(plan_links, measures, index_path, pending, workers,
+                           store.run("measures_for_similarity", {}))
+            if plan is None:
+                return 0
+            loaded = load_similarity(store, plan.edges, plan.replace_sources)
+            # The extended index becomes the index only once its edges are in the graph: a run
+            # killed before this point leaves the new measures out of it, so the next run links
+            # them again instead of skipping them.
+            if pending.exists():
+                os.replace(pending, index_path)
+            return loaded
+        finally:
+            pending.unlink(missing_ok=True)
 
 
 def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,

@@ -28,10 +28,38 @@ class Settings(BaseSettings):
     max_depth: int = 3
     max_hops: int = 6
     max_nodes: int = 200
+    # HTTP limits in front of the app (api/http_limits.py); the connection caps are also kept
+    # below the process's descriptor limit at start-up.
+    http_max_head_bytes: int = Field(64 * 1024, ge=1024, description="request line + headers; over: 431")
+    http_max_request_line: int = Field(8 * 1024, ge=256, description="over: 414")
+    http_head_timeout: float = Field(10.0, gt=0, description="seconds to send a request head; over: 408")
+    http_body_timeout: float = Field(60.0, gt=0, description="seconds to send a request body; over: 408")
+    http_keep_alive_timeout: float = Field(5.0, gt=0, description="an idle kept-alive connection closes")
+    http_max_connections: int = Field(4096, ge=1)
+    http_max_connections_per_client: int = Field(256, ge=1, description="open connections from one address")
+    # Cost limits on the expensive reads (api/limits.py).
+    expensive_per_client: int = Field(2, ge=1, description="expensive requests in flight per client; over: 429")
+    # One: a drawing is mostly Python (the interpreter's lock), and on two cores a second one at
+    # the same time took the core everything else needed (RELIABILITY.md, issue 19 table).
+    expensive_slots: int = Field(1, ge=1, description="expensive requests running at once in the server "
+                                                      "(keep below db_connections)")
+    expensive_queue_seconds: float = Field(5.0, gt=0, description="wait for a slot at most this; then 503")
+    request_budget_seconds: float = Field(8.0, gt=0, description="an expensive request's queries in all; "
+                                                                 "then 503")
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
     neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str | None = Field(None, validation_alias="NEO4J_DATABASE")
+
+    def http_limits(self):
+        from api.http_limits import HttpLimits
+
+        return HttpLimits(max_head_bytes=self.http_max_head_bytes,
+                          max_request_line=self.http_max_request_line,
+                          head_timeout=self.http_head_timeout, body_timeout=self.http_body_timeout,
+                          keep_alive_timeout=self.http_keep_alive_timeout,
+                          max_connections=self.http_max_connections,
+                          max_connections_per_client=self.http_max_connections_per_client)
 
     def store_options(self) -> dict:
         if self.backend == "neo4j":

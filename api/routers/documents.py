@@ -18,9 +18,11 @@ from starlette.datastructures import UploadFile
 
 from api.auth import require_writer
 from api.models import Counts
+from api.routers.core import forget_counts
 from graph.store import GraphStore
 from ingest.errors import IngestError
 from policy_graph.isolated import ChildDied
+from policy_graph.regions import closest_regions, gazetteer_region
 from policy_graph.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["documents"])
@@ -116,11 +118,25 @@ async def _read_form(request: Request, limit: int) -> tuple[bytes, str, dict[str
                                     detail=f"form field {name!r} is longer than {MAX_FIELD_CHARS} characters")
             if value.strip():
                 overrides[name] = value.strip()
+        if "region" in overrides:
+            overrides["region"] = _known_region(overrides["region"])
         # Only the base name: it labels the document and decides HTML vs text, it is never a path here.
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name[:200] or "upload.txt"
         return data, name, overrides
     finally:
         await form.close()
+
+
+def _known_region(text: str) -> str:
+    """The gazetteer region an upload names, or 422: a name the gazetteer does not know would
+    otherwise become a region of its own in every answer (亚特兰蒂斯, markup, a typo)."""
+    name = gazetteer_region(text)
+    if name is not None:
+        return name
+    closest = closest_regions(text)
+    hint = (f"closest: {', '.join(closest)}" if closest
+            else "no gazetteer region resembles it; GET /api/regions?all=true lists them")
+    raise HTTPException(status_code=422, detail=f"region {text!r} is not in the gazetteer ({hint})")
 
 
 def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
@@ -139,6 +155,7 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
         load_records(store, IngestReport(documents=[document]), index_path=index_path(settings),
                      run=in_child)
         counts = store.run("stats")[0]
+        forget_counts(store)
     return {"document_id": document.id, "title": document.title, "region": document.region,
             "date": document.date,
             "measure_count": sum(1 for m in document.measures if m.kind == "measure"),
@@ -153,7 +170,8 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
                         403: {"description": "uploads are disabled (no POLICY_GRAPH_TOKEN)"},
                         413: {"description": "body over POLICY_GRAPH_MAX_UPLOAD_BYTES"},
                         415: {"description": "not multipart/form-data"},
-                        422: {"description": "the document cannot be ingested; detail says why"},
+                        422: {"description": "the document cannot be ingested, or its region is not "
+                                              "in the gazetteer; detail says why"},
                         503: {"description": "the ingest worker process died; upload again"}})
 async def upload_document(request: Request, _writer: None = Depends(require_writer)):
     settings: Settings = request.app.state.settings

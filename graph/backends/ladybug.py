@@ -15,7 +15,7 @@ from typing import Any
 
 from graph import schema
 from graph.queries import load_query
-from graph.store import (GraphStore, QueryTimeout, StoreError, StoreLocked, batched, checked_rel,
+from graph.store import (GraphStore, QueryTimeout, check_deadline, StoreError, StoreLocked, batched, checked_rel,
                          dedupe_last, rel_identity)
 
 BATCH_SIZE = 5000
@@ -392,6 +392,7 @@ class LadybugStore(GraphStore):
             self._execute(f"COPY {name} FROM $rows (from='{ends[0]}', to='{ends[1]}')", {"rows": data})
 
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        check_deadline()
         return self._execute(load_query(name, self.backend), params)
 
     def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from graph import schema
 from graph.queries import load_query
-from graph.store import GraphStore, QueryTimeout, StoreError, batched, checked_rel, dedupe_last, rel_identity
+from graph.store import GraphStore, QueryTimeout, StoreError, check_deadline, batched, checked_rel, dedupe_last, rel_identity
 
 BATCH_SIZE = 5000
 # Bolt only: the driver's HTTP transport is a preview feature with extra dependencies.
@@ -311,6 +311,7 @@ class Neo4jStore(GraphStore):
         return len(rows)
 
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        check_deadline()
         return self._read(load_query(name, self.backend), params)
 
     def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,123 @@
+"""The HTTP limits in front of the app (api/http_limits.py), on a real `policy-graph serve`."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+
+from conftest import Server
+from fixtures.hostile import TOKEN, copy_graph
+
+
+@pytest.fixture(scope="module")
+def strict(corpus_db, tmp_path_factory) -> Server:
+    """A server with short timeouts and a small per-client cap, so each limit shows in seconds."""
+    srv = Server(copy_graph(corpus_db, tmp_path_factory.mktemp("strict")), {"POLICY_GRAPH_HTTP_HEAD_TIMEOUT": "1.5", "POLICY_GRAPH_HTTP_BODY_TIMEOUT": "1.5",
+                             "POLICY_GRAPH_HTTP_KEEP_ALIVE_TIMEOUT": "1",
+                             "POLICY_GRAPH_HTTP_MAX_CONNECTIONS_PER_CLIENT": "20", "POLICY_GRAPH_TOKEN": TOKEN})
+    yield srv
+    srv.stop()
+
+
+def connect(srv: Server, source: str = "127.0.0.1") -> socket.socket:
+    s = socket.socket()
+    s.bind((source, 0))
+    s.settimeout(10)
+    s.connect(("127.0.0.1", srv.port))
+    return s
+
+
+def read_answer(s: socket.socket) -> bytes:
+    """What the server sent before it closed the connection (b"" if it closed without a word)."""
+    out = b""
+    try:
+        while chunk := s.recv(65536):
+            out += chunk
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    return out
+
+
+def health_ok(srv: Server) -> bool:
+    return httpx.get(srv.base_url + "/api/health", timeout=5).status_code == 200
+
+
+def test_a_100_mb_header_is_answered_431_before_it_is_read_and_others_keep_answers(server):
+    got: dict = {}
+
+    def attack() -> None:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+            sent = 0
+            try:
+                s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ")
+                for _ in range(100):
+                    s.sendall(b"a" * 2**20)
+                    sent += 2**20
+            except OSError:
+                pass
+            got["sent"] = sent
+            got["answer"] = read_answer(s)
+    t = threading.Thread(target=attack)
+    t.start()
+    answered = []
+    while t.is_alive():
+        t0 = time.monotonic()
+        assert health_ok(server)
+        answered.append(time.monotonic() - t0)
+    t.join()
+    assert got["answer"].startswith(b"HTTP/1.1 431 "), got["answer"][:100]
+    assert b"headers larger than" in got["answer"]
+    assert got["sent"] < 100 * 2**20, "the server read the whole 100 MB header"
+    assert health_ok(server)
+
+
+def test_an_overlong_request_line_is_answered_414(server):
+    with connect(server) as s:
+        s.sendall(b"GET /api/search?q=" + b"x" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_answer(s).startswith(b"HTTP/1.1 414 ")
+
+
+def test_a_head_that_never_ends_is_answered_408_and_closed(strict):
+    with connect(strict) as s:
+        s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        t0 = time.monotonic()
+        answer = read_answer(s)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer[:80]
+        assert time.monotonic() - t0 < 8
+
+
+def test_a_connection_that_sends_nothing_is_closed(strict):
+    with connect(strict) as s:
+        assert read_answer(s) == b""  # closed by the server, within the socket's 10 s timeout
+
+
+def test_a_body_that_never_ends_is_answered_408(strict):
+    with connect(strict) as s:
+        s.sendall(b"POST /api/documents HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                  b"boundary=b\r\nAuthorization: Bearer " + TOKEN.encode() +
+                  b"\r\nContent-Length: 100000\r\n\r\n--b\r\n")
+        answer = read_answer(s)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer[:80]
+
+
+def test_an_idle_kept_alive_connection_is_closed(strict):
+    with connect(strict) as s:
+        s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = read_answer(s)  # the answer, then the close after the keep-alive timeout
+        assert answer.startswith(b"HTTP/1.1 200 OK")
+
+
+def test_one_client_over_its_connection_cap_gets_503_and_others_are_still_served(strict):
+    held = [connect(strict, "127.0.0.2") for _ in range(20)]
+    try:
+        for s in held:
+            s.sendall(b"GET /api/health HTTP/1.1\r\n")  # half a head each
+        with connect(strict, "127.0.0.2") as extra:
+            assert read_answer(extra).startswith(b"HTTP/1.1 503 ")
+        assert health_ok(strict)  # another address is not held back by the first one's cap
+    finally:
+        for s in held:
+            s.close()
