@@ -382,19 +382,66 @@ def synth(measures: int = typer.Option(1000, "--measures", min=1, help="measures
 
 # -- moving data ----------------------------------------------------------------------
 @app.command()
-def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher"),
-           out: Path = typer.Option(..., "--out", help="a file (graphml, cypher) or a folder (csv)"),
+def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher (the graph); "
+                                                      "adoptions | cascades | dyads (diffusion data, CSV)"),
+           out: Path = typer.Option(..., "--out", help="a file (graphml, cypher, diffusion data) or a folder (csv)"),
+           topic: list[str] = typer.Option([], "--topic", help="diffusion data: only these themes or practices "
+                                                              "(default: every one)"),
            db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
            neo4j_uri: Optional[str] = Neo4jUriOpt):
-    """Write the whole graph from either backend."""
+    """Write the whole graph, or the diffusion data read from the research answers, from either backend."""
     from graph.export import FORMATS, export_graph
+    from policy_graph import diffusion, research
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt not in FORMATS and fmt not in diffusion.EXPORT_FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join((*FORMATS, *diffusion.EXPORT_FORMATS))}",
+                                 param_hint="--format")
     settings = settings_for(db, backend, neo4j_uri)
     with open_for(settings, read_only=settings.backend == "ladybug") as store:
-        counts = export_graph(store, fmt, out)
-    console.print(f"wrote {counts.total_nodes} nodes and {counts.total_rels} relations to {out}")
+        if fmt in FORMATS:
+            counts = export_graph(store, fmt, out)
+            console.print(f"wrote {counts.total_nodes} nodes and {counts.total_rels} relations to {out}")
+            return
+        try:
+            rows = diffusion.export(research.Trace(store), fmt, out, topic or None)
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    console.print(f"wrote {rows} {fmt} rows to {out}")
+
+
+@app.command()
+def innovativeness(topic: list[str] = typer.Option([], "--topic", help="themes or practices to average over "
+                                                                      "(default: every one)"),
+                   db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+                   neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Each region's innovativeness score (README: Diffusion data) and how each topic spread."""
+    from policy_graph import diffusion, research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        try:
+            d = diffusion.collect(research.Trace(store), topic or None)
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    cascades = sorted({diffusion.cascade_id(r["level"], r["topic"]) for r in d.rows})
+    answer = {"topics": cascades, "scores": diffusion.innovativeness(d),
+              "spread": [diffusion.spread(d, c) for c in cascades]}
+
+    def render(a):
+        table = Table(title=f"innovativeness over {len(a['topics'])} topics")
+        for col in ("rank", "region", "score", "topics adopted"):
+            table.add_column(col)
+        for i, s in enumerate(a["scores"], 1):
+            table.add_row(str(i), s["region"], f"{s['score']:.4f}", str(s["topics_adopted"]))
+        console.print(table)
+        table = Table(title="how each topic spread", show_lines=True)
+        for col in ("topic", "spread", "why", "evidence"):
+            table.add_column(col)
+        for s in a["spread"]:
+            table.add_row(s["cascade"], s["spread"], s["reason"], (s["evidence"] or "")[:120])
+        console.print(table)
+    _emit(answer, as_json, render)
 
 
 @app.command()
