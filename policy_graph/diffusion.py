@@ -55,7 +55,7 @@ def topics(keys: Iterable[str] | None = None) -> list[tuple[str, str, str, str]]
             out.append((topic.kind, item.key, item.name_zh, topic.theme.key))
         return list(dict.fromkeys(out))
     out = []
-    for theme in taxonomy.themes:
+    for theme in taxonomy.themes():
         out.append(("theme", theme.key, theme.name_zh, theme.key))
         out.extend(("practice", p.key, p.name_zh, theme.key) for p in theme.practices)
     return out

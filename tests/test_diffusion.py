@@ -109,3 +109,16 @@ def test_spread_is_classified_with_its_evidence(answer):
     found = diffusion.spread(d, f"theme:{TOPIC}")
     assert found["spread"] in ("top-down", "bottom-up", "sideways")
     assert found["evidence"] and found["measure_id"]
+
+
+def test_default_export_covers_every_theme_and_practice(corpus_db, tmp_path):
+    run = _export(corpus_db, "adoptions", tmp_path / "all.csv")
+    assert run.returncode == 0, run.stderr
+    table = pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig", dtype=str)
+    with open_store("ladybug", path=corpus_db, read_only=True) as store:
+        trace = research.Trace(store)
+        counts = {(level, key): research.adopters(trace, key, limit=research.REGIONS_MAX)["region_count"]
+                  for level, key, _, _ in diffusion.topics()}
+    assert len(table) == sum(counts.values())
+    assert table.groupby(["level", "topic"]).size().to_dict() == {k: n for k, n in counts.items() if n}
+    assert {"theme", "practice"} <= set(table["level"])
