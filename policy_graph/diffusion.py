@@ -125,9 +125,11 @@ def collect(trace: research.Trace, keys: Iterable[str] | None = None) -> Diffusi
         answer = research.adopters(trace, key, limit=research.REGIONS_MAX, per_region=research.PER_REGION_MAX)
         if answer["region_count"] > len(answer["regions"]):
             truncated.append(key)
-        moved: set[tuple[str, str]] = set()  # (measure id, region it was replicated to) for this topic
+        # (measure id, via, region) of the replications the answer counts for this topic
+        moved: set[tuple[str, str, str]] = set()
         for region in answer["regions"]:
-            moved.update((m["id"], region["region"]) for m in region["measures"] if m["via"] == "replicated_to")
+            moved.update((m["id"], m["via"], region["region"]) for m in region["measures"]
+                         if m["via"] in research.REPLICATION_VIAS)
             first = _first_measure(region)
             doc = _document(trace, documents, first["document"]) if first else {}
             region_level, parent, province = places(region["region"])
@@ -145,8 +147,18 @@ def collect(trace: research.Trace, keys: Iterable[str] | None = None) -> Diffusi
         facts[cascade_id(level, key)] = [
             {**f, "date": _document(trace, documents, f["document"]).get("date"),
              "issuer_region": _document(trace, documents, f["document"]).get("region")}
-            for mid, to in sorted(moved) for f in facts_of_measure.get(mid, ()) if f["to_region"] == to]
+            for f in _topic_facts(moved, facts_of_measure)]
     return Diffusion(rows, facts, places, truncated)
+
+
+def _topic_facts(moved: set[tuple[str, str, str]], facts_of_measure: dict[str, list[dict[str, Any]]]):
+    """The replication facts behind a topic's replicated_to / replicated_from adoptions."""
+    out = {}
+    for mid, via, region in sorted(moved):
+        for f in facts_of_measure.get(mid, ()):
+            if f["to_region" if via == "replicated_to" else "from_region"] == region:
+                out[(f["measure_id"], f["from_region"], f["to_region"])] = f
+    return list(out.values())
 
 
 def _first_measure(region: dict[str, Any]) -> dict[str, Any] | None:

@@ -73,6 +73,9 @@ def test_cascades_and_dyads_read_back_with_the_graphs_counts(corpus_db, tmp_path
     regions = len(adopters["regions"])
     years = max(int(r["first_date"][:4]) for r in dated) - int(first["first_date"][:4]) + 1
     assert len(dyads) == regions * (regions - 1) * years
+    stated = dyads[dyads["replication_stated"] == 1]
+    assert len(stated) and set(zip(stated["source"], stated["target"])) <= {
+        (f["from_region"], f["to_region"]) for f in d.facts[f"theme:{TOPIC}"]}
     # a target counts as adopted from its first year on, and never before
     for row in dyads.sample(n=min(200, len(dyads)), random_state=0).itertuples():
         t_date = next(r["first_date"] for r in adopters["regions"] if r["region"] == row.target)
@@ -106,8 +109,9 @@ def test_one_innovativeness_score_recomputed_by_hand(answer):
 
 def test_spread_is_classified_with_its_evidence(answer):
     _, d = answer
+    # the founding corpus's Fujian notice replicates Xiamen's pilot province-wide
     found = diffusion.spread(d, f"theme:{TOPIC}")
-    assert found["spread"] in ("top-down", "bottom-up", "sideways")
+    assert found["spread"] == "bottom-up" and "厦门" in found["reason"]
     assert found["evidence"] and found["measure_id"]
 
 
