@@ -203,6 +203,16 @@ def evaluate(as_json: bool = typer.Option(False, "--json"),
 
 # -- research questions -------------------------------------------------------------
 JsonOpt = typer.Option(False, "--json", help="print JSON instead of tables")
+CsvOpt = typer.Option(False, "--csv", help="print the answer as CSV rows with evidence and provenance columns "
+                                           "(UTF-8 with a BOM; policy_graph/tables.py)")
+
+
+def _write_csv(trace, kind: str, answer) -> None:
+    from policy_graph import tables
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(tables.to_csv(kind, tables.rows(trace, kind, answer)))
+    sys.stdout.buffer.flush()
 
 
 def _research_store(db, backend, neo4j_uri):
@@ -234,12 +244,15 @@ def adopters(q: str = typer.Argument(..., help="a theme or a named practice (key
                                             help="measures shown per region, earliest first"),
              limit: int = typer.Option(500, "--limit", min=1, max=1000, help="regions shown, by first date"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Which regions adopted a practice, with what measure, when, and the sentence that shows it."""
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
-        answer = research.adopters(research.Trace(store), q, limit=limit, per_region=per_region)
+        trace = research.Trace(store)
+        answer = research.adopters(trace, q, limit=limit, per_region=per_region)
+        if as_csv:
+            return _write_csv(trace, "adopters", answer)
 
     def render(a):
         theme, practice = a["theme"], a["practice"]
@@ -287,7 +300,7 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
           to: Optional[str] = typer.Option(None, "--to", help="region it reached"),
           max_hops: int = typer.Option(4, "--max-hops", min=1, max=6),
           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Replication paths: where practices came from and where they went."""
     from policy_graph import research
 
@@ -296,7 +309,10 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
     with _research_store(db, backend, neo4j_uri) as store:
         src = _region_or_exit(store, from_) if from_ else None
         dst = _region_or_exit(store, to) if to else None
-        found = research.paths(research.Trace(store), src, dst, max_hops)
+        trace = research.Trace(store)
+        found = research.paths(trace, src, dst, max_hops)
+        if as_csv:
+            return _write_csv(trace, "paths", found)
 
     def render(items):
         table = Table(title="replication paths", show_lines=True)
@@ -312,7 +328,7 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
 @app.command()
 def compare(regions: list[str] = typer.Argument(..., help="two or more regions, e.g. 厦门 武汉"),
             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Two or more regions theme by theme: shared, unique, and the most similar measure pairs."""
     from policy_graph import research
 
@@ -320,7 +336,10 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
         names = list(dict.fromkeys(_region_or_exit(store, r) for r in regions))
         if len(names) < 2:
             raise typer.BadParameter("compare needs at least two different regions")
-        answer = research.compare(research.Trace(store), names)
+        trace = research.Trace(store)
+        answer = research.compare(trace, names)
+        if as_csv:
+            return _write_csv(trace, "compare", answer)
 
     def render(a):
         table = Table(title=" vs ".join(a["regions"]), show_lines=True)
@@ -344,7 +363,7 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
 def gaps(region: str = typer.Argument(..., help="the region to check"),
          peers: Optional[str] = typer.Option(None, "--peers", help="comma-separated peers (default: all)"),
          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Practices peer regions have that this region lacks, ranked by how many peers have them."""
     from policy_graph import research
 
@@ -352,7 +371,10 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
         name = _region_or_exit(store, region)
         peer_names = [p for p in (_region_or_exit(store, x) for x in peers.split(",") if x.strip())
                       if p != name] if peers else None
-        answer = research.gaps(research.Trace(store), name, peer_names)
+        trace = research.Trace(store)
+        answer = research.gaps(trace, name, peer_names)
+        if as_csv:
+            return _write_csv(trace, "gaps", answer)
 
     def render(a):
         table = Table(title=f"gaps of {a['region']}", show_lines=True)
@@ -364,6 +386,58 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
                           f"{g['peer_count']}: {'、'.join(g['peers'])}", f"{ex['region']}: {ex['title']}")
         console.print(table)
     _emit(answer, as_json, render)
+
+
+@app.command()
+def timeline(q: str = typer.Argument(..., help="a theme, a named practice, or any text"),
+             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+    """The adopters' shown measures in date order."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        trace = research.Trace(store)
+        answer = research.timeline(trace, q)
+        if as_csv:
+            return _write_csv(trace, "timeline", answer)
+
+    def render(a):
+        table = Table(title=f"timeline of {q}", show_lines=True)
+        for col in ("date", "region", "via", "measure", "evidence"):
+            table.add_column(col)
+        for e in a["events"]:
+            table.add_row(e["date"] or "", e["region"], e["via"], f"{e['title']}\n[dim]{e['measure_id']}[/dim]",
+                          (e["evidence"] or "")[:160])
+        console.print(table)
+    _emit(answer, as_json, render)
+
+
+@app.command()
+def replications(from_: Optional[str] = typer.Option(None, "--from", help="the pilot region"),
+                 to: Optional[str] = typer.Option(None, "--to", help="the region it is replicated to"),
+                 document: Optional[str] = typer.Option(None, "--document", help="a document id"),
+                 limit: int = typer.Option(100, "--limit", min=1, max=1000),
+                 db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+                 neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+    """Replication facts: which document replicates which region's practice to where."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        src = _region_or_exit(store, from_) if from_ else None
+        dst = _region_or_exit(store, to) if to else None
+        trace = research.Trace(store)
+        found = research.replications(trace, src, dst, document, limit)
+        if as_csv:
+            return _write_csv(trace, "replications", found)
+
+    def render(items):
+        table = Table(title="replications", show_lines=True)
+        for col in ("from", "to", "measure", "evidence"):
+            table.add_column(col)
+        for f in items:
+            table.add_row(f["from_region"] or "", f["to_region"], f["measure_id"], (f["evidence"] or "")[:160])
+        console.print(table)
+    _emit({"items": found}, as_json, lambda d: render(d["items"]))
 
 
 @app.command()
