@@ -39,6 +39,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
+    from api.downloads import Downloads
+
+    app.add_middleware(Downloads)  # ?format=csv|json on the research answers
     for module_name in ROUTERS:
         try:
             module = importlib.import_module(module_name)

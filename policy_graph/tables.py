@@ -5,7 +5,7 @@ and the measure list flattens here into rows that share the provenance columns �
 ``document_title``, ``measure_id``, ``evidence`` (the sentence), ``date`` and ``date_source``
 (where the document's date was read: signature, doc_number_year, page_date, manifest) — then is
 written as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese right) or JSON. The CLI's
-``--csv`` / ``--json-rows`` use it; the API and the pages are meant to use the same functions.
+``--csv`` and the API's ``?format=csv|json`` (api/downloads.py) use it.
 """
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def _timeline(answer: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _replications(answer: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """research.replications's list (the API sends it as {"items": …})."""
     return [{k: f.get(k) for k in ("from_region", "to_region", "scope", "kind", "measure_id", "title",
                                    "document", "evidence")} for f in answer]
 
@@ -162,5 +163,6 @@ def content_disposition(name: str) -> str:
     """A header value that keeps a Chinese file name (RFC 6266 filename*), with an ASCII fallback."""
     from urllib.parse import quote
 
-    ascii_name = name.encode("ascii", "ignore").decode() or f"answer.{name.rsplit('.', 1)[-1]}"
+    stem, _, ext = name.rpartition(".")
+    ascii_name = f"{stem.encode('ascii', 'ignore').decode().strip('-_') or 'answer'}.{ext}"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"

@@ -92,3 +92,41 @@ def test_json_rows_and_file_names():
     assert header.startswith("attachment;") and "filename*=UTF-8''adopters-%E7%9F%A5" in header
     with pytest.raises(ValueError):
         tables.render(kind, full, "xlsx")
+
+
+# -- the API: ?format=csv|json on a real uvicorn ------------------------------------------------
+def test_api_csv_equals_cli_csv_for_the_same_question(api, corpus_db):
+    for path, params, cli in [("/api/adopters", {"q": "知识产权质押融资"}, ("adopters", "知识产权质押融资")),
+                              ("/api/compare", {"regions": "厦门,武汉"}, ("compare", "厦门", "武汉")),
+                              ("/api/regions/图们/gaps", {}, ("gaps", "图们")),
+                              ("/api/paths", {"from": "厦门"}, ("paths", "--from", "厦门")),
+                              ("/api/timeline", {"q": "银税互动"}, ("timeline", "银税互动")),
+                              ("/api/replications", {}, ("replications",))]:
+        r = api.get(path, params={**params, "format": "csv"})
+        assert r.status_code == 200, (path, r.text)
+        assert r.headers["content-type"].startswith("text/csv")
+        assert r.headers["content-disposition"].startswith("attachment;")
+        assert r.content.startswith(b"\xef\xbb\xbf")
+        assert r.content == _cli(corpus_db, *cli, "--csv"), path
+
+
+def test_api_json_rows_measure_list_and_errors(api):
+    r = api.get("/api/adopters", params={"q": "知识产权质押融资", "format": "json"})
+    assert r.status_code == 200 and "filename*=UTF-8''adopters-" in r.headers["content-disposition"]
+    body = r.json()
+    assert body["columns"] == list(tables.COLUMNS["adopters"])
+    plain = api.get("/api/adopters", params={"q": "知识产权质押融资"}).json()
+    assert [x["measure_id"] for x in body["rows"]] == [m["id"] for g in plain["regions"] for m in g["measures"]]
+    assert all(x["date_source"] in DATE_SOURCES for x in body["rows"] if x["date"])
+
+    r = api.get("/api/measures", params={"region": "厦门", "limit": 5, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    page = api.get("/api/measures", params={"region": "厦门", "limit": 5}).json()
+    assert [x["measure_id"] for x in rows] == [m["id"] for m in page["items"]]
+    assert all(x["evidence"] and x["document_title"] for x in rows)
+
+    bad = api.get("/api/adopters", params={"q": "知识产权质押融资", "format": "xlsx"})
+    assert bad.status_code == 422 and "csv" in bad.json()["detail"]
+    missing = api.get("/api/regions/没有这里/gaps", params={"format": "csv"})  # the endpoint's own error
+    assert missing.status_code == 422 or missing.status_code == 404
+    assert not missing.content.startswith(b"\xef\xbb\xbf")
