@@ -206,7 +206,7 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
         for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,
-                                              "aliases": set()})
+                                              "aliases": set(), "collective": a.collective})
             if a.printed and a.printed != a.name:
                 entry["aliases"].add(a.printed)
             row = {"src": m.id, "dst": aid, "printed": a.printed, "evidence": a.evidence}

@@ -13,7 +13,9 @@ Nodes
   Document  level         national | province | prefecture | county | zone | unresolved;
             date_source   signature | doc_number_year | page_date | manifest; provenance_json: where
                           each fact (title, issuer, date, region ...) was read
-  Agency    id            "<region>|<canonical name>": agency identity is region-scoped
+  Agency    id            "<region>|<canonical name>": agency identity is region-scoped (a national
+                          body's region is 中国; a name with a place prefix is that place's);
+                          collective = a unit standing for a whole tier (各省级人民政府)
   Theme     key           a theme from data/themes.yaml (ip_pledge_financing, ...)
   Practice  key           a named practice inside a theme (bank_tax_interaction = 银税互动, ...)
 
@@ -43,7 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STRING, INT, DOUBLE, STRING_LIST = "STRING", "INT64", "DOUBLE", "STRING[]"
+STRING, INT, DOUBLE, BOOL, STRING_LIST = "STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ NODES: dict[str, NodeTable] = {t.label: t for t in [
     }),
     NodeTable("Agency", "id", {
         "id": STRING, "name": STRING, "region": STRING, "aliases": STRING_LIST,
+        "collective": BOOL,  # stands for every office of a tier: 各省级人民政府, 各区县政府, 有关区县
     }),
     NodeTable("Theme", "key", {
         "key": STRING, "name_zh": STRING, "name_en": STRING, "synonyms": STRING_LIST,

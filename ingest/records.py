@@ -18,6 +18,8 @@ class AgencyRef:
     printed: str  # as printed in the document, simplified script
     region: str  # short simplified region name the agency belongs to (scope of identity)
     evidence: str  # the sentence / line the agency was read from (simplified)
+    # a collective unit stands for every office of a tier (各省级人民政府, 各区县政府, 有关区县)
+    collective: bool = False
 
 
 @dataclass

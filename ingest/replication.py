@@ -328,15 +328,6 @@ def _from_headings(headings: Sequence[str], issuing: str | None, gaz: Gazetteer,
     return []
 
 
-def headings_above(items: Sequence, start: int) -> list[str]:
-    """The headings of the outline items above the item that starts at ``start``, nearest first
-    (``items``: ingest.structure's outline; a table row, which starts no item, has none)."""
-    for item in items:
-        if item.start == start:
-            return [a.heading for a in item.ancestors() if a.heading]
-    return []
-
-
 def _scope_label(scope: str) -> str:
     scope = re.sub(r"^(在|向)|(范围内|内)$", "", scope.strip())
     return scope or LOCAL_SCOPE
