@@ -519,6 +519,38 @@ def innovativeness(topic: list[str] = typer.Option([], "--topic", help="themes o
 
 
 @app.command()
+def curve(q: str = typer.Argument(..., help="a theme or a named practice"),
+          svg: Optional[Path] = typer.Option(None, "--svg", help="also draw the curve to this SVG file"),
+          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """The adoption curve of a practice: cumulative adopters over time, and how it spread."""
+    from policy_graph import diffusion, research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        try:
+            d = diffusion.collect(research.Trace(store), [q])
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    level, key, name_zh, _ = diffusion.topics([q])[0]
+    cascade = diffusion.cascade_id(level, key)
+    answer = {"topic": cascade, "name_zh": name_zh, "curve": diffusion.curve(d, cascade),
+              "undated": sum(1 for r in d.rows if not r["first_date"]), "spread": diffusion.spread(d, cascade)}
+    if svg:
+        svg.write_text(diffusion.curve_svg(answer["curve"], f"{name_zh} ({cascade})"), encoding="utf-8")
+
+    def render(a):
+        table = Table(title=f"adoption curve of {a['name_zh']} ({a['topic']}); {a['undated']} undated adopters")
+        for col in ("date", "region", "adopters so far"):
+            table.add_column(col)
+        for p in a["curve"]:
+            table.add_row(p["date"], p["region"], str(p["adopters"]))
+        console.print(table)
+        console.print(f"spread: {a['spread']['spread']} ({a['spread']['reason']})")
+    _emit(answer, as_json, render)
+
+
+@app.command()
 def copy(src: str = typer.Option(..., "--from", help="ladybug | neo4j"),
          dst: str = typer.Option(..., "--to", help="ladybug | neo4j"),
          db: Optional[Path] = DbOpt, neo4j_uri: Optional[str] = Neo4jUriOpt):

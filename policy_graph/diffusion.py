@@ -316,6 +316,47 @@ def spread(d: Diffusion, cascade: str) -> dict[str, Any]:
                       "and no pilot was replicated upward"}
 
 
+def curve(d: Diffusion, cascade: str) -> list[dict[str, Any]]:
+    """The adoption curve: one point per dated adoption, in date order, with the adopters so far."""
+    dated = sorted((r for r in d.rows if cascade_id(r["level"], r["topic"]) == cascade and r["first_date"]),
+                   key=lambda r: (r["first_date"], r["region"]))
+    return [{"date": r["first_date"], "time": decimal_year(r["first_date"]), "region": r["region"],
+             "adopters": i} for i, r in enumerate(dated, 1)]
+
+
+def curve_svg(points: list[dict[str, Any]], title: str, width: int = 640, height: int = 320) -> str:
+    """The cumulative adopters as a step line, an SVG with no outside resource (text is escaped)."""
+    from xml.sax.saxutils import escape
+
+    pad = 40
+    if not points:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
+                f'<text x="{pad}" y="{pad}">{escape(title)}: no dated adoption</text></svg>')
+    t0, t1 = points[0]["time"], points[-1]["time"]
+    span, top = (t1 - t0) or 1.0, points[-1]["adopters"]
+
+    def x(t: float) -> float:
+        return round(pad + (t - t0) / span * (width - 2 * pad), 1)
+
+    def y(n: int) -> float:
+        return round(height - pad - n / top * (height - 2 * pad), 1)
+
+    path, dots = [f"M{x(t0)},{y(0)}"], []
+    for p in points:
+        path.append(f"H{x(p['time'])}V{y(p['adopters'])}")
+        dots.append(f'<circle cx="{x(p["time"])}" cy="{y(p["adopters"])}" r="3"><title>'
+                    f'{escape(p["date"])} {escape(p["region"])}: {p["adopters"]}</title></circle>')
+    axis = (f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>'
+            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
+            f'<text x="{pad}" y="{height - pad + 16}" font-size="11">{escape(points[0]["date"])}</text>'
+            f'<text x="{width - pad}" y="{height - pad + 16}" font-size="11" text-anchor="end">'
+            f'{escape(points[-1]["date"])}</text>'
+            f'<text x="{pad - 6}" y="{y(top) + 4}" font-size="11" text-anchor="end">{top}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">'
+            f'<title>{escape(title)}</title><text x="{pad}" y="{pad - 14}" font-size="13">{escape(title)}</text>'
+            f'{axis}<path d="{"".join(path)}" fill="none" stroke="#2b6cb0" stroke-width="2"/>{"".join(dots)}</svg>')
+
+
 # -- files --------------------------------------------------------------------------------------
 def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
     """UTF-8 with a byte-order mark (Excel reads the Chinese right); returns the rows written."""

@@ -126,3 +126,25 @@ def test_default_export_covers_every_theme_and_practice(corpus_db, tmp_path):
     assert len(table) == sum(counts.values())
     assert table.groupby(["level", "topic"]).size().to_dict() == {k: n for k, n in counts.items() if n}
     assert {"theme", "practice"} <= set(table["level"])
+
+
+def test_adoption_curve_and_its_offline_svg(corpus_db, tmp_path, answer):
+    import json
+    import xml.etree.ElementTree as ET
+
+    adopters, _ = answer
+    dated = sorted(r["first_date"] for r in adopters["regions"] if r["first_date"])
+    run = subprocess.run([sys.executable, "-m", "policy_graph.cli", "curve", "知识产权质押融资", "--json",
+                          "--svg", str(tmp_path / "curve.svg"), "--db", str(corpus_db)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    curve = json.loads(run.stdout)
+    assert [p["date"] for p in curve["curve"]] == dated
+    assert [p["adopters"] for p in curve["curve"]] == list(range(1, len(dated) + 1))
+    assert curve["undated"] == len(adopters["regions"]) - len(dated)
+    text = (tmp_path / "curve.svg").read_text(encoding="utf-8")
+    svg = ET.fromstring(text)  # well-formed
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(svg.findall(f"{ns}circle")) == len(dated)
+    assert "知识产权质押融资" in svg.find(f"{ns}title").text
+    assert text.count("http") == 1  # the namespace only: nothing fetched from outside
