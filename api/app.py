@@ -17,7 +17,7 @@ log = logging.getLogger("policy_graph.api")
 
 # Routers other parts of the project contribute; each is optional until its module lands.
 ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
-           "api.routers.documents", "api.routers.pages"]
+           "api.routers.documents", "api.routers.pages", "api.routers.diffusion"]
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:

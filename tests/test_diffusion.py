@@ -148,3 +148,22 @@ def test_adoption_curve_and_its_offline_svg(corpus_db, tmp_path, answer):
     assert len(svg.findall(f"{ns}circle")) == len(dated)
     assert "知识产权质押融资" in svg.find(f"{ns}title").text
     assert text.count("http") == 1  # the namespace only: nothing fetched from outside
+
+
+def test_api_curve_and_innovativeness_match_the_cli(api, corpus_db):
+    import json
+
+    r = api.get("/api/diffusion/curve", params={"q": "知识产权质押融资"})
+    assert r.status_code == 200, r.text
+    run = subprocess.run([sys.executable, "-m", "policy_graph.cli", "curve", "知识产权质押融资", "--json",
+                          "--db", str(corpus_db)], capture_output=True, text=True, cwd=REPO)
+    cli = json.loads(run.stdout)
+    assert r.json()["curve"] == cli["curve"] and r.json()["spread"] == cli["spread"]
+    assert len(r.json()["adoptions"]) == len(cli["curve"]) + cli["undated"]
+    r = api.get("/api/diffusion/innovativeness", params={"topics": "知识产权质押融资,银税互动"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["topics"] == ["practice:bank_tax_interaction", "theme:ip_pledge_financing"]
+    assert all(0 < s["score"] <= 1 for s in body["scores"])
+    assert api.get("/api/diffusion/curve", params={"q": "没有这个做法"}).status_code == 404
+    assert api.get("/api/diffusion/innovativeness", params={"topics": ",".join(["银税互动"] * 21)}).status_code == 422
