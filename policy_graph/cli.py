@@ -477,11 +477,14 @@ def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher
             console.print(f"wrote {counts.total_nodes} nodes and {counts.total_rels} relations to {out}")
             return
         try:
-            rows = diffusion.export(research.Trace(store), fmt, out, topic or None)
+            rows, cut = diffusion.export(research.Trace(store), fmt, out, topic or None)
         except ValueError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
     console.print(f"wrote {rows} {fmt} rows to {out}")
+    if cut:
+        err.print(f"[yellow]note:[/yellow] {', '.join(cut)} had more than {research.REGIONS_MAX} adopting regions; "
+                  "the first by date are written")
 
 
 @app.command()

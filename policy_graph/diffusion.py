@@ -371,13 +371,14 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any
     return n
 
 
-def export(trace: research.Trace, fmt: str, out: Path, keys: Iterable[str] | None = None) -> int:
-    """Write adoptions, cascades or dyads to ``out`` (CSV); returns the rows written."""
+def export(trace: research.Trace, fmt: str, out: Path, keys: Iterable[str] | None = None) -> tuple[int, list[str]]:
+    """Write adoptions, cascades or dyads to ``out`` (CSV); returns the rows written and the topics
+    whose adopters passed one answer's page (research.REGIONS_MAX regions: the rest are left out)."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"expected one of {', '.join(EXPORT_FORMATS)}")
     d = collect(trace, keys)
     if fmt == "adoptions":
-        return write_csv(out, ADOPTION_COLUMNS, d.rows)
+        return write_csv(out, ADOPTION_COLUMNS, d.rows), d.truncated
     if fmt == "cascades":
-        return write_csv(out, CASCADE_COLUMNS, cascades(d))
-    return write_csv(out, DYAD_COLUMNS, dyads(d))
+        return write_csv(out, CASCADE_COLUMNS, cascades(d)), d.truncated
+    return write_csv(out, DYAD_COLUMNS, dyads(d)), d.truncated
