@@ -4,9 +4,12 @@ from __future__ import annotations
 import importlib
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, ORJSONResponse
+
+from api.etag import ETagMiddleware, file_version, graph_files
 
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
@@ -35,13 +38,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.store.close()
 
+    # orjson: the answers are plain dicts and lists; it encodes them ~10x faster than json.dumps
     app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan,
+                  default_response_class=ORJSONResponse,
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
     from api.downloads import Downloads
 
     app.add_middleware(Downloads)  # ?format=csv|json on the research answers
+    app.add_middleware(ETagMiddleware, version=_graph_version(settings))  # outermost: a 304 before any work
     for module_name in ROUTERS:
         try:
             module = importlib.import_module(module_name)
@@ -65,6 +71,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return JSONResponse(status_code=404, content={"detail": f"unknown query {exc.args[0]!r}"})
 
     return app
+
+
+def _graph_version(settings: Settings):
+    """What an answer's ETag is made of: the state of the graph's files (api/etag.py). A server
+    database (Neo4j) has no files here to read it from: its answers carry no ETag."""
+    if settings.backend != "ladybug":
+        return None
+    files = graph_files(Path(settings.db).expanduser().resolve())
+    return lambda: file_version(files)
 
 
 def _text_index(settings: Settings, store: GraphStore):
