@@ -21,7 +21,7 @@ from policy_graph.settings import Settings, get_settings
 
 # Routers other parts of the project contribute; each is optional until its module lands.
 ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
-           "api.routers.documents", "api.routers.pages"]
+           "api.routers.documents", "api.routers.pages", "api.routers.diffusion"]
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -47,7 +47,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
-    app.add_middleware(ETagMiddleware, version=_graph_version(settings))
+    from api.downloads import Downloads
+
+    app.add_middleware(Downloads)  # ?format=csv|json on the research answers
+    app.add_middleware(ETagMiddleware, version=_graph_version(settings))  # outermost: a 304 before any work
     for module_name in ROUTERS:
         try:
             module = importlib.import_module(module_name)

@@ -216,6 +216,16 @@ def evaluate(as_json: bool = typer.Option(False, "--json"),
 
 # -- research questions -------------------------------------------------------------
 JsonOpt = typer.Option(False, "--json", help="print JSON instead of tables")
+CsvOpt = typer.Option(False, "--csv", help="print the answer as CSV rows with evidence and provenance columns "
+                                           "(UTF-8 with a BOM; policy_graph/tables.py)")
+
+
+def _write_csv(trace, kind: str, answer) -> None:
+    from policy_graph import tables
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(tables.to_csv(kind, tables.rows(trace, kind, answer)))
+    sys.stdout.buffer.flush()
 
 
 def _research_store(db, backend, neo4j_uri):
@@ -247,12 +257,15 @@ def adopters(q: str = typer.Argument(..., help="a theme or a named practice (key
                                             help="measures shown per region, earliest first"),
              limit: int = typer.Option(500, "--limit", min=1, max=1000, help="regions shown, by first date"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Which regions adopted a practice, with what measure, when, and the sentence that shows it."""
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
-        answer = research.adopters(research.Trace(store), q, limit=limit, per_region=per_region)
+        trace = research.Trace(store)
+        answer = research.adopters(trace, q, limit=limit, per_region=per_region)
+        if as_csv:
+            return _write_csv(trace, "adopters", answer)
 
     def render(a):
         theme, practice = a["theme"], a["practice"]
@@ -300,7 +313,7 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
           to: Optional[str] = typer.Option(None, "--to", help="region it reached"),
           max_hops: int = typer.Option(4, "--max-hops", min=1, max=6),
           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Replication paths: where practices came from and where they went."""
     from policy_graph import research
 
@@ -309,7 +322,10 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
     with _research_store(db, backend, neo4j_uri) as store:
         src = _region_or_exit(store, from_) if from_ else None
         dst = _region_or_exit(store, to) if to else None
-        found = research.paths(research.Trace(store), src, dst, max_hops)
+        trace = research.Trace(store)
+        found = research.paths(trace, src, dst, max_hops)
+        if as_csv:
+            return _write_csv(trace, "paths", found)
 
     def render(items):
         table = Table(title="replication paths", show_lines=True)
@@ -325,7 +341,7 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
 @app.command()
 def compare(regions: list[str] = typer.Argument(..., help="two or more regions, e.g. 厦门 武汉"),
             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Two or more regions theme by theme: shared, unique, and the most similar measure pairs."""
     from policy_graph import research
 
@@ -333,7 +349,10 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
         names = list(dict.fromkeys(_region_or_exit(store, r) for r in regions))
         if len(names) < 2:
             raise typer.BadParameter("compare needs at least two different regions")
-        answer = research.compare(research.Trace(store), names)
+        trace = research.Trace(store)
+        answer = research.compare(trace, names)
+        if as_csv:
+            return _write_csv(trace, "compare", answer)
 
     def render(a):
         table = Table(title=" vs ".join(a["regions"]), show_lines=True)
@@ -357,7 +376,7 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
 def gaps(region: str = typer.Argument(..., help="the region to check"),
          peers: Optional[str] = typer.Option(None, "--peers", help="comma-separated peers (default: all)"),
          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Practices peer regions have that this region lacks, ranked by how many peers have them."""
     from policy_graph import research
 
@@ -365,7 +384,10 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
         name = _region_or_exit(store, region)
         peer_names = [p for p in (_region_or_exit(store, x) for x in peers.split(",") if x.strip())
                       if p != name] if peers else None
-        answer = research.gaps(research.Trace(store), name, peer_names)
+        trace = research.Trace(store)
+        answer = research.gaps(trace, name, peer_names)
+        if as_csv:
+            return _write_csv(trace, "gaps", answer)
 
     def render(a):
         table = Table(title=f"gaps of {a['region']}", show_lines=True)
@@ -377,6 +399,58 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
                           f"{g['peer_count']}: {'、'.join(g['peers'])}", f"{ex['region']}: {ex['title']}")
         console.print(table)
     _emit(answer, as_json, render)
+
+
+@app.command()
+def timeline(q: str = typer.Argument(..., help="a theme, a named practice, or any text"),
+             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+    """The adopters' shown measures in date order."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        trace = research.Trace(store)
+        answer = research.timeline(trace, q)
+        if as_csv:
+            return _write_csv(trace, "timeline", answer)
+
+    def render(a):
+        table = Table(title=f"timeline of {q}", show_lines=True)
+        for col in ("date", "region", "via", "measure", "evidence"):
+            table.add_column(col)
+        for e in a["events"]:
+            table.add_row(e["date"] or "", e["region"], e["via"], f"{e['title']}\n[dim]{e['measure_id']}[/dim]",
+                          (e["evidence"] or "")[:160])
+        console.print(table)
+    _emit(answer, as_json, render)
+
+
+@app.command()
+def replications(from_: Optional[str] = typer.Option(None, "--from", help="the pilot region"),
+                 to: Optional[str] = typer.Option(None, "--to", help="the region it is replicated to"),
+                 document: Optional[str] = typer.Option(None, "--document", help="a document id"),
+                 limit: int = typer.Option(100, "--limit", min=1, max=1000),
+                 db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+                 neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+    """Replication facts: which document replicates which region's practice to where."""
+    from policy_graph import research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        src = _region_or_exit(store, from_) if from_ else None
+        dst = _region_or_exit(store, to) if to else None
+        trace = research.Trace(store)
+        found = research.replications(trace, src, dst, document, limit)
+        if as_csv:
+            return _write_csv(trace, "replications", found)
+
+    def render(items):
+        table = Table(title="replications", show_lines=True)
+        for col in ("from", "to", "measure", "evidence"):
+            table.add_column(col)
+        for f in items:
+            table.add_row(f["from_region"] or "", f["to_region"], f["measure_id"], (f["evidence"] or "")[:160])
+        console.print(table)
+    _emit({"items": found}, as_json, lambda d: render(d["items"]))
 
 
 @app.command()
@@ -395,19 +469,101 @@ def synth(measures: int = typer.Option(1000, "--measures", min=1, help="measures
 
 # -- moving data ----------------------------------------------------------------------
 @app.command()
-def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher"),
-           out: Path = typer.Option(..., "--out", help="a file (graphml, cypher) or a folder (csv)"),
+def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher (the graph); "
+                                                      "adoptions | cascades | dyads (diffusion data, CSV)"),
+           out: Path = typer.Option(..., "--out", help="a file (graphml, cypher, diffusion data) or a folder (csv)"),
+           topic: list[str] = typer.Option([], "--topic", help="diffusion data: only these themes or practices "
+                                                              "(default: every one)"),
            db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
            neo4j_uri: Optional[str] = Neo4jUriOpt):
-    """Write the whole graph from either backend."""
+    """Write the whole graph, or the diffusion data read from the research answers, from either backend."""
     from graph.export import FORMATS, export_graph
+    from policy_graph import diffusion, research
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt not in FORMATS and fmt not in diffusion.EXPORT_FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join((*FORMATS, *diffusion.EXPORT_FORMATS))}",
+                                 param_hint="--format")
     settings = settings_for(db, backend, neo4j_uri)
     with open_for(settings, read_only=settings.backend == "ladybug") as store:
-        counts = export_graph(store, fmt, out)
-    console.print(f"wrote {counts.total_nodes} nodes and {counts.total_rels} relations to {out}")
+        if fmt in FORMATS:
+            counts = export_graph(store, fmt, out)
+            console.print(f"wrote {counts.total_nodes} nodes and {counts.total_rels} relations to {out}")
+            return
+        try:
+            rows, cut = diffusion.export(research.Trace(store), fmt, out, topic or None)
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    console.print(f"wrote {rows} {fmt} rows to {out}")
+    if cut:
+        err.print(f"[yellow]note:[/yellow] {', '.join(cut)} had more than {research.REGIONS_MAX} adopting regions; "
+                  "the first by date are written")
+
+
+@app.command()
+def innovativeness(topic: list[str] = typer.Option([], "--topic", help="themes or practices to average over "
+                                                                      "(default: every one)"),
+                   db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+                   neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Each region's innovativeness score (README: Diffusion data) and how each topic spread."""
+    from policy_graph import diffusion, research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        try:
+            d = diffusion.collect(research.Trace(store), topic or None)
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    cascades = sorted({diffusion.cascade_id(r["level"], r["topic"]) for r in d.rows})
+    answer = {"topics": cascades, "scores": diffusion.innovativeness(d),
+              "spread": [diffusion.spread(d, c) for c in cascades]}
+
+    def render(a):
+        table = Table(title=f"innovativeness over {len(a['topics'])} topics")
+        for col in ("rank", "region", "score", "topics adopted"):
+            table.add_column(col)
+        for i, s in enumerate(a["scores"], 1):
+            table.add_row(str(i), s["region"], f"{s['score']:.4f}", str(s["topics_adopted"]))
+        console.print(table)
+        table = Table(title="how each topic spread", show_lines=True)
+        for col in ("topic", "spread", "why", "evidence"):
+            table.add_column(col)
+        for s in a["spread"]:
+            table.add_row(s["cascade"], s["spread"], s["reason"], (s["evidence"] or "")[:120])
+        console.print(table)
+    _emit(answer, as_json, render)
+
+
+@app.command()
+def curve(q: str = typer.Argument(..., help="a theme or a named practice"),
+          svg: Optional[Path] = typer.Option(None, "--svg", help="also draw the curve to this SVG file"),
+          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """The adoption curve of a practice: cumulative adopters over time, and how it spread."""
+    from policy_graph import diffusion, research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        try:
+            d = diffusion.collect(research.Trace(store), [q])
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    level, key, name_zh, _ = diffusion.topics([q])[0]
+    cascade = diffusion.cascade_id(level, key)
+    answer = {"topic": cascade, "name_zh": name_zh, "curve": diffusion.curve(d, cascade),
+              "undated": sum(1 for r in d.rows if not r["first_date"]), "spread": diffusion.spread(d, cascade)}
+    if svg:
+        svg.write_text(diffusion.curve_svg(answer["curve"], f"{name_zh} ({cascade})"), encoding="utf-8")
+
+    def render(a):
+        table = Table(title=f"adoption curve of {a['name_zh']} ({a['topic']}); {a['undated']} undated adopters")
+        for col in ("date", "region", "adopters so far"):
+            table.add_column(col)
+        for p in a["curve"]:
+            table.add_row(p["date"], p["region"], str(p["adopters"]))
+        console.print(table)
+        console.print(f"spread: {a['spread']['spread']} ({a['spread']['reason']})")
+    _emit(answer, as_json, render)
 
 
 @app.command()
