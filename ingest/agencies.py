@@ -585,6 +585,10 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
                               collective=collective))
 
     groups, spans = _responsibility_groups(text, vocab)
+    if table_lead or table_support:
+        # the task table's columns state the roles; the body's annotation of the same task (merged
+        # into its text) repeats them less precisely (按职责分工负责), so it gives no roles of its own
+        groups = []
     for role, cell in (("lead", table_lead), ("support", table_support)):
         if cell:
             cell = to_simplified(cell)

@@ -687,7 +687,7 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
     by_order = not any(matched) and _numbered_like(table, id_col, list_items)
     if by_order:
         matched = list(list_items)  # the same items in the same order, worded differently
-    replaced: set[int] = set()
+    replaced: set[int] = _summaries_of_rows(table, name_col, list_items, simplified)
     segments: list[Segment] = []
     for row, listed in zip(table.rows, matched):
         name = row.get(name_col) if name_col else ""
@@ -700,13 +700,39 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
         # a reworded row keeps the heading the list gives it
         title = _title(listed) if by_order else name or _first_sentence(content)
         text = "\n".join(p for p in (name, content) if p)
+        start, end = row.start, row.end
+        if listed is not None:
+            # one measure, the table's columns merged in: the body's wording carries what the row
+            # abbreviates (whose experience is replicated, the subject words themes are read from)
+            start, end = listed.start, _subtree_end(listed)
+            body = _span_text(simplified, start, end)
+            text = body if not content or _norm_name(content) in _norm_name(body) else body + "\n" + content
         segments.append(Segment(
             kind="measure", section=section, label=label, title=title, text=text,
-            start=row.start, end=row.end, fields=dict(zip(table.header, row.cells)),
+            start=start, end=end, fields=dict(zip(table.header, row.cells)),
             table_lead=row.get(lead_col) if lead_col else "",
             table_support=row.get(support_col) if support_col else "",
             table_deadline=row.get(deadline_col) if deadline_col else ""))
     return segments, replaced
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
+
+
+def _summaries_of_rows(table: Table, name_col: str | None, list_items: list[Item], simplified: str) -> set[int]:
+    """Listed items that sum up rows of the table by quoting their names (投资管理领域：“X”等3项;
+    在自贸试验区复制推广“Y”): the rows are the measures, the summary is not one."""
+    if name_col is None:
+        return set()
+    names = {_norm_name(row.get(name_col)) for row in table.rows if row.get(name_col)}
+    out: set[int] = set()
+    for it in list_items:
+        if it.children:
+            continue
+        quoted = _QUOTED.findall(simplified[it.start:it.end])
+        if quoted and all(_norm_name(q) in names for q in quoted):
+            out.add(id(it))
+    return out
 
 
 def _numbered_like(table: Table, id_col: str | None, list_items: list[Item]) -> bool:
