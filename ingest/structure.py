@@ -580,6 +580,17 @@ def _is_preamble_section(item: Item) -> bool:
     return bool(PREAMBLE_HEADING.match(item.heading) or PREAMBLE_HEADING.match(_lead_phrase(item.heading)))
 
 
+# An article about the document itself (本措施自印发之日起施行; 本办法由市商务局负责解释; 本措施与其他
+#政策重叠的，按照从高不重复原则执行): a closing provision, not a measure.
+_CLOSING_ARTICLE = re.compile(
+    r"^(本|上述|以上)(若干)?(措施|办法|方案|意见|规定|细则|实施细则|政策|通知|计划|条例|政策措施)"
+    r"(所称|所指|中|的|自|由|与|有效期|从|未尽|执行|实施|施行|适用|解释|涉及|在)")
+
+
+def _is_closing_article(item: Item) -> bool:
+    return not item.children and bool(_CLOSING_ARTICLE.match(item.heading.strip(BLANKS)))
+
+
 def _framing(items: list[Item]) -> tuple[set[int], set[int]]:
     """Ids of the items inside a safeguard section and of those inside a preamble section (the
     section itself included): one pass, a parent always coming before its children."""
@@ -587,7 +598,7 @@ def _framing(items: list[Item]) -> tuple[set[int], set[int]]:
     preamble: set[int] = set()
     for it in items:
         parent = id(it.parent) if it.parent is not None else None
-        if parent in safeguard or _is_safeguard_section(it):
+        if parent in safeguard or _is_safeguard_section(it) or _is_closing_article(it):
             safeguard.add(id(it))
         if parent in preamble or _is_preamble_section(it):
             preamble.add(id(it))
