@@ -148,6 +148,7 @@ class Segment:
     table_support: str = ""
     table_deadline: str = ""
     headings: list[str] = field(default_factory=list)  # of the items above it, nearest first
+    order: int = -1  # where it stands among the measures when not at ``start`` (a table row's place)
 
 
 @dataclass
@@ -720,7 +721,7 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
             text = body if not content or _norm_name(content) in _norm_name(body) else body + "\n" + content
         segments.append(Segment(
             kind="measure", section=section, label=label, title=title, text=text,
-            start=start, end=end, fields=dict(zip(table.header, row.cells)),
+            start=start, end=end, order=row.start, fields=dict(zip(table.header, row.cells)),
             table_lead=row.get(lead_col) if lead_col else "",
             table_support=row.get(support_col) if support_col else "",
             table_deadline=row.get(deadline_col) if deadline_col else ""))
@@ -813,7 +814,7 @@ def parse_structure(simplified: str) -> Structure:
         replaced |= hit
         previous_end = table.end
     segments.extend(_segment("measure", it, simplified) for it in listed if id(it) not in replaced)
-    segments.sort(key=lambda s: s.start)
+    segments.sort(key=lambda s: s.order if s.order >= 0 else s.start)
 
     safeguards = [_segment("safeguard", it, simplified)
                   for it in items if id(it) in in_safeguard and not it.children]
