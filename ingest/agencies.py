@@ -18,7 +18,7 @@ is Xiamen's); any other to the document's region. Genre-level aliases come from 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -596,6 +596,11 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
             explicit = role == "support" or bool(table_support)
             groups.append(Group(role, explicit, cell, cell, len(groups) + 1000))
     groups.extend(g for g in carried if _looks_like_agency_list(g.listed, vocab))
+    # A note that names its lead (A牵头，B按职责分工负责 / A牵头，B负责落实): the others carry it out
+    # beside the lead, they support.
+    led = {g.note for g in groups if g.role == "lead" and g.explicit}
+    groups = [replace(g, role="support", explicit=True)
+              if g.role == "lead" and not g.explicit and g.note in led else g for g in groups]
     firsts: set[int] = set()
     for group in groups:
         units = _units(group, vocab, gazetteer)

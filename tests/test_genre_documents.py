@@ -45,6 +45,10 @@ DOCUMENTS = {
         title="成都高新区管委会关于印发《成都高新区加快低空经济产业发展的若干政策措施》的通知",
         issuer="成都高新技术产业开发区管理委员会", date="2031-10-24", date_source="signature",
         doc_number="成高管发〔2031〕12号"),
+    "g8_general_office_opinion.html": dict(
+        region="中国", level="national", parents=[],
+        title="国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本的意见",
+        issuer="国务院办公厅", date="2031-11-03", date_source="signature", doc_number="国办发〔2031〕40号"),
     "g7_province_ftz_replication.txt": dict(
         region="四川", level="province", parents=[],
         title="四川省人民政府关于复制推广中国（四川）自由贸易试验区第四批改革试点经验的通知",
@@ -87,7 +91,7 @@ MEASURES = {
         ("二、", ["教育部", "人力资源和社会保障部", "商务部"], [], []),
         ("三、", ["财政部", "国家税务总局", "商务部", "科学技术部"], [], []),
         ("四、", ["中国人民银行", "中国证券监督管理委员会", "商务部"], [], []),
-        ("五、", ["商务部", "各省级商务主管部门"], [], []),
+        ("五、", ["商务部"], ["各省级商务主管部门"], []),  # A牵头，B负责落实: B carries it out beside A
     ],
     "g6_hightech_zone.html": [
         ("1.", ["成都高新区投资服务局", "成都高新区财政金融局"], [], []),
@@ -103,6 +107,13 @@ MEASURES = {
     ],
 }
 
+MEASURES["g8_general_office_opinion.html"] = [
+    ("（一）", ["国家发展和改革委员会", "商务部"], ["各地区"], []),  # 牵头 … 各地区按职责分工负责
+    ("（二）", ["国家发展和改革委员会"], ["工业和信息化部", "住房和城乡建设部"], []),  # A会同B等部门负责
+    ("（三）", ["民政部"], ["国家发展和改革委员会", "国家市场监督管理总局"], []),  # prose: 由A会同B负责
+    ("（四）", ["国家发展和改革委员会", "自然资源部", "各省级人民政府"], [], []),
+]
+
 # file -> (from, to, scope) of every replication fact, in measure order
 REPLICATIONS = {
     "g1_state_council_ftz.html": [("", "中国", "全国")] * 5
@@ -112,6 +123,7 @@ REPLICATIONS = {
     "g4_district_traditional.html": [],
     "g5_ministry_notice.html": [("", "中国", "全国")],
     "g6_hightech_zone.html": [("深圳", "成都高新区", "borrow")],
+    "g8_general_office_opinion.html": [],  # 总结推广成熟经验 names no target
     "g7_province_ftz_replication.txt": [
         ("成都天府新区自贸片区", "四川", "全省"), ("川南临港自贸片区", "四川", "全省"), ("成都", "四川", "全省"),
         ("成都天府新区自贸片区", "综合保税区", "综合保税区")],
