@@ -308,18 +308,23 @@ def _split_and(raw: str, vocab: Vocabulary) -> list[str]:
     return [raw]
 
 
+def _tier(piece: str) -> str:
+    """A tier as the data spells it: brackets full-width (市(县) -> 市（县）)."""
+    return piece.replace("(", "（").replace(")", "）")
+
+
 def _join_collective_tiers(pieces: list[str], vocab: Vocabulary) -> list[str]:
     """各区、县（市）政府 / 各省、自治区、直辖市人民政府: one collective unit naming several tiers."""
     out: list[str] = []
     i = 0
     while i < len(pieces):
         p = pieces[i]
-        if p.startswith("各") and p[1:] in vocab.collective_tiers:
+        if p.startswith("各") and _tier(p[1:]) in vocab.collective_tiers:
             j = i + 1
-            while j < len(pieces) and pieces[j] in vocab.collective_tiers:
+            while j < len(pieces) and _tier(pieces[j]) in vocab.collective_tiers:
                 j += 1
             last = pieces[j] if j < len(pieces) else ""
-            if last and vocab.has_suffix(last) and any(last.startswith(t) for t in vocab.collective_tiers):
+            if last and vocab.has_suffix(last) and any(_tier(last).startswith(t) for t in vocab.collective_tiers):
                 out.append("、".join(pieces[i:j + 1]))
                 i = j + 1
                 continue

@@ -49,6 +49,10 @@ DOCUMENTS = {
         region="中国", level="national", parents=[],
         title="国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本的意见",
         issuer="国务院办公厅", date="2031-11-03", date_source="signature", doc_number="国办发〔2031〕40号"),
+    "g9_city_task_table.html": dict(
+        region="无锡", level="prefecture", parents=["江苏"],
+        title="无锡市人民政府办公室关于印发无锡市优化营商环境重点任务分工方案的通知",
+        issuer="无锡市人民政府办公室", date="2031-03-30", date_source="signature", doc_number="锡政办发〔2031〕25号"),
     "g7_province_ftz_replication.txt": dict(
         region="四川", level="province", parents=[],
         title="四川省人民政府关于复制推广中国（四川）自由贸易试验区第四批改革试点经验的通知",
@@ -114,6 +118,14 @@ MEASURES["g8_general_office_opinion.html"] = [
     ("（四）", ["国家发展和改革委员会", "自然资源部", "各省级人民政府"], [], []),
 ]
 
+# the whole plan is one 任务分工 table, its groups in rows spanning the table
+MEASURES["g9_city_task_table.html"] = [
+    ("1", ["市市场监管局"], ["市公安局", "市税务局"], []),
+    ("2", ["市行政审批局"], ["各市(县)、区人民政府"], []),  # one collective unit over two tiers
+    ("3", ["市自然资源规划局"], ["市发改委", "市工信局"], []),
+    ("4", ["市市场监管局(知识产权局)", "市财政局"], ["人民银行无锡市分行"], []),
+]
+
 # file -> (from, to, scope) of every replication fact, in measure order
 REPLICATIONS = {
     "g1_state_council_ftz.html": [("", "中国", "全国")] * 5
@@ -123,7 +135,8 @@ REPLICATIONS = {
     "g4_district_traditional.html": [],
     "g5_ministry_notice.html": [("", "中国", "全国")],
     "g6_hightech_zone.html": [("深圳", "成都高新区", "borrow")],
-    "g8_general_office_opinion.html": [],  # 总结推广成熟经验 names no target
+    "g8_general_office_opinion.html": [],
+    "g9_city_task_table.html": [("苏州", "无锡", "全市开发区")],  # a zone's experience: its city  # 总结推广成熟经验 names no target
     "g7_province_ftz_replication.txt": [
         ("成都天府新区自贸片区", "四川", "全省"), ("川南临港自贸片区", "四川", "全省"), ("成都", "四川", "全省"),
         ("成都天府新区自贸片区", "综合保税区", "综合保税区")],
