@@ -18,7 +18,7 @@ is Xiamen's); any other to the document's region. Genre-level aliases come from 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -308,18 +308,23 @@ def _split_and(raw: str, vocab: Vocabulary) -> list[str]:
     return [raw]
 
 
+def _tier(piece: str) -> str:
+    """A tier as the data spells it: brackets full-width (市(县) -> 市（县）)."""
+    return piece.replace("(", "（").replace(")", "）")
+
+
 def _join_collective_tiers(pieces: list[str], vocab: Vocabulary) -> list[str]:
     """各区、县（市）政府 / 各省、自治区、直辖市人民政府: one collective unit naming several tiers."""
     out: list[str] = []
     i = 0
     while i < len(pieces):
         p = pieces[i]
-        if p.startswith("各") and p[1:] in vocab.collective_tiers:
+        if p.startswith("各") and _tier(p[1:]) in vocab.collective_tiers:
             j = i + 1
-            while j < len(pieces) and pieces[j] in vocab.collective_tiers:
+            while j < len(pieces) and _tier(pieces[j]) in vocab.collective_tiers:
                 j += 1
             last = pieces[j] if j < len(pieces) else ""
-            if last and vocab.has_suffix(last) and any(last.startswith(t) for t in vocab.collective_tiers):
+            if last and vocab.has_suffix(last) and any(_tier(last).startswith(t) for t in vocab.collective_tiers):
                 out.append("、".join(pieces[i:j + 1]))
                 i = j + 1
                 continue
@@ -585,6 +590,10 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
                               collective=collective))
 
     groups, spans = _responsibility_groups(text, vocab)
+    if table_lead or table_support:
+        # the task table's columns state the roles; the body's annotation of the same task (merged
+        # into its text) repeats them less precisely (按职责分工负责), so it gives no roles of its own
+        groups = []
     for role, cell in (("lead", table_lead), ("support", table_support)):
         if cell:
             cell = to_simplified(cell)
@@ -592,6 +601,11 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
             explicit = role == "support" or bool(table_support)
             groups.append(Group(role, explicit, cell, cell, len(groups) + 1000))
     groups.extend(g for g in carried if _looks_like_agency_list(g.listed, vocab))
+    # A note that names its lead (A牵头，B按职责分工负责 / A牵头，B负责落实): the others carry it out
+    # beside the lead, they support.
+    led = {g.note for g in groups if g.role == "lead" and g.explicit}
+    groups = [replace(g, role="support", explicit=True)
+              if g.role == "lead" and not g.explicit and g.note in led else g for g in groups]
     firsts: set[int] = set()
     for group in groups:
         units = _units(group, vocab, gazetteer)

@@ -30,7 +30,7 @@ _SITE_CHROME = re.compile(r"^(-{3}|政策解读|政策原文|政策文件|返回
                           r"|(政府网|门户网站|网站|门户|频道|栏目|专栏|客户端|公众号)$|[>＞»|｜]")
 
 # Issuing bodies print their name on a line of its own.
-_ISSUER_END = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|管委会|管委|管理委员会|专班|局|厅|委|办|部|院|署)$")
+_ISSUER_END = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|管委会|管委|管理委员会|专班|局|厅|委|办|部|院|署|银行|分行|总行)$")
 _SEAL = re.compile(r"[(（](代章|印章|盖章|章)[)）]$")
 _FIELD_NAMES = r"(?!来源|索引号|文号|发布|作者|主题)"
 _SOURCE_FIELD = re.compile(rf"(?:来源|信息来源|发布机构)\s*[:：]\s*{_FIELD_NAMES}([^\s:：]{{2,40}})")
@@ -157,7 +157,7 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
         date = parse_date(s)
         if not date or len(date) != 10:
             continue
-        above = [_SEAL.sub("", _squeeze(b.stripped)) for b in body[max(0, k - 6):k] if not _chrome(b)]
+        above = [_SEAL.sub("", _signature_names(b.stripped)) for b in body[max(0, k - 6):k] if not _chrome(b)]
         names: list[str] = []
         while above and _issuer_line(above[-1]):  # joint issuers sign one per line
             names.insert(0, above.pop())
@@ -167,6 +167,21 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
         if names or prose:
             out.append(("、".join(names) or None, date, line.index))
     return out
+
+
+def _own_name(part: str) -> bool:
+    """A whole body's name, not a suffix word left by a name spaced out for layout (人民政府 办公厅)."""
+    m = _ISSUER_END.search(part)
+    return m is not None and m.start() > 0 and _issuer_line(part)
+
+
+def _signature_names(text: str) -> str:
+    """A signature line: joint issuers printed side by side (商务部　教育部　科技部) are several
+    bodies; other blanks are layout inside one name."""
+    parts = [p for p in re.split(r"[ \t\u3000\xa0]+", text.strip()) if p]
+    if len(parts) >= 2 and all(_own_name(p) for p in parts):
+        return "、".join(parts)
+    return _squeeze(text)
 
 
 def _header_issuers(lines: list[Line], title_line: int) -> list[str]:

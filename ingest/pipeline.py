@@ -7,6 +7,7 @@ replications, regions mentioned. Each stage's time is kept in ``DocumentRecord.t
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -131,6 +132,9 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         provenance=provenance, effective=meta.effective, valid_until=meta.valid_until, validity=meta.validity)
 
 
+_CONTENT_COLUMN = re.compile(r"内容|做法|具体措施")
+
+
 def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | None:
     """Offset from which the document's 列第一位者为牵头单位 rule holds (None: no such rule)."""
     spans = sorted((seg.start, seg.end) for seg in segments)
@@ -159,6 +163,11 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
             themes, practices = taxonomy.tag_both(seg.text)
         with clock.stage("replications"):
             scope = measure_scope(seg.text, region, gazetteer)
+            if not scope.regions and seg.fields:
+                # a table row opens with its name; the content cell opens with the locality
+                content = next((v for k, v in seg.fields.items() if _CONTENT_COLUMN.search(k) and v), "")
+                if content:
+                    scope = measure_scope(content, region, gazetteer)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
                                                 origin=scope.locality,
                                                 headings=seg.headings)

@@ -41,7 +41,9 @@ _ZONE_KINDS = {"经济技术开发区": "经开区", "经济开发区": "经开�
                "综合保税区": "综合保税区", "综保区": "综合保税区", "保税港区": "保税港区", "保税区": "保税区",
                "开发区": "开发区", "新区": "新区"}
 _ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,14}?)(" + "|".join(sorted(_ZONE_KINDS, key=len, reverse=True)) + ")")
-_FTZ = re.compile(r"中国\(([\u4e00-\u9fff]{2,3})\)自由贸易试验区(?:([\u4e00-\u9fff]{2,6}?)新?片区)?")
+# 中国(辽宁)自由贸易试验区营口片区, or the short form 辽宁自贸试验区营口片区 / 四川自由贸易试验区川南临港片区.
+_FTZ = re.compile(r"(?:中国\(([\u4e00-\u9fff]{2,3})\)自由贸易试验区|([\u4e00-\u9fff]{2,3}?)(?:自由贸易试验区|自贸试验区))"
+                  r"(?:([\u4e00-\u9fff]{2,6}?)新?片区)?")
 # National organs: the State Council and its offices, ministries, commissions, administrations.
 _NATIONAL_ORGAN = re.compile(
     r"(中共中央|党中央|国务院|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中央[\u4e00-\u9fff]{0,10}?(委员会|办公厅|部)"
@@ -324,7 +326,7 @@ class Gazetteer:
             named_to = start + e
         m = _FTZ.match(text, start)
         if m:
-            zone = self._ftz_zone(m.group(1), m.group(2))
+            zone = self._ftz_zone(m.group(1) or m.group(2), m.group(3))
             if zone is not None:
                 return zone, m.end()
         m = _ZONE_NAME.match(text, start)

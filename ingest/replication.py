@@ -334,12 +334,20 @@ def _scope_label(scope: str) -> str:
 
 
 def _dedupe(facts: list[ReplicationFact]) -> list[ReplicationFact]:
-    seen, out = set(), []
+    seen: dict[tuple[str, str, str], int] = {}
+    out: list[ReplicationFact] = []
     for f in facts:
         key = (f.from_region, f.to_region, f.kind)
-        if key in seen or not f.to_region or f.from_region == f.to_region:
+        if not f.to_region or f.from_region == f.to_region:
             continue
-        seen.add(key)
+        if key in seen:
+            # a heading's bare 复制推广试点经验 (no scope) and the sentence under it that states one
+            # (在全国复制推广): the stated scope is the fact
+            at = seen[key]
+            if out[at].scope == LOCAL_SCOPE and f.scope != LOCAL_SCOPE:
+                out[at] = f
+            continue
+        seen[key] = len(out)
         out.append(f)
     return out
 

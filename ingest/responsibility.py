@@ -112,6 +112,11 @@ def parse_note(content: str, notation: Notation, note: int) -> list[Group]:
     evidence = content.strip()
     for clause in split_top(content, "。；;"):
         clause = clause.strip(" \u3000\t")
+        if FIRST_LISTED_RULE.search(clause):
+            # the rule may close the note after a comma (A、B负责，列第一位者为牵头单位): the units stay
+            parts = [p for p in split_top(clause, "，,")
+                     if not FIRST_LISTED_RULE.search(p) and not _LATER_TOO.fullmatch(p)]
+            clause = "，".join(parts).strip(" \u3000\t")
         if not clause or FIRST_LISTED_RULE.search(clause) or _ABOUT_DOCUMENT.search(clause) \
                 or _CARRIED.search(clause):  # read once for the whole document (carried_units)
             continue

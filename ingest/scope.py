@@ -27,8 +27,9 @@ from ingest.textutil import simplified_punct
 _CHAIN_FILLER = re.compile(r"^(?:中国|省|市|州|盟|县|区|自治区|自治州|自由贸易试验区|自贸试验区|自贸区|片区|"
                            r"新区|经开区|高新区|综合保税区|\(|\)|\s)*$")
 _LIST_SEP = re.compile(r"^[、和及与]$")
-_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条项]|[(]?[一二三四五六七八九十百零〇\d]+[)]?"
-                    r"[、.．:]?|[①-⑳]|[(][一二三四五六七八九十\d]+[)])\s*")
+# A numeral is a label only with its punctuation or brackets: 四川…, 三亚…, 十堰… open with a place.
+_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条项]|[(][一二三四五六七八九十百零〇\d]+[)][、.．:]?"
+                    r"|[一二三四五六七八九十百零〇\d]+[、.．:]|\d+(?=\s)|[①-⑳])\s*")
 _RANGE = re.compile(r"(?:适用范围|实施范围|试点范围)\s*[:为是]\s*(?P<place>[^;。\n]{2,40})"
                     r"|(?:仅|只)?(?:适用于|限于|仅限)(?P<place2>[^,;。\n]{2,30})")
 _PILOT = re.compile(r"(?:在|选择|选取|确定|支持)(?P<place>[^,;。、\n在]{2,20}?)"
@@ -150,8 +151,11 @@ def _opening(body: str, doc_region: str | None, gaz: Gazetteer):
     first = re.split(r"[。;\n]", head, maxsplit=1)[0]
     found = _chains(first[:60], gaz, whole=False)
     if found is None:
-        return None
+        return _opening_zone(first, gaz)
     places, end = found
+    zone = gaz.zone_at(first)
+    if zone is not None and zone[1] > end:  # the run of places stops inside a zone's name
+        return _opening_zone(first, gaz)
     rest = first[end:]
     if _OPEN_END.match(rest):
         return None
@@ -159,7 +163,18 @@ def _opening(body: str, doc_region: str | None, gaz: Gazetteer):
         return places, first
     if len(places) == 1 and rest and not rest.startswith(("、", "(")) and _designation(first[:end], gaz):
         return places, first  # 辽宁自贸试验区营口片区探索…: the item opens with its locality
-    return None
+    return _opening_zone(first, gaz)
+
+
+def _opening_zone(first: str, gaz: Gazetteer):
+    """An item opening with a zone whose own name is no place (四川自贸试验区川南临港片区：…): the zone."""
+    found = gaz.zone_at(first)
+    if found is None:
+        return None
+    zone, end = found
+    if not first[end:].startswith(":") or "片区" not in zone.full_name:
+        return None
+    return [zone.name], first
 
 
 def _designation(run: str, gaz: Gazetteer) -> bool:

@@ -148,6 +148,7 @@ class Segment:
     table_support: str = ""
     table_deadline: str = ""
     headings: list[str] = field(default_factory=list)  # of the items above it, nearest first
+    order: int = -1  # where it stands among the measures when not at ``start`` (a table row's place)
 
 
 @dataclass
@@ -580,6 +581,17 @@ def _is_preamble_section(item: Item) -> bool:
     return bool(PREAMBLE_HEADING.match(item.heading) or PREAMBLE_HEADING.match(_lead_phrase(item.heading)))
 
 
+# An article about the document itself (本措施自印发之日起施行; 本办法由市商务局负责解释; 本措施与其他
+#政策重叠的，按照从高不重复原则执行): a closing provision, not a measure.
+_CLOSING_ARTICLE = re.compile(
+    r"^(本|上述|以上)(若干)?(措施|办法|方案|意见|规定|细则|实施细则|政策|通知|计划|条例|政策措施)"
+    r"(所称|所指|中|的|自|由|与|有效期|从|未尽|执行|实施|施行|适用|解释|涉及|在)")
+
+
+def _is_closing_article(item: Item) -> bool:
+    return not item.children and bool(_CLOSING_ARTICLE.match(item.heading.strip(BLANKS)))
+
+
 def _framing(items: list[Item]) -> tuple[set[int], set[int]]:
     """Ids of the items inside a safeguard section and of those inside a preamble section (the
     section itself included): one pass, a parent always coming before its children."""
@@ -587,7 +599,7 @@ def _framing(items: list[Item]) -> tuple[set[int], set[int]]:
     preamble: set[int] = set()
     for it in items:
         parent = id(it.parent) if it.parent is not None else None
-        if parent in safeguard or _is_safeguard_section(it):
+        if parent in safeguard or _is_safeguard_section(it) or _is_closing_article(it):
             safeguard.add(id(it))
         if parent in preamble or _is_preamble_section(it):
             preamble.add(id(it))
@@ -687,7 +699,7 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
     by_order = not any(matched) and _numbered_like(table, id_col, list_items)
     if by_order:
         matched = list(list_items)  # the same items in the same order, worded differently
-    replaced: set[int] = set()
+    replaced: set[int] = _summaries_of_rows(table, name_col, list_items, simplified)
     segments: list[Segment] = []
     for row, listed in zip(table.rows, matched):
         name = row.get(name_col) if name_col else ""
@@ -700,13 +712,39 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
         # a reworded row keeps the heading the list gives it
         title = _title(listed) if by_order else name or _first_sentence(content)
         text = "\n".join(p for p in (name, content) if p)
+        start, end = row.start, row.end
+        if listed is not None:
+            # one measure, the table's columns merged in: the body's wording carries what the row
+            # abbreviates (whose experience is replicated, the subject words themes are read from)
+            start, end = listed.start, _subtree_end(listed)
+            body = _span_text(simplified, start, end)
+            text = body if not content or _norm_name(content) in _norm_name(body) else body + "\n" + content
         segments.append(Segment(
             kind="measure", section=section, label=label, title=title, text=text,
-            start=row.start, end=row.end, fields=dict(zip(table.header, row.cells)),
+            start=start, end=end, order=row.start, fields=dict(zip(table.header, row.cells)),
             table_lead=row.get(lead_col) if lead_col else "",
             table_support=row.get(support_col) if support_col else "",
             table_deadline=row.get(deadline_col) if deadline_col else ""))
     return segments, replaced
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,40})[”\"]")
+
+
+def _summaries_of_rows(table: Table, name_col: str | None, list_items: list[Item], simplified: str) -> set[int]:
+    """Listed items that sum up rows of the table by quoting their names (投资管理领域：“X”等3项;
+    在自贸试验区复制推广“Y”): the rows are the measures, the summary is not one."""
+    if name_col is None:
+        return set()
+    names = {_norm_name(row.get(name_col)) for row in table.rows if row.get(name_col)}
+    out: set[int] = set()
+    for it in list_items:
+        if it.children:
+            continue
+        quoted = _QUOTED.findall(simplified[it.start:it.end])
+        if quoted and all(_norm_name(q) in names for q in quoted):
+            out.add(id(it))
+    return out
 
 
 def _numbered_like(table: Table, id_col: str | None, list_items: list[Item]) -> bool:
@@ -776,7 +814,7 @@ def parse_structure(simplified: str) -> Structure:
         replaced |= hit
         previous_end = table.end
     segments.extend(_segment("measure", it, simplified) for it in listed if id(it) not in replaced)
-    segments.sort(key=lambda s: s.start)
+    segments.sort(key=lambda s: s.order if s.order >= 0 else s.start)
 
     safeguards = [_segment("safeguard", it, simplified)
                   for it in items if id(it) in in_safeguard and not it.children]

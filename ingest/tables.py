@@ -152,6 +152,21 @@ def _split_row(line: Line) -> list[str]:
     return [c.strip(" \u3000\xa0") for c in line.text.strip(" \u3000\xa0").split("\t")]
 
 
+_MAX_GROUP_ROW = 40
+
+
+def _group_row(lines: list[Line], k: int, width: int) -> bool:
+    """A short untabbed line between rows of the table, with a full-width row right after it: a
+    cell spanning every column that heads a group of rows (a category), not the end of the table."""
+    text = lines[k].stripped
+    if not text or len(text) > _MAX_GROUP_ROW or text[-1] in "。；;":
+        return False
+    for nxt in lines[k + 1:]:
+        if nxt.stripped:
+            return len(_split_row(nxt)) == width
+    return False
+
+
 def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
     first = lines[i]
     if first.text.count("\t") < _MIN_COLUMNS - 1 or first.text.startswith("\t") and first.text.count("\t") < _MIN_COLUMNS:
@@ -168,6 +183,9 @@ def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
             k += 1
             continue
         cells = _split_row(line)
+        if len(cells) < 2 and _group_row(lines, k, len(header)):
+            k += 1  # a row spanning the table names the group of the rows below it (一、投资管理领域（3项）)
+            continue
         if len(cells) > len(header) or len(cells) < 2:
             break
         # a row whose last cells are empty may be printed without them

@@ -118,8 +118,9 @@ def test_fujian_table_rows_are_the_measures(docs):
     first = ms[0]
     assert first.fields["已实施区域"] == "厦门片区"
     assert first.fields["拟推广区域"] == "自贸试验区、自创区"
-    assert first.text.startswith("改革出入境特殊物品审批制度\n①高风险特殊物品自主风险评估")
-    assert first.text_original.startswith("1\n\t改革出入境特殊物品审批制度")
+    # one measure: the body's item (its span, its wording) with the table row's columns merged in
+    assert first.text.startswith("1.改革出入境特殊物品审批制度\n①高风险特殊物品自主风险评估")
+    assert first.text_original.startswith("1.改革出入境特殊物品审批制度")
     assert first.section == "一/（二）/1"  # where the numbered list names the same policy
     # each unit as printed, belonging to its own place (福州市政府 is 福州's 市政府, not 福建's)
     assert [(a.printed, a.region) for a in first.agencies if a.role == "lead"] == [
