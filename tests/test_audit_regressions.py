@@ -58,3 +58,29 @@ def test_comparing_a_region_with_itself_in_another_script_is_refused(api):
     assert "two different regions" in response.json()["detail"]
     # while two different regions, one of them written in Traditional script, compare fine
     assert api.get("/api/compare", params={"regions": "廈門,武汉"}).status_code == 200
+
+
+def test_a_region_only_the_graph_knows_answers_like_any_other(tmp_path):
+    """A document filed (by its folder's manifest) under a place no gazetteer lists is still a region
+    of the graph: the API finds its measures by that name instead of answering 404."""
+    import shutil
+
+    from conftest import CORPUS, Server, build_corpus_db
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "000_4db036ec0a2b74b7.txt", folder / "pilot.txt")
+    (folder / "manifest.yaml").write_text(
+        "documents:\n  - file: pilot.txt\n    region: 鹭江创新试验田\n    date: '2020-05-11'\n", encoding="utf-8")
+    db = tmp_path / "graph.lbdb"
+    build_corpus_db(db, extra=[folder])
+    assert load_gazetteer().resolve("鹭江创新试验田") is None
+    server = Server(db)
+    try:
+        import httpx
+
+        body = httpx.get(server.base_url + "/api/measures", params={"region": "鹭江创新试验田", "limit": 50},
+                         timeout=60).json()
+        assert body["total"] == 19 and {m["region"] for m in body["items"]} == {"鹭江创新试验田"}
+    finally:
+        server.stop()
