@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+DATE_SOURCE = ("where the date was read: signature (the document's 落款/成文日期), doc_number_year "
+               "(the year of its 文号), manifest (curated), page_date (the web page's date); "
+               "null when the document is undated")
+
 
 class Counts(BaseModel):
     documents: int
@@ -33,6 +37,7 @@ class DocumentOut(BaseModel):
     region: str | None
     issuer: str | None
     date: str | None
+    date_source: str | None = Field(None, description=DATE_SOURCE)
     script: str | None = None
     measure_count: int = 0
 
@@ -90,6 +95,7 @@ class MeasureDetail(MeasureOut):
     deadline: str | None = None
     deadline_raw: str | None = None
     document_date: str | None = None
+    document_date_source: str | None = Field(None, description=DATE_SOURCE)
     lead_agencies: list[str]
     support_agencies: list[str]
     agencies: list[AgencyFact] = Field(description="lead/support facts with their evidence")
@@ -99,7 +105,3 @@ class MeasureDetail(MeasureOut):
     replicated_to: list[ReplicationOut] = Field(default_factory=list)
     replicated_from: list[ReplicationOut] = Field(default_factory=list)
     source: Source
-
-
-class ErrorBody(BaseModel):
-    detail: str

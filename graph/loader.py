@@ -153,7 +153,7 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
 
     add("Document", {
         "id": doc.id, "title": doc.title, "region": doc.region, "issuer": doc.issuer,
-        "date": doc.date, "script": doc.script, "doc_number": doc.doc_number, "path": doc.path,
+        "date": doc.date, "date_source": doc.date_source if doc.date else None, "script": doc.script, "doc_number": doc.doc_number, "path": doc.path,
         "sha256": doc.sha256, "text_original": doc.text_original,
         "text_simplified": doc.text_simplified,
         "measure_count": sum(1 for m in doc.measures if m.kind == "measure"),

@@ -1,7 +1,9 @@
 """The graph schema, documented in one place.
 
 Nodes
-  Document  id            one ingested policy document (original + simplified text kept)
+  Document  id            one ingested policy document (original + simplified text kept);
+                          date_source = where its date came from: signature | doc_number_year |
+                          manifest | page_date (null: undated or not recorded)
   Measure   id            one numbered measure (kind=measure) or closing safeguard (kind=safeguard)
   Region    name          short simplified name (厦门, 福建, 厦门片区 ...) from data/gazetteer.yaml
   Agency    id            "<region>|<canonical name>": agency identity is region-scoped
@@ -48,7 +50,7 @@ class RelTable:
 NODES: dict[str, NodeTable] = {t.label: t for t in [
     NodeTable("Document", "id", {
         "id": STRING, "title": STRING, "region": STRING, "issuer": STRING, "date": STRING,
-        "script": STRING, "doc_number": STRING, "path": STRING, "sha256": STRING,
+        "date_source": STRING, "script": STRING, "doc_number": STRING, "path": STRING, "sha256": STRING,
         "text_original": STRING, "text_simplified": STRING, "measure_count": INT,
     }),
     NodeTable("Measure", "id", {

@@ -108,6 +108,7 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
     return DocumentRecord(
         id=doc_id, path=path, title=to_simplified(title or name), region=region,
         issuer=to_simplified(issuer) if issuer else None, date=date,
+        date_source=("manifest" if overrides.get("date") else None) if date else None,
         script=overrides.get("script") or script, doc_number=doc_number,
         text_original=original, text_simplified=simplified,
         sha256=hashlib.sha256(data).hexdigest(), measures=measures,

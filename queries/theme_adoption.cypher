@@ -1,4 +1,6 @@
-// Theme by region, for comparisons and gaps: own measures plus practices replicated into the region.
+// Theme by region, for comparisons and gaps, counted as the adopters answer counts: a region's
+// own measures, practices replicated into it, and the pilots a replicated practice came from
+// (Fujian's row 已实施区域 厦门片区 → 厦门 adopted it). Safeguards are never measures.
 MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)
 WHERE m.kind = 'measure' AND ($any_region OR m.region IN $regions)
 RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, m.region AS region,
@@ -10,5 +12,12 @@ MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(g:Region)
 WHERE ($any_region OR g.name IN $regions) AND t.key IN r.themes
 RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, g.name AS region,
        'replicated_to' AS via, m.id AS id, m.title AS title, m.document_id AS document,
+       h.evidence AS evidence
+LIMIT $limit
+UNION ALL
+MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(:Region)
+WHERE r.from_region <> '' AND ($any_region OR r.from_region IN $regions) AND t.key IN r.themes
+RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, r.from_region AS region,
+       'replicated_from' AS via, m.id AS id, m.title AS title, m.document_id AS document,
        h.evidence AS evidence
 LIMIT $limit

@@ -81,6 +81,7 @@ def measure_detail(store: GraphStore, measure_id: str) -> MeasureDetail:
         **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text",
                               "text_original", "kind", "deadline", "deadline_raw")},
         document_date=doc["x_date"],
+        document_date_source=doc.get("x_date_source"),
         lead_agencies=_names(agencies, "lead"),
         support_agencies=_names(agencies, "support"),
         agencies=facts,
