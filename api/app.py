@@ -1,13 +1,13 @@
 """The FastAPI application: one store per process, opened at start-up."""
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api.routers import core, documents, pages, research, subgraph
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
@@ -15,9 +15,7 @@ from policy_graph.settings import Settings, get_settings
 
 log = logging.getLogger("policy_graph.api")
 
-# Routers other parts of the project contribute; each is optional until its module lands.
-ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
-           "api.routers.documents", "api.routers.pages"]
+ROUTERS = (core, research, subgraph, documents, pages)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -39,13 +37,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
-    for module_name in ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in ROUTERS:
         app.include_router(module.router)
 
     @app.exception_handler(QueryTimeout)
@@ -66,13 +58,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
 def _text_index(settings: Settings, store: GraphStore):
     from graph.textindex import TextIndexFile
-    from policy_graph.cli import index_path
-    from policy_graph.service import text_index_path
 
     def graph_measures() -> int:
         params = {"kind": "measure", "region": "", "document": ""}
         return int(store.run("measure_count", params)[0]["total"])
-    return TextIndexFile(text_index_path(index_path(settings)), graph_measures)
+    return TextIndexFile(settings.text_index_path, graph_measures)
 
 
 def app_factory() -> FastAPI:

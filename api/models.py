@@ -58,6 +58,20 @@ class MeasurePage(BaseModel):
     total: int
 
 
+class Topic(BaseModel):
+    kind: str = Field(description="theme | practice")
+    theme: dict
+    practice: dict | None = None
+    region_count: int = Field(description="regions that adopted it (the adopters answer's count)")
+    adopters: str = Field(description="where to ask which regions adopted it")
+
+
+class SearchPage(MeasurePage):
+    query: str
+    topic: Topic | None = Field(None, description="the theme or practice the words name, if any")
+    regions: list[RegionOut] = Field(default_factory=list, description="the region the words name, if any")
+
+
 class Source(BaseModel):
     document: str
     document_title: str | None = None
@@ -70,6 +84,7 @@ class AgencyFact(BaseModel):
     role: str
     printed: str | None = None
     evidence: str | None = None
+    region: str | None = Field(None, description="the region the agency belongs to")
 
 
 class ThemeFact(BaseModel):

@@ -21,10 +21,7 @@ FACT_ROW_CAP = 50_000
 # An adopters answer lists every adopting region (paged by `limit`) with its measure count and
 # first date, and shows the region's first few measures with their evidence: the work per
 # request follows the page, not the number of measures a broad practice has.
-PER_REGION = 3
-PER_REGION_MAX = 50
-REGIONS = 500
-REGIONS_MAX = 1000
+from policy_graph.limits import PER_REGION, PER_REGION_MAX, REGIONS, REGIONS_MAX  # noqa: E402,F401
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 
 
@@ -86,8 +83,24 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
         else:
             _show_text_measures(trace, page, terms)
     _first_date_sources(page)
+    _add_agencies(trace, page)
     return {"query": q, "theme": theme_dict(theme) if theme else None, "region_count": len(ordered),
             "per_region": per_region, "offset": offset, "regions": page}
+
+
+def _add_agencies(trace: Trace, regions: list[dict[str, Any]]) -> None:
+    """Each shown measure's lead and support agencies (its own LED_BY line, in printed order),
+    each with the region the agency belongs to; one lookup for the whole page."""
+    ids = sorted({m["id"] for r in regions for m in r["measures"]})
+    rows = trace.run("measure_agencies", {"ids": ids}) if ids else []
+    by_measure: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_measure[row["id"]].append(row)
+    for region in regions:
+        for m in region["measures"]:
+            listed = sorted(by_measure.get(m["id"], ()), key=lambda a: (a["position"] or 0, a["name"]))
+            m["agencies"] = {role: [{"name": a["name"], "printed": a["printed"] or a["name"], "region": a["region"]}
+                                    for a in listed if a["role"] == role] for role in ("lead", "support")}
 
 
 def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -184,7 +197,7 @@ def _merge_groups(groups: list[dict[str, Any]], per_region: int) -> list[dict[st
 def _measure(row: dict[str, Any], via: str, evidence: str | None,
              replication_evidence: str | None = None) -> dict[str, Any]:
     date = row["date"] or None
-    return {"id": row["id"], "title": row["title"], "document": row["document"],
+    return {"id": row["id"], "title": row["title"], "region": row.get("region"), "document": row["document"],
             "document_title": row.get("document_title"), "date": date,
             "date_source": row.get("date_source") if date else None, "via": via,
             "evidence": evidence, "replication_evidence": replication_evidence or None}
@@ -481,8 +494,8 @@ def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict
         theme = themes.setdefault(row["theme"], {"key": row["theme"], "name_zh": row["name_zh"],
                                                  "name_en": row["name_en"], "regions": defaultdict(dict)})
         theme["regions"][row["region"]].setdefault(row["id"], {
-            "id": row["id"], "title": row["title"], "document": row["document"],
-            "via": row["via"], "evidence": row["evidence"]})
+            "id": row["id"], "title": row["title"], "region": row.get("measure_region"),
+            "document": row["document"], "via": row["via"], "evidence": row["evidence"]})
     return themes
 
 

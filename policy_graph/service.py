@@ -17,6 +17,7 @@ from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
+from policy_graph.settings import text_index_beside
 
 if TYPE_CHECKING:
     from graph.linker import Relink
@@ -146,8 +147,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         report.timings["checkpoint"] = time.perf_counter() - t0
 
 
-def text_index_path(similarity_index: Path) -> Path:
-    return similarity_index.with_suffix(".textindex")
+text_index_path = text_index_beside  # the rule is Settings'; the name stays for callers
 
 
 def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,

@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from policy_graph.limits import NODES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
@@ -24,14 +26,22 @@ class Settings(BaseSettings):
     query_timeout_ms: int = 10_000
     db_connections: int = Field(4, ge=1, description="LadybugDB queries run at once; more wait their "
                                                       "turn (each running query holds working memory)")
-    max_limit: int = 500
-    max_depth: int = 3
-    max_hops: int = 6
-    max_nodes: int = 200
+    max_nodes: int = Field(NODES, ge=1, description="default node cap of a page's drawing")
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
     neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str | None = Field(None, validation_alias="NEO4J_DATABASE")
+
+    @property
+    def similarity_index_path(self) -> Path:
+        """The similarity linker's index file, beside the database (graph.linker)."""
+        base = self.db if self.backend == "ladybug" else self.data_dir.parent / "var" / "neo4j"
+        return Path(str(base) + ".simindex")
+
+    @property
+    def text_index_path(self) -> Path:
+        """The text index (graph.textindex), beside the similarity index."""
+        return text_index_beside(self.similarity_index_path)
 
     def store_options(self) -> dict:
         if self.backend == "neo4j":
@@ -40,6 +50,11 @@ class Settings(BaseSettings):
                     "query_timeout_ms": self.query_timeout_ms}
         return {"path": self.db, "query_timeout_ms": self.query_timeout_ms,
                 "connections": self.db_connections}
+
+
+def text_index_beside(similarity_index: Path) -> Path:
+    """Where the text index of a graph lives, given its similarity index file."""
+    return similarity_index.with_suffix(".textindex")
 
 
 def get_settings(**overrides) -> Settings:

@@ -7,12 +7,13 @@ from api.deps import get_store
 from api.resolve import region_name
 from graph.store import GraphStore
 from graph.subgraph import neighbourhood, resolve_center, split_node_id
+from policy_graph import limits
 
 router = APIRouter(prefix="/api", tags=["subgraph"])
 
-MAX_DEPTH = 3
-DEFAULT_NODES = 200
-MAX_NODES = 1000
+MAX_DEPTH = limits.DEPTH_MAX
+DEFAULT_NODES = limits.NODES
+MAX_NODES = limits.NODES_MAX
 
 
 def find_center(store: GraphStore, center: str):
