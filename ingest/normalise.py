@@ -10,14 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import opencc
-
+from ingest.textutil import convert
 from ingest.textutil import to_simplified as _plain_t2s
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
@@ -38,20 +32,19 @@ def _to_simplified(text: str) -> str:
     whole = _plain_t2s(text)
     if len(whole) == len(text):
         return whole
-    cc = _t2s()
-    return "\n".join(_line_to_simplified(line, cc) for line in text.split("\n"))
+    return "\n".join(_line_to_simplified(line) for line in text.split("\n"))
 
 
 _to_simplified_cached = lru_cache(maxsize=256)(_to_simplified)
 
 
-def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:
-    converted = cc.convert(line)
+def _line_to_simplified(line: str) -> str:
+    converted = convert(line, "t2s")
     if len(converted) == len(line):
         return converted
     out = []
     for ch in line:
-        c = cc.convert(ch)
+        c = convert(ch, "t2s")
         out.append(c if len(c) == 1 else ch)
     return "".join(out)
 

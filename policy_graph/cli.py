@@ -418,7 +418,7 @@ def synth(measures: int = typer.Option(1000, "--measures", min=1, help="measures
           seed: int = typer.Option(0, "--seed", help="same seed, same files"),
           out: Path = typer.Option(..., "--out", help="folder for the documents and synth-manifest.json")):
     """Write a synthetic corpus of the founding genre, with a manifest of what it holds."""
-    from ingest.synth import MANIFEST_NAME, generate
+    from bench.synth import MANIFEST_NAME, generate
 
     started = time.perf_counter()
     manifest = generate(measures, seed, out)

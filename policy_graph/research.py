@@ -412,30 +412,35 @@ class _FlowLevels:
                     self.reached.add(nxt)
                     self.frontier.append(nxt)
 
-    def _flows(self, query: str, names: list[str]) -> list[dict[str, Any]]:
-        rows = self.trace.run(query, {"names": names, "limit": FACT_ROW_CAP}) if names else []
-        return sorted(({**r, "via": None, "reach": None} for r in rows),
-                      key=lambda r: (r["src"], r["dst"], r["measure_id"] or ""))
-
-    def _places(self, query: str, names: list[str]) -> list[dict[str, Any]]:
-        if not names:
-            return []
-        return self.trace.run(query, {"names": names, "limit": PLACES_PER_PROVINCE_MAX * len(names)})
-
     def _forward_steps(self) -> list[dict[str, Any]]:
-        direct = self._flows("flows_from", self.frontier)
+        direct = _steps(self.trace.run("flows_from", _hop(self.frontier)))
+        provinces = sorted({r["dst"] for r in direct})
         children: dict[str, list[str]] = defaultdict(list)
-        for row in self._places("region_children", sorted({r["dst"] for r in direct})):
+        for row in self.trace.run("region_children", _places(provinces)) if provinces else []:
             children[row["parent"]].append(row["child"])
         return direct + _derived(direct, lambda f: children.get(f["dst"], ()))
 
     def _backward_steps(self) -> list[dict[str, Any]]:
-        direct = self._flows("flows_into", self.frontier)
+        direct = _steps(self.trace.run("flows_into", _hop(self.frontier)))
         held: dict[str, list[str]] = defaultdict(list)  # province -> the frontier places in it
-        for row in self._places("region_provinces", self.frontier):
+        for row in self.trace.run("region_provinces", _places(self.frontier)):
             held[row["parent"]].append(row["child"])
-        into_provinces = self._flows("flows_into", sorted(held))
+        into_provinces = _steps(self.trace.run("flows_into", _hop(sorted(held)))) if held else []
         return direct + _derived(into_provinces, lambda f: held.get(f["dst"], ()), known=direct)
+
+
+def _hop(names: list[str]) -> dict[str, Any]:
+    return {"names": names, "limit": FACT_ROW_CAP}
+
+
+def _places(names: list[str]) -> dict[str, Any]:
+    return {"names": names, "limit": PLACES_PER_PROVINCE_MAX * len(names)}
+
+
+def _steps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flow rows as steps stated by a replication fact (not derived through a province)."""
+    return sorted(({**r, "via": None, "reach": None} for r in rows),
+                  key=lambda r: (r["src"], r["dst"], r["measure_id"] or ""))
 
 
 def _derived(flows: list[dict[str, Any]], places_of, known: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
