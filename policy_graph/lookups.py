@@ -151,7 +151,7 @@ def topic(trace: Trace, q: str) -> dict[str, Any] | None:
         return None
     return {"kind": answer.get("kind") or "theme", "theme": answer["theme"],
             "practice": answer.get("practice"), "region_count": answer["region_count"],
-            "adopters": "/api/adopters?q=" + quote(q.strip(), safe="")}
+            "adopters": "/api/adopters?q=" + quote((answer.get("practice") or answer["theme"])["key"], safe="")}
 
 
 def _named_regions(trace: Trace, q: str) -> list[dict]:
