@@ -6,7 +6,7 @@ DB ?= var/policy.lbdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench-tools setup system-packages run ingest serve test lint-cypher bench bench-full clean
+.PHONY: bench-tools setup system-packages run ingest serve test lint-cypher bench bench-full mutation clean
 
 $(BIN)/policy-graph: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,8 +43,14 @@ tools/cypher-lint/node_modules: tools/cypher-lint/package-lock.json
 lint-cypher: setup tools/cypher-lint/node_modules
 	$(BIN)/python -m graph.cypher_lint
 
-test: setup
+# The Neo4j analyser's tests need the npm tool: installed here so that `make test` runs them, not skips.
+test: setup tools/cypher-lint/node_modules
 	$(BIN)/python -m pytest -q
+
+# Does the suite notice wrong extraction, region and answer code? Sampled mutants, their covering tests
+# (tools/mutation_check.py); the score and every survivor land in tests/artifacts/mutation.json.
+mutation: setup
+	$(BIN)/python tools/mutation_check.py --sample 60 --seed 1 --json tests/artifacts/mutation.json
 
 # wrk (Debian) drives the API load; without it the benchmark falls back to httpx clients.
 bench-tools:

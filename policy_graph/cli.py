@@ -168,18 +168,32 @@ def stats(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
 
 @app.command()
 def evaluate(as_json: bool = typer.Option(False, "--json"),
+             gold: str = typer.Option("all", "--set", help="founding | devset | all"),
+             full: bool = typer.Option(False, "--full", help="every metric of every document (P/R/F1, counts)"),
              disagreements: bool = typer.Option(False, "--disagreements", help="list every miss")):
-    """Precision / recall / F1 of each extractor against the hand-annotated gold (tests/gold)."""
-    from ingest.evaluate import evaluate_corpus, rich_table
+    """Precision / recall / F1 of each extractor against the hand-annotated gold: the founding corpus
+    (tests/gold) and the development set (tests/gold/devset), scored separately."""
+    from policy_graph.evaluation import GOLD_SETS, evaluate_set, gold_set, rich_matrix, rich_table
 
-    report = evaluate_corpus()
+    try:
+        sets = GOLD_SETS if gold == "all" else (gold_set(gold),)
+    except KeyError as exc:
+        err.print(f"[red]error:[/red] {exc.args[0]}")
+        raise typer.Exit(2)
+    reports = {s.name: evaluate_set(s) for s in sets}
     if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        payload = {name: r.to_dict() for name, r in reports.items()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(rich_table(report))
-    if disagreements:
-        for item in report.disagreements:
-            console.print(item)
+    # The matrix is 13 columns wide: give it room when the output is a file or a pipe.
+    out = console if console.is_terminal else Console(width=max(console.width, 140))
+    for name, report in reports.items():
+        out.print(rich_matrix(report, f"{name}: F1 per document and field"))
+        if full:
+            out.print(rich_table(report, f"{name}: every metric"))
+        if disagreements:
+            for item in report.disagreements:
+                out.print(item)
 
 
 # -- research questions -------------------------------------------------------------

@@ -15,6 +15,14 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "data" / "corpus"
 
 
+def server_env() -> dict[str, str]:
+    """The environment a test server starts with: the caller's, less every setting of this project and
+    of Neo4j, so a POLICY_GRAPH_TOKEN or NEO4J_URI exported in the developer's shell cannot change what
+    a test sees. Tests that want a setting pass it explicitly."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("POLICY_GRAPH_", "NEO4J_")) and k not in ("API_PORT",)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -39,7 +47,7 @@ class Server:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = db.parent / f"uvicorn-{self.port}.log"
-        full_env = {**os.environ, "POLICY_GRAPH_DB": str(db), **(env or {})}
+        full_env = {**server_env(), "POLICY_GRAPH_DB": str(db), **(env or {})}
         self._log = open(self.log, "wb")
         # Started the way a deployment starts it (`policy-graph serve`, which also picks the allocator).
         self.proc = subprocess.Popen(

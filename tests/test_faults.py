@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import REPO, free_port
+from conftest import REPO, free_port, server_env
 from fixtures.hostile import big_document, cli, copy_graph, snapshot, synth_documents
 from ingest.pipeline import document_id
 
@@ -138,7 +138,7 @@ def impatient_server(corpus_db, tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
-        cwd=REPO, env={**os.environ, "POLICY_GRAPH_DB": str(db), "POLICY_GRAPH_QUERY_TIMEOUT_MS": "1"},
+        cwd=REPO, env={**server_env(), "POLICY_GRAPH_DB": str(db), "POLICY_GRAPH_QUERY_TIMEOUT_MS": "1"},
         stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -224,7 +224,8 @@ def test_every_cap_declares_a_maximum_and_enforces_it(api):
 
 def test_the_largest_subgraph_stays_bounded(api):
     body = api.get("/api/subgraph", params={"center": "Region:福建", "depth": 3, "limit": 1000}).json()
-    assert len(body["nodes"]) <= 1000
+    assert 200 < len(body["nodes"]) <= 1000
+    assert api.get("/api/subgraph", params={"center": "Region:福建", "depth": 3, "limit": 1001}).status_code == 422
 
 
 def test_an_offset_far_past_the_end_is_an_empty_page_not_a_crash(api):

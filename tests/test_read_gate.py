@@ -7,7 +7,6 @@ check the ordering itself, and that readers of a real store neither fail nor han
 from __future__ import annotations
 
 import threading
-import time
 
 from graph.backends.ladybug import _ReadGate
 from graph.store import open_store
@@ -45,14 +44,16 @@ def test_a_checkpoint_waits_for_running_reads_and_holds_new_ones_back():
     assert reading.wait(WAIT)
     threads.append(threading.Thread(target=checkpoint))
     threads[1].start()
-    time.sleep(0.2)
-    assert not alone_entered.is_set()  # read 1 still running
+    # the checkpoint has claimed the gate and now waits for read 1: it must not have entered
+    assert gate.wait_until(lambda g: g._owner is not None, WAIT)
+    assert not alone_entered.is_set()
     release_read.set()
     assert alone_entered.wait(WAIT)
     threads.append(threading.Thread(target=second_reader))
     threads[2].start()
-    time.sleep(0.2)
-    assert "read 2" not in order  # held back while the checkpoint runs
+    # read 2 has reached the gate and is held there while the checkpoint runs
+    assert gate.wait_until(lambda g: g._waiting == 1, WAIT)
+    assert "read 2" not in order
     release_alone.set()
     for t in threads:
         t.join(WAIT)

@@ -165,12 +165,22 @@ class _ReadGate:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._running = 0
+        self._waiting = 0  # readers held back by a statement running alone (observable, for tests)
         self._owner: int | None = None  # the thread running alone, if any
+
+    def wait_until(self, predicate, timeout: float) -> bool:
+        """Wait until ``predicate(gate)`` holds; every change of the gate's state is notified."""
+        with self._cond:
+            return self._cond.wait_for(lambda: predicate(self), timeout)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
         with self._cond:
-            self._cond.wait_for(lambda: self._owner is None)
+            if self._owner is not None:
+                self._waiting += 1
+                self._cond.notify_all()
+                self._cond.wait_for(lambda: self._owner is None)
+                self._waiting -= 1
             self._running += 1
         try:
             yield
@@ -188,6 +198,7 @@ class _ReadGate:
         with self._cond:
             self._cond.wait_for(lambda: self._owner is None)
             self._owner = me
+            self._cond.notify_all()
             self._cond.wait_for(lambda: self._running == 0)
         try:
             yield

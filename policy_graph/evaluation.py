@@ -20,7 +20,15 @@ precision, recall and F1, per document and micro-averaged over all documents:
 - replications      (from_region, to_region) pairs per measure; the gold may list alternative names for a
                     region (a region and its sub-areas) and "*" for an origin the text does not name;
                     optional gold facts are neither required nor counted as errors when found
-- metadata          document region, title, issuer and date
+- metadata          document region, title, issuer and date (the four doc_* fields below together)
+- doc_region / doc_level / doc_title / doc_issuer / doc_date
+                    each document field on its own; doc_level also requires the gold's parent chain
+                    (nearest first) to be among the predicted region's ancestors in the gazetteer
+- scope             per matched measure: the regions the measure itself is limited to (set comparison)
+
+Two gold sets are scored separately (GOLD_SETS): the founding corpus (tests/gold/*.yaml over
+data/corpus) and the development set (tests/gold/devset/*.yaml over data/devset), real documents of
+every level of government that the extractors were not built on.
 
 A metric with nothing expected and nothing predicted scores 1.0 (nothing to find, nothing wrongly found).
 """
@@ -29,7 +37,6 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -37,8 +44,11 @@ from typing import Any, Iterable
 from ingest.yamlfile import read_yaml
 
 from ingest.records import DocumentRecord, MeasureRecord
+from ingest.textutil import convert
 
-GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "gold"
+REPO = Path(__file__).resolve().parent.parent
+GOLD_DIR = REPO / "tests" / "gold"
+DEVSET_GOLD_DIR = GOLD_DIR / "devset"
 
 METRICS = (
     "measures",
@@ -51,7 +61,14 @@ METRICS = (
     "themes",
     "replications",
     "metadata",
+    "scope",
+    "doc_region",
+    "doc_level",
+    "doc_title",
+    "doc_issuer",
+    "doc_date",
 )
+DOC_FIELDS = ("region", "level", "title", "issuer", "date")
 
 # Theme keys an extractor may use for IP-pledge financing (the taxonomy owns the key; accept its spellings).
 IP_PLEDGE_THEME_KEYS = frozenset({"ip_pledge_financing", "ip_pledge", "ip_pledge_finance", "ipr_pledge_financing"})
@@ -70,7 +87,39 @@ SCORED_THEME_KEYS = (
     "incubators",
 )
 
+# The development-set gold scores every key the taxonomy had when that gold was written (2026-12-02);
+# keys added later are not in the gold, so they are neither rewarded nor counted as errors there.
+DEVSET_SCORED_THEME_KEYS = (
+    "ip_pledge_financing", "ip_securitization", "ip_protection", "ip_services", "sci_tech_insurance",
+    "venture_guidance_funds", "tech_finance_credit", "supply_chain_finance", "capital_markets",
+    "cross_border_finance", "qflp", "tech_transfer", "innovation_platforms", "industry_university_research",
+    "incubators", "entrepreneurship", "innovation_vouchers", "public_service_platforms",
+    "special_items_customs", "customs_facilitation", "bonded_rd", "cross_border_ecommerce", "service_trade",
+    "foreign_investment_access", "approval_reform", "commercial_registration_reform", "credit_supervision",
+    "legal_services", "professional_title_reform", "foreign_talent", "talent_introduction", "talent_housing",
+    "land_use", "tax_incentives", "fiscal_support", "linked_development", "reform_replication",
+    "cross_strait", "digital_economy", "integrated_circuits", "biomedicine", "new_energy_materials",
+    "ftz_institutional_innovation", "cross_border_logistics", "investment_promotion",
+    "personnel_system_reform", "sharing_economy", "education_opening", "factor_costs",
+)
+
 ANY_REGION = "*"
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """A folder of gold files, the folder of the documents they describe, and the themes scored."""
+
+    name: str
+    gold_dir: Path
+    corpus_dir: Path
+    theme_keys: tuple[str, ...]
+
+
+GOLD_SETS = (
+    GoldSet("founding", GOLD_DIR, REPO / "data" / "corpus", SCORED_THEME_KEYS),
+    GoldSet("devset", DEVSET_GOLD_DIR, REPO / "data" / "devset", DEVSET_SCORED_THEME_KEYS),
+)
 
 TABLE_COLUMNS = ("document", "metric", "precision", "recall", "F1", "TP", "FP", "FN")
 
@@ -127,6 +176,7 @@ class Report:
     documents: dict[str, dict[str, Score]] = field(default_factory=dict)  # gold file name -> metric -> score
     regions: dict[str, str] = field(default_factory=dict)  # gold file name -> display region
     measure_counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # file -> (expected, got)
+    levels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # file -> (expected, got)
     disagreements: list[Disagreement] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # gold documents no record was given for
     unevaluated: list[str] = field(default_factory=list)  # records with no gold file
@@ -137,6 +187,18 @@ class Report:
             for metric, score in scores.items():
                 total[metric] = total[metric] + score
         return total
+
+    def counts_right(self) -> list[int]:
+        """[documents whose measure count equals the gold's, documents]"""
+        return [sum(e == g for e, g in self.measure_counts.values()), len(self.measure_counts)]
+
+    def region_and_level_right(self) -> list[int]:
+        """[documents whose region and level (where annotated) are both right, documents]"""
+        right = 0
+        for scores in self.documents.values():
+            right += scores["doc_region"].fn == 0 and scores["doc_region"].fp == 0 \
+                and scores["doc_level"].fn == 0 and scores["doc_level"].fp == 0
+        return [right, len(self.documents)]
 
     def score(self, file: str, metric: str) -> Score:
         return self.documents[file][metric]
@@ -161,6 +223,8 @@ class Report:
                 for f, scores in self.documents.items()
             },
             "overall": {m: s.to_dict() for m, s in self.overall().items()},
+            "counts_right": self.counts_right(),
+            "region_and_level_right": self.region_and_level_right(),
             "disagreements": [asdict(d) for d in self.disagreements],
             "missing": list(self.missing),
             "unevaluated": list(self.unevaluated),
@@ -168,15 +232,8 @@ class Report:
 
 
 # ------------------------------------------------------------------------------------------ normalising
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _simplify(text: str) -> str:
-    return _t2s().convert(unicodedata.normalize("NFKC", text))
+    return convert(unicodedata.normalize("NFKC", text), "t2s")
 
 
 def norm_name(text: str | None) -> str:
@@ -208,6 +265,7 @@ class GoldMeasure:
     ip_pledge: bool
     themes: frozenset[str] = frozenset()
     themes_unsure: frozenset[str] = frozenset()
+    scope: frozenset[str] = frozenset()  # normalised region names the measure is limited to
 
     @property
     def display(self) -> str:
@@ -241,10 +299,11 @@ class GoldDocument:
     measure_count: int
     measures: list[GoldMeasure]
     facts: list[GoldFact]
+    level: str | None = None  # national | province | prefecture | county | zone; None = not annotated
+    parents: tuple[str, ...] = ()  # normalised parent chain, nearest first
+    theme_keys: tuple[str, ...] = SCORED_THEME_KEYS
+    display_region: str = ""  # the gold's first spelling of the region, for tables
 
-    @property
-    def display_region(self) -> str:
-        return sorted(self.region.accept, key=len)[0] if self.region.accept else ""
 
 
 def _alternatives(value: Any, norm) -> frozenset[str]:
@@ -278,7 +337,12 @@ def _measure_index(measures: list[GoldMeasure], label: Any, section: Any, file: 
     return hits[0]
 
 
-def load_gold(path: Path) -> GoldDocument:
+def _first_spelling(value: Any) -> str:
+    values = value if isinstance(value, list) else [value]
+    return norm_name(str(values[0])) if values and values[0] not in (None, ANY_REGION) else ""
+
+
+def load_gold(path: Path, theme_keys: tuple[str, ...] = SCORED_THEME_KEYS) -> GoldDocument:
     raw = read_yaml(path)
     file = raw["file"]
     measures = [
@@ -292,6 +356,7 @@ def load_gold(path: Path) -> GoldDocument:
             ip_pledge=bool(m.get("ip_pledge", False)),
             themes=frozenset(m.get("themes") or []) | ({"ip_pledge_financing"} if m.get("ip_pledge") else set()),
             themes_unsure=frozenset(m.get("themes_unsure") or []),
+            scope=frozenset(norm_name(str(r)) for r in (m.get("scope") or [])),
         )
         for m in raw.get("measures") or []
     ]
@@ -317,14 +382,22 @@ def load_gold(path: Path) -> GoldDocument:
         measure_count=int(raw.get("measure_count", len(measures))),
         measures=measures,
         facts=facts,
+        level=str(doc["level"]) if doc.get("level") else None,
+        parents=tuple(norm_name(str(p)) for p in (doc.get("parents") or [])),
+        theme_keys=theme_keys,
+        display_region=_first_spelling(doc.get("region")),
     )
+    unknown = {k for m in measures for k in m.themes | m.themes_unsure} - set(theme_keys)
+    if unknown:
+        raise ValueError(f"{file}: theme keys not scored by this gold set: {sorted(unknown)}")
     if gold.measure_count != len(measures):
         raise ValueError(f"{file}: measure_count {gold.measure_count} but {len(measures)} measures annotated")
     return gold
 
 
-def load_gold_dir(gold_dir: Path = GOLD_DIR) -> list[GoldDocument]:
-    return [load_gold(p) for p in sorted(Path(gold_dir).glob("*.yaml"))]
+def load_gold_dir(gold_dir: Path = GOLD_DIR, theme_keys: tuple[str, ...] = SCORED_THEME_KEYS
+                  ) -> list[GoldDocument]:
+    return [load_gold(p, theme_keys) for p in sorted(Path(gold_dir).glob("*.yaml"))]
 
 
 # ----------------------------------------------------------------------------------------------- matching
@@ -394,11 +467,11 @@ def _same_sentence(gold_evidence: str, predicted_evidence: str) -> bool:
     return core in predicted_evidence or predicted_evidence in gold_evidence
 
 
-def _predicted_themes(measure: MeasureRecord) -> set[str]:
+def _predicted_themes(measure: MeasureRecord, theme_keys: tuple[str, ...] = SCORED_THEME_KEYS) -> set[str]:
     keys = {hit.key for hit in measure.themes}
     if keys & IP_PLEDGE_THEME_KEYS:
         keys.add("ip_pledge_financing")
-    return keys & set(SCORED_THEME_KEYS)
+    return keys & set(theme_keys)
 
 
 def _title_matches(gold_prefix: str, title: str, label: str) -> bool:
@@ -450,6 +523,7 @@ class _DocEvaluation:
             self._add("deadlines", fn=int(gm.deadline is not None))
             self._add("theme_ip_pledge", fn=int(gm.ip_pledge))
             self._add("themes", fn=len(gm.themes - gm.themes_unsure))
+            self._add("scope", fn=len(gm.scope))
             return
         self._add("measures", tp=1)
         if _title_matches(gm.title, pm.title, pm.label):
@@ -472,12 +546,17 @@ class _DocEvaluation:
             self._add("theme_ip_pledge", fp=int(got), fn=int(gm.ip_pledge))
             self._disagree("theme_ip_pledge", where, gm.ip_pledge, got)
         want_themes = gm.themes - gm.themes_unsure
-        got_themes = _predicted_themes(pm) - gm.themes_unsure
+        got_themes = _predicted_themes(pm, self.gold.theme_keys) - gm.themes_unsure
         self._add("themes", tp=len(want_themes & got_themes), fp=len(got_themes - want_themes),
                   fn=len(want_themes - got_themes))
         if want_themes != got_themes:
             self._disagree("themes", where, {"missing": sorted(want_themes - got_themes)},
                            {"unexpected": sorted(got_themes - want_themes)})
+        got_scope = {norm_name(r) for r in pm.scope}
+        self._add("scope", tp=len(gm.scope & got_scope), fp=len(got_scope - gm.scope),
+                  fn=len(gm.scope - got_scope))
+        if gm.scope != got_scope:
+            self._disagree("scope", where, sorted(gm.scope), sorted(got_scope))
 
     def _deadline(self, where: str, want: str | None, got: str | None) -> None:
         want_n, got_n = norm_name(want), norm_name(got)
@@ -500,7 +579,8 @@ class _DocEvaluation:
             self._add("agencies", fp=n)
         self._add("deadlines", fp=int(bool(pm.deadline)))
         self._add("theme_ip_pledge", fp=int(_has_ip_pledge(pm)))
-        self._add("themes", fp=len(_predicted_themes(pm)))
+        self._add("themes", fp=len(_predicted_themes(pm, self.gold.theme_keys)))
+        self._add("scope", fp=len(set(pm.scope)))
 
     def _replications(self, predicted: list[MeasureRecord], pairs: dict[int, int]) -> None:
         gold_of_pred = {pi: gi for gi, pi in pairs.items()}
@@ -558,11 +638,33 @@ class _DocEvaluation:
         for name, want, got in checks:
             if got and got in want.accept:
                 self._add("metadata", tp=1)
+                self._add(f"doc_{name}", tp=1)
                 continue
             if not got and not want.required:
                 continue
             self._add("metadata", fp=int(bool(got)), fn=int(want.required))
+            self._add(f"doc_{name}", fp=int(bool(got)), fn=int(want.required))
             self._disagree("metadata", None, {name: sorted(want.accept)}, {name: got or None})
+        self._level()
+
+    def _level(self) -> None:
+        """The region's level, and the gold's parent chain among the predicted region's ancestors."""
+        want = self.gold.level
+        if want is None:
+            return
+        got = (self.record.level or None) if self.record else None
+        ancestors = set()
+        if self.record and self.record.region:
+            from ingest.regions import load_gazetteer
+
+            ancestors = {norm_name(a) for a in load_gazetteer().ancestors(self.record.region)}
+        missing_parents = [p for p in self.gold.parents if p not in ancestors]
+        if got == want and not missing_parents:
+            self._add("doc_level", tp=1)
+            return
+        self._add("doc_level", fp=int(bool(got)), fn=1)
+        self._disagree("doc_level", None, {"level": want, "parents": list(self.gold.parents)},
+                       {"level": got, "ancestors": sorted(ancestors)})
 
 
 def _record_for(gold: GoldDocument, records: list[DocumentRecord]) -> DocumentRecord | None:
@@ -572,10 +674,11 @@ def _record_for(gold: GoldDocument, records: list[DocumentRecord]) -> DocumentRe
     return None
 
 
-def evaluate(records: list[DocumentRecord], gold_dir: Path = GOLD_DIR) -> Report:
+def evaluate(records: list[DocumentRecord], gold_dir: Path = GOLD_DIR,
+             theme_keys: tuple[str, ...] = SCORED_THEME_KEYS) -> Report:
     """Score ingested records against every gold file in gold_dir."""
     report = Report()
-    golds = load_gold_dir(gold_dir)
+    golds = load_gold_dir(gold_dir, theme_keys)
     claimed: set[int] = set()
     for gold in golds:
         record = _record_for(gold, records)
@@ -589,6 +692,7 @@ def evaluate(records: list[DocumentRecord], gold_dir: Path = GOLD_DIR) -> Report
         report.regions[gold.file] = gold.display_region
         got = len(_predicted_measures(record)) if record else 0
         report.measure_counts[gold.file] = (gold.measure_count, got)
+        report.levels[gold.file] = (gold.level, (record.level or None) if record else None)
         report.disagreements.extend(ev.disagreements)
     report.unevaluated = [r.path for r in records if id(r) not in claimed]
     return report
@@ -597,15 +701,65 @@ def evaluate(records: list[DocumentRecord], gold_dir: Path = GOLD_DIR) -> Report
 # -------------------------------------------------------------------------------------------- command
 def corpus_paths(gold_dir: Path = GOLD_DIR, corpus_dir: Path | None = None) -> list[Path]:
     """The documents the gold files describe, looked up in the corpus folder."""
-    corpus_dir = corpus_dir or GOLD_DIR.parent.parent / "data" / "corpus"
-    return [Path(corpus_dir) / g.file for g in load_gold_dir(gold_dir)]
+    corpus_dir = corpus_dir or REPO / "data" / "corpus"
+    return [Path(corpus_dir) / read_yaml(p)["file"] for p in sorted(Path(gold_dir).glob("*.yaml"))]
+
+
+def evaluate_set(gold_set: GoldSet) -> Report:
+    """Run the real ingest pipeline on one gold set's documents and score it."""
+    from ingest.pipeline import ingest_paths
+
+    records = ingest_paths(corpus_paths(gold_set.gold_dir, gold_set.corpus_dir))
+    return evaluate(records, gold_set.gold_dir, gold_set.theme_keys)
 
 
 def evaluate_corpus(gold_dir: Path = GOLD_DIR, corpus_dir: Path | None = None) -> Report:
-    """Run the real ingest pipeline on the annotated documents and score it."""
-    from ingest.pipeline import ingest_paths
+    """The founding corpus (or the gold folder given) through the real pipeline."""
+    base = GOLD_SETS[0]
+    if gold_dir == DEVSET_GOLD_DIR:
+        base = GOLD_SETS[1]
+    return evaluate_set(GoldSet(base.name, Path(gold_dir), Path(corpus_dir or base.corpus_dir), base.theme_keys))
 
-    return evaluate(ingest_paths(corpus_paths(gold_dir, corpus_dir)), gold_dir)
+
+def gold_set(name: str) -> GoldSet:
+    for s in GOLD_SETS:
+        if s.name == name:
+            return s
+    raise KeyError(f"unknown gold set {name!r}; known: {', '.join(s.name for s in GOLD_SETS)}")
+
+
+# The fields the matrix shows, in the order a reader checks a document: where and what, then its measures.
+MATRIX_METRICS = ("doc_region", "doc_level", "doc_title", "doc_issuer", "doc_date", "measures",
+                  "agencies_lead", "agencies_support", "scope", "replications", "themes")
+
+
+MATRIX_HEADERS = {"doc_region": "region", "doc_level": "level", "doc_title": "title", "doc_issuer": "issuer",
+                  "doc_date": "date", "measures": "meas", "agencies_lead": "lead", "agencies_support": "supp",
+                  "replications": "repl"}
+
+
+def rich_matrix(report: Report, title: str):
+    """One row per document (F1 per field, measure count expected/got) and the micro-average."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("document")
+    table.add_column("count", justify="right")
+    for metric in MATRIX_METRICS:
+        table.add_column(MATRIX_HEADERS.get(metric, metric), justify="right")
+    for file, scores in report.documents.items():
+        expected, got = report.measure_counts.get(file, (0, 0))
+        mark = "" if expected == got else " ✗"
+        table.add_row(f"{file[:3]}{report.regions.get(file, '')}", f"{got}/{expected}{mark}",
+                      *(f"{scores[m].f1:.2f}" for m in MATRIX_METRICS))
+    table.add_section()
+    overall = report.overall()
+    counts, levels = report.counts_right(), report.region_and_level_right()
+    table.add_row("overall (micro)", f"{counts[0]}/{counts[1]} docs",
+                  *(f"{overall[m].f1:.3f}" for m in MATRIX_METRICS))
+    table.caption = (f"measure counts right on {counts[0]}/{counts[1]} documents; region and level right "
+                     f"on {levels[0]}/{levels[1]}")
+    return table
 
 
 def rich_table(report: Report, title: str = "Extraction accuracy against tests/gold"):
@@ -621,27 +775,3 @@ def rich_table(report: Report, title: str = "Extraction accuracy against tests/g
         previous = row[0]
         table.add_row(*row)
     return table
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m ingest.evaluate [--disagreements] [--json]`"""
-    import json
-    import sys
-
-    from rich.console import Console
-
-    args = sys.argv[1:] if argv is None else argv
-    report = evaluate_corpus()
-    if "--json" in args:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    console = Console()
-    console.print(rich_table(report))
-    if "--disagreements" in args:
-        for d in report.disagreements:
-            console.print(f"{d.file} {d.metric} {d.measure or '-'}: expected {d.expected!r} got {d.got!r}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
