@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO, Server, build_corpus_db
+from conftest import REPO, Server, build_corpus_db
 
 DEVSET = REPO / "data" / "devset"
 
