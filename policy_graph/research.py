@@ -14,14 +14,14 @@ from typing import Any
 
 from graph.store import GraphStore
 from ingest.textutil import sentence_around, to_simplified
+# An adopters answer lists every adopting region (paged by `limit`) with its measure count and
+# first date, and shows the region's first few measures with their evidence: the work per
+# request follows the page, not the number of measures a broad practice has.
+from policy_graph.limits import PER_REGION, REGIONS
 
 VIA_ORDER = {"measure": 0, "replicated_to": 1, "replicated_from": 2}
 # Each branch of a theme query returns at most this many rows: bounded work on any corpus.
 FACT_ROW_CAP = 50_000
-# An adopters answer lists every adopting region (paged by `limit`) with its measure count and
-# first date, and shows the region's first few measures with their evidence: the work per
-# request follows the page, not the number of measures a broad practice has.
-from policy_graph.limits import PER_REGION, PER_REGION_MAX, REGIONS, REGIONS_MAX  # noqa: E402,F401
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 
 

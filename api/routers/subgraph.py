@@ -11,10 +11,6 @@ from policy_graph import limits
 
 router = APIRouter(prefix="/api", tags=["subgraph"])
 
-MAX_DEPTH = limits.DEPTH_MAX
-DEFAULT_NODES = limits.NODES
-MAX_NODES = limits.NODES_MAX
-
 
 def find_center(store: GraphStore, center: str):
     """``Type:key``, a bare key, or a region as a user writes it (厦门市, 廈門, Xiamen)."""
@@ -32,8 +28,10 @@ def find_center(store: GraphStore, center: str):
 def subgraph(center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
                                              "Agency:<id>, Document:<id>) or a bare key / region name"),
-             depth: int = Query(1, ge=0, le=MAX_DEPTH, description=f"hops from the centre, at most {MAX_DEPTH}"),
-             limit: int = Query(DEFAULT_NODES, ge=1, le=MAX_NODES, description=f"node cap (at most {MAX_NODES})"),
+             depth: int = Query(1, ge=0, le=limits.DEPTH_MAX,
+                                description=f"hops from the centre, at most {limits.DEPTH_MAX}"),
+             limit: int = Query(limits.NODES, ge=1, le=limits.NODES_MAX,
+                                description=f"node cap (at most {limits.NODES_MAX})"),
              store: GraphStore = Depends(get_store)) -> dict:
     found = find_center(store, center)
     if found is None:
