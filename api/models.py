@@ -29,6 +29,7 @@ class RegionOut(BaseModel):
     level: str | None = None
     parent: str | None = None
     measure_count: int = 0
+    parents: list[str] | None = None  # chain up to the province, nearest first
 
 
 class DocumentOut(BaseModel):
@@ -40,6 +41,7 @@ class DocumentOut(BaseModel):
     date_source: str | None = Field(None, description=DATE_SOURCE)
     script: str | None = None
     measure_count: int = 0
+    level: str | None = None  # national | province | prefecture | county | zone | unresolved
 
 
 class MeasureOut(BaseModel):
@@ -105,6 +107,13 @@ class ReplicationOut(BaseModel):
     measure_id: str | None = None
 
 
+class ScopeFact(BaseModel):
+    """A place the measure is limited to or credited to, beside its issuing region."""
+
+    region: str
+    evidence: str | None = None
+
+
 class MeasureDetail(MeasureOut):
     text_original: str
     deadline: str | None = None
@@ -119,4 +128,6 @@ class MeasureDetail(MeasureOut):
     themes: list[ThemeFact] = Field(default_factory=list)
     replicated_to: list[ReplicationOut] = Field(default_factory=list)
     replicated_from: list[ReplicationOut] = Field(default_factory=list)
+    scope: list[ScopeFact] = Field(default_factory=list,
+                                   description="places the measure is limited to (适用范围, the locality an item opens with)")
     source: Source

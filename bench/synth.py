@@ -140,7 +140,8 @@ def _simplify(text: str) -> str:
 def _places() -> tuple[Place, ...]:
     from ingest.regions import load_gazetteer
 
-    regions = list(load_gazetteer().regions())
+    # the curated regions only: the generator's naming shapes (市政府, 区科技局 ...) are checked on them
+    regions = [r for r in load_gazetteer().regions() if r.curated]
     by_name = {r.name: r for r in regions}
 
     def tier_of(r) -> str | None:

@@ -44,7 +44,20 @@ def load_reference(store: GraphStore, regions: Sequence[dict[str, Any]],
 def _region_row(r: dict[str, Any]) -> dict[str, Any]:
     return {"name": r["name"], "full_name": r.get("full_name") or r["name"],
             "name_en": r.get("name_en") or "", "level": r.get("level") or "region",
-            "parent": r.get("parent"), "aliases": list(r.get("aliases") or [])}
+            "parent": r.get("parent"), "aliases": list(r.get("aliases") or []),
+            "kind": r.get("kind") or r.get("level") or "region", "parents": list(r.get("parents") or [])}
+
+
+def region_reference_row(gazetteer, name: str) -> dict[str, Any]:
+    """A Region node's row: document-level vocabulary in ``level``, the finer one in ``kind``, the
+    chain up to the province in ``parents``. A name the gazetteer cannot describe (not a region it
+    lists nor a zone named the genre's way) is still a node, of unknown level."""
+    r = gazetteer.describe(name)
+    if r is None:
+        return _region_row({"name": name})
+    return _region_row({"name": r.name, "full_name": r.full_name, "name_en": r.name_en,
+                        "level": gazetteer.level_of(r.name), "kind": r.level, "parent": r.parent,
+                        "aliases": list(r.aliases), "parents": gazetteer.chain(r.name)})
 
 
 # A transaction carries whole documents up to about this many measures: per-statement and
@@ -105,12 +118,20 @@ def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str]
         regions.add(doc.region)
         for m in doc.measures:
             regions.add(m.region)
+            regions.update(m.scope)
             regions.update(m.regions_mentioned)
             for rep in m.replications:
                 regions.update((rep.from_region, rep.to_region))
     missing = sorted(r for r in regions if r and r not in known)
-    if missing:  # regions the gazetteer does not know still become nodes
-        store.upsert_nodes("Region", [_region_row({"name": r}) for r in missing])
+    if missing:  # zones named the genre's way, or names the gazetteer does not know, still become nodes
+        from ingest.regions import load_gazetteer
+
+        gazetteer = load_gazetteer()
+        chains = [p for r in missing for p in gazetteer.chain(r) if p not in known]  # a synthetic FTZ
+        new_rows = [region_reference_row(gazetteer, r) for r in dict.fromkeys([*missing, *chains])]
+        store.upsert_nodes("Region", new_rows)
+        store.upsert_rels("PART_OF", "Region", "Region",
+                          [{"src": r["name"], "dst": r["parent"]} for r in new_rows if r.get("parent")])
         known.update(missing)
 
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -153,10 +174,12 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
 
     add("Document", {
         "id": doc.id, "title": doc.title, "region": doc.region, "issuer": doc.issuer,
-        "date": doc.date, "date_source": doc.date_source if doc.date else None, "script": doc.script, "doc_number": doc.doc_number, "path": doc.path,
+        "date": doc.date, "script": doc.script, "doc_number": doc.doc_number, "path": doc.path,
         "sha256": doc.sha256, "text_original": doc.text_original,
         "text_simplified": doc.text_simplified,
         "measure_count": sum(1 for m in doc.measures if m.kind == "measure"),
+        "level": doc.level or None, "date_source": doc.date_source,
+        "provenance_json": json.dumps(doc.provenance, ensure_ascii=False) if doc.provenance else None,
     })
     add("ISSUED_FOR", {"src": doc.id, "dst": doc.region})
     for m in doc.measures:
@@ -166,10 +189,13 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
             "text": m.text, "text_original": m.text_original, "span_start": m.start,
             "span_end": m.end, "deadline": m.deadline, "deadline_raw": m.deadline_raw,
             "fields_json": json.dumps(m.fields, ensure_ascii=False) if m.fields else None,
-            "doc_date": doc.date,
+            "doc_date": doc.date, "scope": list(m.scope),
         })
         add("IN_DOCUMENT", {"src": m.id, "dst": doc.id})
-        add("IN_REGION", {"src": m.id, "dst": m.region})
+        add("IN_REGION", {"src": m.id, "dst": m.region, "role": "issuer", "evidence": None})
+        for place in m.scope:
+            if place != m.region:
+                add("IN_REGION", {"src": m.id, "dst": place, "role": "scope", "evidence": m.scope_evidence})
         for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,

@@ -1,24 +1,35 @@
 """The graph schema, documented in one place.
 
 Nodes
-  Document  id            one ingested policy document (original + simplified text kept);
-                          date_source = where its date came from: signature | doc_number_year |
-                          manifest | page_date (null: undated or not recorded)
+  Document  id            one ingested policy document (original + simplified text kept)
   Measure   id            one numbered measure (kind=measure) or closing safeguard (kind=safeguard)
-  Region    name          short simplified name (厦门, 福建, 厦门片区 ...) from data/gazetteer.yaml
+  Region    name          short simplified name (厦门, 福建, 厦门片区 ...) from the gazetteer
+                          (data/divisions.tsv + data/gazetteer.yaml); level = national | province |
+                          prefecture | county | zone (as Document.level), kind = the finer gazetteer
+                          level (district, city, area ...), parents = chain up to the province;
+                          or a class of places a practice is replicated to (level = class, PART_OF 中国):
+                          自贸试验区, 综合保税区 (海关特殊监管区域), 国家级新区, 经开区, 高新区, 各地区
+                          (ingest/replication.py TARGET_CLASSES). 全国 is the country node 中国 itself.
+  Document  level         national | province | prefecture | county | zone | unresolved;
+            date_source   signature | doc_number_year | page_date | manifest; provenance_json: where
+                          each fact (title, issuer, date, region ...) was read
   Agency    id            "<region>|<canonical name>": agency identity is region-scoped
   Theme     key           a practice from data/themes.yaml (ip_pledge_financing, ...)
 
 Relations (source -> target)
   IN_DOCUMENT    Measure  -> Document   every measure belongs to exactly one document
-  IN_REGION      Measure  -> Region     the issuing region of the measure
+  IN_REGION      Measure  -> Region     role = issuer: the issuing region of the measure (= Measure.region);
+                                        role = scope: a place the measure is limited to or credited to
+                                        (适用范围:X, an item opening with the locality that piloted it;
+                                        = Measure.scope), evidence = the words that say so
   ISSUED_FOR     Document -> Region     the region a document governs
   PART_OF        Region   -> Region     child -> parent in the gazetteer hierarchy
   LED_BY         Measure  -> Agency     role = lead | support, position = order printed, evidence = line read from
   MENTIONS       Measure  -> Agency     agencies only named in the prose (never leads)
   HAS_THEME      Measure  -> Theme      terms = matched words, evidence = sentence
-  REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region;
-                                        themes = the theme keys of the practice that travelled
+  REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region or a
+                                        class of places; from_region = its origin ('' when the text
+                                        names none); themes = the theme keys of the practice that travelled
   PRACTICE_FLOW  Region   -> Region     the same fact as a region-level edge, for path queries
   SIMILAR_TO     Measure  -> Measure    score, method, shared terms (top matches per measure)
 
@@ -50,18 +61,19 @@ class RelTable:
 NODES: dict[str, NodeTable] = {t.label: t for t in [
     NodeTable("Document", "id", {
         "id": STRING, "title": STRING, "region": STRING, "issuer": STRING, "date": STRING,
-        "date_source": STRING, "script": STRING, "doc_number": STRING, "path": STRING, "sha256": STRING,
+        "script": STRING, "doc_number": STRING, "path": STRING, "sha256": STRING,
         "text_original": STRING, "text_simplified": STRING, "measure_count": INT,
+        "level": STRING, "date_source": STRING, "provenance_json": STRING,
     }),
     NodeTable("Measure", "id", {
         "id": STRING, "document_id": STRING, "region": STRING, "kind": STRING, "ordinal": INT,
         "section": STRING, "label": STRING, "title": STRING, "text": STRING,
         "text_original": STRING, "span_start": INT, "span_end": INT, "deadline": STRING,
-        "deadline_raw": STRING, "fields_json": STRING, "doc_date": STRING,
+        "deadline_raw": STRING, "fields_json": STRING, "doc_date": STRING, "scope": STRING_LIST,
     }),
     NodeTable("Region", "name", {
         "name": STRING, "full_name": STRING, "name_en": STRING, "level": STRING,
-        "parent": STRING, "aliases": STRING_LIST,
+        "parent": STRING, "aliases": STRING_LIST, "kind": STRING, "parents": STRING_LIST,
     }),
     NodeTable("Agency", "id", {
         "id": STRING, "name": STRING, "region": STRING, "aliases": STRING_LIST,
@@ -73,7 +85,7 @@ NODES: dict[str, NodeTable] = {t.label: t for t in [
 
 RELS: dict[str, RelTable] = {t.type: t for t in [
     RelTable("IN_DOCUMENT", "Measure", "Document", {}),
-    RelTable("IN_REGION", "Measure", "Region", {}),
+    RelTable("IN_REGION", "Measure", "Region", {"role": STRING, "evidence": STRING}),
     RelTable("ISSUED_FOR", "Document", "Region", {}),
     RelTable("PART_OF", "Region", "Region", {}),
     RelTable("LED_BY", "Measure", "Agency", {"role": STRING, "printed": STRING, "evidence": STRING,

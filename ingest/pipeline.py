@@ -20,7 +20,8 @@ from ingest.normalise import detect_script, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-from ingest.replication import attribute_themes, extract_replications
+from ingest.replication import attribute_themes, extract_replications, headings_above
+from ingest.scope import measure_scope
 from ingest.structure import Segment, parse_structure
 from ingest.themes import load_taxonomy
 
@@ -94,29 +95,38 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         if date:
             date = parse_date(str(date)) or str(date)
         doc_number = overrides.get("doc_number") if "doc_number" in overrides else meta.doc_number
-        # The issuing body says whose policy it is; a title may also name the places it concerns.
-        region = (_resolve_region(overrides.get("region"), gazetteer)
-                  or (issuer and gazetteer.region_for_document(to_simplified(issuer), None, None))
-                  or gazetteer.region_for_document(title or meta.title, issuer, simplified) or "")
+        provenance = {**meta.provenance, **{k: "manifest" for k in ("title", "issuer", "date", "doc_number")
+                                            if k in overrides}}
+        date_source = ("manifest" if date else None) if "date" in overrides else meta.date_source
+        # Whose policy it is: the issuer's jurisdiction (or the title's), never a place the body names.
+        region = _resolve_region(overrides.get("region"), gazetteer)
+        if region:
+            provenance["region"] = "manifest"
+        else:
+            issuers = [to_simplified(issuer)] if "issuer" in overrides and issuer else meta.issuers
+            region, source = gazetteer.document_region(issuers, title or meta.title, simplified)
+            if region:
+                provenance["region"] = source
+        level = gazetteer.level_of(region)
 
     doc_id = document_id(data)
-    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, structure.items)
                 for n, seg in enumerate(structure.measures, 1)]
-    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock)
+    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, ())
                  for n, seg in enumerate(structure.safeguards, 1)]
     clock.timings["total"] = time.perf_counter() - t_start
     return DocumentRecord(
         id=doc_id, path=path, title=to_simplified(title or name), region=region,
         issuer=to_simplified(issuer) if issuer else None, date=date,
-        date_source=("manifest" if overrides.get("date") else None) if date else None,
         script=overrides.get("script") or script, doc_number=doc_number,
         text_original=original, text_simplified=simplified,
         sha256=hashlib.sha256(data).hexdigest(), measures=measures,
-        encoding=decoded.encoding, timings=clock.timings)
+        encoding=decoded.encoding, timings=clock.timings, level=level, date_source=date_source,
+        provenance=provenance, effective=meta.effective, valid_until=meta.valid_until, validity=meta.validity)
 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
-             clock: _Clock) -> MeasureRecord:
+             clock: _Clock, outline) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
@@ -127,13 +137,16 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         if raw is None and seg.table_deadline:
             raw, deadline = seg.table_deadline, normalise_deadline(seg.table_deadline)
     # Safeguards say how the plan is run, not what it does: no themes or replication facts for them.
-    themes, replications = [], []
+    themes, replications, scope = [], [], None
     if is_measure:
         with clock.stage("themes"):
             taxonomy = load_taxonomy()
             themes = taxonomy.tag(seg.text)
         with clock.stage("replications"):
-            replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None)
+            scope = measure_scope(seg.text, region, gazetteer)
+            replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
+                                                origin=scope.locality,
+                                                headings=headings_above(outline, seg.start))
             attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields))
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
@@ -142,7 +155,8 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         section=seg.section, label=seg.label, title=seg.title, text=seg.text,
         text_original=original[seg.start:seg.end], start=seg.start, end=seg.end,
         deadline=deadline, deadline_raw=raw, fields=dict(seg.fields), agencies=agencies,
-        themes=themes, replications=replications, regions_mentioned=regions)
+        themes=themes, replications=replications, regions_mentioned=regions,
+        scope=scope.regions if scope else [], scope_evidence=scope.evidence if scope else "")
 
 
 def ingest_file(path: str | Path, manifest: Manifest | dict | None = None, *,

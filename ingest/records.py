@@ -63,6 +63,7 @@ class MeasureRecord:
     # Regions (short names) the measure itself is limited to when they differ from the document's:
     # 适用范围：X自贸试验区, or an item that opens with the locality that originated it.
     scope: list[str] = field(default_factory=list)
+    scope_evidence: str = ""  # the words that set the scope (适用范围:…, the opening 黑龙江省哈尔滨市:…)
 
 
 @dataclass
@@ -87,6 +88,9 @@ class DocumentRecord:
     date_source: str | None = None
     # where each document-level fact came from, e.g. {"region": "issuer", "title": "heading"}
     provenance: dict[str, str] = field(default_factory=dict)
+    effective: str | None = None  # ISO date it takes effect (自…起施行), where the text says
+    valid_until: str | None = None  # ISO end of validity (有效期至…)
+    validity: str | None = None  # a stated period of validity as printed (有效期三年 -> 三年)
 
     def to_dict(self) -> dict:
         return asdict(self)

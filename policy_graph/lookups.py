@@ -121,6 +121,10 @@ def measure_detail(trace: Trace, measure_id: str) -> dict[str, Any] | None:
         "replicated_to": [r for r in replications if r["to_region"] != m["region"]],
         # where the practice came from when that is elsewhere (图们's measure borrowed from 辽源)
         "replicated_from": [r for r in replications if r["from_region"] and r["from_region"] != m["region"]],
+        # places the measure is limited or credited to, beside its issuing region (IN_REGION role scope)
+        "scope": [{"region": r["x_name"], "evidence": r["evidence"]}
+                  for r in sorted(by_rel.get("IN_REGION", ()), key=lambda r: _last(r["x_name"]))
+                  if r["role"] == "scope"],
         "source": {"document": m["document"], "document_title": doc["x_title"],
                    "start": m["span_start"], "end": m["span_end"]},
     }

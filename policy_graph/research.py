@@ -19,7 +19,10 @@ from ingest.textutil import sentence_around, to_simplified
 # request follows the page, not the number of measures a broad practice has.
 from policy_graph.limits import PER_REGION, REGIONS
 
-VIA_ORDER = {"measure": 0, "replicated_to": 1, "replicated_from": 2}
+# scope: a measure limited to (or credited to) the region, e.g. a national notice's item that
+# opens with the locality that piloted it (Measure.scope)
+VIA_ORDER = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
+REPLICATION_VIAS = ("replicated_to", "replicated_from")
 # Each branch of a theme query returns at most this many rows: bounded work on any corpus.
 FACT_ROW_CAP = 50_000
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
@@ -215,7 +218,7 @@ def _show_theme_measures(trace: Trace, regions: list[dict[str, Any]], theme: str
     ids = sorted({mid for r in regions for *_, mid in r["_shown"]})
     rows = {r["id"]: r for r in _with_documents(
         trace, trace.run("adopters_theme_shown", {"ids": ids, "theme": theme}) if ids else [])}
-    moved = sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via != "measure"})
+    moved = sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via in REPLICATION_VIAS})
     replications: dict[tuple[str, str, Any], list[str]] = defaultdict(list)
     for x in trace.run("adopters_theme_replications", {"ids": moved, "theme": theme}) if moved else []:
         replications[(x["id"], "replicated_to", x["to_region"])].append(x["evidence"] or "")
@@ -227,7 +230,7 @@ def _show_theme_measures(trace: Trace, regions: list[dict[str, Any]], theme: str
             if row is None:
                 continue
             # the replication that brought the practice here (or took it from here)
-            facts = sorted(replications.get((mid, via, region["region"]), ())) if via != "measure" else []
+            facts = sorted(replications.get((mid, via, region["region"]), ())) if via in REPLICATION_VIAS else []
             region["measures"].append(_measure(row, via, row["evidence"], facts[0] if facts else None))
 
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.loader import LoadSummary, load_documents, load_reference, load_similarity
+from graph.loader import LoadSummary, load_documents, load_reference, load_similarity, region_reference_row
 from graph.store import GraphStore
 from ingest.errors import IngestError
 from ingest.parallel import fork_pool, workers_for
 from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
+from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
 from policy_graph.settings import text_index_beside
@@ -33,8 +34,14 @@ class IngestReport:
 
 
 def reference_rows() -> tuple[list[dict], list[dict]]:
-    regions = [{"name": r.name, "full_name": r.full_name, "name_en": r.name_en, "level": r.level,
-                "parent": r.parent, "aliases": list(r.aliases)} for r in load_gazetteer().regions()]
+    gazetteer = load_gazetteer()
+    # Provinces, prefectures and the curated zones are the vocabulary loaded up front; the ~2,900
+    # county-level divisions become nodes when a document names them (graph/loader.py), which
+    # keeps a cold ingest from writing thousands of nodes no fact points at.
+    regions = [region_reference_row(gazetteer, r.name) for r in gazetteer.regions()
+               if r.level in ("country", "province", "prefecture") or r.curated]
+    known = {r["name"] for r in regions}
+    regions += [r for r in class_region_rows() if r["name"] not in known]  # replication targets
     themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
                "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
     return regions, themes

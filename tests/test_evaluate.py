@@ -52,7 +52,7 @@ def _first(alternatives: frozenset[str]) -> str:
 
 def perfect_record(gold: GoldDocument) -> DocumentRecord:
     """A record that says exactly what the gold says, built without any extractor."""
-    region = _first(gold.region.accept)
+    region = gold.display_region or _first(gold.region.accept)
     measures = []
     for i, gm in enumerate(gold.measures):
         agencies = [AgencyRef(n, role, n, region, "") for role, names in (("lead", gm.lead), ("support", gm.support))

@@ -44,9 +44,39 @@ def test_size_and_coverage(gaz):
     levels = [r.level for r in gaz.regions()]
     assert levels.count("province") == 34
     assert levels.count("prefecture") == 333  # every prefecture-level division
-    assert all(r.name_en for r in gaz.regions())
+    # every county-level division (districts, counties, county-level cities, banners) of the dataset
+    assert levels.count("district") + levels.count("county") + levels.count("city") >= 2800
+    assert all(r.name_en for r in gaz.regions() if r.level in ("country", "province", "prefecture"))
     for r in gaz.regions():  # every parent exists, so the hierarchy is one tree
         assert r.parent is None or gaz.get(r.parent) is not None, r.name
+
+
+def test_curated_entries_agree_with_the_division_dataset(gaz):
+    """gazetteer.yaml overlays data/divisions.tsv: same key, same parent, its knowledge kept."""
+    assert gaz.get("厦门").code == "3502" and gaz.get("厦门").name_en == "Xiamen"
+    assert gaz.get("图们").code == "222402" and gaz.get("图们").parent == "延边"
+    assert "图们江" in gaz.get("图们").mention_exclude
+    assert gaz.get("两江新区").level == "zone"  # curated level wins over the dataset's 市辖区
+
+
+@pytest.mark.parametrize("typed, expected, chain", [
+    ("海淀区", "海淀", ["北京"]), ("北京市海淀区", "海淀", ["北京"]), ("昆山市", "昆山", ["苏州", "江苏"]),
+    ("南京市鼓楼区", "南京鼓楼区", ["南京", "江苏"]), ("福州市鼓楼区", "福州鼓楼区", ["福州", "福建"]),
+    ("巴里坤哈萨克自治县", "巴里坤", ["哈密", "新疆"]), ("济源市", "济源", ["河南"]),
+])
+def test_county_level_divisions_resolve_with_their_parent_chain(gaz, typed, expected, chain):
+    region = gaz.resolve(typed)
+    assert region is not None and region.name == expected
+    assert gaz.chain(region.name) == chain
+    assert gaz.level_of(region.name) == "county"
+
+
+def test_shared_county_names_are_scanned_only_when_qualified(gaz):
+    assert gaz.mentioned("南京市鼓楼区与福州市鼓楼区") == ["南京鼓楼区", "福州鼓楼区"]
+    assert gaz.mentioned("鼓楼区") == []  # four districts have that name: no guess
+    assert gaz.jurisdiction("鼓楼区人民政府") is None
+    assert gaz.mentioned("在海淀区和长沙县试点") == ["海淀", "长沙县"]
+    assert gaz.mentioned("推进城东区域和西城区域开发") == []  # 区域 is an area, not a district
 
 
 def test_hierarchy(gaz):
@@ -76,29 +106,85 @@ def test_mentioned_reads_traditional_text(gaz):
     assert gaz.mentioned("加快推廣遼源東北襪業園的發展模式") == ["辽源"]
 
 
-@pytest.mark.parametrize("prefix, title, expected", [
-    ("000", "厦门市人民政府办公厅关于印发深化双自联动工作行动方案的通知", "厦门"),
-    ("001", "福厦泉国家自主创新示范区建设工作领导小组办公室中国（福建）自由贸易试验区工作领导小组办公室"
-            "关于推广福厦泉国家自主创新示范区与中国（福建）自由贸易试验区联动发展第一批可复制改革创新政策举措的通知", "福建"),
-    ("002", "图们市关于强化实施创新驱动发展战略进一步推进大众创业万众创新深入发展的实施意见", "图们"),
-    ("003", "武汉自贸片区高质量发展创新举措", "武汉"),
+@pytest.mark.parametrize("issuers, title, region, level, chain", [
+    (["国务院办公厅"], "国务院办公厅关于支持北京市深化改革的通知", "中国", "national", []),
+    (["工业和信息化部", "财政部"], "关于印发上海市试点方案的通知", "中国", "national", []),
+    ([], "国务院关于同意在天津设立综合保税区的批复", "中国", "national", []),
+    (["厦门市人民政府"], "国务院办公厅关于印发试点方案的通知", "中国", "national", []),  # reposted by a city's site
+    (["湖南省人民政府办公厅"], "关于印发长沙市行动方案的通知", "湖南", "province", []),
+    (["重庆市人民政府"], None, "重庆", "province", []),
+    (["宁波市人民政府"], None, "宁波", "prefecture", ["浙江"]),
+    (["北京市朝阳区人民政府"], None, "北京朝阳区", "county", ["北京"]),
+    (["延边朝鲜族自治州图们市人民政府"], None, "图们", "county", ["延边", "吉林"]),
+    (["苏州工业园区管理委员会"], None, "苏州工业园区", "zone", ["苏州", "江苏"]),
+    (["中国（福建）自由贸易试验区工作领导小组办公室、福厦泉国家自主创新示范区建设工作领导小组办公室"],
+     "福厦泉国家自主创新示范区建设工作领导小组办公室中国（福建）自由贸易试验区工作领导小组办公室关于推广经验的通知",
+     "福建", "province", []),  # two zones' offices of one province, jointly: the province's notice
+    (["浙江省科学技术厅、浙江省财政厅"], None, "浙江", "province", []),
+    (["长沙经济技术开发区管理委员会"], None, "长沙经开区", "zone", ["长沙", "湖南"]),
+    (["合肥高新技术产业开发区管委会"], None, "合肥高新区", "zone", ["合肥", "安徽"]),
+    (["青岛西海岸新区管委"], None, "青岛西海岸新区", "zone", ["青岛", "山东"]),
+    (["广州开发区管委会"], None, "广州开发区", "zone", ["广州", "广东"]),
+    (["中国（湖南）自由贸易试验区长沙片区管委会"], None, "长沙自贸片区", "zone", ["长沙", "湖南"]),
+    (["中国(福建)自由贸易试验区厦门片区管委会"], None, "厦门片区", "zone", ["厦门", "福建"]),
+    (["中国（山东）自由贸易试验区工作领导小组办公室"], None, "山东自贸试验区", "zone", ["山东"]),
+    (["中国（上海）自由贸易试验区临港新片区管理委员会"], None, "临港新片区", "zone", ["上海"]),
+    (["上海市浦东新区人民政府"], None, "浦东新区", "county", ["上海"]),
+    # a park committee issuing the measures of a district of the same city: the district's policy
+    (["某某科学城管理委员会"], "海淀区关于支持创业的若干措施", "海淀", "county", ["北京"]),
+    ([], "图们市关于推进大众创业万众创新的实施意见", "图们", "county", ["延边", "吉林"]),
+    ([], "关于印发试点方案的通知", "", "unresolved", []),
 ])
-def test_region_for_document(gaz, prefix, title, expected):
-    assert gaz.region_for_document(title, None, corpus_text(prefix)) == expected
-    # the first lines alone are enough when the caller has no title
-    assert gaz.region_for_document(None, None, corpus_text(prefix)) == expected
+def test_document_region_from_issuer_and_jurisdiction(gaz, issuers, title, region, level, chain):
+    found, _source = gaz.document_region(issuers, title, "北京 上海 深圳 都在正文里被提到。")
+    assert found == region
+    assert gaz.level_of(found) == level
+    assert gaz.chain(found) == chain
 
 
-def test_region_for_document_keeps_zone_when_asked(gaz):
-    assert gaz.region_for_document("武汉自贸片区高质量发展创新举措", None, "", admin=False) == "武汉自贸片区"
+@pytest.mark.parametrize("organ", ["市委组织部", "区财政局", "县人民政府办公室"])
+def test_a_local_organ_without_its_place_is_not_taken_for_a_national_one(gaz, organ):
+    assert gaz.jurisdiction(organ) is None
+
+
+def test_a_place_followed_by_a_sentence_is_not_a_zone(gaz):
+    assert gaz.jurisdiction("杭州市支持新区建设的意见").name == "杭州"
+
+
+def test_a_district_name_several_cities_share_is_settled_by_the_city_the_text_names(gaz):
+    text = "为推动福州市数字经济发展，结合本区实际，制定本措施。"
+    assert gaz.document_region(["鼓楼区人民政府办公室"], None, text) == ("福州鼓楼区", "issuer")
+    assert gaz.document_region(["鼓楼区人民政府办公室"], None, "结合本区实际。") == ("", "")
+
+
+@pytest.mark.parametrize("organ", ["中国银保监会", "全国妇联", "共青团中央", "国家税务总局", "工业和信息化部办公厅"])
+def test_national_organs(gaz, organ):
+    assert gaz.jurisdiction(organ).name == "中国"
+
+
+def test_a_national_organs_local_branch_serves_its_place(gaz):
+    assert gaz.jurisdiction("国家税务总局湖北省税务局").name == "湖北"
+    assert gaz.jurisdiction("中国人民银行青岛市中心支行").name == "青岛"
+
+
+def test_document_region_never_from_places_the_body_names(gaz):
+    body = "学习借鉴北京、上海经验，在广州、深圳先行先试。"
+    assert gaz.document_region(["国务院"], "国务院关于推广试点经验的通知", body) == ("中国", "issuer")
+    assert gaz.document_region([], "关于推广试点经验的通知", body) == ("", "")
 
 
 def test_generic_zone_word_pinned_down_by_its_constituent_areas(gaz):
     title = "中国(云南)自由贸易试验区联动创新区(经济技术开发区)申建方案"
     text = corpus_text("004")  # names the 西城 and 南海子 industrial areas of the Qujing ETDZ
-    assert gaz.region_for_document(title, None, text, admin=False) == "曲靖经开区"
-    # without those markers the generic word 经开区 stays unresolved and the province is reported
-    assert gaz.region_for_document(title, None, "发展光伏产业。", admin=False) == "云南"
+    assert gaz.document_region([], title, text)[0] == "曲靖经开区"
+    # without those markers the generic word 经开区 stays unresolved: the FTZ as a whole
+    assert gaz.document_region([], title, "发展光伏产业。")[0] == "云南自贸试验区"
+
+
+def test_zone_named_by_the_genre_pattern_is_described_for_the_graph(gaz):
+    zone = gaz.describe("长沙经开区")
+    assert zone is not None and zone.level == "zone" and zone.parent == "长沙"
+    assert gaz.describe("不存在的地方经开区") is None
 
 
 def test_expand_scope(gaz):

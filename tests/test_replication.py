@@ -116,8 +116,108 @@ def test_fujian_table_rows(gaz):
 
 
 def test_never_from_equals_to(gaz):
-    # 厦门's own experience replicated city-wide is a self-loop: dropped, while the same sentence in a
-    # Fujian document is a real fact from 厦门 to the province
-    assert extract_replications("复制推广厦门经验,在全市复制推广。", "厦门", gaz) == []
+    # 厦门's own experience spread city-wide in a 厦门 document travels inside the city: no fact names
+    # 厦门 as both origin and target; the same sentence in a Fujian document is a fact from 厦门
+    own = extract_replications("复制推广厦门经验,在全市复制推广。", "厦门", gaz)
+    assert own and all(f.from_region != f.to_region for f in own)
     facts = extract_replications("复制推广厦门经验,在全省复制推广。", "福建", gaz)
     assert [(f.from_region, f.to_region) for f in facts] == [("厦门", "福建")]
+
+
+# ---- every notation of the genre, in sentences written for these tests --------------------------
+def targets(facts):
+    return [(f.from_region, f.to_region) for f in facts]
+
+
+@pytest.mark.parametrize("text, issuing, kw, expected", [
+    # 在全国范围内复制推广: the whole country is the country node
+    ("将长沙企业开办“一日办结”经验在全国范围内复制推广。", "中国", {}, [("长沙", "中国")]),
+    # 复制推广至/到 a named region, the origin named before the verb
+    ("把青岛的海运提单质押融资做法复制推广到全省。", "山东", {}, [("青岛", "山东")]),
+    ("将泉州“信易贷”模式复制推广至漳州、龙岩。", "福建", {}, [("泉州", "漳州"), ("泉州", "龙岩")]),
+    # 在…复制推广 a class: a national document spreads others' pilots, it pilots nothing itself
+    ("相关改革举措在自贸试验区复制推广。", "中国", {}, [("", "自贸试验区")]),
+    ("该项监管创新在海关特殊监管区域复制推广。", "中国", {}, [("", "综合保税区")]),
+    ("在国家级新区和国家级经开区复制推广。", "中国", {}, [("", "国家级新区"), ("", "经开区")]),
+    # …and the item's own locality is the origin when the sentence names none
+    ("该做法在全国自贸试验区复制推广。", "中国", {"origin": "营口"}, [("营口", "自贸试验区")]),
+    # a province that groups its own FTZ areas keeps them; 全国自贸试验区 is still the class
+    ("将厦门片区的船舶登记做法在全国自贸试验区复制推广。", "福建", {}, [("厦门", "自贸试验区")]),
+    # 率先复制推广…经验
+    ("支持营口率先复制推广上海自贸试验区跨境贸易便利化经验。", "辽宁", {}, [("上海", "营口")]),
+    # 总结推广X经验 (a place is named)
+    ("总结推广成都知识产权证券化经验。", "四川", {}, [("成都", "四川")]),
+    # 推广范围 line in the item's prose
+    ("负责单位：海关总署；推广范围：自贸试验区、海关特殊监管区域。", "中国", {"origin": "宁波"},
+     [("宁波", "自贸试验区"), ("宁波", "综合保税区")]),
+    ("推广范围：全国。", "中国", {"origin": "哈尔滨"}, [("哈尔滨", "中国")]),
+    # a provincial notice replicating a city's pilots province-wide
+    ("经省政府同意，将漳州市“一业一证”等5项改革试点经验在全省复制推广。", "福建", {}, [("漳州", "福建")]),
+    # the sentence opens with the piloting place; an aspiration inside it does not stop the fact
+    ("嘉兴“标准地”改革经验在全省推广。", "浙江", {}, [("嘉兴", "浙江")]),
+    ("将福州片区形成的可复制可推广经验在全省复制推广。", "福建", {}, [("福州", "福建")]),
+    # 各地区
+    ("请各地区结合实际复制推广深圳“秒批”经验。", "中国", {}, [("深圳", "中国")]),
+])
+def test_replication_notations(gaz, text, issuing, kw, expected):
+    facts = extract_replications(text, issuing, gaz, **kw)
+    assert targets(facts) == expected
+    assert all(f.kind == "replicate" and f.evidence for f in facts)
+
+
+@pytest.mark.parametrize("text, issuing, kw, expected", [
+    ("学习借鉴深圳前海“企业登记秒批”做法，压缩开办时间。", "江苏", {}, [("深圳", "江苏")]),
+    ("借鉴杭州“最多跑一次”经验，推进政务服务改革。", "中国", {}, [("杭州", "中国")]),
+    # the item's locality borrowed it, not the State Council
+    ("借鉴苏州“关助融”模式开展关税保证保险。", "中国", {"origin": "营口"}, [("苏州", "营口")]),
+])
+def test_borrowing_notations(gaz, text, issuing, kw, expected):
+    facts = extract_replications(text, issuing, gaz, **kw)
+    assert targets(facts) == expected
+    assert all(f.kind == "borrow" for f in facts)
+
+
+@pytest.mark.parametrize("heading, origin, expected", [
+    ("在全国范围内复制推广的改革事项", "哈尔滨", [("哈尔滨", "中国")]),
+    ("在海关特殊监管区域复制推广的改革事项", None, [("", "综合保税区")]),
+    ("在自贸试验区复制推广的改革事项", "营口", [("营口", "自贸试验区")]),
+])
+def test_heading_over_items_sets_their_target(gaz, heading, origin, expected):
+    item = "推行进口货物“两段准入”监管。负责单位：海关总署。"
+    facts = extract_replications(item, "中国", gaz, origin=origin, headings=[heading, "复制推广的改革事项"])
+    assert targets(facts) == expected and facts[0].evidence == heading
+    # the item's own 推广范围 line wins over the heading
+    own = extract_replications(item + "推广范围：自贸试验区。", "中国", gaz, origin=origin, headings=[heading])
+    assert [t for _, t in targets(own)] == ["自贸试验区"]
+
+
+def test_table_column_推广范围_with_no_source_column(gaz):
+    row = {"序号": "3", "改革事项": "保税燃料油跨关区直供", "负责单位": "海关总署", "推广范围": "全国"}
+    facts = extract_replications("", "中国", gaz, fields=row, origin="舟山")
+    assert targets(facts) == [("舟山", "中国")]
+    row["推广范围"] = "自贸试验区、综合保税区"
+    assert targets(extract_replications("", "中国", gaz, fields=row)) == [("", "自贸试验区"), ("", "综合保税区")]
+    # a column naming the zone that piloted it
+    row = {"序号": "2", "案例名称": "船舶“一次登记、全国通用”", "所属自贸试验区": "浙江自贸试验区舟山片区",
+           "推广范围": "全国"}
+    assert targets(extract_replications("", "中国", gaz, fields=row)) == [("舟山", "中国")]
+
+
+@pytest.mark.parametrize("text", [
+    "各自贸试验区要大胆试、大胆闯，形成更多可复制可推广经验。",
+    "及时总结可复制可推广的经验做法。",
+    "在贫困地区推广食用农产品质量安全追溯技术。",
+    "借鉴国际有益经验，完善职业联赛制度。",  # no place named: no origin to credit
+])
+def test_no_fact_without_a_named_place_or_target(gaz, text):
+    assert extract_replications(text, "中国", gaz) == []
+
+
+def test_class_targets_are_region_rows():
+    from ingest.replication import TARGET_CLASSES, class_region_rows, target_class
+
+    rows = {r["name"]: r for r in class_region_rows()}
+    assert set(rows) == set(TARGET_CLASSES) >= {"自贸试验区", "综合保税区", "国家级新区", "经开区", "高新区", "各地区"}
+    assert all(r["level"] == "class" and r["parent"] == "中国" for r in rows.values())
+    assert target_class("全国范围内") == "中国" and target_class("各自贸试验区") == "自贸试验区"
+    assert target_class("海关特殊监管区域") == "综合保税区" and target_class("厦门") is None

@@ -169,7 +169,8 @@ def _agency_names(agencies: dict | None) -> str:
     return "、".join(parts) or "—"
 
 
-_HOW = {"measure": "measure", "replicated_to": "replicated to", "replicated_from": "pilot, replicated from"}
+_HOW = {"measure": "measure", "scope": "scoped to the region", "replicated_to": "replicated to",
+        "replicated_from": "pilot, replicated from"}
 
 
 def _adopter_rows(regions: list[dict], documents: dict[str, str]) -> list[str]:

@@ -1,5 +1,5 @@
 // As queries/measure_detail.cypher, with type(r) where LadybugDB has label(r).
-MATCH (m:Measure {id: $id})-[r:IN_DOCUMENT|LED_BY|MENTIONS|HAS_THEME|REPLICATED_TO]->(x)
+MATCH (m:Measure {id: $id})-[r:IN_DOCUMENT|IN_REGION|LED_BY|MENTIONS|HAS_THEME|REPLICATED_TO]->(x)
 RETURN m.id AS id, m.region AS region, m.document_id AS document, m.label AS label,
        m.section AS section, m.title AS title, m.text AS text, m.text_original AS text_original,
        m.kind AS kind, m.deadline AS deadline, m.deadline_raw AS deadline_raw,

@@ -1,0 +1,188 @@
+"""Per-measure scope: the place(s) a measure is limited to, when that differs from the document's.
+
+The genre writes it in four ways, tried in this order on one measure:
+
+1. A stated range: 适用范围:X / 适用于X / 仅适用于X / 限于X, where X names places (a province's group
+   word such as 自贸试验区 in a provincial document stands for the group's own zone).
+2. An item that opens with the locality that originated it (national notices listing practices to
+   replicate): 黑龙江省哈尔滨市:…, 辽宁自贸试验区营口片区探索…, several places before a colon
+   (北京市、上海市:…). A locality chain (省 + 市, FTZ + 片区) is one place, the most specific.
+3. A trailing parenthesis holding only places at the end of the item's first sentence:
+   …改革(浙江省杭州市).
+4. One named pilot place: 在X开展…试点 / 选择X开展试点 / 在X先行试点.
+
+Places equal to the document's region or above it add nothing (the measure applies wherever the
+document does); 等/等地 (an open list) never makes a scope. The first place found is also the
+measure's locality for replication facts: where the practice came from.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.regions import Gazetteer
+from ingest.textutil import simplified_punct
+
+# Words that may sit between the names of one locality chain (辽宁|自贸试验区|营口|片区).
+_CHAIN_FILLER = re.compile(r"^(?:中国|省|市|州|盟|县|区|自治区|自治州|自由贸易试验区|自贸试验区|自贸区|片区|"
+                           r"新区|经开区|高新区|综合保税区|\(|\)|\s)*$")
+_LIST_SEP = re.compile(r"^[、和及与]$")
+_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条项]|[(]?[一二三四五六七八九十百零〇\d]+[)]?"
+                    r"[、.．:]?|[①-⑳]|[(][一二三四五六七八九十\d]+[)])\s*")
+_RANGE = re.compile(r"(?:适用范围|实施范围|试点范围)\s*[:为是]\s*(?P<place>[^;。\n]{2,40})"
+                    r"|(?:仅|只)?(?:适用于|限于|仅限)(?P<place2>[^,;。\n]{2,30})")
+_PILOT = re.compile(r"(?:在|选择|选取|确定|支持)(?P<place>[^,;。、\n在]{2,20}?)"
+                    r"(?:(?:开展|进行|先行|率先|作为)[^;。、\n]{0,16}?)?试点")
+_OPEN_END = re.compile(r"^\s*(?:等|等地|等地区|等城市)")
+
+
+@dataclass
+class Scope:
+    regions: list[str] = field(default_factory=list)
+    evidence: str = ""
+    how: str = ""  # range | opening | parenthesis | pilot
+
+    @property
+    def locality(self) -> str | None:
+        """The place the practice came from (the first place of an opening or pilot)."""
+        return self.regions[0] if self.regions else None
+
+
+def measure_scope(text: str, doc_region: str | None, gaz: Gazetteer) -> Scope:
+    """The scope of one measure (simplified text, label included)."""
+    body = simplified_punct(text or "")
+    if not body.strip():
+        return Scope()
+    for how, finder in (("range", _stated_range), ("opening", _opening), ("parenthesis", _parenthesis),
+                        ("pilot", _pilot)):
+        found = finder(body, doc_region, gaz)
+        if found:
+            places, evidence = found
+            places = _beyond_document(places, doc_region, gaz)
+            if places:
+                return Scope(regions=places, evidence=evidence, how=how)
+    return Scope()
+
+
+def _beyond_document(places: list[str], doc_region: str | None, gaz: Gazetteer) -> list[str]:
+    out = []
+    for p in places:
+        if doc_region and (p == doc_region or gaz.is_within(doc_region, p)):
+            continue  # the document's own region or above it: no narrower scope
+        if p not in out:
+            out.append(p)
+    return out
+
+
+def _chains(fragment: str, gaz: Gazetteer, *, whole: bool) -> tuple[list[str], int] | None:
+    """Places named at the start of ``fragment``: chains of names joined only by filler words
+    (one place each: the most specific) and separated by 、/和. Returns the places and where the
+    run ends; with ``whole`` the run must cover the fragment."""
+    spans = gaz.mention_spans(fragment)
+    if not spans or not _CHAIN_FILLER.match(fragment[:spans[0][0]]):
+        return None
+    places: list[str] = []
+    chain: list[str] = []
+    pos = 0
+    for start, end, name in spans:
+        gap = fragment[pos:start]
+        if chain and _LIST_SEP.match(gap.strip()):
+            places.append(_most_specific(chain, gaz))
+            chain = []
+        elif chain and not _CHAIN_FILLER.match(gap):
+            break
+        chain.append(name)
+        pos = end
+    if chain:
+        places.append(_most_specific(chain, gaz))
+    # filler after the last name (…营口片区, …哈尔滨市) belongs to the run
+    tail = re.match(r"(?:省|市|州|县|区|片区|新区|自贸试验区|自由贸易试验区|\))*", fragment[pos:])
+    pos += tail.end() if tail else 0
+    if whole and fragment[pos:].strip(" ()"):
+        return None
+    return places, pos
+
+
+def localities(text: str, gaz: Gazetteer) -> list[str]:
+    """The places a short text opens with, one per locality chain (浙江自贸试验区舟山片区 -> [舟山])."""
+    found = _chains(simplified_punct(text or ""), gaz, whole=False)
+    return found[0] if found else []
+
+
+def _most_specific(chain: list[str], gaz: Gazetteer) -> str:
+    best = chain[0]
+    for name in chain[1:]:
+        if name != best and (gaz.is_within(name, best) or not gaz.is_within(best, name)):
+            best = name
+    return best
+
+
+def _stated_range(body: str, doc_region: str | None, gaz: Gazetteer):
+    for m in _RANGE.finditer(body):
+        place = (m.group("place") or m.group("place2") or "").strip()
+        found = _chains(place, gaz, whole=False)
+        if found is None:
+            group = _group_region(place, doc_region, gaz)
+            if group:
+                return [group], m.group(0)
+            continue
+        places, end = found
+        if _OPEN_END.match(place[end:]):
+            continue
+        return places, m.group(0)
+    return None
+
+
+def _group_region(place: str, doc_region: str | None, gaz: Gazetteer) -> str | None:
+    """自贸试验区 in a provincial document: the province's own zone (the gazetteer's group region)."""
+    prov = gaz.province_of(doc_region) if doc_region else None
+    word = re.split(r"[,;、\s]", place)[0]
+    if prov is None:
+        return None
+    for g in gaz.groups:
+        if g.province == prov and word in g.scope_words and g.region:
+            return g.region
+    return None
+
+
+def _opening(body: str, doc_region: str | None, gaz: Gazetteer):
+    head = _LABEL.sub("", body, count=1).lstrip(" \"“”'")
+    first = re.split(r"[。;\n]", head, maxsplit=1)[0]
+    found = _chains(first[:60], gaz, whole=False)
+    if found is None:
+        return None
+    places, end = found
+    rest = first[end:]
+    if _OPEN_END.match(rest):
+        return None
+    if rest.startswith(":"):
+        return places, first
+    if len(places) == 1 and rest and not rest.startswith(("、", "(")) and _designation(first[:end], gaz):
+        return places, first  # 辽宁自贸试验区营口片区探索…: the item opens with its locality
+    return None
+
+
+def _designation(run: str, gaz: Gazetteer) -> bool:
+    """A locality written out as one (省+市, FTZ+片区, 哈尔滨市), not a bare name used as an
+    attribute of what follows (北京冬奥会, 厦门航空)."""
+    return len(gaz.mention_spans(run)) >= 2 or bool(re.search(r"[省市县区]$|片区$", run))
+
+
+def _parenthesis(body: str, doc_region: str | None, gaz: Gazetteer):
+    head = _LABEL.sub("", body, count=1)
+    # the end of the first sentence, or a parenthesis standing right after its full stop
+    first = re.match(r"[^。;\n]*(?:。\s*(?=\())?(?:\([^()]{2,30}\))?", head).group(0)
+    for m in re.finditer(r"\(([^()]{2,30})\)\s*$", first):
+        found = _chains(m.group(1), gaz, whole=True)
+        if found:
+            return found[0], first
+    return None
+
+
+def _pilot(body: str, doc_region: str | None, gaz: Gazetteer):
+    for m in _PILOT.finditer(body):
+        place = m.group("place")
+        found = _chains(place, gaz, whole=True)
+        if found and len(found[0]) == 1:
+            return found[0], m.group(0)
+    return None

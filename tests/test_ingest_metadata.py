@@ -1,0 +1,165 @@
+"""Document metadata and region of saved pages: what a researcher sees in the document's record."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest_bytes, ingest_file
+
+DEVSET = Path(__file__).resolve().parent.parent / "data" / "devset"
+
+MEASURES = "<p>一、重点任务</p><p>（一）完善服务体系。建立综合服务平台。</p><p>（二）加大资金支持。设立专项资金。</p>"
+
+
+def page(body: str, *, chrome: bool = True) -> bytes:
+    """A saved policy page: site tabs and footer around the document, as sites print them."""
+    head = "<div class='tabs'><span>政策解读</span> <span>政策原文</span> <span>某市</span></div>" if chrome else ""
+    foot = "<div>返回政策原文列表</div><nav>← 上一篇 下一篇 →</nav>" if chrome else ""
+    return f"<html><body>{head}<article>{body}</article>{foot}</body></html>".encode("utf-8")
+
+
+def test_national_notice_is_filed_under_china_whatever_places_its_text_names():
+    doc = ingest_bytes(page(
+        "<h1>国务院办公厅关于推广上海市和广州市试点经验的通知</h1><p>国办发〔2021〕7号</p>"
+        "<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>"
+        "<p>北京市、上海市、广州市开展试点以来，取得积极成效。</p>" + MEASURES +
+        "<p>国务院办公厅</p><p>2021年3月2日</p><p>（此件公开发布）</p>"), "notice.html")
+    assert (doc.region, doc.level) == ("中国", "national")
+    assert doc.title == "国务院办公厅关于推广上海市和广州市试点经验的通知"
+    assert doc.issuer == "国务院办公厅"
+    assert doc.doc_number == "国办发〔2021〕7号"
+    assert (doc.date, doc.date_source) == ("2021-03-02", "signature")
+    assert doc.provenance["region"] == "issuer" and doc.provenance["date"] == "signature"
+
+
+def test_ministry_header_fields_give_title_issuer_number_and_signing_date():
+    fields = ("<table><tr><td>发文机关：</td><td>商务部</td><td>成文日期：</td><td>2022年06月30日</td></tr>"
+              "<tr><td>标　　题：</td><td>商务部关于支持外贸企业稳定发展的通知</td></tr>"
+              "<tr><td>发文字号：</td><td>商贸发〔2022〕88号</td><td>发布日期：</td><td>2022年07月05日</td></tr></table>")
+    doc = ingest_bytes(page(fields + "<p>商务部关于支持外贸企业</p><p>稳定发展的通知</p>" + MEASURES), "m.html")
+    assert (doc.region, doc.level) == ("中国", "national")
+    assert doc.title == "商务部关于支持外贸企业稳定发展的通知"
+    assert (doc.issuer, doc.doc_number) == ("商务部", "商贸发〔2022〕88号")
+    assert (doc.date, doc.date_source) == ("2022-06-30", "signature")  # 成文日期, not the 发布日期
+    assert doc.provenance["title"] == "header_field"
+
+
+def test_title_broken_over_two_lines_of_the_page_is_read_whole_and_without_chrome():
+    doc = ingest_bytes(page("<p>某某市人民政府关于加快发展</p><p></p><p>数字经济的实施意见</p>" + MEASURES), "t.html")
+    assert doc.title == "某某市人民政府关于加快发展数字经济的实施意见"
+    for chrome in ("政策解读", "政策原文", "返回", "上一篇"):
+        assert chrome not in doc.title
+
+
+def test_site_name_and_breadcrumb_above_the_heading_stay_out_of_the_title():
+    doc = ingest_bytes(page("<div>某某省人民政府门户网站</div><div>首页 > 政务公开 > 政策文件</div>"
+                            "<h1>某某省人民政府关于加快工业互联网</h1><h1>平台建设的通知</h1>" + MEASURES), "b.html")
+    assert doc.title == "某某省人民政府关于加快工业互联网平台建设的通知"
+
+
+def test_a_date_above_the_document_is_the_page_date_not_a_signature():
+    doc = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1><p>2025年03月18日</p>" + MEASURES), "pd.html")
+    assert (doc.date, doc.date_source) == ("2025-03-18", "page_date")
+
+
+def test_issuing_body_printed_over_the_heading_is_not_part_of_the_title():
+    doc = ingest_bytes(page("<p>某某市人民政府办公室</p><h1>某某市人民政府办公室关于印发</h1><h1>促进消费若干措施的通知</h1>"
+                            + MEASURES), "h.html")
+    assert doc.title == "某某市人民政府办公室关于印发促进消费若干措施的通知"
+    broken = ingest_bytes(page("<h1>某某市人民政府办公室</h1><h1>关于印发促进消费若干措施的通知</h1>" + MEASURES), "k.html")
+    assert broken.title == "某某市人民政府办公室关于印发促进消费若干措施的通知"
+
+
+def test_plain_text_blank_lines_end_a_heading():
+    text = ("某某省某某工作领导小组办公室\n\n某某省某某工作领导小组办公室关于推广\n第一批改革经验的通知\n\n"
+            "各设区市人民政府：\n一、重点任务\n（一）完善服务体系。建立平台。\n（二）加大资金支持。设立资金。\n")
+    doc = ingest_bytes(text.encode("utf-8"), "plain.txt")
+    assert doc.title == "某某省某某工作领导小组办公室关于推广第一批改革经验的通知"
+
+
+def test_district_document_carries_its_parent_chain():
+    doc = ingest_bytes(page(
+        "<h1>宁波市鄞州区人民政府办公室关于印发促进软件产业发展若干措施的通知</h1>" + MEASURES +
+        "<p>宁波市鄞州区人民政府办公室</p><p>2023年5月6日</p>"), "d.html")
+    assert (doc.region, doc.level) == ("鄞州", "county")
+    from ingest.regions import load_gazetteer
+    assert load_gazetteer().chain(doc.region) == ["宁波", "浙江"]
+
+
+def test_zone_document_is_filed_under_the_zone_with_its_city():
+    doc = ingest_bytes(page(
+        "<h1>合肥高新技术产业开发区管委会关于印发支持人工智能企业发展若干政策的通知</h1>" + MEASURES +
+        "<p>合肥高新技术产业开发区管理委员会</p><p>2024年1月8日</p>"), "z.html")
+    assert (doc.region, doc.level) == ("合肥高新区", "zone")
+    from ingest.regions import load_gazetteer
+    assert load_gazetteer().chain(doc.region) == ["合肥", "安徽"]
+
+
+def test_signature_wrapped_over_two_lines_is_one_issuer():
+    doc = ingest_bytes(page(
+        "<h1>关于印发推进企业上云工作方案的通知</h1>" + MEASURES +
+        "<p>成都市数字经济发展</p><p>工作领导小组办公室（代章）</p><p>2024年9月3日</p>"), "s.html")
+    assert doc.issuer == "成都市数字经济发展工作领导小组办公室"
+    assert (doc.region, doc.level) == ("成都", "prefecture")
+
+
+def test_joint_signature_lists_every_issuer_and_files_a_ministries_notice_nationally():
+    doc = ingest_bytes(page(
+        "<h1>关于开展中小企业数字化转型试点工作的通知</h1>" + MEASURES +
+        "<p>工业和信息化部</p><p>国家发展和改革委员会</p><p>财政部</p><p>2023年6月12日</p>"), "j.html")
+    assert doc.issuer == "工业和信息化部、国家发展和改革委员会、财政部"
+    assert (doc.region, doc.level) == ("中国", "national")
+
+
+def test_provincial_page_fields_and_a_one_line_signature():
+    fields = ("<table><tr><td>发布机构：</td><td>某某省人民政府办公厅</td><td>成文日期：</td><td>2023-03-01</td></tr>"
+              "<tr><td>名　　称：</td><td>某某省人民政府办公厅关于印发科技创新二十条的通知</td></tr>"
+              "<tr><td>文　　号：</td><td>某府办〔2023〕5号</td><td>发布日期：</td><td>2023-03-05</td></tr></table>")
+    doc = ingest_bytes(page(fields + "<h1>某某省科技创新二十条</h1>" + MEASURES), "g.html")
+    assert doc.title == "某某省人民政府办公厅关于印发科技创新二十条的通知"
+    assert (doc.doc_number, doc.date, doc.date_source) == ("某府办〔2023〕5号", "2023-03-01", "signature")
+    assert doc.issuer == "某某省人民政府办公厅" and doc.provenance["issuer"] == "header_field"
+    signed = ingest_bytes(page("<h1>关于印发某某方案的通知</h1>" + MEASURES + "<p>广州市人民政府 2023年1月5日</p>"),
+                          "o.html")
+    assert (signed.issuer, signed.date, signed.region) == ("广州市人民政府", "2023-01-05", "广州")
+
+
+def test_doc_number_year_is_the_date_when_nothing_is_signed():
+    doc = ingest_bytes(page("<h1>某某县人民政府关于做好春耕生产的通知</h1><p>某政发〔2019〕12号</p>" + MEASURES),
+                       "n.html")
+    assert (doc.date, doc.date_source) == ("2019", "doc_number_year")
+    assert doc.provenance["date"] == "doc_number"
+
+
+def test_page_date_is_only_a_labelled_fallback():
+    doc = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1><p>2025-03-18</p><p>来源：某某网</p>" + MEASURES),
+                       "p.html")
+    assert (doc.date, doc.date_source) == ("2025-03-18", "page_date")
+    signed = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1><p>2025-03-18</p>" + MEASURES +
+                               "<p>2025年3月10日</p>"), "q.html")
+    assert (signed.date, signed.date_source) == ("2025-03-10", "signature")
+
+
+def test_effective_date_and_validity_are_read():
+    doc = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1>" + MEASURES +
+                            "<p>本措施自2025年4月1日起施行，有效期至2027年12月31日。</p>"), "e.html")
+    assert (doc.effective, doc.valid_until) == ("2025-04-01", "2027-12-31")
+    relative = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1>" + MEASURES +
+                                 "<p>本措施自印发之日起施行，有效期三年。</p><p>某某市科学技术局</p><p>2025年2月1日</p>"),
+                            "r.html")
+    assert (relative.effective, relative.validity) == ("2025-02-01", "三年")
+
+
+def test_document_without_issuer_or_jurisdiction_is_unresolved_not_guessed():
+    doc = ingest_bytes(page("<h1>关于做好试点工作的通知</h1><p>借鉴深圳、杭州经验。</p>" + MEASURES), "u.html")
+    assert (doc.region, doc.level) == ("", "unresolved")
+
+
+@pytest.mark.parametrize("path", sorted(DEVSET.glob("*.html")), ids=lambda p: p.name[:2])
+def test_every_development_page_gets_a_region_level_and_a_clean_title(path):
+    doc = ingest_file(path, {})
+    assert doc.region and doc.level in ("national", "province", "prefecture", "county", "zone")
+    assert doc.issuer and doc.date and doc.date_source == "signature"
+    assert not doc.title.startswith(("政策解读", "政策原文", "---", "来源"))
+    assert "layout" not in doc.title
