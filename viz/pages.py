@@ -135,13 +135,15 @@ def search_page(answer: dict) -> str:
     pointer = ""
     if topic:
         named = topic.get("practice") or topic["theme"]
-        t = (f'<li>{theme_link(topic["theme"]["key"], named.get("name_zh") or named["key"])} '
+        of_theme = (f' <small>practice of {theme_link(topic["theme"]["key"], topic["theme"]["name_zh"])}</small>'
+                    if topic.get("practice") else "")
+        t = (f'<li>{theme_link(named["key"], named.get("name_zh") or named["key"])}{of_theme} '
              f'<small>{e(named.get("name_en") or "")} · {e(topic["kind"])} · '
              f'<span class="region-count">{topic["region_count"]}</span> adopting regions</small></li>')
         pointer = (f'<p id="topic-pointer">“{e(q)}” names the {e(topic["kind"])} '
-                   f'{theme_link(topic["theme"]["key"], named.get("name_zh") or named["key"])}: '
+                   f'{theme_link(named["key"], named.get("name_zh") or named["key"])}: '
                    f'{topic["region_count"]} regions adopted it (which, with what measure and when: '
-                   f'{theme_link(topic["theme"]["key"], "adopters")} · '
+                   f'{theme_link(named["key"], "adopters")} · '
                    f'<a href="{e(url("/viz/timeline?q=", q))}">timeline</a>). The measures below are '
                    f'only those whose text holds the words.</p>')
     r = "".join(f"<li>{region_link(x['name'])} <small>{e(x.get('full_name') or '')} "
@@ -214,7 +216,8 @@ def theme_page(v: views.ThemeView) -> str:
               f'<a href="{e(url("/api/adopters?q=", topic["key"]))}">as JSON</a></p>'
               f'<table class="pg" id="theme-measures">{head}{"".join(_adopter_rows(a["regions"], v.documents))}'
               f'</table>{related}')
-    header = _graph_header(f"主题 Theme: {name} ({topic.get('name_en') or topic['key']})",
+    level = "实践 Practice" if a.get("practice") else "主题 Theme"
+    header = _graph_header(f"{level}: {name} ({topic.get('name_en') or topic['key']})",
                            f"{a['region_count']} adopting regions: their own measures, practices replicated "
                            "to them and the pilots others replicate. Click a measure to open its detail, "
                            "a region or theme to open its page.")
