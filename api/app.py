@@ -1,27 +1,24 @@
 """The FastAPI application: one store per process, opened at start-up."""
 from __future__ import annotations
 
-import importlib
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, ORJSONResponse
 
-from api.etag import ETagMiddleware, file_version, graph_files
-
 from api import errors
 from api.docs import add_docs
+from api.etag import ETagMiddleware, file_version, graph_files
 from api.limits import CostLimits, ExpensiveReads
+from api.routers import core, diffusion, documents, pages, research, subgraph
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
 from policy_graph.settings import Settings, get_settings
 
 
-# Routers other parts of the project contribute; each is optional until its module lands.
-ROUTERS = ["api.routers.core", "api.routers.research", "api.routers.subgraph",
-           "api.routers.documents", "api.routers.pages", "api.routers.diffusion"]
+ROUTERS = (core, research, subgraph, documents, pages, diffusion)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -51,13 +48,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app.add_middleware(Downloads)  # ?format=csv|json on the research answers
     app.add_middleware(ETagMiddleware, version=_graph_version(settings))  # outermost: a 304 before any work
-    for module_name in ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in ROUTERS:
         app.include_router(module.router)
 
     add_docs(app)
@@ -89,26 +80,23 @@ def _graph_version(settings: Settings):
         return None
     files = graph_files(Path(settings.db).expanduser().resolve())
     return lambda: file_version(files)
+
+
 def sweep_index_files(settings: Settings) -> None:
     """Remove what index writers killed with an earlier server left (graph/indexfile.py)."""
     from graph.indexfile import sweep_stale
-    from policy_graph.cli import index_path
-    from policy_graph.service import text_index_path
 
-    similarity = index_path(settings)
-    for path in (similarity, text_index_path(similarity)):
+    for path in (settings.similarity_index_path, settings.text_index_path):
         sweep_stale(path)
 
 
 def _text_index(settings: Settings, store: GraphStore):
     from graph.textindex import TextIndexFile
-    from policy_graph.cli import index_path
-    from policy_graph.service import text_index_path
 
     def graph_measures() -> int:
         params = {"kind": "measure", "region": "", "document": ""}
         return int(store.run("measure_count", params)[0]["total"])
-    return TextIndexFile(text_index_path(index_path(settings)), graph_measures)
+    return TextIndexFile(settings.text_index_path, graph_measures)
 
 
 def app_factory() -> FastAPI:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+DATE_SOURCE = ("where the date was read: signature (the document's 落款/成文日期), doc_number_year "
+               "(the year of its 文号), manifest (curated), page_date (the web page's date); "
+               "null when the document is undated")
+
 
 class Counts(BaseModel):
     documents: int
@@ -34,6 +38,7 @@ class DocumentOut(BaseModel):
     region: str | None
     issuer: str | None
     date: str | None
+    date_source: str | None = Field(None, description=DATE_SOURCE)
     script: str | None = None
     measure_count: int = 0
     level: str | None = None  # national | province | prefecture | county | zone | unresolved
@@ -55,6 +60,20 @@ class MeasurePage(BaseModel):
     total: int
 
 
+class Topic(BaseModel):
+    kind: str = Field(description="theme | practice")
+    theme: dict
+    practice: dict | None = None
+    region_count: int = Field(description="regions that adopted it (the adopters answer's count)")
+    adopters: str = Field(description="where to ask which regions adopted it")
+
+
+class SearchPage(MeasurePage):
+    query: str
+    topic: Topic | None = Field(None, description="the theme or practice the words name, if any")
+    regions: list[RegionOut] = Field(default_factory=list, description="the region the words name, if any")
+
+
 class Source(BaseModel):
     document: str
     document_title: str | None = None
@@ -67,6 +86,7 @@ class AgencyFact(BaseModel):
     role: str
     printed: str | None = None
     evidence: str | None = None
+    region: str | None = Field(None, description="the region the agency belongs to")
 
 
 class ThemeFact(BaseModel):
@@ -99,6 +119,7 @@ class MeasureDetail(MeasureOut):
     deadline: str | None = None
     deadline_raw: str | None = None
     document_date: str | None = None
+    document_date_source: str | None = Field(None, description=DATE_SOURCE)
     lead_agencies: list[str]
     support_agencies: list[str]
     agencies: list[AgencyFact] = Field(description="lead/support facts with their evidence")
@@ -110,7 +131,3 @@ class MeasureDetail(MeasureOut):
     scope: list[ScopeFact] = Field(default_factory=list,
                                    description="places the measure is limited to (适用范围, the locality an item opens with)")
     source: Source
-
-
-class ErrorBody(BaseModel):
-    detail: str

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import httpx
 
-from ingest.synth import Manifest, build_vocabulary
+from bench.synth import Manifest, build_vocabulary
 
 
 def _simplified(text: str) -> str:
-    from ingest.synth import _simplify
+    from bench.synth import _simplify
 
     return _simplify(text)
 

@@ -109,7 +109,7 @@ def endpoint_urls(records, manifest) -> dict[str, tuple[str, callable]]:
                       if not r.get("optional")}) or regions
     words = sorted({w for d in records for m in d.measures for w in (m.title[:4], m.title[2:6]) if len(w) == 4})
     words = words or ["知识产权"]
-    from ingest.synth import build_vocabulary
+    from bench.synth import build_vocabulary
 
     practices = [p for p in build_vocabulary()[0].practices if len(p) >= 3] or ["知识产权"]
 
@@ -127,7 +127,7 @@ def endpoint_urls(records, manifest) -> dict[str, tuple[str, callable]]:
 
 
 def run_size(size: int, args, work: Path) -> dict:
-    from ingest.synth import generate
+    from bench.synth import generate
 
     run: dict = {"size": size, "notes": [], "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     corpus = work / f"corpus_{size}"

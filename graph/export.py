@@ -39,10 +39,6 @@ class Counts:
     def total_rels(self) -> int:
         return sum(self.rels.values())
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"nodes": dict(self.nodes), "rels": dict(self.rels),
-                "total_nodes": self.total_nodes, "total_rels": self.total_rels}
-
 
 def node_id(label: str, key: Any) -> str:
     return f"{label}:{key}"

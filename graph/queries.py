@@ -27,9 +27,5 @@ def load_query(name: str, backend: str = "ladybug") -> str:
     raise UnknownQuery(name)
 
 
-def query_names() -> list[str]:
-    return sorted(p.stem for p in QUERY_DIR.glob("*.cypher"))
-
-
 def declared_params(text: str) -> set[str]:
     return set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", text))

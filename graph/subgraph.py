@@ -13,7 +13,6 @@ from typing import Any
 from graph import schema
 from graph.store import GraphStore
 
-NODE_TYPES: tuple[str, ...] = tuple(schema.NODES)
 KEY_OF: dict[str, str] = {label: table.key for label, table in schema.NODES.items()}
 
 

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import opencc
-
+from ingest.textutil import convert
 from ingest.textutil import to_simplified as _plain_t2s
 
 
@@ -27,11 +26,6 @@ def drop_invisible(text: str) -> str:
     """``text`` without invisible format characters. Applied to the decoded text before anything
     else reads it, so the original the graph keeps is this text and every offset points into it."""
     return _INVISIBLE.sub("", text)
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
@@ -52,20 +46,19 @@ def _to_simplified(text: str) -> str:
     whole = _plain_t2s(text)
     if len(whole) == len(text):
         return whole
-    cc = _t2s()
-    return "\n".join(_line_to_simplified(line, cc) for line in text.split("\n"))
+    return "\n".join(_line_to_simplified(line) for line in text.split("\n"))
 
 
 _to_simplified_cached = lru_cache(maxsize=256)(_to_simplified)
 
 
-def _line_to_simplified(line: str, cc: opencc.OpenCC) -> str:
-    converted = cc.convert(line)
+def _line_to_simplified(line: str) -> str:
+    converted = convert(line, "t2s")
     if len(converted) == len(line):
         return converted
     out = []
     for ch in line:
-        c = cc.convert(ch)
+        c = convert(ch, "t2s")
         out.append(c if len(c) == 1 else ch)
     return "".join(out)
 

@@ -203,14 +203,6 @@ class Gazetteer:
     def children(self, name: str) -> list[str]:
         return list(self._children.get(name, []))
 
-    def descendants(self, name: str) -> list[str]:
-        out, todo = [], list(self._children.get(name, []))
-        while todo:
-            n = todo.pop(0)
-            out.append(n)
-            todo.extend(self._children.get(n, []))
-        return out
-
     def is_within(self, name: str, other: str) -> bool:
         """True when ``name`` is ``other`` or lies inside it."""
         return name == other or other in self.ancestors(name)

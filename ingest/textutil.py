@@ -2,7 +2,10 @@
 
 Everything downstream matches rules written in simplified script, so Traditional
 input (e.g. machine-converted web pages) is converted once, here, with one
-OpenCC instance per process (building the converter is the expensive part).
+OpenCC instance per configuration and process (building the converter is the expensive
+part). This module owns the converters and their lock: every conversion in the project
+(ingest, the same-length conversion of ingest.normalise, the server's threads, the
+synthetic corpus) goes through ``convert``.
 """
 from __future__ import annotations
 
@@ -14,18 +17,18 @@ from functools import lru_cache
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _t2s():
+@lru_cache(maxsize=4)
+def _converter(config: str):
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
+def convert(text: str, config: str = "t2s") -> str:
+    """OpenCC conversion (t2s, s2t ...) under the one lock: OpenCC objects are not documented
+    as thread-safe, and the server converts on several threads at once."""
+    with _lock:
+        return _converter(config).convert(text)
 
 
 # The extractors of one measure each ask for the same text's simplified (and punctuation-
@@ -44,8 +47,7 @@ def to_simplified(text: str) -> str:
 
 
 def _convert(text: str) -> str:
-    with _lock:  # OpenCC objects are not documented as thread-safe
-        return _t2s().convert(text)
+    return convert(text, "t2s")
 
 
 _to_simplified_cached = lru_cache(maxsize=_CACHE_SIZE)(_convert)
@@ -63,13 +65,6 @@ def simplified_punct(text: str) -> str:
 @lru_cache(maxsize=_CACHE_SIZE)
 def _simplified_punct_cached(text: str) -> str:
     return normalise_punct(to_simplified(text))
-
-
-def to_traditional(text: str) -> str:
-    if not text:
-        return text or ""
-    with _lock:
-        return _s2t().convert(text)
 
 
 # A sentence ends at a full stop / question / exclamation mark, or at a line break

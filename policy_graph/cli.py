@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from graph.store import GraphStore, StoreError, open_store
+from policy_graph import limits
 from policy_graph.settings import CORPUS_DIR, Settings, get_settings
 
 app = typer.Typer(help="policy-graph: a cross-region policy comparison knowledge graph.",
@@ -40,12 +41,6 @@ def open_for(settings: Settings, read_only: bool = False) -> GraphStore:
     except StoreError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-
-
-def index_path(settings: Settings) -> Path:
-    """The similarity index file; the text index lives beside it (service.text_index_path)."""
-    base = settings.db if settings.backend == "ladybug" else settings.data_dir.parent / "var" / "neo4j"
-    return Path(str(base) + ".simindex")
 
 
 def counts_table(counts: dict, title: str = "graph") -> Table:
@@ -86,7 +81,7 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           console=err, transient=True) as progress:
                 task = progress.add_task("ingesting", total=len(files))
-                report = ingest_into(store, files, index_path=index_path(settings), workers=0,
+                report = ingest_into(store, files, index_path=settings.similarity_index_path, workers=0,
                                      progress=lambda name: progress.update(task, advance=1, description=name))
             elapsed = time.perf_counter() - started
             counts = store.run("stats")[0]
@@ -234,13 +229,25 @@ def _research_store(db, backend, neo4j_uri):
 
 
 def _region_or_exit(store: GraphStore, text: str) -> str:
-    from policy_graph.regions import resolve_region_name
+    return _regions_or_exit(store, [text])[0]
 
-    name = resolve_region_name(store, text)
-    if name is None:
-        err.print(f"[red]error:[/red] unknown region {text!r}")
+
+def _regions_or_exit(store: GraphStore, texts: list[str]) -> list[str]:
+    """The regions typed (厦门 武汉, 厦门,武汉 or 厦门、武汉), resolved as the API resolves them."""
+    from policy_graph.regions import UnknownRegion, resolve_region_list
+
+    try:
+        names = resolve_region_list(store, texts)
+    except UnknownRegion as exc:
+        err.print(f"[red]error:[/red] unknown region {exc.text!r}")
+        raise typer.Exit(2) from exc
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if not names:
+        err.print("[red]error:[/red] no region given")
         raise typer.Exit(2)
-    return name
+    return names
 
 
 def _emit(data, as_json: bool, render) -> None:
@@ -253,9 +260,10 @@ def _emit(data, as_json: bool, render) -> None:
 @app.command()
 def adopters(q: str = typer.Argument(..., help="a theme or a named practice (key, Chinese in either script, "
                                                "or English: 银税互动, bank-tax interaction), or any text"),
-             per_region: int = typer.Option(3, "--per-region", min=1, max=50,
+             per_region: int = typer.Option(limits.PER_REGION, "--per-region", min=1, max=limits.PER_REGION_MAX,
                                             help="measures shown per region, earliest first"),
-             limit: int = typer.Option(500, "--limit", min=1, max=1000, help="regions shown, by first date"),
+             limit: int = typer.Option(limits.REGIONS, "--limit", min=1, max=limits.REGIONS_MAX,
+                                       help="regions shown, by first date"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
              neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Which regions adopted a practice, with what measure, when, and the sentence that shows it."""
@@ -302,7 +310,9 @@ def _adopters_table(title: str, regions: list[dict]) -> Table:
         for i, m in enumerate(r["measures"]):
             count = f"{len(r['measures'])} of {r['measure_count']}" if r["measure_count"] > len(r["measures"]) \
                 else str(r["measure_count"])
-            table.add_row(r["region"] if i == 0 else "", (r["first_date"] or "") if i == 0 else "",
+            first = f"{r['first_date']}\n[dim]{r.get('first_date_source') or ''}[/dim]" if r["first_date"] \
+                else "undated"
+            table.add_row(r["region"] if i == 0 else "", first if i == 0 else "",
                           count if i == 0 else "", f"{m['title']}\n[dim]{m['id']}[/dim]", m["via"],
                           _agency_cell(m.get("agencies") or {}, r["region"]), (m["evidence"] or "")[:160])
     return table
@@ -311,7 +321,8 @@ def _adopters_table(title: str, regions: list[dict]) -> Table:
 @app.command()
 def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the practice left"),
           to: Optional[str] = typer.Option(None, "--to", help="region it reached"),
-          max_hops: int = typer.Option(4, "--max-hops", min=1, max=6),
+          max_hops: int = typer.Option(limits.HOPS, "--max-hops", min=1, max=limits.HOPS_MAX),
+          limit: int = typer.Option(limits.PATHS, "--limit", min=1, max=limits.PATHS_MAX, help="paths shown"),
           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
           neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
     """Replication paths: where practices came from and where they went."""
@@ -323,7 +334,7 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
         src = _region_or_exit(store, from_) if from_ else None
         dst = _region_or_exit(store, to) if to else None
         trace = research.Trace(store)
-        found = research.paths(trace, src, dst, max_hops)
+        found = research.paths(trace, src, dst, max_hops, limit)
         if as_csv:
             return _write_csv(trace, "paths", found)
 
@@ -333,7 +344,9 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
         table.add_column("steps (measure: evidence)")
         for p in items:
             table.add_row(" → ".join(p["regions"]),
-                          "\n".join(f"{s['measure_id']}: {(s['evidence'] or '')[:120]}" for s in p["steps"]))
+                          "\n".join(f"{s['measure_id']}: {(s['evidence'] or '')[:120]}"
+                                    + (f" [dim]({s['reach']}: {s['via']})[/dim]" if s.get("via") else "")
+                                    for s in p["steps"]))
         console.print(table)
     _emit({"paths": found}, as_json, lambda d: render(d["paths"]))
 
@@ -346,7 +359,7 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
-        names = list(dict.fromkeys(_region_or_exit(store, r) for r in regions))
+        names = _regions_or_exit(store, regions)
         if len(names) < 2:
             raise typer.BadParameter("compare needs at least two different regions")
         trace = research.Trace(store)
@@ -382,8 +395,7 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
 
     with _research_store(db, backend, neo4j_uri) as store:
         name = _region_or_exit(store, region)
-        peer_names = [p for p in (_region_or_exit(store, x) for x in peers.split(",") if x.strip())
-                      if p != name] if peers else None
+        peer_names = [p for p in _regions_or_exit(store, [peers]) if p != name] if peers else None
         trace = research.Trace(store)
         answer = research.gaps(trace, name, peer_names)
         if as_csv:
@@ -405,7 +417,7 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
 def timeline(q: str = typer.Argument(..., help="a theme, a named practice, or any text"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
              neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
-    """The adopters' shown measures in date order."""
+    """The adopters of a practice in date order; undated adoptions apart, each date with its source."""
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
@@ -416,11 +428,12 @@ def timeline(q: str = typer.Argument(..., help="a theme, a named practice, or an
 
     def render(a):
         table = Table(title=f"timeline of {q}", show_lines=True)
-        for col in ("date", "region", "via", "measure", "evidence"):
+        for col in ("date", "source", "region", "via", "measure"):
             table.add_column(col)
         for e in a["events"]:
-            table.add_row(e["date"] or "", e["region"], e["via"], f"{e['title']}\n[dim]{e['measure_id']}[/dim]",
-                          (e["evidence"] or "")[:160])
+            table.add_row(e["date"], e["date_source"] or "", e["region"], e["via"], e["title"])
+        for e in a["undated"]:
+            table.add_row("undated", "", e["region"], e["via"], e["title"])
         console.print(table)
     _emit(answer, as_json, render)
 
@@ -454,11 +467,61 @@ def replications(from_: Optional[str] = typer.Option(None, "--from", help="the p
 
 
 @app.command()
+def search(q: str = typer.Argument(..., help="words every measure must hold (either script)"),
+           limit: int = typer.Option(20, "--limit", min=1, max=limits.LIST_MAX),
+           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+           neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """Measures holding the words, and the theme or practice (or region) the words name."""
+    from policy_graph import lookups, research
+
+    settings = settings_for(db, backend, neo4j_uri)
+    with open_for(settings, read_only=settings.backend == "ladybug") as store:
+        answer = lookups.search(research.Trace(store), q, limit)
+
+    def render(a):
+        if a["topic"]:
+            t = a["topic"]
+            named = t.get("practice") or t["theme"]
+            console.print(f"{q!r} names the {t['kind']} {named['name_zh']} ({named['key']}): "
+                          f"{t['region_count']} regions adopted it (policy-graph adopters {named['key']})")
+        for r in a["regions"]:
+            console.print(f"region: {r['name']} ({r.get('full_name') or ''})")
+        table = Table(title=f"measures holding {q!r}: {a['total']}", show_lines=True)
+        for col in ("region", "measure", "id"):
+            table.add_column(col)
+        for m in a["items"]:
+            table.add_row(m["region"], m["title"], m["id"])
+        console.print(table)
+    _emit(answer, as_json, render)
+
+
+@app.command()
+def region(name: str = typer.Argument(..., help="厦门, 厦门市, 廈門 or Xiamen"),
+           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+           neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
+    """One region: its measures, its adoption by theme, replications into and out of it."""
+    from policy_graph import lookups, research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        answer = lookups.region_profile(research.Trace(store), _region_or_exit(store, name))
+
+    def render(a):
+        console.print(f"{a['region']['name']}: {a['measure_count']} measures, {len(a['themes'])} themes")
+        for t in a["themes"]:
+            console.print(f"  {t['theme']['name_zh']} ({t['theme']['key']}): {len(t['measures'])}")
+        for x in a["replicated_into"]:
+            console.print(f"  into: {x['from_region']} → {x['to_region']}: {x['title']} ({x['scope']})")
+        for x in a["replicated_out_of"]:
+            console.print(f"  out: {x['from_region']} → {x['to_region']}: {x['title']} ({x['scope']})")
+    _emit(answer, as_json, render)
+
+
+@app.command()
 def synth(measures: int = typer.Option(1000, "--measures", min=1, help="measures to generate (20-60 per document)"),
           seed: int = typer.Option(0, "--seed", help="same seed, same files"),
           out: Path = typer.Option(..., "--out", help="folder for the documents and synth-manifest.json")):
     """Write a synthetic corpus of the founding genre, with a manifest of what it holds."""
-    from ingest.synth import MANIFEST_NAME, generate
+    from bench.synth import MANIFEST_NAME, generate
 
     started = time.perf_counter()
     manifest = generate(measures, seed, out)

@@ -37,7 +37,6 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -45,6 +44,7 @@ from typing import Any, Iterable
 from ingest.yamlfile import read_yaml
 
 from ingest.records import DocumentRecord, MeasureRecord
+from ingest.textutil import convert
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD_DIR = REPO / "tests" / "gold"
@@ -232,15 +232,8 @@ class Report:
 
 
 # ------------------------------------------------------------------------------------------ normalising
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _simplify(text: str) -> str:
-    return _t2s().convert(unicodedata.normalize("NFKC", text))
+    return convert(unicodedata.normalize("NFKC", text), "t2s")
 
 
 def norm_name(text: str | None) -> str:

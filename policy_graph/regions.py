@@ -1,9 +1,13 @@
 """Region names as users type them -> the graph's short simplified names."""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from graph.store import GraphStore
 from ingest.regions import load_gazetteer
 from ingest.textutil import to_simplified
+from policy_graph.limits import REGIONS_COMPARED_MAX
 
 
 def resolve_region_name(store: GraphStore, text: str | None) -> str | None:
@@ -21,6 +25,39 @@ def resolve_region_name(store: GraphStore, text: str | None) -> str | None:
         if store.run("region_get", {"name": candidate}):
             return candidate
     return None
+
+
+# Region lists as users type them: 厦门,武汉 · 厦门，武汉 · 厦门、武汉 (API, CLI and pages alike).
+_LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+class UnknownRegion(LookupError):
+    """A name in a region list that is no region."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"unknown region {text!r}")
+        self.text = text
+
+
+def split_region_list(raw: str | Iterable[str]) -> list[str]:
+    parts = [raw] if isinstance(raw, str) else list(raw)
+    return [p.strip() for part in parts for p in _LIST_SEPARATORS.split(part) if p.strip()]
+
+
+def resolve_region_list(store: GraphStore, raw: str | Iterable[str]) -> list[str]:
+    """The distinct regions a list names, in order; UnknownRegion for a name that is none,
+    ValueError for more than limits.REGIONS_COMPARED_MAX names."""
+    names = split_region_list(raw)
+    if len(names) > REGIONS_COMPARED_MAX:
+        raise ValueError(f"at most {REGIONS_COMPARED_MAX} regions")
+    resolved: list[str] = []
+    for name in names:
+        region = resolve_region_name(store, name)
+        if region is None:
+            raise UnknownRegion(name)
+        if region not in resolved:
+            resolved.append(region)
+    return resolved
 
 
 def gazetteer_region(text: str) -> str | None:

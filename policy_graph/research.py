@@ -14,6 +14,10 @@ from typing import Any
 
 from graph.store import GraphStore
 from ingest.textutil import sentence_around, to_simplified
+# An adopters answer lists every adopting region (paged by `limit`) with its measure count and
+# first date, and shows the region's first few measures with their evidence: the work per
+# request follows the page, not the number of measures a broad practice has.
+from policy_graph.limits import PER_REGION, REGIONS
 
 # scope: a measure limited to (or credited to) the region, e.g. a national notice's item that
 # opens with the locality that piloted it (Measure.scope)
@@ -21,13 +25,6 @@ VIA_ORDER = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 REPLICATION_VIAS = ("replicated_to", "replicated_from")
 # Each branch of a theme query returns at most this many rows: bounded work on any corpus.
 FACT_ROW_CAP = 50_000
-# An adopters answer lists every adopting region (paged by `limit`) with its measure count and
-# first date, and shows the region's first few measures with their evidence: the work per
-# request follows the page, not the number of measures a broad practice has.
-PER_REGION = 3
-PER_REGION_MAX = 50
-REGIONS = 500
-REGIONS_MAX = 1000
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 
 
@@ -111,9 +108,10 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
         ordered, indexed = _text_regions(trace, terms, per_region)
         page = ordered[offset:offset + limit]
         if indexed:
-            _show_indexed_measures(trace.text_index, page, terms)
+            _show_indexed_measures(trace, page, terms)
         else:
             _show_text_measures(trace, page, terms)
+    _first_date_sources(page + (related["regions"] if related else []))
     _add_agencies(trace, page + (related["regions"] if related else []))
     return {"query": q, "kind": topic.kind if topic else "text",
             "theme": theme_dict(topic.theme) if topic else None,
@@ -245,9 +243,19 @@ def _merge_groups(groups: list[dict[str, Any]], per_region: int) -> list[dict[st
 
 def _measure(row: dict[str, Any], via: str, evidence: str | None,
              replication_evidence: str | None = None) -> dict[str, Any]:
-    return {"id": row["id"], "title": row["title"], "document": row["document"],
-            "document_title": row.get("document_title"), "date": row["date"] or None, "via": via,
+    date = row["date"] or None
+    return {"id": row["id"], "title": row["title"], "region": row.get("region"), "document": row["document"],
+            "document_title": row.get("document_title"), "date": date,
+            "date_source": row.get("date_source") if date else None, "via": via,
             "evidence": evidence, "replication_evidence": replication_evidence or None}
+
+
+def _first_date_sources(regions: list[dict[str, Any]]) -> None:
+    """Each region's first date says where it was read: the source of the shown measure dated so."""
+    for region in regions:
+        region["first_date_source"] = next(
+            (m["date_source"] for m in region["measures"] if region["first_date"] and m["date"] == region["first_date"]),
+            None)
 
 
 def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str, key: str) -> None:
@@ -277,8 +285,9 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
             region["measures"].append(_measure(row, via, row["evidence"], facts[0] if facts else None))
 
 
-def _show_indexed_measures(index: Any, regions: list[dict[str, Any]], terms: list[str]) -> None:
-    found = index.measures([mid for r in regions for *_, mid in r["_shown"]])  # one lookup per answer
+def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
+    found = trace.text_index.measures([mid for r in regions for *_, mid in r["_shown"]])  # one lookup per answer
+    _with_documents(trace, list(found.values()))  # the index keeps dates, not where they were read
     for region in regions:
         region["measures"] = []
         for _, _, via, mid in region.pop("_shown"):
@@ -312,6 +321,7 @@ def _with_documents(trace: Trace, rows: list[dict[str, Any]]) -> list[dict[str, 
     for row in rows:
         doc = docs.get(row["document"]) or {}
         row["document_title"], row["date"] = doc.get("title"), doc.get("date")
+        row["date_source"] = doc.get("date_source")
     return rows
 
 
@@ -337,17 +347,22 @@ def search(trace: Trace, terms: list[str], limit: int) -> tuple[list[dict[str, A
 
 
 def timeline(trace: Trace, q: str) -> dict[str, Any]:
+    """The adopters answer in date order. Each date says where it was read (date_source); the
+    adoptions whose documents carry no date are kept apart (``undated``): an unknown date is
+    not a late one."""
     answer = adopters(trace, q)
     events = []
     for region in answer["regions"]:
         for m in region["measures"]:
-            events.append({"date": m["date"], "region": region["region"], "measure_id": m["id"],
-                           "title": m["title"], "document": m["document"], "via": m["via"],
-                           "evidence": m["evidence"]})
-    events.sort(key=lambda e: (e["date"] or "9999", e["region"], e["measure_id"]))
+            events.append({"date": m["date"], "date_source": m["date_source"], "region": region["region"],
+                           "measure_id": m["id"], "title": m["title"], "document": m["document"],
+                           "via": m["via"], "evidence": m["evidence"]})
+    dated = sorted((e for e in events if e["date"]), key=lambda e: (e["date"], e["region"], e["measure_id"]))
+    undated = sorted((e for e in events if not e["date"]), key=lambda e: (e["region"], e["measure_id"]))
     return {"query": q, "theme": answer["theme"],
-            "regions": [{"region": r["region"], "first_date": r["first_date"]} for r in answer["regions"]],
-            "events": events}
+            "regions": [{"region": r["region"], "first_date": r["first_date"],
+                         "first_date_source": r["first_date_source"]} for r in answer["regions"]],
+            "events": dated, "undated": undated}
 
 
 def similar(trace: Trace, measure_id: str, limit: int, cross_region: bool) -> list[dict[str, Any]]:
@@ -422,9 +437,18 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
     return result
 
 
+# Places of a province a path may reach through one province-wide replication.
+PLACES_PER_PROVINCE_MAX = 500
+PROVINCE_WIDE = "via province-wide replication"
+
+
 class _FlowLevels:
     """region -> its flow steps (out of it when walking forward, into it when walking back),
-    read one breadth-first level at a time."""
+    read one breadth-first level at a time.
+
+    Paths honour the region hierarchy: a practice replicated to a province reaches the places
+    in it (Xiamen's measures replicated to 福建 reach 福州, 泉州 ...). Such a step is derived
+    from the province's flow and says so (``via``: the province, ``reach``: PROVINCE_WIDE)."""
 
     def __init__(self, trace: Trace, start: str, forward: bool) -> None:
         self.trace, self.forward = trace, forward
@@ -433,15 +457,60 @@ class _FlowLevels:
 
     def read(self, levels: int) -> None:
         while self.levels < levels and self.frontier:
-            params = {"names": self.frontier, "limit": FACT_ROW_CAP}
-            rows = self.trace.run("flows_from", params) if self.forward else self.trace.run("flows_into", params)
+            steps = self._forward_steps() if self.forward else self._backward_steps()
             self.frontier, self.levels = [], self.levels + 1
-            for row in sorted(rows, key=lambda r: (r["src"], r["dst"], r["measure_id"] or "")):
-                here, nxt = (row["src"], row["dst"]) if self.forward else (row["dst"], row["src"])
-                self.steps_of[here].append(row)
+            for step in steps:
+                here, nxt = (step["src"], step["dst"]) if self.forward else (step["dst"], step["src"])
+                self.steps_of[here].append(step)
                 if nxt not in self.reached:
                     self.reached.add(nxt)
                     self.frontier.append(nxt)
+
+    def _forward_steps(self) -> list[dict[str, Any]]:
+        direct = _steps(self.trace.run("flows_from", _hop(self.frontier)))
+        provinces = sorted({r["dst"] for r in direct})
+        children: dict[str, list[str]] = defaultdict(list)
+        for row in self.trace.run("region_children", _places(provinces)) if provinces else []:
+            children[row["parent"]].append(row["child"])
+        return direct + _derived(direct, lambda f: children.get(f["dst"], ()))
+
+    def _backward_steps(self) -> list[dict[str, Any]]:
+        direct = _steps(self.trace.run("flows_into", _hop(self.frontier)))
+        held: dict[str, list[str]] = defaultdict(list)  # province -> the frontier places in it
+        for row in self.trace.run("region_provinces", _places(self.frontier)):
+            held[row["parent"]].append(row["child"])
+        into_provinces = _steps(self.trace.run("flows_into", _hop(sorted(held)))) if held else []
+        return direct + _derived(into_provinces, lambda f: held.get(f["dst"], ()), known=direct)
+
+
+def _hop(names: list[str]) -> dict[str, Any]:
+    return {"names": names, "limit": FACT_ROW_CAP}
+
+
+def _places(names: list[str]) -> dict[str, Any]:
+    return {"names": names, "limit": PLACES_PER_PROVINCE_MAX * len(names)}
+
+
+def _steps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flow rows as steps stated by a replication fact (not derived through a province)."""
+    return sorted(({**r, "via": None, "reach": None} for r in rows),
+                  key=lambda r: (r["src"], r["dst"], r["measure_id"] or ""))
+
+
+def _derived(flows: list[dict[str, Any]], places_of, known: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """The steps province flows imply into the places of the province (at most FACT_ROW_CAP),
+    leaving out those a flow already states and the place the practice came from."""
+    stated = {(f["src"], f["dst"], f["measure_id"]) for f in [*flows, *known]}
+    out: list[dict[str, Any]] = []
+    for f in flows:
+        for place in places_of(f):
+            if place == f["src"] or (f["src"], place, f["measure_id"]) in stated:
+                continue
+            stated.add((f["src"], place, f["measure_id"]))
+            out.append({**f, "dst": place, "via": f["dst"], "reach": PROVINCE_WIDE})
+            if len(out) >= FACT_ROW_CAP:
+                return out
+    return out
 
 
 def _hops_to(goal: str, steps_of: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
@@ -470,6 +539,7 @@ def _emit(chain: list[dict[str, Any]], forward: bool, seen: set[tuple], result: 
     seen.add(key)
     regions = [ordered[0]["src"], *(s["dst"] for s in ordered)]
     steps = [{"measure_id": s["measure_id"], "from_region": s["src"], "to_region": s["dst"],
+              "scope": s.get("scope"), "via": s.get("via"), "reach": s.get("reach"),
               "evidence": s["evidence"], "document": s["document"]} for s in ordered]
     result.append({"regions": regions, "hops": len(steps), "steps": steps})
 
@@ -485,8 +555,8 @@ def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict
         theme = themes.setdefault(row["theme"], {"key": row["theme"], "name_zh": row["name_zh"],
                                                  "name_en": row["name_en"], "regions": defaultdict(dict)})
         theme["regions"][row["region"]].setdefault(row["id"], {
-            "id": row["id"], "title": row["title"], "document": row["document"],
-            "via": row["via"], "evidence": row["evidence"]})
+            "id": row["id"], "title": row["title"], "region": row.get("measure_region"),
+            "document": row["document"], "via": row["via"], "evidence": row["evidence"]})
     return themes
 
 

@@ -19,6 +19,7 @@ from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
+from policy_graph.settings import text_index_beside
 
 if TYPE_CHECKING:
     from graph.linker import Relink
@@ -157,8 +158,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         report.timings["checkpoint"] = time.perf_counter() - t0
 
 
-def text_index_path(similarity_index: Path) -> Path:
-    return similarity_index.with_suffix(".fts")
+text_index_path = text_index_beside  # the rule is Settings'; the name stays for callers
 
 
 def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,
@@ -189,7 +189,7 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
     killed before this leaves summaries stamped with fewer measures than the index holds: they
     are not used, and the next ingest writes them all again."""
     from graph.textindex import StaleIndex, TextIndex
-    from policy_graph.research import PER_REGION_MAX
+    from policy_graph.limits import PER_REGION_MAX
 
     if not path.exists():
         return

@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from policy_graph.limits import NODES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
@@ -24,10 +26,7 @@ class Settings(BaseSettings):
     query_timeout_ms: int = 10_000
     db_connections: int = Field(4, ge=1, description="LadybugDB queries run at once; more wait their "
                                                       "turn (each running query holds working memory)")
-    max_limit: int = 500
-    max_depth: int = 3
-    max_hops: int = 6
-    max_nodes: int = 200
+    max_nodes: int = Field(NODES, ge=1, description="default node cap of a page's drawing")
     # HTTP limits in front of the app (api/http_limits.py); the connection caps are also kept
     # below the process's descriptor limit at start-up.
     http_max_head_bytes: int = Field(64 * 1024, ge=1024, description="request line + headers; over: 431")
@@ -61,6 +60,17 @@ class Settings(BaseSettings):
                           max_connections=self.http_max_connections,
                           max_connections_per_client=self.http_max_connections_per_client)
 
+    @property
+    def similarity_index_path(self) -> Path:
+        """The similarity linker's index file, beside the database (graph.linker)."""
+        base = self.db if self.backend == "ladybug" else self.data_dir.parent / "var" / "neo4j"
+        return Path(str(base) + ".simindex")
+
+    @property
+    def text_index_path(self) -> Path:
+        """The text index (graph.textindex), beside the similarity index."""
+        return text_index_beside(self.similarity_index_path)
+
     def store_options(self) -> dict:
         if self.backend == "neo4j":
             return {"uri": self.neo4j_uri, "user": self.neo4j_user,
@@ -68,6 +78,11 @@ class Settings(BaseSettings):
                     "query_timeout_ms": self.query_timeout_ms}
         return {"path": self.db, "query_timeout_ms": self.query_timeout_ms,
                 "connections": self.db_connections}
+
+
+def text_index_beside(similarity_index: Path) -> Path:
+    """Where the text index of a graph lives, given its similarity index file."""
+    return similarity_index.with_suffix(".fts")
 
 
 def get_settings(**overrides) -> Settings:

@@ -60,9 +60,10 @@ def _adopters(answer: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _timeline(answer: dict[str, Any]) -> list[dict[str, Any]]:
     topic = answer["theme"]["key"] if answer.get("theme") else None
+    # dated events first, then the undated ones the answer keeps apart (their date stays empty)
     return [{"query": answer["query"], "topic": topic, "region": e["region"], "via": e["via"],
              "measure_id": e["measure_id"], "title": e["title"], "document": e["document"],
-             "evidence": e["evidence"]} for e in answer["events"]]
+             "evidence": e["evidence"]} for e in [*answer["events"], *answer.get("undated", [])]]
 
 
 def _replications(answer: list[dict[str, Any]]) -> list[dict[str, Any]]:

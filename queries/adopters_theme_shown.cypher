@@ -6,5 +6,5 @@ MATCH (t:Theme {key: $theme})
 WITH t
 UNWIND $ids AS i
 MATCH (m:Measure {id: i})-[h:HAS_THEME]->(t)
-RETURN m.id AS id, m.title AS title, m.document_id AS document, m.doc_date AS date,
+RETURN m.id AS id, m.title AS title, m.region AS region, m.document_id AS document, m.doc_date AS date,
        h.evidence AS evidence

@@ -1,10 +1,13 @@
-// Theme by region, for comparisons and gaps: own measures, measures scoped to the region (m.scope)
-// and practices replicated into the region.
+// Theme by region, for comparisons and gaps, counted as the adopters answer counts: a region's
+// own measures, measures scoped to the region (m.scope), practices replicated into it, and the
+// pilots a replicated practice came from (Fujian's row 已实施区域 厦门片区 → 厦门 adopted it).
+// Safeguards are never measures.
+// (coalesce: LadybugDB 0.22 crashes when one branch returns the same property twice.)
 MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)
 WHERE m.kind = 'measure' AND ($any_region OR m.region IN $regions)
 RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, m.region AS region,
-       'measure' AS via, m.id AS id, m.title AS title, m.document_id AS document,
-       h.evidence AS evidence
+       'measure' AS via, m.id AS id, m.title AS title, coalesce(m.region, '') AS measure_region,
+       m.document_id AS document, h.evidence AS evidence
 LIMIT $limit
 UNION ALL
 MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)
@@ -13,13 +16,20 @@ UNWIND m.scope AS region
 WITH t, h, m, region
 WHERE $any_region OR region IN $regions
 RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, region,
-       'scope' AS via, m.id AS id, m.title AS title, m.document_id AS document,
-       h.evidence AS evidence
+       'scope' AS via, m.id AS id, m.title AS title, m.region AS measure_region,
+       m.document_id AS document, h.evidence AS evidence
 LIMIT $limit
 UNION ALL
 MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(g:Region)
 WHERE ($any_region OR g.name IN $regions) AND t.key IN r.themes
 RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, g.name AS region,
-       'replicated_to' AS via, m.id AS id, m.title AS title, m.document_id AS document,
-       h.evidence AS evidence
+       'replicated_to' AS via, m.id AS id, m.title AS title, m.region AS measure_region,
+       m.document_id AS document, h.evidence AS evidence
+LIMIT $limit
+UNION ALL
+MATCH (t:Theme)<-[h:HAS_THEME]-(m:Measure)-[r:REPLICATED_TO]->(:Region)
+WHERE r.from_region <> '' AND ($any_region OR r.from_region IN $regions) AND t.key IN r.themes
+RETURN t.key AS theme, t.name_zh AS name_zh, t.name_en AS name_en, r.from_region AS region,
+       'replicated_from' AS via, m.id AS id, m.title AS title, m.region AS measure_region,
+       m.document_id AS document, h.evidence AS evidence
 LIMIT $limit

@@ -8,7 +8,7 @@ import pytest
 
 from graph.store import open_store
 from graph.textindex import TextIndex
-from ingest.synth import generate
+from bench.synth import generate
 from policy_graph import research
 from policy_graph.service import ingest_into, text_index_path
 

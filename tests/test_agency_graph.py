@@ -21,10 +21,10 @@ def test_collective_units_and_national_bodies_reach_the_agency_nodes(backend, tm
         ingest_into(store, [path])
         ids = [m["id"] for m in store.run("measure_list", {"kind": "measure", "region": "", "document": "",
                                                               "offset": 0, "limit": 10})]
-        rows = store.run("viz_agencies_of", {"ids": ids})
+        rows = store.run("measure_agencies", {"ids": ids})
     by_printed = {r["printed"]: r for r in rows}
     assert by_printed["各省级人民政府"]["collective"] is True
     assert by_printed["民政部"]["collective"] is False
     # 发展改革委 (first item) and 国家发展改革委 (second) are the same national agency
-    assert by_printed["发展改革委"]["id"] == by_printed["国家发展改革委"]["id"]
+    assert by_printed["发展改革委"]["agency"] == by_printed["国家发展改革委"]["agency"]
     assert by_printed["民政部"]["region"] == "中国"

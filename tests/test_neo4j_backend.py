@@ -171,7 +171,10 @@ def _question_params(store) -> list[tuple[str, dict]]:
         ("graph_state", {}),
         ("documents_brief", {"ids": [measure.split("-")[0]]}),
         ("similar_of", {"id": measure, "cross_region": False, "limit": 500}),
-        ("viz_node_counts", {}),
+        ("theme_adoption", {"any_region": False, "regions": ["厦门", "武汉"], "limit": 500}),
+        ("region_children", {"names": ["福建"], "limit": 500}),
+        ("region_provinces", {"names": ["福州"], "limit": 500}),
+        ("measure_agencies", {"ids": [measure]}),
         ("subgraph_out_measure", {"keys": [measure], "limit": 500}),
         ("subgraph_in_region", {"keys": ["厦门"], "limit": 500}),
     ]

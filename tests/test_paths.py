@@ -17,6 +17,8 @@ class FlowStore:
         self.queries = 0
 
     def run(self, name: str, params: dict) -> list[dict]:
+        if name in ("region_children", "region_provinces"):
+            return []  # no region hierarchy here (tests/test_one_answer.py walks the real one)
         self.queries += 1
         side = {"flows_from": "src", "flows_into": "dst"}[name]
         return [r for r in self.rows if r[side] in params["names"]][:params["limit"]]

@@ -184,6 +184,11 @@ def test_gaps_of_tumen(api):
 
 def test_timeline(api):
     body = api.get("/api/timeline", params={"q": "IP pledge financing"}).json()
-    dates = [e["date"] for e in body["events"] if e["date"]]
-    assert dates == sorted(dates)
-    assert {e["region"] for e in body["events"]} >= FIVE
+    dates = [e["date"] for e in body["events"]]
+    assert all(dates) and dates == sorted(dates)
+    # Undated adoptions (the pilot 厦门 through Fujian's undated notice) are kept apart, not last.
+    assert body["undated"] and not any(e["date"] for e in body["undated"])
+    assert "厦门" in {e["region"] for e in body["undated"]}
+    assert {e["region"] for e in body["events"] + body["undated"]} >= FIVE
+    # Every date says where it was read; the founding corpus's dates are the manifest's.
+    assert {e["date_source"] for e in body["events"]} == {"manifest"}

@@ -12,7 +12,7 @@ import pytest
 
 from ingest.pipeline import ingest_paths
 from ingest.regions import load_gazetteer
-from ingest.synth import MANIFEST_NAME, TEMPLATES, Manifest, generate
+from bench.synth import MANIFEST_NAME, TEMPLATES, Manifest, generate
 
 # At most 60 measures a document: 400 measures make at least 7 documents, enough for every template.
 N_MEASURES, SEED = 400, 1

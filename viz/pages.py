@@ -5,7 +5,6 @@ document shows as characters. Links are built with ``urllib.parse.quote`` on the
 """
 from __future__ import annotations
 
-import json
 from html import escape as e
 from urllib.parse import quote
 
@@ -50,31 +49,43 @@ def _graph_header(h1: str, intro: str) -> str:
     return f"{NAV}<h1>{e(h1)}</h1><p>{e(intro)}</p>"
 
 
+# -- dates ---------------------------------------------------------------------------
+
+def date_html(date: str | None, source: str | None) -> str:
+    """A date with where it was read (落款, 文号 year, manifest, page date), or "undated"."""
+    if not date:
+        return '<span class="undated">未注明日期 undated</span>'
+    return f'{e(date)} <small class="date-source">({e(source or "source not recorded")})</small>'
+
+
 # -- landing -------------------------------------------------------------------------
 
-def landing_page(data: views.Landing) -> str:
+def landing_page(data: dict) -> str:
     counts = "".join(f'<tr><th>{e(k)}</th><td data-count="{e(k)}">{v}</td></tr>'
-                     for k, v in sorted(data.counts.items()))
+                     for k, v in data["counts"].items())
+    regions_, themes_ = data["regions"], data["themes"]
     region_opts = "".join(
         f'<option value="{e(r["name"])}">{e(r["name"])} {e(r.get("name_en") or "")} '
-        f'({r["measures"]})</option>' for r in data.regions)
+        f'({r["measure_count"]})</option>' for r in regions_)
     theme_opts = "".join(
         f'<option value="{e(t["key"])}">{e(t.get("name_zh") or t["key"])} / '
-        f'{e(t.get("name_en") or "")} ({t["measures"]})</option>' for t in data.themes)
+        f'{e(t.get("name_en") or "")} ({t["measure_count"]})</option>' for t in themes_)
     themes = "".join(f'<li>{theme_link(t["key"], (t.get("name_zh") or t["key"]))} '
-                     f'<small>{e(t.get("name_en") or "")} · {t["measures"]} measures</small></li>'
-                     for t in data.themes if t["measures"])
-    regions = "".join(f'<li>{region_link(r["name"])} <small>{e(r.get("name_en") or "")} · '
-                      f'{r["measures"]} measures · <a href="{e(url("/viz/paths?from=", r["name"]))}">'
-                      f'replication paths</a></small></li>' for r in data.regions if r["measures"])
-    with_measures = [r["name"] for r in data.regions if r["measures"]][:2]
+                     f'<small>{e(t.get("name_en") or "")} · {t["measure_count"]} measures</small></li>'
+                     for t in themes_ if t["measure_count"])
+    regions = "".join(f'<li data-region="{e(r["name"])}">{region_link(r["name"])} <small>'
+                      f'{e(r.get("name_en") or "")} · <span class="measure-count">{r["measure_count"]}</span> '
+                      f'measures · <a href="{e(url("/viz/paths?from=", r["name"]))}">replication paths</a> · '
+                      f'<a href="{e(url("/viz/gaps?region=", r["name"]))}">gaps</a></small></li>'
+                      for r in regions_ if r["measure_count"])
+    with_measures = [r["name"] for r in regions_ if r["measure_count"]][:2]
     compare = ""
     if len(with_measures) == 2:
         compare = (f'<p><a id="compare-example" href="/viz/compare?regions='
                    f'{e(quote(",".join(with_measures)))}">Compare {e(" / ".join(with_measures))}</a></p>')
-    top_theme = max(data.themes, key=lambda t: t["measures"], default=None)
+    top_theme = max(themes_, key=lambda t: t["measure_count"], default=None)
     explore = ""
-    if top_theme and top_theme["measures"]:
+    if top_theme and top_theme["measure_count"]:
         explore = (f'<a id="explore-example" href="/viz/explore?center='
                    f'{e(quote("Theme:" + top_theme["key"], safe=""))}&amp;depth=2">'
                    f'Explore around {e(top_theme.get("name_zh") or top_theme["key"])}</a> ·')
@@ -103,6 +114,10 @@ def landing_page(data: views.Landing) -> str:
   <label>复制推广路径 Replication paths from <select name="from">{region_opts}</select></label>
   <button type="submit">Show</button>
 </form>
+<form action="/viz/timeline" method="get" id="timeline-picker">
+  <label>时间线 Timeline of <input name="q" placeholder="知识产权质押融资"></label>
+  <button type="submit">Show</button>
+</form>
 {compare}
 <h2>主题 Themes</h2><ul id="themes">{themes}</ul>
 <h2>地区 Regions</h2><ul id="regions">{regions}</ul>
@@ -114,110 +129,139 @@ def landing_page(data: views.Landing) -> str:
 
 # -- search --------------------------------------------------------------------------
 
-def search_page(q: str, themes: list[dict], regions: list[dict], measures: list[dict]) -> str:
-    t = "".join(f'<li>{theme_link(x["key"], x.get("name_zh") or x["key"])} '
-                f'<small>{e(x.get("name_en") or "")}</small></li>' for x in themes)
+def search_page(answer: dict) -> str:
+    q, topic = answer["query"], answer["topic"]
+    t = ""
+    pointer = ""
+    if topic:
+        named = topic.get("practice") or topic["theme"]
+        of_theme = (f' <small>practice of {theme_link(topic["theme"]["key"], topic["theme"]["name_zh"])}</small>'
+                    if topic.get("practice") else "")
+        t = (f'<li>{theme_link(named["key"], named.get("name_zh") or named["key"])}{of_theme} '
+             f'<small>{e(named.get("name_en") or "")} · {e(topic["kind"])} · '
+             f'<span class="region-count">{topic["region_count"]}</span> adopting regions</small></li>')
+        pointer = (f'<p id="topic-pointer">“{e(q)}” names the {e(topic["kind"])} '
+                   f'{theme_link(named["key"], named.get("name_zh") or named["key"])}: '
+                   f'{topic["region_count"]} regions adopted it (which, with what measure and when: '
+                   f'{theme_link(named["key"], "adopters")} · '
+                   f'<a href="{e(url("/viz/timeline?q=", q))}">timeline</a>). The measures below are '
+                   f'only those whose text holds the words.</p>')
     r = "".join(f"<li>{region_link(x['name'])} <small>{e(x.get('full_name') or '')} "
-                f"{e(x.get('name_en') or '')}</small></li>" for x in regions)
+                f"{e(x.get('name_en') or '')}</small></li>" for x in answer["regions"])
+    measures = answer["items"]
     m = "".join(f"<li>{region_link(x['region'])} · {measure_link(x['id'], x['title'])}"
                 f"<br><small>{e(snippet(x['text'], 160))}</small></li>" for x in measures)
-    body = (f"<h1>搜索 Search: {e(q)}</h1>"
-            f'<h2>主题 Themes ({len(themes)})</h2><ul id="theme-hits">{t}</ul>'
-            f'<h2>地区 Regions ({len(regions)})</h2><ul id="region-hits">{r}</ul>'
-            f'<h2>措施 Measures ({len(measures)})</h2><ul id="measure-hits">{m}</ul>')
-    if not (themes or regions or measures):
+    body = (f"<h1>搜索 Search: {e(q)}</h1>{pointer}"
+            f'<h2>主题 Themes ({1 if topic else 0})</h2><ul id="theme-hits">{t}</ul>'
+            f'<h2>地区 Regions ({len(answer["regions"])})</h2><ul id="region-hits">{r}</ul>'
+            f'<h2>措施 Measures (<span id="measure-total">{answer["total"]}</span>)</h2>'
+            f'<ul id="measure-hits">{m}</ul>')
+    if answer["total"] > len(measures):
+        body += f"<p><small>{len(measures)} of {answer['total']} shown.</small></p>"
+    if not (topic or answer["regions"] or measures):
         body += "<p>没有结果 Nothing matched.</p>"
     return plain_page(f"Search {q}", body)
 
 
-# -- theme ---------------------------------------------------------------------------
+# -- theme (adopters) ----------------------------------------------------------------
 
-def _led_by(agencies: dict, region: str) -> str:
-    """Lead and support agencies of a measure's own agency line, each with its region when that
-    is not the adopting region's."""
-    def one(a: dict) -> str:
-        where = f" <small>({e(a['region'])})</small>" if a.get("region") and a["region"] != region else ""
-        return e(a.get("printed") or a["name"]) + where
-    parts = [f"{label}: " + "、".join(one(a) for a in agencies.get(role) or [])
-             for role, label in (("lead", "lead"), ("support", "support")) if agencies.get(role)]
-    return "; ".join(parts) or "—"
+def _agency_names(agencies: dict | None) -> str:
+    parts = [f"{e(a['name'])} ({e(role)}" + (f", {e(a['region'])}" if a.get("region") else "") + ")"
+             for role, rows in (agencies or {}).items() for a in rows]
+    return "、".join(parts) or "—"
 
 
-def _adopter_rows(adopters: dict, counts: dict, documents: dict) -> list[str]:
+_HOW = {"measure": "measure", "scope": "scoped to the region", "replicated_to": "replicated to",
+        "replicated_from": "pilot, replicated from"}
+
+
+def _adopter_rows(regions: list[dict], documents: dict[str, str]) -> list[str]:
     rows = []
-    for region, entries in adopters.items():
-        total = counts.get(region, len(entries))
-        more = (f'<tr class="more" data-more="{e(region)}"><td></td><td colspan="4"><small>'
-                f'{len(entries)} of {total} measures shown (earliest first)</small></td></tr>') \
-            if total > len(entries) else ""
-        for how, r in entries:
-            rows.append(f'<tr data-region="{e(region)}" data-via="{e(how)}"><td>{region_link(region)}</td>'
-                        f"<td>{e(how)}</td>"
-                        f"<td>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}"
-                        + (f" <small>({e(r['region'])})</small>" if r.get("region") else "") + "</td>"
-                        f"<td>{_led_by(r.get('agencies') or {}, region)}</td>"
-                        f"<td>{e(documents.get(r['document_id'], ''))}</td></tr>")
-        if more:
-            rows.append(more)
+    for region in regions:
+        name = region["region"]
+        for m in region["measures"]:
+            home = f" <small>({e(m['region'])})</small>" if m.get("region") and m["region"] != name else ""
+            rows.append(f'<tr data-region="{e(name)}" data-via="{e(_HOW.get(m["via"], m["via"]))}">'
+                        f"<td>{region_link(name)}</td><td>{e(_HOW.get(m['via'], m['via']))}</td>"
+                        f"<td>{measure_link(m['id'], m['title'])}{home}</td>"
+                        f"<td>{date_html(m['date'], m.get('date_source'))}</td>"
+                        f"<td>{_agency_names(m.get('agencies'))}</td>"
+                        f"<td>{e(documents.get(m['document'], m['document']))}</td></tr>")
+        if region["measure_count"] > len(region["measures"]):
+            rows.append(f'<tr class="more" data-more="{e(name)}"><td></td><td colspan="5"><small>'
+                        f'{len(region["measures"])} of {region["measure_count"]} measures shown '
+                        f'(earliest first)</small></td></tr>')
     return rows
 
 
-_TABLE_HEAD = ('<tr><th>Region</th><th>How</th><th>Measure</th><th>Agencies (lead; support)</th>'
-               '<th>Source document</th></tr>')
-
-
 def theme_page(v: views.ThemeView) -> str:
-    name = v.theme.get("name_zh") or v.theme["key"]
-    rows = _adopter_rows(v.adopters, v.adopter_counts, v.documents)
-    footer = (explore_links("Theme", v.theme["key"], 2) +
-              f'<h2>采用地区 Adopting regions ({len(v.adopters)})</h2>'
-              f'<p id="adopters">{" · ".join(region_link(x) for x in v.adopters)}</p>'
-              f'<table class="pg" id="theme-measures">{_TABLE_HEAD}{"".join(rows)}</table>')
-    title = f"主题 Theme: {name} ({v.theme.get('name_en') or v.theme['key']})"
-    if v.practice:  # a practice's page: its adopters, then the theme's other adopters apart
-        related = _adopter_rows(v.related, {}, v.documents)
-        footer += (f'<h2>相关 Related: other adopters of {theme_link(v.theme["key"], name)} '
-                   f'({len(v.related)})</h2>'
-                   f'<p id="related">{" · ".join(region_link(x) for x in v.related) or "—"}</p>'
-                   f'<table class="pg" id="related-measures">{_TABLE_HEAD}{"".join(related)}</table>')
-        title = (f"实践 Practice: {v.practice['name_zh']} ({v.practice['name_en']}) — "
-                 f"主题 theme {name}")
-    header = _graph_header(title, f"{len(v.adopters)} regions, {len(v.measures)} measures. "
-                           "Click a measure to open its detail, a region or theme to open its page.")
-    page_name = f"Practice {v.practice['name_zh']}" if v.practice else f"Theme {name}"
-    return render_page(v.sub, PageParts(page_name, header, footer), documents=v.documents)
+    a = v.answer
+    topic = a.get("practice") or a["theme"]
+    name = topic.get("name_zh") or topic["key"]
+    head = ('<tr><th>Region</th><th>How</th><th>Measure</th><th>Date</th><th>Agencies (lead / support)</th>'
+            '<th>Source document</th></tr>')
+    related = ""
+    if a.get("related") and a["related"]["regions"]:
+        rel = a["related"]
+        related = (f'<h2>相关 Related: other adopters of the theme {e(rel["theme"]["name_zh"])} '
+                   f'({rel["region_count"]})</h2><table class="pg" id="related-measures">{head}'
+                   f'{"".join(_adopter_rows(rel["regions"], v.documents))}</table>')
+    counts = "".join(f'<li data-region="{e(r["region"])}">{region_link(r["region"])} '
+                     f'<span class="measure-count">{r["measure_count"]}</span> · first '
+                     f'{date_html(r["first_date"], r.get("first_date_source"))}</li>' for r in a["regions"])
+    footer = (explore_links("Theme", a["theme"]["key"], 2) +
+              f'<h2>采用地区 Adopting regions (<span id="region-count">{a["region_count"]}</span>)</h2>'
+              f'<ul id="adopters">{counts}</ul>'
+              f'<p><a href="{e(url("/viz/timeline?q=", topic["key"]))}">时间线 Timeline</a> · '
+              f'<a href="{e(url("/api/adopters?q=", topic["key"]))}">as JSON</a></p>'
+              f'<table class="pg" id="theme-measures">{head}{"".join(_adopter_rows(a["regions"], v.documents))}'
+              f'</table>{related}')
+    level = "实践 Practice" if a.get("practice") else "主题 Theme"
+    header = _graph_header(f"{level}: {name} ({topic.get('name_en') or topic['key']})",
+                           f"{a['region_count']} adopting regions: their own measures, practices replicated "
+                           "to them and the pilots others replicate. Click a measure to open its detail, "
+                           "a region or theme to open its page.")
+    return render_page(v.sub, PageParts(f"Theme {name}", header, footer), documents=v.documents)
 
 
 # -- region --------------------------------------------------------------------------
 
 def region_page(v: views.RegionView) -> str:
-    name = v.region["name"]
-    groups: dict[str, list[dict]] = {}
-    labels: dict[str, str] = {}
-    for r in v.measures:
-        themes = v.facts.themes.get(r["id"], [])
-        for t in themes or [{"key": "", "name_zh": "未归类 no theme"}]:
-            groups.setdefault(t["key"], []).append(r)
-            labels[t["key"]] = t["name_zh"] or t["key"]
+    p = v.profile
+    name = p["region"]["name"]
     sections = []
-    for key in sorted(groups, key=lambda k: (k == "", k)):
-        head = theme_link(key, labels[key]) if key else e(labels[key])
-        items = "".join(f"<li>{measure_link(r['id'], (r['label'] or '') + ' ' + (r['title'] or ''))}</li>"
-                        for r in groups[key])
-        sections.append(f'<h3>{head} ({len(groups[key])})</h3><ul>{items}</ul>')
-    out = "".join(f"<li>→ {region_link(f['dst'])} <small>{e(f['scope'] or '')}: "
-                  f"{e(snippet(f['evidence'], 100))}</small></li>" for f in v.outgoing)
-    inc = "".join(f"<li>{region_link(x['measure_region'])} → {e(name)}: "
-                  f"{measure_link(x['measure_id'], x['title'])} <small>{e(x['scope'] or '')}</small></li>"
-                  for x in v.incoming)
+    for t in p["themes"]:
+        items = "".join(f"<li>{measure_link(m['id'], m['title'])}"
+                        + (f" <small>{e(_HOW.get(m['via'], m['via']))}"
+                           + (f" ({e(m['region'])})" if m.get("region") and m["region"] != name else "")
+                           + "</small>" if m["via"] != "measure" else "") + "</li>"
+                        for m in t["measures"])
+        sections.append(f'<h3 data-theme="{e(t["theme"]["key"])}">{theme_link(t["theme"]["key"], t["theme"]["name_zh"])}'
+                        f' ({len(t["measures"])})</h3><ul>{items}</ul>')
+    if p["unthemed"]:
+        items = "".join(f"<li>{measure_link(m['id'], (m['label'] or '') + ' ' + (m['title'] or ''))}</li>"
+                        for m in p["unthemed"])
+        sections.append(f"<h3>未归类 no theme ({len(p['unthemed'])})</h3><ul>{items}</ul>")
+
+    def flow(x: dict) -> str:
+        origin = x["from_region"] or "?"
+        return (f"<li>{region_link(origin)} → {region_link(x['to_region'])}: "
+                f"{measure_link(x['measure_id'], x['title'])} <small>{e(x['scope'] or '')} "
+                f"({e(x['kind'] or '')})</small>"
+                f'<blockquote class="evidence">{e(snippet(x.get("evidence"), 160))}</blockquote></li>')
+    out = "".join(flow(x) for x in p["replicated_out_of"])
+    inc = "".join(flow(x) for x in p["replicated_into"])
     footer = (explore_links("Region", name)
-              + f'<h2>按主题 Measures by theme</h2><div id="by-theme">{"".join(sections)}</div>'
+              + f'<h2>措施 Measures (<span id="measure-count">{p["measure_count"]}</span>)</h2>'
+              f'<h2>按主题 Adoption by theme</h2><div id="by-theme">{"".join(sections)}</div>'
               f'<h2>复制推广 Replication out of {e(name)}</h2><ul id="flows-out">{out or "<li>—</li>"}</ul>'
               f'<h2>复制推广 Replication into {e(name)}</h2><ul id="flows-in">{inc or "<li>—</li>"}</ul>'
-              f'<p><a href="{e(url("/viz/paths?from=", name))}">Replication paths from {e(name)}</a></p>')
-    full = v.region.get("full_name") or name
-    header = _graph_header(f"地区 Region: {full} ({v.region.get('name_en') or name})",
-                           f"{len(v.measures)} measures, {len(groups)} groups.")
+              f'<p><a href="{e(url("/viz/paths?from=", name))}">Replication paths from {e(name)}</a> · '
+              f'<a href="{e(url("/viz/gaps?region=", name))}">Gaps of {e(name)}</a> · '
+              f'<a href="{e(url("/api/regions/", name))}">as JSON</a></p>')
+    full = p["region"].get("full_name") or name
+    header = _graph_header(f"地区 Region: {full} ({p['region'].get('name_en') or name})",
+                           f"{p['measure_count']} measures, {len(p['themes'])} themes.")
     return render_page(v.sub, PageParts(f"Region {name}", header, footer), documents=v.documents)
 
 
@@ -225,44 +269,40 @@ def region_page(v: views.RegionView) -> str:
 
 def measure_page(v: views.MeasureView) -> str:
     m = v.measure
-    leads = "".join(f"<li>{e(a['name'])} <small>({e(a['role'] or '')}; printed "
-                    f"“{e(a.get('printed') or '')}”)</small></li>" for a in v.leads)
+    leads = "".join(f"<li>{e(a['name'])} <small>({e(a['role'] or '')}; {e(a.get('region') or '')}; printed "
+                    f"“{e(a.get('printed') or '')}”)</small></li>" for a in m["agencies"])
     lead_evidence = "".join(f'<blockquote class="evidence">{e(line)}</blockquote>'
-                            for line in dict.fromkeys(a.get("evidence") or "" for a in v.leads) if line)
+                            for line in dict.fromkeys(a.get("evidence") or "" for a in m["agencies"]) if line)
     mentions = "".join(f"<li>{e(a['name'])}<br><small>{e(a.get('evidence') or '')}</small></li>"
-                       for a in v.mentions)
+                       for a in m["mentioned_agencies"])
     themes = "".join(f"<li>{theme_link(t['key'], t['name_zh'])} <small>terms: "
                      f"{e('、'.join(t.get('terms') or []))}</small>"
                      f'<blockquote class="evidence">{e(t.get("evidence") or "")}</blockquote></li>'
-                     for t in v.themes)
-    reps = "".join(f"<li>{region_link(x['from_region'] or '?')} → {region_link(x['region'])} "
+                     for t in m["themes"])
+    reps = "".join(f"<li>{region_link(x['from_region'] or m['region'])} → {region_link(x['to_region'])} "
                    f"<small>{e(x['scope'] or '')} ({e(x['kind'] or '')})</small>"
                    f'<blockquote class="evidence">{e(x.get("evidence") or "")}</blockquote></li>'
-                   for x in v.replications)
+                   for x in m["replicated_to"] + [x for x in m["replicated_from"] if x not in m["replicated_to"]])
     similar = "".join(f"<li>{region_link(s['region'] or '?')} · {measure_link(s['id'], s['title'])} "
                       f"<small>score {float(s['score'] or 0):.2f}; shared: "
                       f"{e('、'.join(s.get('shared_terms') or []))}</small></li>" for s in v.similar)
-    fields = ""
-    if m.get("fields_json"):
-        try:
-            table = json.loads(m["fields_json"])
-            fields = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(val))}</td></tr>" for k, val in table.items())
-            fields = f'<h2>表格字段 Table fields</h2><table class="pg">{fields}</table>'
-        except ValueError:
-            fields = ""
+    fields = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(val))}</td></tr>" for k, val in m["fields"].items())
+    if fields:
+        fields = f'<h2>表格字段 Table fields</h2><table class="pg">{fields}</table>'
     original = ""
     if m.get("text_original") and m["text_original"] != m.get("text"):
         original = (f'<h3>原文 As printed</h3><div class="pg-text" id="measure-original">'
                     f'{e(m["text_original"])}</div>')
     deadline = e(m.get("deadline_raw") or m.get("deadline") or "—")
+    title = m["source"]["document_title"] or m["document"]
     footer = explore_links("Measure", m["id"]) + f"""
 <h2>全文 Full text</h2>
 <div class="pg-text" id="measure-text">{e(m.get('text') or '')}</div>
 {original}
 <table class="pg" id="measure-facts">
 <tr><th>地区 Region</th><td>{region_link(m['region'])}</td></tr>
-<tr><th>来源 Source document</th><td>{e(m.get('document_title') or m.get('document_id') or '')}
- <small>{e(m.get('document_date') or '')} {e(m.get('document_issuer') or '')}</small></td></tr>
+<tr><th>来源 Source document</th><td>{e(title)}
+ <small id="document-date">{date_html(m.get('document_date'), m.get('document_date_source'))}</small></td></tr>
 <tr><th>编号 Label / section</th><td>{e(m.get('label') or '')} <small>{e(m.get('section') or '')}</small></td></tr>
 <tr><th>完成时限 Deadline</th><td>{deadline}</td></tr>
 </table>
@@ -272,9 +312,10 @@ def measure_page(v: views.MeasureView) -> str:
 <h2>主题与证据 Themes and evidence</h2><ul id="themes">{themes or '<li>—</li>'}</ul>
 <h2>复制推广 Replication</h2><ul id="replications">{reps or '<li>—</li>'}</ul>
 <h2>相似措施 Similar measures in other regions</h2><ul id="similar">{similar or '<li>—</li>'}</ul>
+<p><a href="{e(url("/api/measures/", m['id']))}">as JSON</a></p>
 """
     header = _graph_header(f"措施 Measure {m.get('label') or ''} {m.get('title') or m['id']}",
-                           f"{m['region']} · {m.get('document_title') or ''}")
+                           f"{m['region']} · {title}")
     return render_page(v.sub, PageParts(f"Measure {m.get('title') or m['id']}", header, footer),
                        documents=v.documents)
 
@@ -282,43 +323,97 @@ def measure_page(v: views.MeasureView) -> str:
 # -- compare -------------------------------------------------------------------------
 
 def compare_page(v: views.CompareView) -> str:
-    head = "".join(f"<th>{region_link(n)}</th>" for n in v.regions)
+    a = v.answer
+    names = a["regions"]
+    shared = set(a["shared_themes"])
+    head = "".join(f"<th>{region_link(n)}</th>" for n in names)
     rows = []
-    keys = v.shared + sorted(k for k in v.by_theme if k not in v.shared)
-    for key in keys:
+    for row in sorted(a["themes"], key=lambda r: (r["theme"]["key"] not in shared, r["theme"]["key"])):
+        key = row["theme"]["key"]
         cells = "".join(
-            "<td><ul>" + "".join(f"<li>{measure_link(r['id'], r['title'])}</li>"
-                                 for r in v.by_theme[key].get(n, [])) + "</ul></td>"
-            for n in v.regions)
-        mark = " ★ shared" if key in v.shared else ""
-        rows.append(f'<tr data-theme="{e(key)}"><th>{theme_link(key, v.theme_names[key])}{mark}</th>{cells}</tr>')
-    unthemed = "".join(f"<td>{v.unthemed.get(n, 0)}</td>" for n in v.regions)
-    footer = (f'<h2>共同主题 Shared themes ({len(v.shared)})</h2>'
-              f'<p id="shared">{" · ".join(theme_link(k, v.theme_names[k]) for k in v.shared) or "—"}</p>'
-              f'<table class="pg" id="compare-table"><tr><th>Theme</th>{head}</tr>{"".join(rows)}'
-              f"<tr><th>no theme (count)</th>{unthemed}</tr></table>")
-    header = _graph_header("比较 Compare: " + " / ".join(v.regions),
+            f'<td data-region="{e(n)}" data-count="{len(row["regions"].get(n, []))}"><ul>'
+            + "".join(f"<li>{measure_link(m['id'], m['title'])}"
+                      + (f" <small>{e(_HOW.get(m['via'], m['via']))}</small>" if m["via"] != "measure" else "")
+                      + "</li>" for m in row["regions"].get(n, [])) + "</ul></td>"
+            for n in names)
+        mark = " ★ shared" if key in shared else ""
+        rows.append(f'<tr data-theme="{e(key)}"><th>{theme_link(key, row["theme"]["name_zh"])}{mark}</th>{cells}</tr>')
+    only = "".join(f'<li data-region="{e(n)}">only {region_link(n)}: '
+                   + (" · ".join(theme_link(k) for k in a["unique_themes"].get(n, [])) or "—") + "</li>"
+                   for n in names)
+    pairs = "".join(f"<li>{measure_link(p['a_id'], p['a_title'])} ({e(p['a_region'])}) ~ "
+                    f"{measure_link(p['b_id'], p['b_title'])} ({e(p['b_region'])}) <small>score "
+                    f"{float(p['score']):.2f}</small></li>" for p in a["similar_pairs"])
+    footer = (f'<h2>共同主题 Shared themes ({len(shared)})</h2>'
+              f'<p id="shared">{" · ".join(theme_link(k) for k in a["shared_themes"]) or "—"}</p>'
+              f'<h2>独有主题 Only one region</h2><ul id="unique">{only}</ul>'
+              f'<table class="pg" id="compare-table"><tr><th>Theme</th>{head}</tr>{"".join(rows)}</table>'
+              f'<h2>相似措施 Similar measures</h2><ul id="similar-pairs">{pairs or "<li>—</li>"}</ul>'
+              f'<p><a href="{e("/api/compare?regions=" + quote(",".join(names)))}">as JSON</a></p>')
+    header = _graph_header("比较 Compare: " + " / ".join(names),
                            "Regions pinned at the sides, their themes in between; large stars are "
-                           "themes every region shares, edge labels count measures. "
-                           "The measures are listed below the graph.")
-    return render_page(v.sub, PageParts("Compare " + ", ".join(v.regions), header, footer),
-                       documents=v.documents)
+                           "themes every region shares, edge labels count measures (own, replicated to "
+                           "the region, and pilots it ran). The measures are listed below the graph.")
+    return render_page(v.sub, PageParts("Compare " + ", ".join(names), header, footer))
+
+
+# -- gaps ----------------------------------------------------------------------------
+
+def gaps_page(v: views.GapsView) -> str:
+    a = v.answer
+    items = "".join(
+        f'<li data-theme="{e(g["theme"]["key"])}">{theme_link(g["theme"]["key"], g["theme"]["name_zh"])} '
+        f'<small>{g["peer_count"]} peer(s): {" · ".join(region_link(p) for p in g["peers"])}</small><ul>'
+        + "".join(f"<li>{region_link(x['region'])}: {measure_link(x['id'], x['title'])}</li>"
+                  for x in g["evidence"][:10]) + "</ul></li>" for g in a["gaps"])
+    peers = "all regions" if a["peers"] == "all" else ", ".join(a["peers"])
+    footer = f'<h2>差距 Gaps ({len(a["gaps"])})</h2><ul id="gaps">{items or "<li>—</li>"}</ul>'
+    header = _graph_header(f"差距 Gaps of {a['region']}",
+                           f"Themes that {peers} adopted and {a['region']} did not (own measures, "
+                           "replications to it and pilots it ran all count as adopting).")
+    return render_page(v.sub, PageParts(f"Gaps of {a['region']}", header, footer))
 
 
 # -- paths ---------------------------------------------------------------------------
 
 def paths_page(v: views.PathsView) -> str:
-    items = "".join(
-        f"<li>hop {f['hop']}: {region_link(f['src'])} → {region_link(f['dst'])} "
-        f"<small>{e(f['scope'] or '')}</small> · "
-        f"{measure_link(f['measure_id'], (v.measures.get(f['measure_id']) or {}).get('title') or f['measure_id'])}"
-        f'<blockquote class="evidence">{e(f.get("evidence") or "")}</blockquote></li>'
-        for f in v.flows if f.get("measure_id"))
-    footer = f'<h2>路径 Flows ({len(v.flows)})</h2><ul id="flows">{items or "<li>—</li>"}</ul>'
-    reached = len(v.hops) - 1
-    header = _graph_header(f"复制推广路径 Replication paths from {v.origin}",
-                           f"{reached} regions reached. Arrows point where a practice went.")
-    return render_page(v.sub, PageParts(f"Paths from {v.origin}", header, footer), directed=True)
+    def step(s: dict) -> str:
+        via = (f' <small class="via">{e(s["reach"])} ({region_link(s["via"])})</small>'
+               if s.get("via") else "")
+        return (f"{region_link(s['from_region'])} → {region_link(s['to_region'])}{via} · "
+                f"{measure_link(s['measure_id'], s['measure_id'])} <small>{e(s.get('scope') or '')}</small>"
+                f'<blockquote class="evidence">{e(snippet(s.get("evidence"), 160))}</blockquote>')
+    items = "".join(f'<li data-regions="{e(" → ".join(p["regions"]))}">{p["hops"]} hop(s): '
+                    + "<br>".join(step(s) for s in p["steps"]) + "</li>" for p in v.paths)
+    what = " ".join(x for x in (f"from {v.origin}" if v.origin else "",
+                                f"to {v.destination}" if v.destination else "") if x)
+    footer = f'<h2>路径 Paths (<span id="path-count">{len(v.paths)}</span>)</h2><ul id="paths">{items or "<li>—</li>"}</ul>'
+    reached = {r for p in v.paths for r in p["regions"]} - {v.origin, v.destination}
+    header = _graph_header(f"复制推广路径 Replication paths {what}",
+                           f"{len(v.paths)} paths through {len(reached)} other regions, fewest hops first. "
+                           "Arrows point where a practice went; a practice replicated to a province "
+                           "reaches the places in it.")
+    return render_page(v.sub, PageParts(f"Paths {what}", header, footer), directed=True)
+
+
+# -- timeline ------------------------------------------------------------------------
+
+def timeline_page(answer: dict) -> str:
+    def event(x: dict) -> str:
+        return (f'<tr data-region="{e(x["region"])}"><td>{date_html(x["date"], x.get("date_source"))}</td>'
+                f"<td>{region_link(x['region'])}</td><td>{e(_HOW.get(x['via'], x['via']))}</td>"
+                f"<td>{measure_link(x['measure_id'], x['title'])}</td></tr>")
+    head = "<tr><th>Date</th><th>Region</th><th>How</th><th>Measure</th></tr>"
+    topic = answer["theme"]
+    body = (f"<h1>时间线 Timeline: {e(answer['query'])}</h1>"
+            + (f"<p>{theme_link(topic['key'], topic['name_zh'])}</p>" if topic else "")
+            + f'<h2>有日期 Dated ({len(answer["events"])})</h2><table class="pg" id="dated">{head}'
+            + "".join(event(x) for x in answer["events"]) + "</table>"
+            + f'<h2>未注明日期 Undated ({len(answer["undated"])})</h2>'
+              "<p><small>The documents of these adoptions carry no date: they are not later, "
+              "only unknown.</small></p>"
+            + f'<table class="pg" id="undated">{head}' + "".join(event(x) for x in answer["undated"]) + "</table>")
+    return plain_page(f"Timeline {answer['query']}", body)
 
 
 # -- explore -------------------------------------------------------------------------

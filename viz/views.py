@@ -1,324 +1,189 @@
-"""What each page shows, gathered from named queries into subgraphs and plain rows.
+"""What each page shows: the answer the API gives to the same question, and its drawing.
 
-Nothing here knows HTML; ``viz.pages`` turns these into markup. Every graph is built
-through ``graph.subgraph.Subgraph`` so the node cap and the truncation flag behave the
-same on every page and in ``/api/subgraph``.
+Every page is rendered from the research answer its API endpoint returns (policy_graph.research
+and policy_graph.lookups, through a Trace): the theme page from /api/adopters, the region page
+from /api/regions/{name}, the measure page from /api/measures/{id} and its similar measures,
+compare, gaps, paths and timeline from theirs, the search page from /api/search. Nothing here
+runs a query of its own, so a page and the API agree by construction. Nothing here knows HTML
+either; ``viz.pages`` turns these into markup. Every graph is built through
+``graph.subgraph.Subgraph`` so the node cap and the truncation flag behave the same everywhere.
 """
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
-from graph.store import GraphStore
 from graph.subgraph import Subgraph, neighbourhood
-from policy_graph import research
+from policy_graph import limits, lookups, research
+from policy_graph.research import Trace
 
-ROW_CAP = 2000  # rows a page query may return; the node cap does the visible limiting
-
-
-@dataclass
-class MeasureFacts:
-    """Agencies, themes and replications of a set of measures, keyed by measure id."""
-
-    leads: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    mentions: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    themes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    replications: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+THEME_MEASURES_PER_REGION = 5
 
 
-def measure_facts(store: GraphStore, ids: list[str]) -> MeasureFacts:
-    facts = MeasureFacts()
-    if not ids:
-        return facts
-    for row in store.run("viz_agencies_of", {"ids": ids}):
-        facts.leads[row["measure_id"]].append(row)
-    for row in store.run("viz_mentions_of", {"ids": ids}):
-        facts.mentions[row["measure_id"]].append(row)
-    for row in store.run("viz_themes_of", {"ids": ids}):
-        facts.themes[row["measure_id"]].append(row)
-    for row in store.run("viz_replications_of", {"ids": ids}):
-        facts.replications[row["measure_id"]].append(row)
-    return facts
+def _measure_props(m: dict[str, Any]) -> dict[str, Any]:
+    """A measure of an answer as a drawn node (the tooltip reads title, text, region, document)."""
+    return {"id": m["id"], "title": m.get("title"), "text": m.get("text") or m.get("evidence"),
+            "region": m.get("region"), "document_id": m.get("document"), "label": m.get("label")}
 
 
-def document_titles(store: GraphStore, ids) -> dict[str, str]:
-    ids = sorted({i for i in ids if i})
-    if not ids:
-        return {}
-    return {r["id"]: r["title"] or r["id"] for r in store.run("viz_documents_by_ids", {"ids": ids})}
+def _documents(*answers_measures) -> dict[str, str]:
+    """Document id -> title, from the answers' own measures (for the tooltips)."""
+    return {m["document"]: m.get("document_title") or m["document"]
+            for ms in answers_measures for m in ms if m.get("document")}
 
 
-def _measure_props(row: dict) -> dict:
-    return {k: row.get(k) for k in ("id", "title", "text", "region", "document_id", "label")}
-
-
-def _add_agencies(sub: Subgraph, mid: str | None, facts: MeasureFacts, measure_id: str) -> None:
-    for a in facts.leads.get(measure_id, []):
-        aid = sub.add_node("Agency", a["id"], {"name": a["name"], "region": a["region"]})
-        sub.add_edge(mid, aid, "LED_BY", {"role": a["role"]}, distinct=a["role"] or "")
-    for a in facts.mentions.get(measure_id, []):
-        aid = sub.add_node("Agency", a["id"], {"name": a["name"], "region": a["region"]})
-        sub.add_edge(mid, aid, "MENTIONS")
+def _add_agencies(sub: Subgraph, mid: str, agencies: dict[str, list[dict]] | None) -> None:
+    for role, rows in (agencies or {}).items():
+        for a in rows:
+            aid = sub.add_node("Agency", f"{a.get('region') or ''}|{a['name']}",
+                               {"name": a["name"], "region": a.get("region")})
+            sub.add_edge(mid, aid, "LED_BY", {"role": role}, distinct=role)
 
 
 # -- landing -------------------------------------------------------------------------
 
-@dataclass
-class Landing:
-    counts: dict[str, int]
-    regions: list[dict]
-    themes: list[dict]
+def landing(trace: Trace) -> dict[str, Any]:
+    """lookups.overview: the counts of /api/health, the regions of /api/regions, the themes of
+    /api/themes (measures never include safeguards)."""
+    return lookups.overview(trace)
 
 
-def landing(store: GraphStore) -> Landing:
-    counts = {r["label"]: int(r["n"]) for r in store.run("viz_node_counts", {})}
-    per_region = {r["name"]: int(r["n"]) for r in store.run("viz_region_measure_counts", {})}
-    per_theme = {r["key"]: int(r["n"]) for r in store.run("viz_theme_measure_counts", {})}
-    regions = [{**r, "measures": per_region.get(r["name"], 0)} for r in store.run("viz_regions", {})]
-    regions.sort(key=lambda r: (-r["measures"], r["name"]))
-    themes = [{**t, "measures": per_theme.get(t["key"], 0)} for t in store.run("viz_themes", {})]
-    return Landing(counts, regions, themes)
-
-
-# -- theme ---------------------------------------------------------------------------
+# -- theme (adopters) ----------------------------------------------------------------
 
 @dataclass
 class ThemeView:
-    theme: dict
+    answer: dict  # research.adopters, as /api/adopters?q=<key>&per_region=5&limit=1000 returns it
     sub: Subgraph
-    measures: list[dict]  # every measure row carrying the theme (even those over the cap)
-    facts: MeasureFacts
     documents: dict[str, str]
-    adopters: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
-    adopter_counts: dict[str, int] = field(default_factory=dict)  # region -> its measures of the theme
-    practice: dict | None = None  # the practice asked about, when the page is a practice's
-    related: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)  # the theme's other adopters
 
 
-def theme_view(store: GraphStore, key: str, limit: int, practice: str | None = None) -> ThemeView | None:
-    """The page of a theme, or of one of its practices (``practice``: its key): the adopters are
-    the research answer to the same question (research.adopters), so the page and the API agree."""
-    theme = next((t for t in store.run("viz_themes", {}) if t["key"] == key), None)
-    if theme is None:
+def theme_view(trace: Trace, q: str, limit: int) -> ThemeView | None:
+    if research.resolve_theme(q) is None:
         return None
-    rows = store.run("viz_theme_measures", {"key": key, "limit": ROW_CAP})
-    answer = research.adopters(research.Trace(store), practice or key, limit=research.REGIONS_MAX,
-                               per_region=THEME_MEASURES_PER_REGION)
-    shown = [m["id"] for r in answer["regions"] for m in r["measures"]]
-    if practice:  # only the measures that carry the practice
-        carrying = set(shown)
-        rows = [r for r in rows if r["id"] in carrying]
-    ids = list(dict.fromkeys([r["id"] for r in rows] + shown))
-    facts = measure_facts(store, ids)
-    adopters = theme_adopters(answer, rows, facts, key)
+    answer = research.adopters(trace, q, limit=limits.REGIONS_MAX, per_region=THEME_MEASURES_PER_REGION)
+    topic = answer.get("practice") or answer["theme"]
     sub = Subgraph(limit=limit)
-    tid = sub.add_node("Theme", key, theme)
+    tid = sub.add_node("Theme", answer["theme"]["key"], {**answer["theme"], "name_zh": topic["name_zh"]})
     # Regions first so that a capped picture still shows every adopter.
-    for region in adopters:
-        sub.add_node("Region", region, {"name": region})
-    for r in rows:
-        mid = sub.add_node("Measure", r["id"], _measure_props(r))
-        sub.add_edge(mid, tid, "HAS_THEME")
-        sub.add_edge(mid, f"Region:{r['region']}", "IN_REGION")
-    for r in rows:
-        mid = f"Measure:{r['id']}"
-        if mid not in sub.nodes:
-            continue
-        _add_agencies(sub, mid, facts, r["id"])
-        for x in _moving(facts, r["id"], key):
-            rid = sub.add_node("Region", x["region"], {"name": x["region"]})
-            sub.add_edge(mid, rid, "REPLICATED_TO", {"scope": x["scope"]}, distinct=x["from_region"] or "")
-            if x["from_region"]:
-                origin = sub.add_node("Region", x["from_region"], {"name": x["from_region"]})
-                sub.add_edge(origin, rid, "PRACTICE_FLOW",
-                             {"scope": x["scope"], "measure_id": r["id"], "label": r["title"]},
-                             distinct=r["id"])
-    documents = document_titles(store, (r["document_id"] for r in rows))
-    related_regions = (answer.get("related") or {}).get("regions") or []
-    documents.update({m["document"]: m["document_title"] or "" for r in answer["regions"] + related_regions
-                      for m in r["measures"] if m["document"] not in documents})
-    related = theme_adopters(answer["related"], rows, facts, key) if answer.get("related") else {}
-    return ThemeView(theme, sub, rows, facts, documents, adopters, adopter_counts(answer),
-                     answer.get("practice"), related)
-
-
-def _moving(facts: MeasureFacts, measure_id: str, key: str) -> list[dict]:
-    """The measure's replication facts whose travelling practice is this theme."""
-    return [x for x in facts.replications.get(measure_id, []) if key in (x.get("themes") or [])]
-
-
-THEME_MEASURES_PER_REGION = 5
-_HOW = {"measure": "measure", "replicated_to": "replicated to", "replicated_from": "pilot, replicated from"}
-
-
-def theme_adopters(answer: dict, rows: list[dict], facts: MeasureFacts,
-                   key: str) -> dict[str, list[tuple[str, dict]]]:
-    """Region -> [(how, measure row)] from the research adopters answer (research.adopters):
-    every adopting region — its own measures, practices replicated to it, and the pilots a
-    replicated practice came from — with its first few measures."""
-    by_id = {r["id"]: r for r in rows}
-    adopters: dict[str, list[tuple[str, dict]]] = {}
     for region in answer["regions"]:
-        entries = adopters.setdefault(region["region"], [])
-        for m in region["measures"]:
-            row = by_id.get(m["id"]) or {"id": m["id"], "title": m["title"], "label": "", "region": "",
-                                         "document_id": m["document"]}
-            row = {**row, "agencies": m.get("agencies") or {}}  # from the measure's own agency line
-            how = _HOW.get(m["via"], m["via"])
-            if m["via"] == "replicated_from" and any(
-                    x.get("kind") == "borrow" for x in _moving(facts, m["id"], key)
-                    if x.get("from_region") == region["region"]):
-                how = "source, borrowed from"
-            entries.append((how, row))
-    return adopters
-
-
-def adopter_counts(answer: dict) -> dict[str, int]:
-    return {r["region"]: r["measure_count"] for r in answer["regions"]}
+        sub.add_node("Region", region["region"], {"name": region["region"]})
+    shown = [(r["region"], m) for r in answer["regions"] for m in r["measures"]]
+    for region, m in shown:
+        mid = sub.add_node("Measure", m["id"], _measure_props(m))
+        sub.add_edge(mid, tid, "HAS_THEME")
+        home = m.get("region") or region
+        sub.add_edge(mid, sub.add_node("Region", home, {"name": home}), "IN_REGION")
+        if m["via"] == "replicated_to":
+            sub.add_edge(mid, f"Region:{region}", "REPLICATED_TO", {"scope": "replicated to"}, distinct=region)
+        elif m["via"] == "replicated_from" and region != home:
+            sub.add_edge(f"Region:{region}", f"Region:{home}", "PRACTICE_FLOW",
+                         {"label": m.get("replication_evidence") or m["title"]}, distinct=m["id"])
+    for _, m in shown:
+        if f"Measure:{m['id']}" in sub.nodes:
+            _add_agencies(sub, f"Measure:{m['id']}", m.get("agencies"))
+    return ThemeView(answer, sub, _documents([m for _, m in shown]))
 
 
 # -- region --------------------------------------------------------------------------
 
 @dataclass
 class RegionView:
-    region: dict
+    profile: dict  # lookups.region_profile, as /api/regions/{name} returns it
     sub: Subgraph
-    measures: list[dict]
-    facts: MeasureFacts
-    incoming: list[dict]  # practices replicated into this region from measures elsewhere
-    outgoing: list[dict]  # region-level flows leaving this region
     documents: dict[str, str]
 
 
-def region_view(store: GraphStore, name: str, limit: int) -> RegionView | None:
-    region = next((r for r in store.run("viz_regions", {}) if r["name"] == name), None)
-    if region is None:
+def region_view(trace: Trace, name: str, limit: int) -> RegionView | None:
+    profile = lookups.region_profile(trace, name)
+    if profile is None:
         return None
-    rows = store.run("viz_region_measures", {"name": name, "limit": ROW_CAP})
-    ids = [r["id"] for r in rows]
-    facts = measure_facts(store, ids)
-    incoming = store.run("viz_replicated_into", {"name": name, "limit": ROW_CAP})
-    outgoing = store.run("flows_from", {"names": [name], "limit": ROW_CAP})
     sub = Subgraph(limit=limit)
-    center = sub.add_node("Region", name, region)
-    for r in rows:
-        for t in facts.themes.get(r["id"], []):
-            sub.add_node("Theme", t["key"], {"key": t["key"], "name_zh": t["name_zh"]})
-    for r in rows:
-        mid = sub.add_node("Measure", r["id"], _measure_props(r))
-        themes = facts.themes.get(r["id"], [])
-        for t in themes:
-            sub.add_edge(mid, f"Theme:{t['key']}", "HAS_THEME")
-        if not themes:
-            sub.add_edge(mid, center, "IN_REGION")
-        for x in facts.replications.get(r["id"], []):
-            if x["region"] != name:
-                rid = sub.add_node("Region", x["region"], {"name": x["region"]})
-                sub.add_edge(mid, rid, "REPLICATED_TO", {"scope": x["scope"]})
-    for t in {t["key"] for ts in facts.themes.values() for t in ts}:
-        sub.add_edge(center, f"Theme:{t}", "HAS_THEME_IN_REGION")
-    for x in incoming:
-        mid = sub.add_node("Measure", x["measure_id"], {"id": x["measure_id"], "title": x["title"],
-                                                        "region": x["measure_region"]})
-        sub.add_edge(mid, center, "REPLICATED_TO", {"scope": x["scope"]}, distinct=x["from_region"] or "")
-        src = sub.add_node("Region", x["measure_region"], {"name": x["measure_region"]})
-        sub.add_edge(mid, src, "IN_REGION")
-    for f in outgoing:
-        dst = sub.add_node("Region", f["dst"], {"name": f["dst"]})
-        sub.add_edge(center, dst, "PRACTICE_FLOW", {"scope": f["scope"], "measure_id": f["measure_id"]},
-                     distinct=f["measure_id"] or "")
-    documents = document_titles(store, [r["document_id"] for r in rows])
-    return RegionView(region, sub, rows, facts, incoming, outgoing, documents)
+    center = sub.add_node("Region", name, profile["region"])
+    for t in profile["themes"]:
+        tid = sub.add_node("Theme", t["theme"]["key"], t["theme"])
+        sub.add_edge(center, tid, "HAS_THEME_IN_REGION", {"short": str(len(t["measures"]))})
+    for t in profile["themes"]:
+        for m in t["measures"]:
+            mid = sub.add_node("Measure", m["id"], _measure_props(m))
+            sub.add_edge(mid, f"Theme:{t['theme']['key']}", "HAS_THEME")
+    for m in profile["unthemed"]:
+        sub.add_edge(sub.add_node("Measure", m["id"], _measure_props(m)), center, "IN_REGION")
+    # Replications with their true origins: 辽源 → 图们, not 图们 → 图们.
+    for x in profile["replicated_into"]:
+        if x["from_region"] and x["from_region"] != name:
+            src = sub.add_node("Region", x["from_region"], {"name": x["from_region"]})
+            sub.add_edge(src, center, "PRACTICE_FLOW", {"scope": x["scope"], "label": x["title"]},
+                         distinct=x["measure_id"])
+    for x in profile["replicated_out_of"]:
+        if x["to_region"] != name:
+            dst = sub.add_node("Region", x["to_region"], {"name": x["to_region"]})
+            sub.add_edge(center, dst, "PRACTICE_FLOW", {"scope": x["scope"], "label": x["title"]},
+                         distinct=x["measure_id"])
+    docs = {m["document"] for m in profile["measures"]}
+    return RegionView(profile, sub, _document_titles(trace, docs))
+
+
+def _document_titles(trace: Trace, ids) -> dict[str, str]:
+    ids = sorted(i for i in ids if i)
+    return {d["id"]: d["title"] or d["id"] for d in trace.run("documents_brief", {"ids": ids})} if ids else {}
 
 
 # -- measure -------------------------------------------------------------------------
 
 @dataclass
 class MeasureView:
-    measure: dict
+    measure: dict  # lookups.measure_detail, as /api/measures/{id} returns it
+    similar: list[dict]  # research.similar, as /api/measures/{id}/similar returns it
     sub: Subgraph
-    leads: list[dict]
-    mentions: list[dict]
-    themes: list[dict]
-    replications: list[dict]
-    similar: list[dict]
     documents: dict[str, str]
 
 
-def measure_view(store: GraphStore, measure_id: str, limit: int) -> MeasureView | None:
-    rows = store.run("viz_measure_detail", {"id": measure_id})
-    if not rows:
+SIMILAR_SHOWN = 10
+
+
+def measure_view(trace: Trace, measure_id: str, limit: int) -> MeasureView | None:
+    m = lookups.measure_detail(trace, measure_id)
+    if m is None:
         return None
-    m = rows[0]
-    facts = measure_facts(store, [measure_id])
-    best: dict[str, dict] = {}
-    for s in store.run("viz_similar_of", {"id": measure_id, "limit": 50}):
-        if s["id"] != measure_id and (s["id"] not in best or s["score"] > best[s["id"]]["score"]):
-            best[s["id"]] = s
-    similar = sorted(best.values(), key=lambda s: -(s["score"] or 0))
+    similar = research.similar(trace, measure_id, SIMILAR_SHOWN, cross_region=True)
     sub = Subgraph(limit=limit)
-    mid = sub.add_node("Measure", measure_id, _measure_props(m))
-    if m.get("document_id"):
-        did = sub.add_node("Document", m["document_id"], {"id": m["document_id"],
-                                                          "title": m.get("document_title"),
-                                                          "region": m.get("region")})
-        sub.add_edge(mid, did, "IN_DOCUMENT")
-    rid = sub.add_node("Region", m["region"], {"name": m["region"]})
-    sub.add_edge(mid, rid, "IN_REGION")
-    _add_agencies(sub, mid, facts, measure_id)
-    for t in facts.themes.get(measure_id, []):
-        tid = sub.add_node("Theme", t["key"], {"key": t["key"], "name_zh": t["name_zh"]})
-        sub.add_edge(mid, tid, "HAS_THEME")
-    for x in facts.replications.get(measure_id, []):
-        xid = sub.add_node("Region", x["region"], {"name": x["region"]})
-        sub.add_edge(mid, xid, "REPLICATED_TO", {"scope": x["scope"]}, distinct=x["from_region"] or "")
-    if similar:
-        details = {r["id"]: r for r in store.run("viz_measures_by_ids", {"ids": [s["id"] for s in similar]})}
-        for s in similar:
-            props = _measure_props(details.get(s["id"], s))
-            sid = sub.add_node("Measure", s["id"], props)
-            sub.add_edge(mid, sid, "SIMILAR_TO", {"label": f"score {s['score']:.2f}"})
-            srid = sub.add_node("Region", props["region"], {"name": props["region"]})
-            sub.add_edge(sid, srid, "IN_REGION")
-    doc_ids = [n.props.get("document_id") for n in sub.nodes.values() if n.type == "Measure"]
-    documents = document_titles(store, doc_ids)
-    return MeasureView(m, sub, facts.leads.get(measure_id, []), facts.mentions.get(measure_id, []),
-                       facts.themes.get(measure_id, []), facts.replications.get(measure_id, []),
-                       similar, documents)
+    props = {**_measure_props(m), "text": m["text"]}
+    mid = sub.add_node("Measure", measure_id, props)
+    did = sub.add_node("Document", m["document"], {"id": m["document"], "title": m["source"]["document_title"],
+                                                   "region": m["region"]})
+    sub.add_edge(mid, did, "IN_DOCUMENT")
+    sub.add_edge(mid, sub.add_node("Region", m["region"], {"name": m["region"]}), "IN_REGION")
+    for a in m["agencies"]:
+        aid = sub.add_node("Agency", f"{a.get('region') or ''}|{a['name']}", {"name": a["name"], "region": a["region"]})
+        sub.add_edge(mid, aid, "LED_BY", {"role": a["role"]}, distinct=a["role"] or "")
+    for a in m["mentioned_agencies"]:
+        aid = sub.add_node("Agency", f"{a.get('region') or ''}|{a['name']}", {"name": a["name"], "region": a["region"]})
+        sub.add_edge(mid, aid, "MENTIONS")
+    for t in m["themes"]:
+        sub.add_edge(mid, sub.add_node("Theme", t["key"], t), "HAS_THEME")
+    for x in m["replicated_to"] + m["replicated_from"]:
+        src = sub.add_node("Region", x["from_region"] or m["region"], {"name": x["from_region"] or m["region"]})
+        dst = sub.add_node("Region", x["to_region"], {"name": x["to_region"]})
+        sub.add_edge(src, dst, "PRACTICE_FLOW", {"scope": x["scope"]}, distinct=measure_id)
+    for s in similar:
+        sid = sub.add_node("Measure", s["id"], {"id": s["id"], "title": s["title"], "region": s["region"]})
+        sub.add_edge(mid, sid, "SIMILAR_TO", {"label": f"score {s['score']:.2f}"})
+        sub.add_edge(sid, sub.add_node("Region", s["region"], {"name": s["region"]}), "IN_REGION")
+    return MeasureView(m, similar, sub, {m["document"]: m["source"]["document_title"] or m["document"]})
 
 
 # -- compare -------------------------------------------------------------------------
 
 @dataclass
 class CompareView:
-    regions: list[str]
+    answer: dict  # research.compare, as /api/compare returns it
     sub: Subgraph
-    by_theme: dict[str, dict[str, list[dict]]]  # theme key -> region -> measures
-    theme_names: dict[str, str]
-    shared: list[str]  # themes every compared region has
-    unthemed: dict[str, int]
-    documents: dict[str, str]
 
 
-def compare_view(store: GraphStore, names: list[str], limit: int) -> CompareView:
-    by_theme: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    theme_names: dict[str, str] = {}
-    unthemed: dict[str, int] = {}
-    doc_ids: list[str] = []
-    for name in names:
-        rows = store.run("viz_region_measures", {"name": name, "limit": ROW_CAP})
-        facts = measure_facts(store, [r["id"] for r in rows])
-        unthemed[name] = 0
-        for r in rows:
-            doc_ids.append(r["document_id"])
-            themes = facts.themes.get(r["id"], [])
-            if not themes:
-                unthemed[name] += 1
-            for t in themes:
-                theme_names[t["key"]] = t["name_zh"] or t["key"]
-                by_theme[t["key"]][name].append(r)
-    shared = sorted(k for k, per in by_theme.items() if all(per.get(n) for n in names))
+def compare_view(trace: Trace, names: list[str], limit: int) -> CompareView:
+    answer = research.compare(trace, names)
+    shared = set(answer["shared_themes"])
     sub = Subgraph(limit=limit)
     # Regions pinned around a circle (two: left and right); themes settle in between.
     for i, name in enumerate(names):
@@ -326,87 +191,85 @@ def compare_view(store: GraphStore, names: list[str], limit: int) -> CompareView
         sub.add_node("Region", name, {"name": name, "pin": (round(520 * math.cos(angle)),
                                                             round(320 * math.sin(angle)))})
     # Shared themes first: they are what a comparison is about. Measures stay in the table.
-    ordered = shared + sorted(k for k in by_theme if k not in shared)
-    for key in ordered:
-        tid = sub.add_node("Theme", key, {"key": key, "name_zh": theme_names[key],
-                                          "emphasis": key in shared})
+    for row in sorted(answer["themes"], key=lambda r: r["theme"]["key"] not in shared):
+        key = row["theme"]["key"]
+        tid = sub.add_node("Theme", key, {**row["theme"], "emphasis": key in shared})
         for name in names:
-            count = len(by_theme[key].get(name, []))
+            count = len(row["regions"].get(name, []))
             if count:
                 sub.add_edge(f"Region:{name}", tid, "HAS_THEME_IN_REGION",
                              {"label": f"{count} measure(s) of {name}", "short": str(count),
                               "width": 1 + min(count, 8)})
-    return CompareView(names, sub, {k: dict(v) for k, v in by_theme.items()}, theme_names, shared,
-                       unthemed, document_titles(store, doc_ids))
+    return CompareView(answer, sub)
+
+
+# -- gaps ----------------------------------------------------------------------------
+
+@dataclass
+class GapsView:
+    answer: dict  # research.gaps, as /api/regions/{name}/gaps returns it
+    sub: Subgraph
+
+
+def gaps_view(trace: Trace, region: str, peers: list[str] | None, limit: int) -> GapsView:
+    answer = research.gaps(trace, region, peers, limits.GAPS_MAX)
+    sub = Subgraph(limit=limit)
+    sub.add_node("Region", region, {"name": region, "pin": (0, 0)})
+    for item in answer["gaps"]:
+        tid = sub.add_node("Theme", item["theme"]["key"], item["theme"])
+        for peer in item["peers"]:
+            sub.add_edge(sub.add_node("Region", peer, {"name": peer}), tid, "HAS_THEME_IN_REGION")
+    return GapsView(answer, sub)
 
 
 # -- paths ---------------------------------------------------------------------------
 
 @dataclass
 class PathsView:
-    origin: str
+    origin: str | None
+    destination: str | None
+    paths: list[dict]  # research.paths, as /api/paths returns them
     sub: Subgraph
-    flows: list[dict]
-    hops: dict[str, int]  # region -> hops from origin
-    measures: dict[str, dict]
 
 
-def paths_view(store: GraphStore, origin: str, limit: int, max_hops: int) -> PathsView:
+def paths_view(trace: Trace, origin: str | None, destination: str | None, max_hops: int,
+               limit: int) -> PathsView:
+    found = research.paths(trace, origin, destination, max_hops, limits.PATHS_MAX)
     sub = Subgraph(limit=limit)
-    sub.add_node("Region", origin, {"name": origin})
-    hops = {origin: 0}
-    frontier = [origin]
-    flows: list[dict] = []
-    for hop in range(1, max_hops + 1):
-        if not frontier:
-            break
-        rows = store.run("flows_from", {"names": frontier, "limit": ROW_CAP})
-        frontier = []
-        for f in rows:
-            flows.append({**f, "hop": hop})
-            if f["dst"] not in hops:
-                hops[f["dst"]] = hop
-                frontier.append(f["dst"])
-    measures = {r["id"]: r for r in store.run(
-        "viz_measures_by_ids", {"ids": sorted({f["measure_id"] for f in flows if f["measure_id"]})})}
+    for name in (origin, destination):
+        if name:
+            sub.add_node("Region", name, {"name": name})
     # One drawn edge per region pair (parallel edges would overlap); its tooltip lists the practices.
-    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for f in flows:
-        title = (measures.get(f["measure_id"]) or {}).get("title") or f["measure_id"] or ""
-        if title not in pairs[(f["src"], f["dst"])]:
-            pairs[(f["src"], f["dst"])].append(title)
-    for (a, b), titles in pairs.items():
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for p in found:
+        for s in p["steps"]:
+            how = f"{s['measure_id']}" + (f" ({s['reach']}: {s['via']})" if s.get("via") else "")
+            listed = pairs.setdefault((s["from_region"], s["to_region"]), [])
+            if how not in listed:
+                listed.append(how)
+    for (a, b), practices in pairs.items():
         src = sub.add_node("Region", a, {"name": a})
         dst = sub.add_node("Region", b, {"name": b})
         sub.add_edge(src, dst, "PRACTICE_FLOW",
-                     {"label": f"{len(titles)} practice(s):\n" + "\n".join(titles[:12]),
-                      "short": str(len(titles)), "width": 1 + min(len(titles), 8)})
-    return PathsView(origin, sub, flows, hops, measures)
+                     {"label": f"{len(practices)} practice(s):\n" + "\n".join(practices[:12]),
+                      "short": str(len(practices)), "width": 1 + min(len(practices), 8)})
+    return PathsView(origin, destination, found, sub)
+
+
+# -- timeline ------------------------------------------------------------------------
+
+def timeline(trace: Trace, q: str) -> dict[str, Any] | None:
+    """research.timeline, as /api/timeline returns it (None when ``q`` names nothing)."""
+    answer = research.timeline(trace, q)
+    return answer if answer["events"] or answer["undated"] else None
 
 
 # -- search --------------------------------------------------------------------------
 
-def search(store: GraphStore, q: str, limit: int = 100) -> tuple[list[dict], list[dict], list[dict]]:
-    """Themes, regions and measures matching ``q`` (already simplified)."""
-    ql = q.lower()
-
-    def theme_hit(t: dict) -> bool:
-        words = [t.get("name_zh") or "", t.get("name_en") or "", t["key"], *(t.get("synonyms") or [])]
-        return any(w and (ql in w.lower() or w.lower() in ql) for w in words)
-
-    def region_hit(r: dict) -> bool:
-        words = [r["name"], r.get("full_name") or "", r.get("name_en") or ""]
-        return any(w and (ql in w.lower() or (len(w) > 1 and w.lower() in ql)) for w in words)
-
-    topic = research.resolve_topic(q)  # the one resolver: Traditional, English, a practice's name
-    themes = [t for t in store.run("viz_themes", {})
-              if theme_hit(t) or (topic is not None and t["key"] == topic.theme.key)]
-    if topic is not None and topic.practice:  # the practice first: it is what was asked
-        themes.insert(0, {"key": topic.practice.key, "name_zh": topic.practice.name_zh,
-                          "name_en": topic.practice.name_en})
-    regions = [r for r in store.run("viz_regions", {}) if region_hit(r)]
-    measures = store.run("viz_search_measures", {"q": q, "limit": limit})
-    return themes, regions, measures
+def search(trace: Trace, q: str, limit: int = 100) -> dict[str, Any]:
+    """lookups.search, as /api/search returns it: the measures holding the words, the theme or
+    practice they name (with its adopting regions' count) and the region they name."""
+    return lookups.search(trace, q, limit)
 
 
 # -- explore -------------------------------------------------------------------------
@@ -419,8 +282,8 @@ class ExploreView:
     documents: dict[str, str]
 
 
-def explore_view(store: GraphStore, center: tuple[str, str, dict], depth: int, limit: int) -> ExploreView:
+def explore_view(trace: Trace, center: tuple[str, str, dict], depth: int, limit: int) -> ExploreView:
     """Exactly the subgraph /api/subgraph returns for the same centre, depth and limit."""
-    sub = neighbourhood(store, center, depth=depth, limit=limit)
-    docs = document_titles(store, [n.props.get("document_id") for n in sub.nodes.values()])
+    sub = neighbourhood(trace.store, center, depth=depth, limit=limit)
+    docs = _document_titles(trace, {n.props.get("document_id") for n in sub.nodes.values()})
     return ExploreView((center[0], center[1]), depth, sub, docs)

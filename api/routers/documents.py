@@ -40,6 +40,7 @@ class UploadResult(BaseModel):
     title: str | None
     region: str | None
     date: str | None
+    date_source: str | None = None  # signature | doc_number_year | manifest | page_date
     measure_count: int
     replaced: bool
     counts: Counts
@@ -144,7 +145,6 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
     """Parse and load one document exactly as ``policy-graph ingest`` would (runs in a worker
     thread). Parsing and linking run in a child process (policy_graph/isolated.py), so readers
     keep the interpreter; this process only writes to the graph."""
-    from policy_graph.cli import index_path
     from policy_graph.isolated import in_child
     from policy_graph.service import IngestReport, load_records, parse_upload
 
@@ -152,12 +152,12 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
     document = in_child(parse_upload, data, name, overrides, settings.max_upload_bytes)
     with _WRITE_LOCK:
         replaced = bool(store.run("document_get", {"id": document.id}))
-        load_records(store, IngestReport(documents=[document]), index_path=index_path(settings),
+        load_records(store, IngestReport(documents=[document]), index_path=settings.similarity_index_path,
                      run=in_child)
         counts = store.run("stats")[0]
         forget_counts(store)
     return {"document_id": document.id, "title": document.title, "region": document.region,
-            "date": document.date,
+            "date": document.date, "date_source": document.date_source,
             "measure_count": sum(1 for m in document.measures if m.kind == "measure"),
             "replaced": replaced, "counts": {k: int(v) for k, v in counts.items()}}
 

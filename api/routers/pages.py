@@ -1,17 +1,18 @@
-"""Browser pages: landing, search and the pyvis views. Data comes from viz.views, HTML from viz.pages."""
+"""Browser pages: each draws the answer its API endpoint gives (viz.views) as HTML (viz.pages)."""
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import get_settings, get_store
+from api.deps import get_settings, get_store, text_index
 from api.resolve import region_name
-from api.routers.subgraph import MAX_DEPTH, MAX_NODES, find_center
+from api.routers.subgraph import find_center
 from graph.store import GraphStore
-from policy_graph import research
+from policy_graph import limits
+from policy_graph.regions import UnknownRegion, resolve_region_list
+from policy_graph.research import Trace
 from policy_graph.settings import Settings
 from viz import pages, views
 
@@ -29,34 +30,28 @@ def html(body: str, status: int = 200) -> HTMLResponse:
 
 
 def node_cap(limit: int | None, settings: Settings) -> int:
-    return min(limit or settings.max_nodes, MAX_NODES)
+    return min(limit or settings.max_nodes, limits.NODES_MAX)
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
+def trace_for(request: Request, store: GraphStore) -> Trace:
+    """The Trace an API request of the same question would use (text questions use the index)."""
+    return Trace(store, text_index=text_index(request))
 
 
-def simplified(text: str) -> str:
-    return _t2s().convert(text)
-
-
-LimitQ = Query(None, ge=1, description="node cap for the drawing (default 200)")
+LimitQ = Query(None, ge=1, description=f"node cap for the drawing (default {limits.NODES})")
 
 
 @router.get("/", response_class=HTMLResponse)
 def landing(store: GraphStore = Depends(get_store)) -> HTMLResponse:
-    return html(pages.landing_page(views.landing(store)))
+    return html(pages.landing_page(views.landing(Trace(store))))
 
 
 @router.get("/viz/search", response_class=HTMLResponse)
-def search(q: str = Query("", max_length=200), store: GraphStore = Depends(get_store)) -> HTMLResponse:
-    q = simplified(q.strip())
-    if not q:
+def search(request: Request, q: str = Query("", max_length=200),
+           store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    if not q.strip():
         return RedirectResponse("/", status_code=303)
-    return html(pages.search_page(q, *views.search(store, q)))
+    return html(pages.search_page(views.search(trace_for(request, store), q.strip())))
 
 
 @router.get("/viz/theme", response_class=HTMLResponse)
@@ -70,21 +65,28 @@ def region_picker(name: str = Query(..., max_length=200)):
 
 
 @router.get("/viz/theme/{key}", response_class=HTMLResponse)
-def theme(key: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
+def theme(request: Request, key: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
           settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    topic = research.resolve_topic(key)  # the resolver the API and the CLI use
-    view = views.theme_view(store, topic.theme.key, node_cap(limit, settings),
-                            practice=topic.practice.key if topic.practice else None) if topic else None
+    view = views.theme_view(trace_for(request, store), key, node_cap(limit, settings))
     if view is None:
-        return html(pages.not_found(f"no theme {key!r}"), 404)
+        return html(pages.not_found(f"no theme or practice {key!r}"), 404)
     return html(pages.theme_page(view))
+
+
+@router.get("/viz/timeline", response_class=HTMLResponse)
+def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200),
+             store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    answer = views.timeline(trace_for(request, store), q.strip())
+    if answer is None:
+        return html(pages.not_found(f"no adoption of {q!r}"), 404)
+    return html(pages.timeline_page(answer))
 
 
 @router.get("/viz/region/{name}", response_class=HTMLResponse)
 def region(name: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
            settings: Settings = Depends(get_settings)) -> HTMLResponse:
     resolved = region_name(store, name)
-    view = views.region_view(store, resolved, node_cap(limit, settings)) if resolved else None
+    view = views.region_view(Trace(store), resolved, node_cap(limit, settings)) if resolved else None
     if view is None:
         return html(pages.not_found(f"no region {name!r}"), 404)
     return html(pages.region_page(view))
@@ -93,45 +95,71 @@ def region(name: str, limit: int | None = LimitQ, store: GraphStore = Depends(ge
 @router.get("/viz/measure/{measure_id}", response_class=HTMLResponse)
 def measure(measure_id: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
             settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    view = views.measure_view(store, measure_id, node_cap(limit, settings))
+    view = views.measure_view(Trace(store), measure_id, node_cap(limit, settings))
     if view is None:
         return html(pages.not_found(f"no measure {measure_id!r}"), 404)
     return html(pages.measure_page(view))
+
+
+def _regions(store: GraphStore, raw: str) -> list[str] | HTMLResponse:
+    try:
+        return resolve_region_list(store, raw)
+    except UnknownRegion as exc:
+        return html(pages.not_found(f"no region {exc.text!r}"), 404)
+    except ValueError as exc:
+        return html(pages.not_found(str(exc)), 400)
 
 
 @router.get("/viz/compare", response_class=HTMLResponse)
 def compare(regions: str = Query(..., max_length=500, description="A,B[,C...]"),
             limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
             settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    names: list[str] = []
-    for part in regions.replace("，", ",").replace("、", ",").split(","):
-        if not part.strip():
-            continue
-        resolved = region_name(store, part)
-        if resolved is None:
-            return html(pages.not_found(f"no region {part.strip()!r}"), 404)
-        if resolved not in names:
-            names.append(resolved)
+    names = _regions(store, regions)
+    if isinstance(names, HTMLResponse):
+        return names
     if len(names) < 2:
         return html(pages.not_found("compare needs two or more regions, e.g. ?regions=厦门,武汉"), 400)
-    return html(pages.compare_page(views.compare_view(store, names, node_cap(limit, settings))))
+    return html(pages.compare_page(views.compare_view(Trace(store), names, node_cap(limit, settings))))
+
+
+@router.get("/viz/gaps", response_class=HTMLResponse)
+def gaps(region: str = Query(..., max_length=200), peers: str | None = Query(None, max_length=500),
+         limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
+         settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    name = region_name(store, region)
+    if name is None:
+        return html(pages.not_found(f"no region {region!r}"), 404)
+    peer_list = _regions(store, peers) if peers else None
+    if isinstance(peer_list, HTMLResponse):
+        return peer_list
+    peer_list = [p for p in peer_list if p != name] if peer_list else None
+    return html(pages.gaps_page(views.gaps_view(Trace(store), name, peer_list, node_cap(limit, settings))))
 
 
 @router.get("/viz/paths", response_class=HTMLResponse)
-def paths(origin: str = Query(..., alias="from", max_length=200), limit: int | None = LimitQ,
-          store: GraphStore = Depends(get_store), settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    resolved = region_name(store, origin)
-    if resolved is None:
-        return html(pages.not_found(f"no region {origin!r}"), 404)
-    view = views.paths_view(store, resolved, node_cap(limit, settings), settings.max_hops)
+def paths(origin: str | None = Query(None, alias="from", max_length=200),
+          to: str | None = Query(None, max_length=200),
+          max_hops: int = Query(limits.HOPS, ge=1, le=limits.HOPS_MAX),
+          limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
+          settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    ends = []
+    for text in (origin, to):
+        resolved = region_name(store, text) if text and text.strip() else None
+        if text and text.strip() and resolved is None:
+            return html(pages.not_found(f"no region {text!r}"), 404)
+        ends.append(resolved)
+    if not any(ends):
+        return html(pages.not_found("paths need a region to start from or arrive at: ?from=厦门 or ?to=福州"), 400)
+    view = views.paths_view(Trace(store), ends[0], ends[1], max_hops, node_cap(limit, settings))
     return html(pages.paths_page(view))
 
 
 @router.get("/viz/explore", response_class=HTMLResponse)
-def explore(center: str = Query(..., min_length=1, max_length=300), depth: int = Query(1, ge=0, le=MAX_DEPTH),
+def explore(center: str = Query(..., min_length=1, max_length=300),
+            depth: int = Query(1, ge=0, le=limits.DEPTH_MAX),
             limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
             settings: Settings = Depends(get_settings)) -> HTMLResponse:
     found = find_center(store, center)
     if found is None:
         return html(pages.not_found(f"no node {center!r}"), 404)
-    return html(pages.explore_page(views.explore_view(store, found, depth, node_cap(limit, settings))))
+    return html(pages.explore_page(views.explore_view(Trace(store), found, depth, node_cap(limit, settings))))

@@ -1,4 +1,6 @@
-"""The research questions: adopters, similar measures, replications, paths, compare, gaps, timeline."""
+"""The research questions: adopters, similar measures, replications, paths, compare, gaps,
+timeline and a region's profile. Thin wrappers: the answers are policy_graph.research's and
+policy_graph.lookups', the same the CLI prints and the pages draw."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,11 +11,11 @@ from fastapi.responses import ORJSONResponse
 from api.deps import get_store, text_index
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
-from policy_graph import research
+from policy_graph import limits, lookups, research
+from policy_graph.regions import UnknownRegion, resolve_region_list
 from policy_graph.research import Trace
 
 router = APIRouter(prefix="/api", tags=["research"])
-MAX_HOPS = 6
 ExplainQ = Query(False, description="also return the Cypher text and parameters that produced the answer")
 
 
@@ -24,7 +26,7 @@ def _answer(trace: Trace, body: dict[str, Any], explain: bool) -> dict[str, Any]
 @router.get("/themes")
 def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> Any:
     trace = Trace(store)
-    rows = trace.run("theme_list", {})
+    rows = lookups.theme_list(trace)
     # A bare list is the documented shape; explain wraps it so the query can ride along.
     return _answer(trace, {"items": rows}, True) if explain else rows
 
@@ -36,12 +38,12 @@ def adopters(request: Request,
                                         "English: 知识产权质押融资, 银税互动, bank-tax interaction), or any "
                                         "text; a practice's answer gives its theme's other adopters as "
                                         "`related`"),
-             per_region: int = Query(research.PER_REGION, ge=1, le=research.PER_REGION_MAX,
+             per_region: int = Query(limits.PER_REGION, ge=1, le=limits.PER_REGION_MAX,
                                      description="measures shown per region, earliest first "
                                                  "(measure_count gives the region's total)"),
-             limit: int = Query(research.REGIONS, ge=1, le=research.REGIONS_MAX,
+             limit: int = Query(limits.REGIONS, ge=1, le=limits.REGIONS_MAX,
                                 description="regions per page, by first date (region_count gives all)"),
-             offset: int = Query(0, ge=0, le=100_000, description="regions to skip"),
+             offset: int = Query(0, ge=0, le=limits.OFFSET_REGIONS_MAX, description="regions to skip"),
              explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     trace = Trace(store, text_index=text_index(request))
     # Sent as built: a page of ~1,000 measures (460 KB) took 20.6 ms through the response model's
@@ -58,7 +60,8 @@ def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200)
 
 
 @router.get("/measures/{measure_id}/similar")
-def similar(measure_id: str, limit: int = Query(5, ge=1, le=50), cross_region: bool = True,
+def similar(measure_id: str, limit: int = Query(limits.SIMILAR, ge=1, le=limits.SIMILAR_MAX),
+            cross_region: bool = True,
             explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     if not store.run("measure_get", {"id": measure_id}):
         raise HTTPException(status_code=404, detail=f"measure {measure_id!r} not found")
@@ -70,8 +73,8 @@ def similar(measure_id: str, limit: int = Query(5, ge=1, le=50), cross_region: b
 def replications(from_: str | None = Query(None, alias="from", max_length=100),
                  to: str | None = Query(None, max_length=100),
                  document: str | None = Query(None, max_length=200),
-                 limit: int = Query(100, ge=1, le=500), explain: bool = ExplainQ,
-                 store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+                 limit: int = Query(limits.REPLICATIONS, ge=1, le=limits.REPLICATIONS_MAX),
+                 explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     trace = Trace(store)
     items = research.replications(trace, optional_region(store, from_, "from"),
                                   optional_region(store, to, "to"), document, limit)
@@ -81,8 +84,8 @@ def replications(from_: str | None = Query(None, alias="from", max_length=100),
 @router.get("/paths")
 def paths(from_: str | None = Query(None, alias="from", max_length=100),
           to: str | None = Query(None, max_length=100),
-          max_hops: int = Query(4, ge=1, le=MAX_HOPS),
-          limit: int = Query(50, ge=1, le=200), explain: bool = ExplainQ,
+          max_hops: int = Query(limits.HOPS, ge=1, le=limits.HOPS_MAX),
+          limit: int = Query(limits.PATHS, ge=1, le=limits.PATHS_MAX), explain: bool = ExplainQ,
           store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     if not from_ and not to:
         raise HTTPException(status_code=422, detail="give at least one of from, to")
@@ -92,16 +95,14 @@ def paths(from_: str | None = Query(None, alias="from", max_length=100),
     return _answer(trace, {"paths": found}, explain)
 
 
-def _region_list(store: GraphStore, raw: str, param: str) -> list[str]:
-    names = [p for p in (s.strip() for s in raw.replace("，", ",").split(",")) if p]
-    if len(names) > 10:
-        raise HTTPException(status_code=422, detail=f"at most 10 regions in {param}")
-    resolved = []
-    for name in names:
-        region = require_region(store, name, param)
-        if region not in resolved:
-            resolved.append(region)
-    return resolved
+def region_list(store: GraphStore, raw: str, param: str) -> list[str]:
+    """A typed region list (厦门,武汉 / 厦门、武汉) resolved, or the error that says what is wrong."""
+    try:
+        return resolve_region_list(store, raw)
+    except UnknownRegion as exc:
+        raise HTTPException(status_code=404, detail=f"unknown region {exc.text!r} (parameter {param})")
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=f"{exc} in {param}")
 
 
 @router.get("/compare")
@@ -111,7 +112,7 @@ def compare(regions: str = Query(..., min_length=1, max_length=500, description=
             per_region: int = Query(20, ge=1, le=100, description="measures shown per region and theme "
                                                                   "(measure_counts gives each total)"),
             explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    names = _region_list(store, regions, "regions")
+    names = region_list(store, regions, "regions")
     if len(names) < 2:
         raise HTTPException(status_code=422, detail="compare needs at least two different regions")
     trace = Trace(store)
@@ -128,11 +129,22 @@ def compare_page(answer: dict[str, Any], limit: int, offset: int, per_region: in
             "per_region": per_region}
 
 
+@router.get("/regions/{name}")
+def region(name: str, explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    """One region: its measures, its adoption by theme (as compare and gaps count it) and the
+    replications into and out of it with their true origins."""
+    trace = Trace(store)
+    profile = lookups.region_profile(trace, require_region(store, name, "name"))
+    if profile is None:
+        raise HTTPException(status_code=404, detail=f"unknown region {name!r} (parameter name)")
+    return _answer(trace, profile, explain)
+
+
 @router.get("/regions/{name}/gaps")
 def gaps(name: str, peers: str | None = Query(None, max_length=500),
-         limit: int = Query(50, ge=1, le=200), explain: bool = ExplainQ,
+         limit: int = Query(limits.GAPS, ge=1, le=limits.GAPS_MAX), explain: bool = ExplainQ,
          store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     region = require_region(store, name, "name")
-    peer_list = [p for p in _region_list(store, peers, "peers") if p != region] if peers else None
+    peer_list = [p for p in region_list(store, peers, "peers") if p != region] if peers else None
     trace = Trace(store)
     return _answer(trace, research.gaps(trace, region, peer_list, limit), explain)

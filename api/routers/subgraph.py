@@ -7,12 +7,9 @@ from api.deps import get_store
 from api.resolve import region_name
 from graph.store import GraphStore
 from graph.subgraph import neighbourhood, resolve_center, split_node_id
+from policy_graph import limits
 
 router = APIRouter(prefix="/api", tags=["subgraph"])
-
-MAX_DEPTH = 3
-DEFAULT_NODES = 200
-MAX_NODES = 1000
 
 
 def find_center(store: GraphStore, center: str):
@@ -31,8 +28,10 @@ def find_center(store: GraphStore, center: str):
 def subgraph(center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
                                              "Practice:<key>, Agency:<id>, Document:<id>) or a bare key / region name"),
-             depth: int = Query(1, ge=0, le=MAX_DEPTH, description=f"hops from the centre, at most {MAX_DEPTH}"),
-             limit: int = Query(DEFAULT_NODES, ge=1, le=MAX_NODES, description=f"node cap (at most {MAX_NODES})"),
+             depth: int = Query(1, ge=0, le=limits.DEPTH_MAX,
+                                description=f"hops from the centre, at most {limits.DEPTH_MAX}"),
+             limit: int = Query(limits.NODES, ge=1, le=limits.NODES_MAX,
+                                description=f"node cap (at most {limits.NODES_MAX})"),
              store: GraphStore = Depends(get_store)) -> dict:
     found = find_center(store, center)
     if found is None:

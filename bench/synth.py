@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.textutil import convert
 from policy_graph.settings import CORPUS_DIR
 
 MANIFEST_NAME = "synth-manifest.json"
@@ -132,15 +133,8 @@ class Vocabulary:
     agency_suffixes: tuple[str, ...]  # municipal agency names without their leading 市
 
 
-@lru_cache(maxsize=2)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def _simplify(text: str) -> str:
-    return _converter("t2s").convert(text)
+    return convert(text, "t2s")
 
 
 def _places() -> tuple[Place, ...]:
@@ -592,8 +586,8 @@ def _plan_sizes(rng: random.Random, n: int) -> list[int]:
 
 def _to_traditional(text: str) -> str | None:
     """Machine s2t conversion as the web copies have it, only when it round-trips exactly."""
-    trad = _converter("s2t").convert(text)
-    return trad if _converter("t2s").convert(trad) == text else None
+    trad = convert(text, "s2t")
+    return trad if convert(trad, "t2s") == text else None
 
 
 def generate(n_measures: int, seed: int, out_dir: str | Path, *, traditional_share: float = 0.15) -> Manifest:

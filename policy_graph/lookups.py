@@ -1,0 +1,163 @@
+"""The graph's plain facts as answers shared by the API, the CLI and the pages: what the graph
+holds, one region's profile, one measure's detail, and a search that also says which theme or
+practice the words name. Like policy_graph.research, every answer runs through a Trace."""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from policy_graph import limits, research
+from policy_graph.regions import resolve_region_name
+from policy_graph.research import Trace
+
+
+def counts(trace: Trace) -> dict[str, int]:
+    """Documents, measures (never safeguards), agencies, regions and relations (/api/health)."""
+    return {k: int(v) for k, v in trace.run("stats", {})[0].items()}
+
+
+def region_list(trace: Trace, include_all: bool = False, limit: int = limits.REGION_LIST_MAX) -> list[dict]:
+    """Regions with their measure counts (kind measure), most measures first (/api/regions)."""
+    return trace.run("region_list", {"include_all": include_all, "limit": limit})
+
+
+def theme_list(trace: Trace) -> list[dict]:
+    """Themes with the measures and regions carrying them (/api/themes)."""
+    return trace.run("theme_list", {})
+
+
+def overview(trace: Trace) -> dict[str, Any]:
+    return {"counts": counts(trace), "regions": region_list(trace), "themes": theme_list(trace)}
+
+
+def measure_count(trace: Trace, region: str = "", document: str = "", kind: str = "measure") -> int:
+    params = {"kind": kind, "region": region, "document": document}
+    return int(trace.run("measure_count", params)[0]["total"])
+
+
+def measures(trace: Trace, region: str = "", document: str = "", kind: str = "measure",
+             limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of measures in document order, and the total (/api/measures)."""
+    total = measure_count(trace, region, document, kind)
+    params = {"kind": kind, "region": region, "document": document, "limit": limit, "offset": offset}
+    # LadybugDB 0.22 segfaults on ORDER BY .. SKIP far past the last row: never ask past the end.
+    return (trace.run("measure_list", params) if offset < total else []), total
+
+
+def region_profile(trace: Trace, name: str, limit: int = limits.LIST_MAX) -> dict[str, Any] | None:
+    """One region: its measures, its adoption by theme counted as compare and gaps count it
+    (own measures, practices replicated to it, pilots it ran), and the replications into and
+    out of it, each with its true origin (from_region)."""
+    found = trace.run("region_get", {"name": name})
+    if not found:
+        return None
+    items, total = measures(trace, region=name, limit=limit)
+    themes = research.adoption_by_theme(trace, [name])
+    by_theme = [{"theme": {k: t[k] for k in ("key", "name_zh", "name_en")},
+                 "measures": list(t["regions"].get(name, {}).values())}
+                for t in sorted(themes.values(), key=lambda t: t["key"]) if t["regions"].get(name)]
+    themed = {m["id"] for t in by_theme for m in t["measures"]}
+    return {"region": found[0], "measure_count": total, "measures": items,
+            "themes": by_theme, "unthemed": [m for m in items if m["id"] not in themed],
+            "replicated_into": research.replications(trace, None, name, None, limits.REPLICATIONS_MAX),
+            "replicated_out_of": research.replications(trace, name, None, None, limits.REPLICATIONS_MAX)}
+
+
+def _last(value):
+    """Sort key: None after every value, as ORDER BY puts nulls last."""
+    return (value is None, value if value is not None else 0)
+
+
+def _names(agencies: list[dict], role: str) -> list[str]:
+    # The name as printed in the document (simplified), one per agency, in document order of roles.
+    seen: dict[str, None] = {}
+    for a in agencies:
+        if a["role"] == role:
+            seen.setdefault(a["printed"] or a["x_name"], None)
+    return list(seen)
+
+
+def measure_detail(trace: Trace, measure_id: str) -> dict[str, Any] | None:
+    """One measure with its document, agencies, mentions, themes and replications (/api/measures/{id})."""
+    # One statement, one row per outgoing edge (its document, agencies, mentions, themes,
+    # replications), each row carrying the measure's own columns; five statements before. No
+    # aggregation: collecting the edges per measure cost more than the four round trips it saved.
+    rows = trace.run("measure_detail", {"id": measure_id})
+    doc = next((r for r in rows if r["rel"] == "IN_DOCUMENT"), None)
+    if doc is None:
+        return None
+    m = doc
+    by_rel: dict[str, list[dict]] = {}
+    for r in rows:
+        by_rel.setdefault(r["rel"], []).append(r)
+    # Sorted as the per-kind queries' ORDER BY did, nulls last.
+    agencies = sorted(by_rel.get("LED_BY", ()),
+                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["x_name"])))
+    facts = [{"name": a["x_name"], "role": a["role"], "printed": a["printed"], "evidence": a["evidence"],
+              "region": _agency_region(a["x_id"])} for a in agencies]
+    mentions = [{"name": a["x_name"], "role": "mention", "printed": a["printed"], "evidence": a["evidence"],
+                 "region": _agency_region(a["x_id"])}
+                for a in sorted(by_rel.get("MENTIONS", ()), key=lambda a: _last(a["x_name"]))]
+    replications = [{"from_region": r["from_region"], "to_region": r["x_name"], "scope": r["scope"],
+                     "kind": r["rep_kind"], "evidence": r["evidence"], "document": r["rep_document"],
+                     "measure_id": measure_id}
+                    for r in sorted(by_rel.get("REPLICATED_TO", ()),
+                                    key=lambda r: (_last(r["from_region"]), _last(r["x_name"])))]
+    themes = [{"key": t["x_key"], "name_zh": t["x_name_zh"], "name_en": t["x_name_en"], "terms": t["terms"],
+               "evidence": t["evidence"]}
+              for t in sorted(by_rel.get("HAS_THEME", ()), key=lambda t: _last(t["x_key"]))]
+    return {
+        **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text",
+                             "text_original", "kind", "deadline", "deadline_raw")},
+        "document_date": doc["x_date"],
+        "document_date_source": doc.get("x_date_source") if doc["x_date"] else None,
+        "lead_agencies": _names(agencies, "lead"),
+        "support_agencies": _names(agencies, "support"),
+        "agencies": facts,
+        "mentioned_agencies": mentions,
+        "fields": json.loads(m["fields_json"]) if m.get("fields_json") else {},
+        "themes": themes,
+        "replicated_to": [r for r in replications if r["to_region"] != m["region"]],
+        # where the practice came from when that is elsewhere (图们's measure borrowed from 辽源)
+        "replicated_from": [r for r in replications if r["from_region"] and r["from_region"] != m["region"]],
+        # places the measure is limited or credited to, beside its issuing region (IN_REGION role scope)
+        "scope": [{"region": r["x_name"], "evidence": r["evidence"]}
+                  for r in sorted(by_rel.get("IN_REGION", ()), key=lambda r: _last(r["x_name"]))
+                  if r["role"] == "scope"],
+        "source": {"document": m["document"], "document_title": doc["x_title"],
+                   "start": m["span_start"], "end": m["span_end"]},
+    }
+
+
+def _agency_region(agency_id: str | None) -> str | None:
+    # An agency's identity is "<region>|<canonical name>" (graph.loader.agency_id).
+    return agency_id.split("|", 1)[0] if agency_id and "|" in agency_id else None
+
+
+def search(trace: Trace, q: str, limit: int = 20) -> dict[str, Any]:
+    """Measures holding every word of ``q`` (research.search), and what else the words name:
+    a theme or practice (with how many regions adopted it, the adopters answer's count, and
+    where to ask for them) and a region. "IP pledge financing" holds no Chinese words a measure
+    could contain, but it names a theme: the answer says so instead of leaving the reader at 0."""
+    terms = research.text_terms(q)
+    items, total = research.search(trace, terms, limit) if terms else ([], 0)
+    return {"query": q, "items": items, "total": total, "topic": topic(trace, q),
+            "regions": _named_regions(trace, q)}
+
+
+def topic(trace: Trace, q: str) -> dict[str, Any] | None:
+    """The theme or practice a question names, with its adopting regions' count, or None."""
+    if research.resolve_theme(q) is None:
+        return None
+    answer = research.adopters(trace, q, limit=1, per_region=1)
+    if answer.get("theme") is None:
+        return None
+    return {"kind": answer.get("kind") or "theme", "theme": answer["theme"],
+            "practice": answer.get("practice"), "region_count": answer["region_count"],
+            "adopters": "/api/adopters?q=" + quote((answer.get("practice") or answer["theme"])["key"], safe="")}
+
+
+def _named_regions(trace: Trace, q: str) -> list[dict]:
+    name = resolve_region_name(trace.store, q)
+    return trace.run("region_get", {"name": name}) if name else []

@@ -1,2 +1,0 @@
-MATCH (m:Measure)-[:HAS_THEME]->(t:Theme)
-RETURN t.key AS key, count(m) AS n
