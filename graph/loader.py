@@ -32,12 +32,18 @@ def agency_id(region: str, name: str) -> str:
 
 def load_reference(store: GraphStore, regions: Sequence[dict[str, Any]],
                    themes: Sequence[dict[str, Any]]) -> int:
-    """Regions (with their hierarchy) and themes: the vocabulary the facts point at."""
+    """Regions (with their hierarchy), themes and their practices: the vocabulary the facts point at."""
     store.upsert_nodes("Region", [_region_row(r) for r in regions])
     parents = [{"src": r["name"], "dst": r["parent"]} for r in regions if r.get("parent")]
     store.upsert_rels("PART_OF", "Region", "Region", parents)
     store.upsert_nodes("Theme", [{"key": t["key"], "name_zh": t["name_zh"], "name_en": t["name_en"],
                                   "synonyms": list(t.get("synonyms") or [])} for t in themes])
+    practices = [{"key": p["key"], "name_zh": p["name_zh"], "name_en": p["name_en"], "theme": t["key"],
+                  "aliases": list(p.get("aliases") or [])} for t in themes for p in t.get("practices") or ()]
+    if practices:
+        store.upsert_nodes("Practice", practices)
+        store.upsert_rels("BELONGS_TO", "Practice", "Theme",
+                          [{"src": p["key"], "dst": p["theme"]} for p in practices])
     return len(regions)
 
 
@@ -161,6 +167,7 @@ def _load_group(store: GraphStore, docs: list[DocumentRecord], present: set[str]
 _RELS = (("ISSUED_FOR", "Document", "Region"), ("IN_DOCUMENT", "Measure", "Document"),
          ("IN_REGION", "Measure", "Region"), ("LED_BY", "Measure", "Agency"),
          ("MENTIONS", "Measure", "Agency"), ("HAS_THEME", "Measure", "Theme"),
+         ("HAS_PRACTICE", "Measure", "Practice"),
          ("REPLICATED_TO", "Measure", "Region"), ("PRACTICE_FLOW", "Region", "Region"))
 _MERGED_WHEN_OLD = {"ISSUED_FOR", "IN_DOCUMENT"}
 
@@ -199,7 +206,7 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
         for position, a in enumerate(m.agencies):
             aid = agency_id(a.region, a.name)
             entry = agencies.setdefault(aid, {"id": aid, "name": a.name, "region": a.region,
-                                              "aliases": set()})
+                                              "aliases": set(), "collective": a.collective})
             if a.printed and a.printed != a.name:
                 entry["aliases"].add(a.printed)
             row = {"src": m.id, "dst": aid, "printed": a.printed, "evidence": a.evidence}
@@ -209,15 +216,18 @@ def _document_rows(doc: DocumentRecord, rows: dict[str, list[dict[str, Any]]], t
                 add("LED_BY", {**row, "role": a.role, "position": position})
         for t in m.themes:
             add("HAS_THEME", {"src": m.id, "dst": t.key, "terms": list(t.terms), "evidence": t.evidence})
+        for p in m.practices:
+            add("HAS_PRACTICE", {"src": m.id, "dst": p.key, "terms": list(p.terms), "evidence": p.evidence})
         for rep in m.replications:
             add("REPLICATED_TO", {"src": m.id, "dst": rep.to_region, "from_region": rep.from_region,
                                   "scope": rep.scope, "kind": rep.kind, "evidence": rep.evidence,
-                                  "document": doc.id, "themes": list(rep.themes)})
+                                  "document": doc.id, "themes": list(rep.themes),
+                                  "practices": list(rep.practices)})
             if rep.from_region:  # origin unstated: no region-to-region step to walk
                 add("PRACTICE_FLOW", {"src": rep.from_region, "dst": rep.to_region,
                                       "measure_id": m.id, "scope": rep.scope, "kind": rep.kind,
                                       "evidence": rep.evidence, "document": doc.id,
-                                      "themes": list(rep.themes)})
+                                      "themes": list(rep.themes), "practices": list(rep.practices)})
     return sum(1 for m in doc.measures if m.kind == "measure")
 
 

@@ -13,8 +13,11 @@ Nodes
   Document  level         national | province | prefecture | county | zone | unresolved;
             date_source   signature | doc_number_year | page_date | manifest; provenance_json: where
                           each fact (title, issuer, date, region ...) was read
-  Agency    id            "<region>|<canonical name>": agency identity is region-scoped
-  Theme     key           a practice from data/themes.yaml (ip_pledge_financing, ...)
+  Agency    id            "<region>|<canonical name>": agency identity is region-scoped (a national
+                          body's region is 中国; a name with a place prefix is that place's);
+                          collective = a unit standing for a whole tier (各省级人民政府)
+  Theme     key           a theme from data/themes.yaml (ip_pledge_financing, ...)
+  Practice  key           a named practice inside a theme (bank_tax_interaction = 银税互动, ...)
 
 Relations (source -> target)
   IN_DOCUMENT    Measure  -> Document   every measure belongs to exactly one document
@@ -27,9 +30,12 @@ Relations (source -> target)
   LED_BY         Measure  -> Agency     role = lead | support, position = order printed, evidence = line read from
   MENTIONS       Measure  -> Agency     agencies only named in the prose (never leads)
   HAS_THEME      Measure  -> Theme      terms = matched words, evidence = sentence
+  HAS_PRACTICE   Measure  -> Practice   terms = matched words (name, alias or equivalent phrase), evidence = sentence
+  BELONGS_TO     Practice -> Theme      the theme a practice is part of
   REPLICATED_TO  Measure  -> Region     a practice of this measure replicated/borrowed to a region or a
                                         class of places; from_region = its origin ('' when the text
-                                        names none); themes = the theme keys of the practice that travelled
+                                        names none); themes = the theme keys of the practice that
+                                        travelled, practices = its practice keys
   PRACTICE_FLOW  Region   -> Region     the same fact as a region-level edge, for path queries
   SIMILAR_TO     Measure  -> Measure    score, method, shared terms (top matches per measure)
 
@@ -39,7 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STRING, INT, DOUBLE, STRING_LIST = "STRING", "INT64", "DOUBLE", "STRING[]"
+STRING, INT, DOUBLE, BOOL, STRING_LIST = "STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,13 @@ NODES: dict[str, NodeTable] = {t.label: t for t in [
     }),
     NodeTable("Agency", "id", {
         "id": STRING, "name": STRING, "region": STRING, "aliases": STRING_LIST,
+        "collective": BOOL,  # stands for every office of a tier: 各省级人民政府, 各区县政府, 有关区县
     }),
     NodeTable("Theme", "key", {
         "key": STRING, "name_zh": STRING, "name_en": STRING, "synonyms": STRING_LIST,
+    }),
+    NodeTable("Practice", "key", {
+        "key": STRING, "name_zh": STRING, "name_en": STRING, "theme": STRING, "aliases": STRING_LIST,
     }),
 ]}
 
@@ -93,12 +103,14 @@ RELS: dict[str, RelTable] = {t.type: t for t in [
              key=("role",)),
     RelTable("MENTIONS", "Measure", "Agency", {"printed": STRING, "evidence": STRING}),
     RelTable("HAS_THEME", "Measure", "Theme", {"terms": STRING_LIST, "evidence": STRING}),
+    RelTable("HAS_PRACTICE", "Measure", "Practice", {"terms": STRING_LIST, "evidence": STRING}),
+    RelTable("BELONGS_TO", "Practice", "Theme", {}),
     RelTable("REPLICATED_TO", "Measure", "Region", {
         "from_region": STRING, "scope": STRING, "kind": STRING, "evidence": STRING,
-        "document": STRING, "themes": STRING_LIST}, key=("from_region",)),
+        "document": STRING, "themes": STRING_LIST, "practices": STRING_LIST}, key=("from_region",)),
     RelTable("PRACTICE_FLOW", "Region", "Region", {
         "measure_id": STRING, "scope": STRING, "kind": STRING, "evidence": STRING,
-        "document": STRING, "themes": STRING_LIST}, key=("measure_id",)),
+        "document": STRING, "themes": STRING_LIST, "practices": STRING_LIST}, key=("measure_id",)),
     RelTable("SIMILAR_TO", "Measure", "Measure", {
         "score": DOUBLE, "method": STRING, "shared_terms": STRING_LIST}),
 ]}

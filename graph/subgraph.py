@@ -33,7 +33,7 @@ def display_label(node_type: str, props: dict[str, Any]) -> str:
     if node_type == "Measure":
         title = (props.get("title") or props.get("text") or props.get("id") or "").strip()
         return _clip(title, 18)
-    if node_type == "Theme":
+    if node_type in ("Theme", "Practice"):
         return props.get("name_zh") or props.get("key") or ""
     if node_type == "Document":
         return _clip(props.get("title") or props.get("id") or "", 20)

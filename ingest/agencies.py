@@ -1,20 +1,24 @@
 """Agencies a measure names: who leads, who supports, who is merely mentioned.
 
-Three printed formats carry responsibility:
-
-* field lines: ``责任单位:A、B,配合单位:C、D`` (lead / support);
-* a closing note in parentheses: ``(A牵头负责)``, ``(A、B等部门按职责分工负责)``, ``(A、B负责)`` (all lead);
-* a task-table column such as 推广牵头单位 (lead) or 配合单位 (support).
+Where the genre prints responsibility (field lines, bracketed notes anywhere in the measure, prose
+assignments, the first-listed rule) is read by ingest/responsibility.py; a task-table column such as
+推广牵头单位 (lead) or 配合单位 (support) comes from the structure.
 
 Lists are split on separators, on agency-suffix boundaries when printed without separators
-(市金融办市银监办人民银行), and distributive lists are expanded (福州、厦门、泉州市政府 -> three city
-governments). Agencies only named in the prose are recognised by their suffix and reported as mentions.
-Identity is scoped to the document's region; genre-level aliases come from data/agencies.yaml.
+(市金融办市银监办人民银行), at 和 between two whole names and at 等和 before a collective unit;
+distributive lists are expanded (福州、厦门、泉州市政府 -> three city governments) and so is a level
+prefix printed once (省工业和信息化厅、财政厅 -> 省财政厅). 等 / 有关部门 are dropped; collective units
+(各省级人民政府, 各区、县（市）政府, 有关区县) are kept and marked collective. Agencies only named in the
+prose are recognised by their suffix and reported as mentions.
+
+Identity (region, name): a national body of data/national_agencies.yaml belongs to 中国 under its official
+name; an agency printed with a place prefix belongs to that place (厦门市知识产权局 in a Fujian document
+is Xiamen's); any other to the document's region. Genre-level aliases come from data/agencies.yaml.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,10 +28,12 @@ from ingest.yamlfile import read_yaml
 
 from ingest.normalise import to_simplified
 from ingest.records import AgencyRef
+from ingest.responsibility import Group, Notation, notes_and_lines, prose_assignments, split_top
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "agencies.yaml"
+NATIONAL_PATH = Path(__file__).resolve().parent.parent / "data" / "national_agencies.yaml"
+NATIONAL_REGION = "中国"
 
-_SEPARATORS = re.compile(r"[、，,；;／/]|\s+")
 _CJK = re.compile(r"^[\u3400-\u9fff（）()]+$")
 _LEVEL_CHARS = "市省县区州"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{1,16}")
@@ -42,12 +48,21 @@ class Vocabulary:
     suffixes: tuple[str, ...]
     new_agency_starts: tuple[str, ...]
     drop_tails: tuple[str, ...]
-    responsibility_tails: tuple[str, ...]
+    closing_words: dict[str, list[str]]  # lead | explicit_lead | support -> words closing a note
     suffix_aliases: tuple[tuple[str, str], ...]
     mention_suffixes: tuple[str, ...]
     mention_starts: tuple[str, ...]
     not_agencies: frozenset[str]
     mention_start_exclusions: tuple[str, ...] = ()
+    explicit_lead_markers: tuple[str, ...] = ()
+    generic_units: str = r"^$"
+    collective_starts: tuple[str, ...] = ()
+    collective_inside: tuple[str, ...] = ()
+    collective_tiers: frozenset[str] = frozenset()
+    distributed_suffixes: tuple[str, ...] = ()
+    # printed alias -> (official name, national wherever printed)
+    national: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    department_stems: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Compiled once per vocabulary: these run for every measure of every document.
@@ -55,21 +70,41 @@ class Vocabulary:
         derived = {
             "_suffixes": tuple(s for s in self.suffixes if s),
             "_empty_suffix": "" in self.suffixes,
-            "_tails": (*self.responsibility_tails, *self.drop_tails),
-            "marker_re": re.compile(rf"({alt((*self.lead_markers, *self.support_markers))})\s*[:：]"),
+            "_tails": tuple(sorted((*(w for ws in self.closing_words.values() for w in ws), *self.drop_tails),
+                                   key=len, reverse=True)),
             "start_re": re.compile(rf"(?:{alt(self.new_agency_starts)})"),
-            "tail_re": re.compile(rf"(?:{alt(self.responsibility_tails)})$"),
             "mention_suffix_re": re.compile(alt(self.mention_suffixes)),
             "mention_start_re": re.compile(alt(self.mention_starts)),
+            "generic_re": re.compile(self.generic_units),
+            "notation": Notation(
+                re.compile(rf"({alt((*self.lead_markers, *self.support_markers))})\s*[:：]"),
+                self.lead_markers, (*self.explicit_lead_markers, *self.support_markers),
+                tuple(sorted(((w, ("support" if kind == "support" else "lead", kind != "lead"))
+                              for kind, words in self.closing_words.items() for w in words),
+                             key=lambda kv: -len(kv[0])))),
+            "_stems": self._department_stems(),
+            "_not_agency_endings": tuple(self.not_agencies),
         }
         for key, value in derived.items():
             object.__setattr__(self, key, value)
 
+    def _department_stems(self) -> frozenset[str]:
+        """What a government department is called before its 厅/局/委 (财政, 发展改革, 市场监管): the
+        national bodies' names and the local stems of data/agencies.yaml, so 财政厅 after 省科技厅 takes
+        its 省 while 自贸委 (a zone body) does not."""
+        stems = set(self.department_stems)
+        endings = ("委员会", "总局", "总署", "部", "委", "局", "办", "署", "厅")
+        for form in (*self.national, *(long for long, _ in self.suffix_aliases),
+                     *(short for _, short in self.suffix_aliases)):
+            for opening in ("中华人民共和国", "国家", "国务院"):
+                form = form.removeprefix(opening)
+            stem = next((form[: -len(e)] for e in endings if form.endswith(e)), "")
+            if len(stem) >= 2:
+                stems.add(stem)
+        return frozenset(stems)
+
     def has_suffix(self, name: str) -> bool:
         return name.endswith(self._suffixes) or (self._empty_suffix and not name)
-
-    def is_responsibility_note(self, note: str) -> bool:
-        return bool(self.tail_re.search(note))
 
 
 @lru_cache(maxsize=4)
@@ -82,13 +117,35 @@ def load_vocabulary(path: str | Path = DEFAULT_PATH) -> Vocabulary:
         suffixes=by_len(data["suffixes"]),
         new_agency_starts=by_len(data["new_agency_starts"]),
         drop_tails=by_len(data["drop_tails"]),
-        responsibility_tails=by_len(data["responsibility_tails"]),
+        closing_words={kind: list(words) for kind, words in data["closing_words"].items()},
         suffix_aliases=tuple(sorted(data.get("suffix_aliases", {}).items(), key=lambda kv: -len(kv[0]))),
         mention_suffixes=by_len(data["mention_suffixes"]),
         mention_starts=by_len(data["mention_starts"]),
         not_agencies=frozenset(data.get("not_agencies", [])),
         mention_start_exclusions=tuple(data.get("mention_start_exclusions", [])),
+        explicit_lead_markers=tuple(data.get("explicit_lead_markers", [])),
+        generic_units=data.get("generic_units", r"^$"),
+        collective_starts=by_len(data.get("collective_starts", [])),
+        collective_inside=tuple(data.get("collective_inside", [])),
+        collective_tiers=frozenset(data.get("collective_tiers", [])),
+        distributed_suffixes=by_len(data.get("distributed_suffixes", [])),
+        national=load_national(NATIONAL_PATH),
+        department_stems=tuple(data.get("department_stems", [])),
     )
+
+
+_NATIONAL_WORDS = ("国家", "国务院", "中国", "中华", "中央", "全国", "最高")
+
+
+def load_national(path: str | Path = NATIONAL_PATH) -> dict[str, tuple[str, bool]]:
+    """Every printed form of a national body -> (official name, national wherever it is printed)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for entry in read_yaml(path)["agencies"]:
+        name = entry["name"]
+        local = bool(entry.get("local_namesake"))
+        for form in (name, *entry.get("aliases", [])):
+            out[to_simplified(form)] = (name, not local or form.startswith(_NATIONAL_WORDS))
+    return out
 
 
 # ---------------------------------------------------------------- list splitting
@@ -154,6 +211,32 @@ def _place_prefix(name: str, gazetteer) -> str | None:
     return None
 
 
+# Levels whose short names are distinctive enough to open an agency name without a level word
+# (福州海关, 厦门片区管委会); a county's two characters (东方, 长安) also begin ordinary words.
+_DISTINCT_LEVELS = {"province", "prefecture", "area", "zone"}
+
+
+def agency_region(printed: str, region: str, gazetteer) -> str:
+    """The region an agency belongs to: the place its name opens with, when that is another
+    region than the document's (厦门市知识产权局 named in a Fujian document is 厦门's), else the
+    document's region. A national prefix (中国人民银行) and collective names (各设区市政府) keep
+    the document's region."""
+    if gazetteer is None or not printed or printed.startswith(("各", "全")):
+        return region
+    for length in range(min(len(printed) - 1, 8), 1, -1):
+        head = printed[:length]
+        if not _is_place(head, gazetteer):
+            continue
+        found = gazetteer.resolve(head)
+        follows = printed[length] if length < len(printed) else ""
+        if found.level not in _DISTINCT_LEVELS and follows not in _LEVEL_CHARS and head[-1] not in _LEVEL_CHARS:
+            continue
+        if found.level == "country" or found.name == region:
+            return region
+        return found.name
+    return region
+
+
 def _is_bare_place(name: str, vocab: Vocabulary, gazetteer) -> bool:
     if vocab.has_suffix(name) or not _CJK.match(name) or not 2 <= len(name) <= 4:
         return False
@@ -188,20 +271,95 @@ def split_agency_list(text: str, vocab: Vocabulary | None = None, gazetteer=None
     return _split_list(to_simplified(text), vocab or load_vocabulary(), gazetteer)
 
 
+# 等和各省级人民政府 / 和各有关省级人民政府: the list goes on with a collective unit.
+_BEFORE_COLLECTIVE = re.compile(r"等[和及与]|[和及与](?=各)")
+_LIST_SEPARATORS = "、，,；;／/"
+_WHITESPACE = re.compile(r"\s+")
+_AND = re.compile(r"[和及与]")
+
+
 def _split_list(text: str, vocab: Vocabulary, gazetteer) -> list[str]:
-    text = _strip_tails(text, vocab)
+    text = _BEFORE_COLLECTIVE.sub("、", _strip_tails(text, vocab))
     pieces: list[str] = []
-    for raw in _SEPARATORS.split(text):
-        raw = _strip_tails(raw, vocab)
-        if not raw:
-            continue
-        pieces.extend(p for p in _split_run(raw, vocab) if p)
+    for chunk in split_top(text, _LIST_SEPARATORS):
+        for raw in _WHITESPACE.split(chunk):
+            raw = _strip_tails(raw, vocab)
+            if not raw:
+                continue
+            for whole in _split_and(raw, vocab):
+                pieces.extend(p for p in _split_run(whole, vocab) if p)
+    pieces = _join_collective_tiers(pieces, vocab)
     pieces = _distribute(pieces, vocab, gazetteer)
+    pieces = _distribute_prefix(pieces, vocab, gazetteer)
     out: list[str] = []
     for p in pieces:
-        if p not in out and p not in vocab.not_agencies:
+        if len(p) >= 2 and p not in out and p not in vocab.not_agencies and not vocab.generic_re.match(p):
             out.append(p)
     return out
+
+
+def _split_and(raw: str, vocab: Vocabulary) -> list[str]:
+    """财政部和人民银行 -> two names; 文化和旅游部, 工业和信息化部 stay whole (the left part is no name)."""
+    for m in _AND.finditer(raw):
+        left, right = raw[:m.start()], raw[m.end():]
+        if len(left) >= _MIN_SPLIT_LEFT and len(right) >= _MIN_SPLIT_LEFT and vocab.has_suffix(left) \
+                and vocab.has_suffix(right) and left not in vocab.not_agencies:
+            return [left, *_split_and(right, vocab)]
+    return [raw]
+
+
+def _join_collective_tiers(pieces: list[str], vocab: Vocabulary) -> list[str]:
+    """各区、县（市）政府 / 各省、自治区、直辖市人民政府: one collective unit naming several tiers."""
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        if p.startswith("各") and p[1:] in vocab.collective_tiers:
+            j = i + 1
+            while j < len(pieces) and pieces[j] in vocab.collective_tiers:
+                j += 1
+            last = pieces[j] if j < len(pieces) else ""
+            if last and vocab.has_suffix(last) and any(last.startswith(t) for t in vocab.collective_tiers):
+                out.append("、".join(pieces[i:j + 1]))
+                i = j + 1
+                continue
+        out.append(p)
+        i += 1
+    return out
+
+
+def _level_prefix(name: str, vocab: Vocabulary, gazetteer) -> str | None:
+    """The level prefix a name opens with (省, 市, 厦门市), if any."""
+    place = _place_prefix(name, gazetteer) if gazetteer is not None else None
+    if place and gazetteer is not None and _is_place(place, gazetteer) and place != NATIONAL_REGION:
+        rest = name[len(place):]
+        return place + rest[0] if rest[:1] and rest[0] in _LEVEL_CHARS else place
+    if name[:1] in _LEVEL_CHARS and not name.startswith(vocab.mention_start_exclusions):
+        return name[0]
+    return None
+
+
+def _distribute_prefix(pieces: list[str], vocab: Vocabulary, gazetteer) -> list[str]:
+    """省工业和信息化厅、财政厅 -> 省财政厅: a department printed after a prefixed one shares its prefix."""
+    out = list(pieces)
+    for i in range(1, len(out)):
+        item = out[i]
+        stem = next((item[: -len(s)] for s in vocab.distributed_suffixes if item.endswith(s)), None)
+        if not stem or stem not in vocab._stems or _is_collective(item, vocab):
+            continue  # cheap tests first: most items are printed whole
+        hit = vocab.national.get(item)
+        if hit is not None and hit[1]:
+            continue  # 民航局 after 省交通运输厅 is the national body
+        prefix = _level_prefix(out[i - 1], vocab, gazetteer)
+        if prefix and not _level_prefix(item, vocab, gazetteer):
+            out[i] = prefix + item
+    return out
+
+
+def _is_collective(name: str, vocab: Vocabulary) -> bool:
+    """A unit for a whole tier of government: 各省级人民政府, 有关区县, 县级以上地方人民政府 (各企业 is not)."""
+    opens = name.startswith(vocab.collective_starts) or any(w in name for w in vocab.collective_inside)
+    return opens and (vocab.has_suffix(name) or name.endswith(tuple(vocab.collective_tiers)))
 
 
 # ---------------------------------------------------------------- identity
@@ -224,8 +382,10 @@ def _compute_region_prefixes(region: str, gazetteer) -> list[tuple[str, str]]:
     if gazetteer is not None:
         found = gazetteer.get(region) if hasattr(gazetteer, "get") else None
         found = found or gazetteer.resolve(region)
-        if found is not None:
+        if found is not None and found.is_admin:  # 平潭综合实验区管委会 is not "区管委会" of 平潭
             full = found.full_name
+        elif found is not None:
+            return []
     out = []
     if full and full[-1] in _LEVEL_CHARS and full != region:
         out.append((to_simplified(full), full[-1]))
@@ -237,25 +397,54 @@ def _compute_region_prefixes(region: str, gazetteer) -> list[tuple[str, str]]:
 
 
 def canonical_name(printed: str, region: str, gazetteer=None, vocab: Vocabulary | None = None) -> str:
-    """One name per agency within a region: long official forms and region-prefixed forms folded
-    into the short form the genre prints (厦门市科学技术局 in 厦门 -> 市科技局)."""
-    return _canonical(to_simplified(printed), region, gazetteer, vocab or load_vocabulary())
+    """One name per agency within its own region: long official forms and region-prefixed forms folded
+    into the short form the genre prints (厦门市科学技术局 in 厦门 -> 市科技局; 泉州市科学技术局 in a
+    厦门 document -> 市科技局 of 泉州, see ``agency_identity``)."""
+    return agency_identity(printed, region, gazetteer, vocab)[1]
 
 
-_CANONICAL: dict[tuple[int, int, str, str], tuple[object, object, str]] = {}
+def agency_identity(printed: str, region: str, gazetteer=None,
+                    vocab: Vocabulary | None = None) -> tuple[str, str, bool]:
+    """(region the agency belongs to, canonical name there, collective) of a name printed in a
+    document of ``region``."""
+    return _identity(to_simplified(printed), region, gazetteer, vocab or load_vocabulary())
 
 
-def _canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
-    """Memoised: the same few agency names recur in every measure of a region."""
-    key = (id(vocab), id(gazetteer), region, printed)
-    hit = _CANONICAL.get(key)
+_IDENTITY: dict[tuple[int, int, str, str, bool], tuple[object, object, tuple[str, str, bool]]] = {}
+
+
+def _identity(printed: str, region: str, gazetteer, vocab: Vocabulary,
+              national_list: bool = False) -> tuple[str, str, bool]:
+    """Memoised: the same few agency names recur in every measure of a region. ``national_list``: the
+    name is printed in a list beside national bodies (民政部、发展改革委), so a short name that local
+    documents also use (发展改革委, 人民银行) means the national body there."""
+    key = (id(vocab), id(gazetteer), region, printed, national_list)
+    hit = _IDENTITY.get(key)
     if hit is not None and hit[0] is vocab and hit[1] is gazetteer:  # the entry keeps both alive
         return hit[2]
-    if len(_CANONICAL) > 50_000:
-        _CANONICAL.clear()
-    name = _compute_canonical(printed, region, gazetteer, vocab)
-    _CANONICAL[key] = (vocab, gazetteer, name)
-    return name
+    if len(_IDENTITY) > 50_000:
+        _IDENTITY.clear()
+    found = _compute_identity(printed.strip(), region, gazetteer, vocab, national_list)
+    _IDENTITY[key] = (vocab, gazetteer, found)
+    return found
+
+
+def _is_national_document(region: str, gazetteer) -> bool:
+    if region == NATIONAL_REGION:
+        return True
+    found = gazetteer.get(region) if gazetteer is not None and region else None
+    return found is not None and found.level == "country"
+
+
+def _compute_identity(name: str, region: str, gazetteer, vocab: Vocabulary,
+                      national_list: bool = False) -> tuple[str, str, bool]:
+    if _is_collective(name, vocab):
+        return region, name.replace("（", "(").replace("）", ")"), True
+    national = vocab.national.get(name)
+    if national is not None and (national[1] or national_list or _is_national_document(region, gazetteer)):
+        return NATIONAL_REGION, national[0], False
+    own = agency_region(name, region, gazetteer)
+    return own, _compute_canonical(name, own, gazetteer, vocab), False
 
 
 def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
@@ -274,43 +463,43 @@ def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) 
 
 # ---------------------------------------------------------------- extraction from a measure
 
-_CLOSING_NOTE = re.compile(r"[(（]([^()（）]+)[)）]\s*[。.]?\s*$")
+def _responsibility_groups(text: str, vocab: Vocabulary) -> tuple[list[Group], list[tuple[int, int]]]:
+    """Every responsibility group of a measure (field lines, bracketed notes; prose assignments when
+    there are none) and the spans of the lines and notes they came from."""
+    groups, spans = notes_and_lines(text, vocab.notation)
+    # A bracket closed by 负责 / 参与 may be prose (（由企业自行负责）): a note counts when it names at
+    # least one agency; then every unit it lists is kept (杭州资本 beside 市国资委).
+    named = {g.note for g in groups if _looks_like_agency_list(g.listed, vocab, any_unit=not g.bare)
+             and not (g.bare and _NOT_A_LIST.search(g.listed))}
+    kept = [g for g in groups if g.note in named]
+    spans = [span for note, span in enumerate(spans) if note in named]  # one span per note, in order
+    groups = kept
+    if not groups:
+        groups = [g for g in prose_assignments(text, 0) if _looks_like_agency_list(g.listed, vocab)]
+    return groups, spans
 
 
-def responsibility_lines(text: str, vocab: Vocabulary | None = None) -> list[tuple[str, str, str]]:
-    """(role, list text, evidence line) for every field line and closing note in ``text``."""
-    vocab = vocab or load_vocabulary()
-    marker = vocab.marker_re
-    found: list[tuple[str, str, str]] = []
-    for line in text.split("\n"):
-        line = line.strip(" \u3000\t")
-        hits = list(marker.finditer(line))
-        if hits and hits[0].start() <= 2:
-            for n, m in enumerate(hits):
-                end = hits[n + 1].start() if n + 1 < len(hits) else len(line)
-                role = "lead" if m.group(1) in vocab.lead_markers else "support"
-                found.append((role, line[m.end():end], line))
-            continue
-        note = _CLOSING_NOTE.search(line)
-        if note and vocab.is_responsibility_note(note.group(1)):
-            found.append(("lead", note.group(1), note.group(0).strip()))
-    return found
+# A bracket that defines or qualifies a word (（以下简称市审批局）, （含市属国企）) is no list of units.
+_NOT_A_LIST = re.compile(r"简称|以下|含|包括|即|如|例如|除外")
 
 
-def _strip_responsibility(text: str, vocab: Vocabulary) -> str:
-    """The prose of a measure without its field lines and closing notes (for mention scanning)."""
-    marker = vocab.marker_re
-    kept = []
-    for line in text.split("\n"):
-        s = line.strip(" \u3000\t")
-        m = marker.search(s)
-        if m and m.start() <= 2:
-            continue
-        note = _CLOSING_NOTE.search(s)
-        if note and vocab.is_responsibility_note(note.group(1)):
-            s = s[: note.start()]
-        kept.append(s)
-    return "\n".join(kept)
+def _looks_like_agency_list(listed: str, vocab: Vocabulary, any_unit: bool = False) -> bool:
+    """Every unit (or, ``any_unit``, at least one) looks like an agency: an agency ending, a national
+    body's name or a collective unit. Prose assignments and carried units must pass for every unit."""
+    names = _split_list(listed.replace("会同", "、"), vocab, None)
+    looks = [(vocab.has_suffix(n) and not n.endswith(vocab._not_agency_endings)) or n in vocab.national
+             or _is_collective(n, vocab) for n in names]
+    return bool(names) and (any(looks) if any_unit else all(looks))
+
+
+def _strip_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """The prose of a measure without its responsibility lines and notes (for mention scanning)."""
+    out, at = [], 0
+    for start, end in sorted(spans):
+        out.append(text[at:start])
+        at = max(at, end)
+    out.append(text[at:])
+    return "".join(out)
 
 
 def mentioned_agencies(text: str, vocab: Vocabulary | None = None, gazetteer=None) -> list[tuple[str, str]]:
@@ -353,35 +542,70 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left + 1:right].strip()
 
 
+_MARKED = re.compile(r"[（(](牵头|配合|参与|协办)[)）]$")
+
+
+def _units(group: Group, vocab: Vocabulary, gazetteer) -> list[tuple[str, str, bool]]:
+    """(printed name, role, explicit) of a group. A会同B: A keeps the group's role, B supports.
+    A（牵头）、B、C: A leads and the others of the list support."""
+    head, _, convened = group.listed.partition("会同")
+    out, marked_lead = [], False
+    for name in _split_list(head, vocab, gazetteer):
+        mark = _MARKED.search(name)
+        if mark:
+            marked_lead = marked_lead or mark.group(1) == "牵头"
+            out.append((name[: mark.start()], "lead" if mark.group(1) == "牵头" else "support", True))
+        else:
+            out.append((name, group.role, group.explicit))
+    if marked_lead:
+        out = [(n, role if explicit else "support", True) for n, role, explicit in out]
+    if convened:
+        out += [(n, "support", True) for n in _split_list(convened, vocab, gazetteer)]
+    return out
+
+
 def extract_agencies(text: str, region: str, *, table_lead: str = "", table_support: str = "",
-                     gazetteer=None, vocab: Vocabulary | None = None) -> list[AgencyRef]:
+                     gazetteer=None, vocab: Vocabulary | None = None,
+                     first_listed_lead: bool = False, carried: list[Group] | tuple = ()) -> list[AgencyRef]:
     """All agencies of one measure. A name printed under both roles keeps both; a name with a role
-    is not also reported as a mention."""
+    is not also reported as a mention. ``first_listed_lead``: the document states that the first unit
+    of a list leads (列第一位者为牵头单位), so the others of a plain list support. ``carried``: units an
+    earlier item made responsible for every later one (以下均需X落实，不再列出)."""
     vocab = vocab or load_vocabulary()
     text = to_simplified(text)
     refs: list[AgencyRef] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
 
-    def add(printed: str, role: str, evidence: str) -> None:
-        name = _canonical(printed, region, gazetteer, vocab)
-        if (name, role) in seen or not name:
+    def add(printed: str, role: str, evidence: str, national_list: bool = False) -> None:
+        own, name, collective = _identity(printed, region, gazetteer, vocab, national_list)
+        if (own, name, role) in seen or not name:
             return
-        seen.add((name, role))
-        refs.append(AgencyRef(name=name, role=role, printed=printed, region=region, evidence=evidence))
+        seen.add((own, name, role))
+        refs.append(AgencyRef(name=name, role=role, printed=printed, region=own, evidence=evidence,
+                              collective=collective))
 
-    sources = responsibility_lines(text, vocab)
+    groups, spans = _responsibility_groups(text, vocab)
     for role, cell in (("lead", table_lead), ("support", table_support)):
         if cell:
             cell = to_simplified(cell)
-            sources.append((role, cell, cell))
-    for role, listed, evidence in sources:
-        for printed in _split_list(listed, vocab, gazetteer):
-            add(printed, role, evidence)
+            # a lead column beside a support column states the role; alone (责任单位) it lists units
+            explicit = role == "support" or bool(table_support)
+            groups.append(Group(role, explicit, cell, cell, len(groups) + 1000))
+    groups.extend(g for g in carried if _looks_like_agency_list(g.listed, vocab))
+    firsts: set[int] = set()
+    for group in groups:
+        units = _units(group, vocab, gazetteer)
+        national_list = any(vocab.national.get(printed, ("", False))[1] for printed, _, _ in units)
+        for printed, role, explicit in units:
+            if first_listed_lead and not explicit and role == "lead":
+                role = "lead" if group.note not in firsts else "support"
+                firsts.add(group.note)
+            add(printed, role, group.evidence, national_list)
 
-    with_role = {name for name, _ in seen}
-    for printed, sentence in mentioned_agencies(_strip_responsibility(text, vocab), vocab, gazetteer):
-        name = _canonical(printed, region, gazetteer, vocab)
-        if name in with_role or printed in with_role:
+    with_role = {(own, name) for own, name, _ in seen}
+    for printed, sentence in mentioned_agencies(_strip_spans(text, spans), vocab, gazetteer):
+        own, name, _ = _identity(printed, region, gazetteer, vocab)
+        if (own, name) in with_role or any(printed == r.printed for r in refs):
             continue
         add(printed, "mention", sentence)
     return refs

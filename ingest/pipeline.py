@@ -20,9 +20,10 @@ from ingest.normalise import detect_script, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-from ingest.replication import attribute_themes, extract_replications, headings_above
+from ingest.replication import attribute_themes, extract_replications
+from ingest.responsibility import carried_units, first_listed_rule_from
 from ingest.scope import measure_scope
-from ingest.structure import Segment, parse_structure
+from ingest.structure import Segment, StructureError, parse_structure
 from ingest.themes import load_taxonomy
 
 __all__ = ["ingest_bytes", "ingest_file", "ingest_paths", "load_manifest", "document_id", "INGEST_SUFFIXES"]
@@ -85,7 +86,10 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         simplified = to_simplified(original)
         script = detect_script(original, simplified)
     with clock.stage("structure"):
-        structure = parse_structure(simplified)
+        try:
+            structure = parse_structure(simplified)
+        except StructureError as exc:
+            raise IngestError(name, str(exc)) from None
     with clock.stage("metadata"):
         meta = extract_metadata(structure.lines)
         gazetteer = load_gazetteer()
@@ -110,9 +114,11 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         level = gazetteer.level_of(region)
 
     doc_id = document_id(data)
-    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, structure.items)
+    rule_from = _first_listed_rule_start(simplified, [*structure.measures, *structure.safeguards])
+    carried = carried_units(simplified)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
                 for n, seg in enumerate(structure.measures, 1)]
-    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, ())
+    measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
                  for n, seg in enumerate(structure.safeguards, 1)]
     clock.timings["total"] = time.perf_counter() - t_start
     return DocumentRecord(
@@ -125,29 +131,39 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
         provenance=provenance, effective=meta.effective, valid_until=meta.valid_until, validity=meta.validity)
 
 
+def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | None:
+    """Offset from which the document's 列第一位者为牵头单位 rule holds (None: no such rule)."""
+    spans = sorted((seg.start, seg.end) for seg in segments)
+    first = first_listed_rule_from(simplified, spans)
+    return None if first is None else (spans[first][0] if spans else 0)
+
+
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
-             clock: _Clock, outline) -> MeasureRecord:
+             clock: _Clock, rule_from: int | None = None, carried: list | tuple = ()) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
         agencies = extract_agencies(seg.text, region, table_lead=seg.table_lead,
-                                    table_support=seg.table_support, gazetteer=gazetteer)
+                                    table_support=seg.table_support, gazetteer=gazetteer,
+                                    first_listed_lead=rule_from is not None and seg.start >= rule_from,
+                                    carried=[group for at, group in carried if seg.start >= at])
     with clock.stage("dates"):
         raw, deadline = find_deadline(seg.text)
         if raw is None and seg.table_deadline:
             raw, deadline = seg.table_deadline, normalise_deadline(seg.table_deadline)
     # Safeguards say how the plan is run, not what it does: no themes or replication facts for them.
-    themes, replications, scope = [], [], None
+    themes, practices, replications, scope = [], [], [], None
     if is_measure:
         with clock.stage("themes"):
             taxonomy = load_taxonomy()
-            themes = taxonomy.tag(seg.text)
+            themes, practices = taxonomy.tag_both(seg.text)
         with clock.stage("replications"):
             scope = measure_scope(seg.text, region, gazetteer)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
                                                 origin=scope.locality,
-                                                headings=headings_above(outline, seg.start))
-            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields))
+                                                headings=seg.headings)
+            attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields),
+                             measure_practices=practices)
     with clock.stage("regions"):
         regions = gazetteer.mentioned(seg.text)
     return MeasureRecord(
@@ -155,7 +171,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
         section=seg.section, label=seg.label, title=seg.title, text=seg.text,
         text_original=original[seg.start:seg.end], start=seg.start, end=seg.end,
         deadline=deadline, deadline_raw=raw, fields=dict(seg.fields), agencies=agencies,
-        themes=themes, replications=replications, regions_mentioned=regions,
+        themes=themes, practices=practices, replications=replications, regions_mentioned=regions,
         scope=scope.regions if scope else [], scope_evidence=scope.evidence if scope else "")
 
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.html_tables import TableCollector
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -168,16 +169,28 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "ar
 _CELL_TAGS = {"td", "th"}
 
 
+def _no_event(tables: TableCollector, attrs) -> None:
+    return None
+
+
+_TABLE_EVENTS = {"table": lambda t, a: t.start_table(), "tr": lambda t, a: t.start_row(),
+                 "td": TableCollector.start_cell, "th": TableCollector.start_cell}
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip_depth = 0
+        self.tables = TableCollector(self.parts)  # data tables become one tab-separated line per row
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIP_TAGS:
             self.skip_depth += 1
-        elif tag in _CELL_TAGS:
+            return
+        if not self.skip_depth:
+            _TABLE_EVENTS.get(tag, _no_event)(self.tables, attrs)
+        if tag in _CELL_TAGS:
             self.parts.append("\t")
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
@@ -189,7 +202,10 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag in _BLOCK_TAGS:
+            return
+        if tag == "table" and not self.skip_depth:
+            self.tables.end_table()
+        if tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -208,7 +224,13 @@ def html_to_text(markup: str) -> str:
     lines: list[str] = []
     for line in raw.split("\n"):
         cells = [c.strip(" ") for c in line.split("\t")]
-        line = "\t".join(c for c in cells if c) if len(cells) > 1 else cells[0]
+        # tabs around a cell that holds nothing are layout noise; an empty cell between two others
+        # keeps a data table's columns apart
+        while len(cells) > 1 and not cells[0]:
+            cells.pop(0)
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+        line = "\t".join(cells)
         if line or (lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip("\n") + "\n"

@@ -18,11 +18,23 @@ class AgencyRef:
     printed: str  # as printed in the document, simplified script
     region: str  # short simplified region name the agency belongs to (scope of identity)
     evidence: str  # the sentence / line the agency was read from (simplified)
+    # a collective unit stands for every office of a tier (各省级人民政府, 各区县政府, 有关区县)
+    collective: bool = False
 
 
 @dataclass
 class ThemeHit:
     key: str
+    terms: list[str]  # matched words, simplified
+    evidence: str  # the sentence holding the first matched word
+
+
+@dataclass
+class PracticeHit:
+    """A named practice (data/themes.yaml, a theme's ``practices``) the measure carries."""
+
+    key: str
+    theme: str  # the key of the theme the practice belongs to
     terms: list[str]  # matched words, simplified
     evidence: str  # the sentence holding the first matched word
 
@@ -37,6 +49,7 @@ class ReplicationFact:
     evidence: str  # the sentence it came from (simplified)
     kind: str = "replicate"  # replicate | borrow
     themes: list[str] = field(default_factory=list)  # theme keys of the practice that travelled
+    practices: list[str] = field(default_factory=list)  # practice keys of what travelled
 
 
 @dataclass
@@ -58,6 +71,7 @@ class MeasureRecord:
     fields: dict[str, str] = field(default_factory=dict)  # table columns, e.g. 已实施区域
     agencies: list[AgencyRef] = field(default_factory=list)
     themes: list[ThemeHit] = field(default_factory=list)
+    practices: list[PracticeHit] = field(default_factory=list)
     replications: list[ReplicationFact] = field(default_factory=list)
     regions_mentioned: list[str] = field(default_factory=list)
     # Regions (short names) the measure itself is limited to when they differ from the document's:

@@ -328,15 +328,6 @@ def _from_headings(headings: Sequence[str], issuing: str | None, gaz: Gazetteer,
     return []
 
 
-def headings_above(items: Sequence, start: int) -> list[str]:
-    """The headings of the outline items above the item that starts at ``start``, nearest first
-    (``items``: ingest.structure's outline; a table row, which starts no item, has none)."""
-    for item in items:
-        if item.start == start:
-            return [a.heading for a in item.ancestors() if a.heading]
-    return []
-
-
 def _scope_label(scope: str) -> str:
     scope = re.sub(r"^(在|向)|(范围内|内)$", "", scope.strip())
     return scope or LOCAL_SCOPE
@@ -354,18 +345,20 @@ def _dedupe(facts: list[ReplicationFact]) -> list[ReplicationFact]:
 
 
 def attribute_themes(facts: list[ReplicationFact], measure_themes: list, taxonomy,
-                     whole_measure: bool) -> None:
+                     whole_measure: bool, measure_practices: list = ()) -> None:
     """Say which practice each fact moves. A table row is one practice, so it carries all the
     measure's themes; in prose a measure holds several practices and only the themes of the
     replication sentence travelled (借鉴苏州"关助融"模式 moves customs finance, not the IP pledge
     financing named two sentences later). A 推广范围 line or a heading over the items sends the
     whole item, like a table row."""
     measure_keys = [t.key for t in measure_themes]
+    practice_keys = [p.key for p in measure_practices]
     for fact in facts:
         if whole_measure or _names_whole_item(fact.evidence):
-            fact.themes = list(measure_keys)
+            fact.themes, fact.practices = list(measure_keys), list(practice_keys)
         else:
-            fact.themes = [hit.key for hit in taxonomy.tag(fact.evidence)]
+            themes, practices = taxonomy.tag_both(fact.evidence)
+            fact.themes, fact.practices = [h.key for h in themes], [h.key for h in practices]
 
 
 def _names_whole_item(evidence: str) -> bool:

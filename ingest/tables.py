@@ -148,7 +148,8 @@ def _looks_like_prose_break(line: Line) -> bool:
 
 
 def _split_row(line: Line) -> list[str]:
-    return [c.strip(" \u3000\xa0") for c in line.text.strip("\t ").split("\t")]
+    """A row's cells; an empty cell keeps its column (only the line's outer blanks go)."""
+    return [c.strip(" \u3000\xa0") for c in line.text.strip(" \u3000\xa0").split("\t")]
 
 
 def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
@@ -167,8 +168,10 @@ def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
             k += 1
             continue
         cells = _split_row(line)
-        if len(cells) != len(header):
+        if len(cells) > len(header) or len(cells) < 2:
             break
+        # a row whose last cells are empty may be printed without them
+        cells += [""] * (len(header) - len(cells))
         rows.append(TableRow(cells=[normalise_cell([c]) for c in cells], start=line.content_start,
                              end=line.content_end, line_indexes=[line.index], header_index=index))
         k += 1

@@ -235,7 +235,8 @@ def _emit(data, as_json: bool, render) -> None:
 
 
 @app.command()
-def adopters(q: str = typer.Argument(..., help="theme key, Chinese phrase (either script) or English"),
+def adopters(q: str = typer.Argument(..., help="a theme or a named practice (key, Chinese in either script, "
+                                               "or English: 银税互动, bank-tax interaction), or any text"),
              per_region: int = typer.Option(limits.PER_REGION, "--per-region", min=1, max=limits.PER_REGION_MAX,
                                             help="measures shown per region, earliest first"),
              limit: int = typer.Option(limits.REGIONS, "--limit", min=1, max=limits.REGIONS_MAX,
@@ -249,24 +250,47 @@ def adopters(q: str = typer.Argument(..., help="theme key, Chinese phrase (eithe
         answer = research.adopters(research.Trace(store), q, limit=limit, per_region=per_region)
 
     def render(a):
-        theme = a["theme"]
-        title = f"adopters of {theme['name_zh']} ({theme['key']})" if theme else f"measures mentioning {q!r}"
+        theme, practice = a["theme"], a["practice"]
+        if practice:
+            title = (f"adopters of {practice['name_zh']} ({practice['key']}, a practice of "
+                     f"{theme['name_zh']})")
+        else:
+            title = f"adopters of {theme['name_zh']} ({theme['key']})" if theme else f"measures mentioning {q!r}"
         shown = len(a["regions"])
         title += f": {a['region_count']} regions" + (f", first {shown} shown" if shown < a["region_count"] else "")
-        table = Table(title=title, show_lines=True)
-        for col in ("region", "first date", "measures", "measure", "via", "evidence"):
-            table.add_column(col)
-        for r in a["regions"]:
-            for i, m in enumerate(r["measures"]):
-                count = f"{len(r['measures'])} of {r['measure_count']}" if r["measure_count"] > len(r["measures"]) \
-                    else str(r["measure_count"])
-                first = f"{r['first_date']}\n[dim]{r.get('first_date_source') or ''}[/dim]" if r["first_date"] \
-                    else "undated"
-                table.add_row(r["region"] if i == 0 else "", first if i == 0 else "",
-                              count if i == 0 else "",
-                              f"{m['title']}\n[dim]{m['id']}[/dim]", m["via"], (m["evidence"] or "")[:160])
-        console.print(table)
+        console.print(_adopters_table(title, a["regions"]))
+        related = a.get("related")
+        if related and related["regions"]:
+            console.print(_adopters_table(
+                f"related: other adopters of {related['theme']['name_zh']} ({related['theme']['key']}): "
+                f"{related['region_count']} regions", related["regions"]))
     _emit(answer, as_json, render)
+
+
+def _agency_cell(agencies: dict, region: str) -> str:
+    """lead / support agencies of the measure's own agency line, with the region when it differs."""
+    def one(a):
+        return a["printed"] + (f" ({a['region']})" if a["region"] and a["region"] != region else "")
+    lines = [f"{role}: " + "、".join(one(a) for a in agencies.get(role) or [])
+             for role in ("lead", "support") if agencies.get(role)]
+    return "\n".join(lines)
+
+
+def _adopters_table(title: str, regions: list[dict]) -> Table:
+    table = Table(title=title, show_lines=True)
+    for col in ("region", "first date", "measures", "measure", "via", "agencies", "evidence"):
+        table.add_column(col)
+    for r in regions:
+        for i, m in enumerate(r["measures"]):
+            count = f"{len(r['measures'])} of {r['measure_count']}" if r["measure_count"] > len(r["measures"]) \
+                else str(r["measure_count"])
+            # the first date says where it was read (落款, 文号 year, manifest …); no date is "undated"
+            first = f"{r['first_date']}\n[dim]{r.get('first_date_source') or ''}[/dim]" if r["first_date"] \
+                else "undated"
+            table.add_row(r["region"] if i == 0 else "", first if i == 0 else "",
+                          count if i == 0 else "", f"{m['title']}\n[dim]{m['id']}[/dim]", m["via"],
+                          _agency_cell(m.get("agencies") or {}, r["region"]), (m["evidence"] or "")[:160])
+    return table
 
 
 @app.command()
@@ -356,7 +380,7 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
 
 
 @app.command()
-def timeline(q: str = typer.Argument(..., help="theme key, Chinese phrase (either script) or English"),
+def timeline(q: str = typer.Argument(..., help="a theme or a named practice (key, Chinese in either script, or English), or any text"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
              neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt):
     """The adopters of a practice in date order; undated adoptions apart, each date with its source."""

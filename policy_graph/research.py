@@ -52,14 +52,27 @@ class Trace:
         return {"cypher": ";\n".join(texts), "params": params}
 
 
-def resolve_theme(q: str):
+def resolve_topic(q: str):
+    """The theme or practice a question names (ingest.themes.Taxonomy.resolve): the one resolver
+    behind the API, the CLI and the pages."""
     from ingest.themes import load_taxonomy
 
-    return load_taxonomy().resolve_query(q.strip())
+    return load_taxonomy().resolve(q.strip())
+
+
+def resolve_theme(q: str):
+    """The theme a question is about (for a practice question, the practice's theme)."""
+    topic = resolve_topic(q)
+    return topic.theme if topic else None
 
 
 def theme_dict(theme) -> dict[str, Any]:
     return {"key": theme.key, "name_zh": theme.name_zh, "name_en": theme.name_en}
+
+
+def practice_dict(practice) -> dict[str, Any]:
+    return {"key": practice.key, "name_zh": practice.name_zh, "name_en": practice.name_en,
+            "theme": practice.theme, "aliases": list(practice.aliases)}
 
 
 def text_terms(q: str) -> list[str]:
@@ -72,11 +85,24 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
     """Which regions adopted a practice: every region (ordered by first date, paged by
     ``offset``/``limit``) with its number of measures, its first date and its first
     ``per_region`` measures (own measures before replications, earliest first), each with the
-    document and the sentence that shows it."""
-    theme = resolve_theme(q)
-    if theme is not None:
-        ordered = _theme_regions(trace, theme.key, per_region)
-        page = [{**r, "measures": [dict(m) for m in r["measures"]]} for r in ordered[offset:offset + limit]]
+    document, the sentence that shows it and the lead and support agencies of its own
+    responsibility line.
+
+    A question naming a practice (银税互动) is answered by the measures carrying that practice;
+    the other adopters of its broader theme come apart, as ``related``. A question naming a
+    theme is answered at theme level; any other text by the measures holding its words."""
+    topic = resolve_topic(q)
+    related = None
+    if topic is not None:
+        level, key = ("practice", topic.practice.key) if topic.practice else ("theme", topic.theme.key)
+        ordered = _fact_regions(trace, level, key, per_region)
+        page = _copied(ordered[offset:offset + limit])
+        if topic.practice:
+            holders = {r["region"] for r in ordered}
+            others = [r for r in _fact_regions(trace, "theme", topic.theme.key, per_region)
+                      if r["region"] not in holders]
+            related = {"theme": theme_dict(topic.theme), "region_count": len(others),
+                       "regions": _copied(others[:limit])}
     else:  # only the page's measures are looked up and cut to their sentence
         terms = text_terms(q)
         ordered, indexed = _text_regions(trace, terms, per_region)
@@ -85,10 +111,19 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
             _show_indexed_measures(trace, page, terms)
         else:
             _show_text_measures(trace, page, terms)
-    _first_date_sources(page)
-    _add_agencies(trace, page)
-    return {"query": q, "theme": theme_dict(theme) if theme else None, "region_count": len(ordered),
-            "per_region": per_region, "offset": offset, "regions": page}
+    shown = page + (related["regions"] if related else [])
+    _first_date_sources(shown)
+    _add_agencies(trace, shown)
+    return {"query": q, "kind": topic.kind if topic else "text",
+            "theme": theme_dict(topic.theme) if topic else None,
+            "practice": practice_dict(topic.practice) if topic and topic.practice else None,
+            "region_count": len(ordered), "per_region": per_region, "offset": offset, "regions": page,
+            "related": related}
+
+
+def _copied(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Regions of a cached answer, copied so that what is added for one answer stays out of the cache."""
+    return [{**r, "measures": [dict(m) for m in r["measures"]]} for r in regions]
 
 
 def _add_agencies(trace: Trace, regions: list[dict[str, Any]]) -> None:
@@ -110,21 +145,24 @@ def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(regions, key=lambda r: (r["first_date"] or UNDATED, r["region"] or ""))
 
 
-def _theme_regions(trace: Trace, theme: str, per_region: int) -> list[dict[str, Any]]:
-    """Every adopting region of a theme with its shown measures; computed once per state of
-    the graph (a broad theme costs the database 100-250 ms at 100k measures), then cached."""
+def _fact_regions(trace: Trace, level: str, key: str, per_region: int) -> list[dict[str, Any]]:
+    """Every adopting region of a theme or practice with its shown measures; computed once per
+    state of the graph (a broad theme costs the database 100-250 ms at 100k measures), then cached."""
     state = tuple(sorted((r["what"], int(r["n"])) for r in trace.store.run("graph_state", {})))
-    key = (theme, per_region)
-    cached = _THEME_ANSWERS.get(trace.store, state, key)
+    cache_key = (level, key, per_region)
+    cached = _THEME_ANSWERS.get(trace.store, state, cache_key)
     if cached is not None:
         answer, runs = cached
         trace.runs.extend(runs)
         return answer
     first = len(trace.runs)
-    groups = trace.run("adopters_theme_regions", {"theme": theme, "per_region": per_region})
+    if level == "practice":
+        groups = trace.run("adopters_practice_regions", {"practice": key, "per_region": per_region})
+    else:
+        groups = trace.run("adopters_theme_regions", {"theme": key, "per_region": per_region})
     ordered = _ordered(_merge_groups(groups, per_region))
-    _show_theme_measures(trace, ordered, theme)
-    _THEME_ANSWERS.put(trace.store, state, key, (ordered, trace.runs[first:]))
+    _show_fact_measures(trace, ordered, level, key)
+    _THEME_ANSWERS.put(trace.store, state, cache_key, (ordered, trace.runs[first:]))
     return ordered
 
 
@@ -214,13 +252,20 @@ def _first_date_sources(regions: list[dict[str, Any]]) -> None:
             None)
 
 
-def _show_theme_measures(trace: Trace, regions: list[dict[str, Any]], theme: str) -> None:
+def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str, key: str) -> None:
+    """The shown measures of a theme's or a practice's regions, with the sentence that carries it
+    and, for a replication, the sentence that states it."""
     ids = sorted({mid for r in regions for *_, mid in r["_shown"]})
-    rows = {r["id"]: r for r in _with_documents(
-        trace, trace.run("adopters_theme_shown", {"ids": ids, "theme": theme}) if ids else [])}
     moved = sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via in REPLICATION_VIAS})
+    if level == "practice":
+        shown = trace.run("adopters_practice_shown", {"ids": ids, "practice": key}) if ids else []
+        facts = trace.run("adopters_practice_replications", {"ids": moved, "practice": key}) if moved else []
+    else:
+        shown = trace.run("adopters_theme_shown", {"ids": ids, "theme": key}) if ids else []
+        facts = trace.run("adopters_theme_replications", {"ids": moved, "theme": key}) if moved else []
+    rows = {r["id"]: r for r in _with_documents(trace, shown)}
     replications: dict[tuple[str, str, Any], list[str]] = defaultdict(list)
-    for x in trace.run("adopters_theme_replications", {"ids": moved, "theme": theme}) if moved else []:
+    for x in facts:
         replications[(x["id"], "replicated_to", x["to_region"])].append(x["evidence"] or "")
         replications[(x["id"], "replicated_from", x["from_region"])].append(x["evidence"] or "")
     for region in regions:
@@ -308,7 +353,7 @@ def timeline(trace: Trace, q: str) -> dict[str, Any]:
                            "via": m["via"], "evidence": m["evidence"]})
     dated = sorted((e for e in events if e["date"]), key=lambda e: (e["date"], e["region"], e["measure_id"]))
     undated = sorted((e for e in events if not e["date"]), key=lambda e: (e["region"], e["measure_id"]))
-    return {"query": q, "theme": answer["theme"],
+    return {"query": q, "theme": answer["theme"], "practice": answer["practice"],
             "regions": [{"region": r["region"], "first_date": r["first_date"],
                          "first_date_source": r["first_date_source"]} for r in answer["regions"]],
             "events": dated, "undated": undated}

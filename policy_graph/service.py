@@ -42,8 +42,8 @@ def reference_rows() -> tuple[list[dict], list[dict]]:
                if r.level in ("country", "province", "prefecture") or r.curated]
     known = {r["name"] for r in regions}
     regions += [r for r in class_region_rows() if r["name"] not in known]  # replication targets
-    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en,
-               "synonyms": list(t.synonyms)} for t in load_taxonomy().themes()]
+    themes = [{"key": t.key, "name_zh": t.name_zh, "name_en": t.name_en, "synonyms": list(t.synonyms),
+               "practices": [p.as_dict() for p in t.practices]} for t in load_taxonomy().themes()]
     return regions, themes
 
 

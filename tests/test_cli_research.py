@@ -19,7 +19,7 @@ def test_adopters_table_and_json(corpus_db):
     assert table.returncode == 0, table.stderr
     for region in ("厦门", "福建", "图们", "武汉", "云南"):
         assert region in table.stdout
-    data = json.loads(cli("adopters", "專利權質押融資", "--json", db=corpus_db).stdout)
+    data = json.loads(cli("adopters", "知識產權質押融資", "--json", db=corpus_db).stdout)
     assert data["theme"]["key"] == "ip_pledge_financing"
     one = json.loads(cli("adopters", "talent_introduction", "--per-region", "1", "--json", db=corpus_db).stdout)
     assert one["region_count"] == len(one["regions"]) and one["per_region"] == 1

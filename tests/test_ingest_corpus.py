@@ -95,7 +95,9 @@ def test_xiamen_lead_and_support_agencies(docs):
     m5 = by_label(docs[XIAMEN], "5.")
     assert {"市检察院", "市中级法院"} <= set(names(m5, "mention"))
     assert not {"市检察院", "市中级法院"} & set(names(m5, "lead") + names(m5, "support"))
-    assert all(a.region == "厦门" for m in measures(docs[XIAMEN]) for a in m.agencies)
+    # Xiamen's own agencies, and its districts' governments as those districts' (湖里区政府 -> 湖里)
+    regions = {(a.printed, a.region) for m in measures(docs[XIAMEN]) for a in m.agencies if a.region != "厦门"}
+    assert regions == {("湖里区政府", "湖里"), ("海沧区政府", "海沧"), ("思明区政府", "思明")}
 
 
 def test_tumen_agency_runs_without_separators_are_split(docs):
@@ -119,9 +121,13 @@ def test_fujian_table_rows_are_the_measures(docs):
     assert first.text.startswith("改革出入境特殊物品审批制度\n①高风险特殊物品自主风险评估")
     assert first.text_original.startswith("1\n\t改革出入境特殊物品审批制度")
     assert first.section == "一/（二）/1"  # where the numbered list names the same policy
-    assert names(first, "lead") == ["福州海关", "厦门海关", "福州市政府", "厦门市政府", "泉州市政府",
-                                    "平潭综合实验区管委会"]
-    assert names(ms[3], "lead") == ["各设区市政府", "平潭综合实验区管委会"]
+    # each unit as printed, belonging to its own place (福州市政府 is 福州's 市政府, not 福建's)
+    assert [(a.printed, a.region) for a in first.agencies if a.role == "lead"] == [
+        ("福州海关", "福州"), ("厦门海关", "厦门"), ("福州市政府", "福州"), ("厦门市政府", "厦门"),
+        ("泉州市政府", "泉州"), ("平潭综合实验区管委会", "平潭")]
+    assert names(first, "lead")[2:5] == ["市政府", "市政府", "市政府"]
+    assert [(a.printed, a.region) for a in ms[3].agencies if a.role == "lead"] == [
+        ("各设区市政府", "福建"), ("平潭综合实验区管委会", "平潭")]
 
 
 def test_deadlines(docs):

@@ -88,7 +88,8 @@ def test_html_task_table_rows_become_measures_with_their_columns():
     ms = [m for m in record.measures if m.kind == "measure"]
     assert [(m.label, m.title) for m in ms] == [("1", "改革审批制度"), ("2", "创新金融服务")]
     assert ms[0].fields["主要内容"] == "实行一次申报。"
-    assert [a.name for a in ms[0].agencies if a.role == "lead"] == ["福州市政府", "厦门市政府", "泉州市政府"]
+    assert [(a.printed, a.region) for a in ms[0].agencies if a.role == "lead"] == [
+        ("福州市政府", "福州"), ("厦门市政府", "厦门"), ("泉州市政府", "泉州")]
     assert record.text_original[ms[1].start:ms[1].end] == ms[1].text_original
 
 

@@ -1,6 +1,9 @@
 """Splitting documents of the genre into measures, from synthetic texts in its different layouts."""
 from __future__ import annotations
 
+import pytest
+
+from ingest.errors import IngestError
 from ingest.pipeline import ingest_bytes
 from ingest.structure import cn_number, match_label, parse_structure
 
@@ -74,6 +77,8 @@ def test_circled_and_parenthesised_arabic_numbering():
     assert [m.label for m in kinds(ingest_text(text))] == ["（1）", "（2）", "（3）"]
     text = "工作要点\n①推进数字政府建设。\n②优化营商环境。\n"
     assert [m.label for m in kinds(ingest_text(text))] == ["①", "②"]
+    text = "工作要点\n一、数字政府\n1）推进数据共享。\n2）推行一网通办。\n二、营商环境\n1）推行承诺制。\n"
+    assert [m.section for m in kinds(ingest_text(text))] == ["一/1）", "一/2）", "二/1）"]
 
 
 def test_numbers_inside_prose_do_not_open_items():
@@ -123,3 +128,204 @@ def test_preamble_sections_are_not_measures_and_each_section_keeps_its_finest_le
     record = ingest_text(text)
     assert [m.section for m in kinds(record)] == ["二/（一）/1", "二/（一）/2", "三/（一）", "三/（二）"]
     assert [m.section for m in kinds(record, "safeguard")] == ["四/（一）"]
+
+
+# ---------------------------------------------------------------- every item, any count, any depth
+
+def test_ten_thousand_numbered_items_give_ten_thousand_measures():
+    text = "某县助企纾困若干措施\n" + "".join(
+        f"{i}.支持第{i}批企业技术改造。对完成改造的企业给予一次性奖励。\n" for i in range(1, 10_001))
+    ms = kinds(ingest_text(text))
+    assert len(ms) == 10_000
+    assert [m.label for m in ms[998:1001]] == ["999.", "1000.", "1001."]
+    assert ms[-1].label == "10000." and ms[-1].title == "支持第10000批企业技术改造。"
+    # no item swallows the ones after it
+    assert max(len(m.text) for m in ms) < 60
+    assert len({m.id for m in ms}) == 10_000
+
+
+def test_decimal_outline_numbering_keeps_every_level():
+    text = ("科技创新实施细则\n1 总则\n"
+            "2.建设创新平台\n2.1 研发机构\n2.1.1 支持企业建设研发中心。对新认定的给予奖励。\n"
+            "2.1.2 支持高校设立新型研发机构。给予建设补助。\n"
+            "2.2 公共服务平台\n2.2.1 建设中试基地。对中试服务给予补贴。\n"
+            "3.培育创新主体\n3.1 支持高新技术企业认定。对首次认定的给予奖励。\n3.2 支持科技型中小企业入库。给予研发费用补助。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["2.1.1", "2.1.2", "2.2.1", "3.1", "3.2"]
+    assert [m.section for m in ms][:3] == ["2/2.1/2.1.1", "2/2.1/2.1.2", "2/2.2/2.2.1"]
+    assert ms[0].title == "支持企业建设研发中心。"
+    assert ms[0].text == "2.1.1 支持企业建设研发中心。对新认定的给予奖励。"
+
+
+def test_quantities_and_years_in_prose_open_no_item():
+    text = ("若干措施\n1.扩大有效投资。目标如下：\n1.5倍于上年的投资增速。\n2.3万元以下的小额项目简化审批。\n"
+            "2019、2020年结转资金统筹使用。\n2024.12.31 前完成清理。\n2.优化营商环境。推行承诺制。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["1.", "2."]
+    assert "2019、2020年结转资金统筹使用。" in ms[0].text
+
+
+def test_large_chinese_numerals_and_circled_numbers_past_twenty():
+    assert cn_number("一千零一") == 1001 and cn_number("两万零三") == 20003
+    assert match_label("（一百二十一）推进改革")[:2] == ("cn_paren", 121)
+    assert match_label("㉑推进改革")[:2] == ("circled", 21) and match_label("㊿推进改革")[:2] == ("circled", 50)
+
+
+def test_a_misprinted_number_is_followed_but_a_lost_numbering_run_is_refused():
+    # a skipped number (4.) and a repeated one (6. 6.) are misprints: the run goes on from them
+    text = "工作要点\n1.推进甲。\n2.推进乙。\n3.推进丙。\n5.推进戊。\n6.推进己。\n6.推进庚。\n7.推进辛。\n"
+    assert [m.label for m in kinds(ingest_text(text))] == ["1.", "2.", "3.", "5.", "6.", "6.", "7."]
+    # 1. 2. 3. then 9. 10. 11.: no run to follow, the three would become part of 3.
+    text = "工作要点\n1.推进甲。\n2.推进乙。\n3.推进丙。\n9.推进壬。\n10.推进癸。\n11.推进子。\n"
+    with pytest.raises(IngestError) as refused:
+        ingest_text(text)
+    assert "synthetic.txt" in str(refused.value) and "9." in refused.value.reason
+    assert "would be merged" in refused.value.reason
+
+
+# ---------------------------------------------------------------- the genre's structures
+
+def test_inline_list_in_one_paragraph_counts_item_by_item():
+    text = ("关于复制推广改革试点经验的通知\n"
+            "一、在全省复制推广的改革事项。经评估，以下事项在全省复制推广：（一）企业开办一日办结；（二）工程建设项目"
+            "联合验收；（三）不动产登记与缴税一窗受理。\n"
+            "二、在自贸试验区复制推广的改革事项。（四）跨境电商零售进口退货中心仓模式；（五）保税维修业务监管新模式。\n"
+            "三、组织实施。各地要抓好落实。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
+    assert [m.title for m in ms] == ["企业开办一日办结；", "工程建设项目联合验收；", "不动产登记与缴税一窗受理。",
+                                    "跨境电商零售进口退货中心仓模式；", "保税维修业务监管新模式。"]
+    assert ms[1].text == "（二）工程建设项目联合验收；"
+    record = ingest_text(text)
+    assert all(record.text_original[m.start:m.end] == m.text_original for m in ms)
+    assert [g.label for g in kinds(record, "safeguard")] == ["三、"]
+
+
+def test_article_with_sub_items_is_one_measure():
+    text = ("高新技术企业培育办法\n"
+            "第一条 为加快培育高新技术企业，制定本办法。\n"
+            "第二条 对首次认定的高新技术企业给予20万元奖励。\n"
+            "第三条 申请培育补助的企业应当符合下列条件：\n（一）在本市注册一年以上；\n（二）研发费用占比不低于3%；\n"
+            "（三）无严重失信记录。\n"
+            "第四条 本办法自印发之日起施行。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["第一条", "第二条", "第三条", "第四条"]
+    assert ms[2].text.endswith("（三）无严重失信记录。") and "（一）在本市注册一年以上；" in ms[2].text
+
+
+def test_numbered_points_under_groups_and_items_of_their_own_in_one_section():
+    text = ("行动方案\n一、总体要求\n（一）指导思想。坚持创新驱动。\n（二）发展目标\n到2027年建成示范区。\n"
+            "二、重点任务\n（一）壮大创新主体\n1.培育科技型企业。建立梯度培育库。\n2.支持企业加大研发投入。给予后补助。\n"
+            "（二）完善创新平台\n3.建设概念验证中心。给予建设补助。\n"
+            "（三）优化创新生态。推行科技成果赋权改革，建设技术转移机构。\n"
+            "（四）深化开放合作\n"
+            "三、落实各方责任\n（一）压实属地责任。各区要制定实施细则。\n")
+    record = ingest_text(text)
+    ms = kinds(record)
+    # （三） has text of its own and no sub-items: a measure; （四） is a heading with nothing under it: none
+    assert [m.section for m in ms] == ["二/（一）/1", "二/（一）/2", "二/（二）/3", "二/（三）"]
+    assert [g.section for g in kinds(record, "safeguard")] == ["三/（一）"]
+
+
+def test_items_that_are_themselves_the_measures():
+    text = ("关于支持民营经济发展的若干措施\n各区人民政府：\n现就有关事项通知如下：\n"
+            "一、对新认定的专精特新企业给予一次性奖励10万元。（市工信局负责）\n"
+            "二、对企业新购置研发设备按投资额的10%给予补助。（市科技局负责）\n"
+            "三、对首次上规的工业企业给予奖励。（市统计局负责）\n"
+            "某某市人民政府\n2024年5月6日\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["一、", "二、", "三、"]
+    assert ms[0].title.startswith("对新认定的专精特新企业")
+
+
+def test_flat_list_opening_with_principles_and_closing_with_safeguards():
+    text = ("关于促进数字经济发展的意见\n"
+            "（一）指导思想。以高质量发展为主题，推动数字经济做强做优做大。\n"
+            "（二）主要目标：到2027年，数字经济核心产业增加值占比达到12%。\n"
+            "（三）建设算力基础设施。布局智算中心，对新建智算中心给予补助。\n"
+            "（四）发放算力券。对中小企业购买算力服务给予最高50%补贴。\n"
+            "（五）加强组织领导。各地区要建立工作机制，统筹推进数字经济发展。\n"
+            "（六）组织实施重大专项。围绕关键软件开展攻关。\n")
+    record = ingest_text(text)
+    assert [m.label for m in kinds(record)] == ["（三）", "（四）", "（六）"]
+    assert [m.label for m in kinds(record, "safeguard")] == ["（五）"]
+
+
+def test_a_heading_s_responsibility_note_is_not_part_of_the_title():
+    text = "工作要点\n一、重点任务\n1.建设研发平台（市科技局牵头负责）\n支持企业建设平台。\n2.培育创新主体。扶持企业。（市工信局负责）\n"
+    ms = kinds(ingest_text(text))
+    assert [m.title for m in ms] == ["建设研发平台", "培育创新主体。"]
+    assert [a.name for a in ms[0].agencies if a.role == "lead"] == ["市科技局"]
+
+
+def test_a_label_on_a_line_of_its_own_takes_the_heading_below_it():
+    text = ("促进办法\n第一条\n为促进科技创新，制定本办法。\n第二条\n对新认定的研发中心给予奖励。\n"
+            "第三条\n本办法自印发之日起施行。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["第一条", "第二条", "第三条"]
+    assert ms[1].title == "对新认定的研发中心给予奖励。"
+    assert ms[1].text == "第二条\n对新认定的研发中心给予奖励。"
+
+
+def test_articles_with_lists_of_conditions_beside_plain_articles_are_each_one_measure():
+    text = ("人才引进办法\n"
+            "第一条 对引进的高层次人才给予安家补贴。\n"
+            "第二条 申请安家补贴的人才应当符合下列条件：\n（一）与本市用人单位签订三年以上劳动合同；\n（二）在本市缴纳社会保险。\n"
+            "第三条 对人才创办的企业给予场地租金补贴。\n"
+            "第四条 申请租金补贴的企业应当符合下列条件：\n（一）在本市注册；\n（二）租用面积不超过500平方米。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["第一条", "第二条", "第三条", "第四条"]
+
+
+def test_numbers_listed_in_prose_open_no_item():
+    text = ("工作要点\n1.开展专项行动。安排如下：\n3、4月份开展摸底排查。\n2.举办创新大赛。设置奖项：\n"
+            "一、二、三等奖分别奖励10万元、5万元、3万元。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["1.", "2."]
+
+
+def test_an_attachment_listing_the_body_s_measures_again_adds_none():
+    text = ("关于印发支持措施的通知\n各区人民政府：\n"
+            "一、支持企业上市。对上市企业给予奖励。\n二、支持企业技术改造。按投资额给予补助。\n三、组织实施。各区抓好落实。\n"
+            "某某市人民政府\n2024年5月6日\n"
+            "附件\n政策清单\n1.支持企业上市\n2.支持企业技术改造\n")
+    record = ingest_text(text)
+    assert [m.label for m in kinds(record)] == ["一、", "二、"]
+    assert [m.label for m in kinds(record, "safeguard")] == ["三、"]
+
+
+def test_a_notice_forwarding_its_policy_as_an_attachment_gives_the_policy_s_measures():
+    text = ("关于印发《科技金融若干措施》的通知\n各区人民政府：\n现将《科技金融若干措施》印发给你们，请认真贯彻执行。\n"
+            "某某市人民政府办公室\n2024年5月6日\n"
+            "附件\n科技金融若干措施\n一、总体要求\n坚持市场导向。\n二、主要措施\n（一）设立科技信贷风险补偿资金池。\n"
+            "（二）开展知识产权质押融资。\n")
+    record = ingest_text(text)
+    assert [m.section for m in kinds(record)] == ["二/（一）", "二/（二）"]
+
+
+def test_a_date_line_inside_the_text_does_not_cut_the_numbering():
+    text = ("工作方案\n一、重点任务\n（一）建设创新平台。\n2024年6月30日\n（二）培育创新主体。\n二、重点工程\n（三）实施技改工程。\n")
+    assert [m.section for m in kinds(ingest_text(text))] == ["一/（一）", "一/（二）", "二/（三）"]
+
+
+def test_a_notice_with_numbered_requirements_keeps_the_measures_of_the_policy_it_forwards():
+    text = ("关于印发《人才新政》的通知\n各区人民政府：\n现将《人才新政》印发给你们，并提出以下要求：\n"
+            "一、对引进的博士给予生活补贴。\n二、抓好贯彻落实。各区要细化措施。\n"
+            "某某市人民政府\n2024年5月6日\n"
+            "附件\n人才新政\n1.对引进的博士给予生活补贴。\n2.对人才创办企业给予贷款贴息。\n")
+    record = ingest_text(text)
+    assert [m.label for m in kinds(record)] == ["一、", "2."]
+
+
+def test_items_listing_their_points_inline_stay_one_measure_each():
+    text = ("工作要点\n1.建设公共平台。主要包括：（1）建设算力平台；（2）建设数据平台。\n"
+            "2.培育市场主体。重点是：（1）培育专精特新企业；（2）培育独角兽企业。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.label for m in ms] == ["1.", "2."]
+    assert ms[0].text == "1.建设公共平台。主要包括：（1）建设算力平台；（2）建设数据平台。"
+
+
+def test_a_segment_carries_the_headings_above_it():
+    s = parse_structure("方案\n一、重点任务\n（一）科技创新\n1.建设研发平台。支持企业建平台。\n")
+    assert s.measures[0].headings == ["科技创新", "重点任务"]
+    assert [a.heading for a in s.items[2].ancestors()] == ["科技创新", "重点任务"]

@@ -6,7 +6,7 @@ import pytest
 FIVE = {"厦门", "福建", "图们", "武汉", "云南"}
 
 
-@pytest.mark.parametrize("q", ["知识产权质押融资", "專利權質押融資", "IP pledge financing", "ip_pledge_financing"])
+@pytest.mark.parametrize("q", ["知识产权质押融资", "知識產權質押融資", "IP pledge financing", "ip_pledge_financing"])
 def test_adopters_of_ip_pledge_financing_names_the_five_regions(api, q):
     body = api.get("/api/adopters", params={"q": q}).json()
     assert body["theme"]["key"] == "ip_pledge_financing"

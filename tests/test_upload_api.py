@@ -126,6 +126,16 @@ def test_unprocessable_document_is_422_naming_the_reason(writer):
     assert counts(writer) == before
 
 
+def test_document_whose_numbering_cannot_be_followed_is_422_naming_the_reason(writer):
+    before = counts(writer)
+    text = "工作要点\n1.推进甲项改革。\n2.推进乙项改革。\n3.推进丙项改革。\n9.推进壬项改革。\n10.推进癸项改革。\n"
+    r = writer.post("/api/documents", files={"file": ("points.txt", text.encode())})
+    assert r.status_code == 422, r.text[:300]
+    detail = r.json()["detail"]
+    assert "points.txt" in detail and "9." in detail and "would be merged" in detail
+    assert counts(writer) == before
+
+
 @pytest.mark.parametrize("request_kwargs, status, phrase", [
     ({"data": {"title": "x"}}, 415, "multipart"),
     ({"json": {"file": "1.做好工作"}}, 415, "multipart"),

@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 TARGETS: dict[str, list[str]] = {
     "ingest/structure.py": ["tests/test_ingest_structure.py", "tests/test_evaluate.py"],
     "ingest/agencies.py": ["tests/test_ingest_agencies.py", "tests/test_evaluate.py"],
+    "ingest/responsibility.py": ["tests/test_ingest_agencies.py", "tests/test_evaluate.py"],
     "ingest/regions.py": ["tests/test_regions.py", "tests/test_audit_regressions.py", "tests/test_evaluate.py"],
     "ingest/replication.py": ["tests/test_replication.py", "tests/test_evaluate.py"],
     "ingest/themes.py": ["tests/test_themes.py", "tests/test_evaluate.py"],

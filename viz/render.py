@@ -25,6 +25,7 @@ NODE_STYLE: dict[str, dict[str, str]] = {
     "Measure": {"color": "#4e79a7", "shape": "dot", "name": "Measure 措施"},
     "Agency": {"color": "#59a14f", "shape": "triangle", "name": "Agency 部门"},
     "Theme": {"color": "#f28e2b", "shape": "star", "name": "Theme 主题"},
+    "Practice": {"color": "#edc948", "shape": "star", "name": "Practice 实践"},
     "Document": {"color": "#9c755f", "shape": "square", "name": "Document 文件"},
 }
 EDGE_STYLE: dict[str, dict] = {
@@ -35,7 +36,8 @@ EDGE_STYLE: dict[str, dict] = {
     "LED_BY": {"color": "#59a14f", "width": 1.5, "dashes": False},
 }
 # Where a click on a node leads; measures open their detail page.
-DETAIL_ROUTE = {"Measure": "/viz/measure/", "Region": "/viz/region/", "Theme": "/viz/theme/"}
+DETAIL_ROUTE = {"Measure": "/viz/measure/", "Region": "/viz/region/", "Theme": "/viz/theme/",
+                "Practice": "/viz/theme/"}  # a practice's page is its theme page narrowed to it
 
 _EXTERNAL_TAG = re.compile(
     r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>"

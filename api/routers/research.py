@@ -34,7 +34,10 @@ def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> 
 @router.get("/adopters")
 def adopters(request: Request,
              q: str = Query(..., min_length=1, max_length=200,
-                            description="theme key, Chinese phrase (either script) or English"),
+                            description="a theme or a named practice (key, Chinese in either script, or "
+                                        "English: 知识产权质押融资, 银税互动, bank-tax interaction), or any "
+                                        "text; a practice's answer gives its theme's other adopters as "
+                                        "`related`"),
              per_region: int = Query(limits.PER_REGION, ge=1, le=limits.PER_REGION_MAX,
                                      description="measures shown per region, earliest first "
                                                  "(measure_count gives the region's total)"),

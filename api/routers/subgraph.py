@@ -27,7 +27,7 @@ def find_center(store: GraphStore, center: str):
 @router.get("/subgraph")
 def subgraph(center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
-                                             "Agency:<id>, Document:<id>) or a bare key / region name"),
+                                             "Practice:<key>, Agency:<id>, Document:<id>) or a bare key / region name"),
              depth: int = Query(1, ge=0, le=limits.DEPTH_MAX,
                                 description=f"hops from the centre, at most {limits.DEPTH_MAX}"),
              limit: int = Query(limits.NODES, ge=1, le=limits.NODES_MAX,

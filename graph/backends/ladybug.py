@@ -25,7 +25,7 @@ BATCH_SIZE = 5000
 # an explicit transaction new rows are CREATEd instead.
 COPY_MIN_ROWS = 64
 _ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "float64",
-                schema.STRING_LIST: "list<string>"}
+                schema.BOOL: "bool", schema.STRING_LIST: "list<string>"}
 # While an ingest runs (bulk_load), LadybugDB checkpoints only once this much write-ahead log
 # has gathered, instead of at its default 16 MiB, past which every commit of a 5,000-measure
 # group checkpointed. A checkpoint rewrites the relation lists of the nodes written to (theme

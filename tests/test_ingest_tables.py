@@ -1,0 +1,83 @@
+"""Attachment tables of saved pages: read as rows of cells, and merged with the list they repeat."""
+from __future__ import annotations
+
+from ingest.pipeline import ingest_bytes
+from ingest.read import html_to_text
+
+NOTICE = """<html><head><title>关于复制推广第三批改革试点经验的通知</title></head><body>
+<table width="900"><tr><td><table><tr><td>首页 &gt; 政策文件</td></tr></table></td></tr>
+<tr><td><div class="article"><h1>关于复制推广第三批改革试点经验的通知</h1>
+<p>各设区市人民政府：</p>
+<p>一、复制推广的改革事项。经评估，以下事项在全省复制推广：（一）企业开办一日办结；（二）工程建设项目联合验收；
+（三）不动产登记与缴税一窗受理。在自贸试验区复制推广：（四）跨境电商退货中心仓模式；（五）保税维修监管新模式。</p>
+<p>二、组织实施。各地要抓好落实。</p>
+<p>某某省人民政府办公厅</p><p>2024年3月1日</p>
+<p>附件</p>
+<table border="1"><tr><td colspan="5"><p>复制推广改革事项清单</p></td></tr>
+<tr><th><p>序号</p></th><th><p>改革事项</p></th><th><p>主要内容</p></th><th><p>牵头单位</p></th><th><p>推广范围</p></th></tr>
+<tr><td>1</td><td><p>企业开办一日办结</p></td><td><p>整合登记、刻章、申领发票。</p><p>一日内办结。</p></td>
+<td>省市场监管局</td><td rowspan="3">全省</td></tr>
+<tr><td>2</td><td>工程建设项目联合验收</td><td>规划、消防、人防联合验收。</td><td>省住房城乡建设厅</td></tr>
+<tr><td>3</td><td>不动产登记与缴税一窗受理</td><td>一窗受理、并行办理。</td><td>省自然资源厅、省税务局</td></tr>
+<tr><td>4</td><td>跨境电商退货中心仓模式</td><td>设立退货中心仓。</td><td>海关</td><td>自贸试验区</td></tr>
+<tr><td>5</td><td>保税维修监管新模式</td><td>开展保税维修。</td><td></td><td>自贸试验区</td></tr>
+</table></div></td></tr></table></body></html>"""
+
+
+def test_html_table_rows_keep_their_columns():
+    text = html_to_text(NOTICE)
+    # paragraphs inside a cell joined, a cell spanning rows repeated, an empty cell kept in its column
+    assert "1\t企业开办一日办结\t整合登记、刻章、申领发票。一日内办结。\t省市场监管局\t全省\n" in text
+    assert "3\t不动产登记与缴税一窗受理\t一窗受理、并行办理。\t省自然资源厅、省税务局\t全省\n" in text
+    assert "5\t保税维修监管新模式\t开展保税维修。\t\t自贸试验区\n" in text
+    # the layout table around the page is not a data table: its text stays in paragraphs
+    assert "\n二、组织实施。各地要抓好落实。\n" in text
+
+
+def test_attachment_table_repeating_an_inline_list_gives_one_measure_per_item():
+    record = ingest_bytes(NOTICE.encode("utf-8"), "notice.html", {"region": "福建"})
+    ms = [m for m in record.measures if m.kind == "measure"]
+    assert [m.label for m in ms] == ["1", "2", "3", "4", "5"]
+    assert [m.title for m in ms] == ["企业开办一日办结", "工程建设项目联合验收", "不动产登记与缴税一窗受理",
+                                    "跨境电商退货中心仓模式", "保税维修监管新模式"]
+    assert ms[2].fields["推广范围"] == "全省" and ms[4].fields["推广范围"] == "自贸试验区"
+    assert ms[4].fields["牵头单位"] == ""
+    assert [a.name for a in ms[2].agencies if a.role == "lead"] == ["省自然资源厅", "省税务局"]
+    assert all(record.text_original[m.start:m.end] == m.text_original for m in ms)
+
+
+def test_table_rows_name_the_listed_item_by_the_start_of_its_heading():
+    text = ("推广清单通知\n一、推广事项\n（一）知识产权质押融资“快易贷”：由市知识产权局牵头，对科技型企业提供质押融资。\n"
+            "（二）“一业一证”改革：将一个行业经营涉及的多张许可证整合为一张行业综合许可证。\n"
+            "二、组织实施\n（一）加强领导。各地要抓好落实。\n"
+            "序号\t事项名称\t主要内容\t牵头单位\n"
+            "1\t知识产权质押融资“快易贷”\t对科技型企业提供质押融资。\t市知识产权局\n"
+            "2\t“一业一证”改革\t整合许可证。\t市行政审批局\n")
+    record = ingest_bytes(text.encode("utf-8"), "list.txt", {"region": "泉州"})
+    ms = [m for m in record.measures if m.kind == "measure"]
+    assert [m.title for m in ms] == ["知识产权质押融资“快易贷”", "“一业一证”改革"]
+    assert [m.section for m in ms] == ["一/（一）", "一/（二）"]
+
+
+def test_a_task_table_numbered_like_the_list_above_it_is_that_list_reworded():
+    text = ("三年行动方案\n一、重点任务\n1.建设算力调度平台。统筹全市算力资源。\n2.发放算力券。降低中小企业用算成本。\n"
+            "3.培育数据标注基地。\n二、保障措施\n加强统筹协调。\n"
+            "序号\t重点任务\t责任单位\t完成时限\n"
+            "1\t建成全市统一的算力调度平台\t市数据局\t2025年底\n"
+            "2\t每年发放算力券不少于5000万元\t市工信局、市财政局\t持续推进\n"
+            "3\t认定数据标注基地3个以上\t市数据局\t2026年底\n")
+    ms = [m for m in ingest_bytes(text.encode("utf-8"), "plan.txt", {"region": "泉州"}).measures if m.kind == "measure"]
+    assert [m.label for m in ms] == ["1", "2", "3"]
+    assert [m.section for m in ms] == ["一/1", "一/2", "一/3"]
+    assert [m.title for m in ms] == ["建设算力调度平台。", "发放算力券。", "培育数据标注基地。"]
+    assert ms[1].fields["责任单位"] == "市工信局、市财政局"
+    assert [a.name for a in ms[1].agencies if a.role == "lead"] == ["市工信局", "市财政局"]
+
+
+def test_unclosed_and_nested_tables_lose_no_text():
+    page = ("<table><tr><td>甲</td><td><table><tr><td>序号</td><td>名称</td></tr><tr><td>1</td><td>乙</td></tr>"
+            "</table></td></tr></table><table><tr><td>丙<td>丁<tr><td>戊<td>己")
+    text = html_to_text(page)
+    assert "序号\t名称\n\n1\t乙" in text  # the inner grid is a data table, the outer one lays it out
+    for word in "甲丙丁戊己":
+        assert word in text
