@@ -12,6 +12,7 @@ measure, read in simplified script.
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from collections import Counter
 from pathlib import Path
@@ -76,13 +77,19 @@ def grep_regions(corpus: Path, manifest: Manifest, query: str) -> tuple[set[str]
     return found, time.perf_counter() - started
 
 
-def api_regions(base: str, query: str, client: httpx.Client | None = None) -> tuple[set[str] | None, float, str]:
-    """The regions /api/adopters names, and the seconds the request took. Pass one client for
+def api_regions(base: str, query: str, client: httpx.Client | None = None,
+                repeats: int = 1) -> tuple[set[str] | None, float, str]:
+    """The regions /api/adopters names, and the seconds the request took (with ``repeats`` > 1:
+    the median of that many requests after a first one, as the FTS5 peer is timed). Pass one client for
     every question: ``httpx.get`` builds a client per call, and loading its TLS certificates
     (20-50 ms here, even for plain http) was timed as if it were the API's."""
     if client is None:
         with httpx.Client(timeout=120.0) as own:
-            return api_regions(base, query, own)
+            return api_regions(base, query, own, repeats)
+    if repeats > 1:
+        found, _, err = api_regions(base, query, client)
+        times = [api_regions(base, query, client)[1] for _ in range(repeats)] if not err else [0.0]
+        return found, statistics.median(times), err
     started = time.perf_counter()
     try:
         resp = client.get(f"{base}/api/adopters", params={"q": query})
@@ -106,22 +113,35 @@ def precision(found: set[str] | None, truth: set[str]) -> float | None:
     return round(len(found & truth) / len(found), 4) if found else 1.0
 
 
-def compare(base: str | None, corpus: Path, manifest: Manifest, queries: list[str]) -> dict:
+def compare(base: str | None, corpus: Path, manifest: Manifest, queries: list[str],
+            fts_path: Path | None = None, floor_ms: float | None = None) -> dict:
+    """grep, the SQLite FTS5 peer (at ``fts_path``) and /api/adopters on the same questions.
+    ``floor_ms``: the one-client time of a route doing no work, measured in the same run."""
+    from bench import fts_peer
+
     truth = truth_table(corpus, manifest, queries)
     rows = []
     client = httpx.Client(timeout=120.0)
+    fts_db, fts_build_s = fts_peer.build(corpus, manifest, fts_path) if fts_path else (None, None)
     for q in queries:
         grep_found, grep_s = grep_regions(corpus, manifest, q)
-        api_found, api_s, api_err = api_regions(base, q, client) if base else (None, 0.0, "no server")
+        fts_found, fts_s = fts_peer.timed(fts_db, q) if fts_db else (None, None)
+        api_found, api_s, api_err = (api_regions(base, q, client, repeats=fts_peer.REPEATS) if base
+                                     else (None, 0.0, "no server"))
         rows.append({
             "query": q, "true_regions": len(truth[q]),
             "grep_seconds": round(grep_s, 4), "grep_regions": len(grep_found),
             "grep_recall": recall(grep_found, truth[q]), "grep_precision": precision(grep_found, truth[q]),
-            "api_seconds": round(api_s, 4), "api_regions": None if api_found is None else len(api_found),
+            "fts_seconds": None if fts_s is None else round(fts_s, 5),
+            "fts_recall": recall(fts_found, truth[q]),
+            "api_seconds": round(api_s, 5), "api_regions": None if api_found is None else len(api_found),
             "api_recall": recall(api_found, truth[q]), "api_precision": precision(api_found, truth[q]),
             "api_error": api_err,
         })
     client.close()
+    if fts_db is not None:
+        fts_db.close()
+        fts_path.unlink(missing_ok=True)
     ok = [r for r in rows if r["api_recall"] is not None]
     summary = {
         "queries": len(rows),
@@ -132,4 +152,15 @@ def compare(base: str | None, corpus: Path, manifest: Manifest, queries: list[st
     }
     if summary["api_seconds_mean"]:
         summary["speedup"] = round(summary["grep_seconds_mean"] / summary["api_seconds_mean"], 1)
+    fts = [r for r in ok if r["fts_seconds"] is not None]
+    if fts:
+        summary["fts_build_seconds"] = round(fts_build_s, 2)
+        summary["fts_seconds_mean"] = round(sum(r["fts_seconds"] for r in fts) / len(fts), 5)
+        summary["fts_recall_mean"] = round(sum(r["fts_recall"] for r in fts) / len(fts), 4)
+        if floor_ms is not None:
+            # the goal's yardstick: the peer's own time plus what HTTP and the framework cost a
+            # route that does no work, both measured in this run
+            summary["floor_ms"] = floor_ms
+            summary["api_over_fts_plus_floor"] = round(
+                max(r["api_seconds"] / (r["fts_seconds"] + floor_ms / 1000) for r in fts), 2)
     return {"rows": rows, "summary": summary}

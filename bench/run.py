@@ -197,7 +197,8 @@ def run_size(size: int, args, work: Path) -> dict:
             run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
             print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
             queries = grep_peer.pick_queries(corpus, manifest, k=args.grep_queries)
-            run["grep_peer"] = grep_peer.compare(base, corpus, manifest, queries)
+            run["grep_peer"] = grep_peer.compare(base, corpus, manifest, queries, fts_path=work / f"fts_peer_{size}.sqlite",
+                                                 floor_ms=run["api"]["floor"].get("unloaded_p50_ms"))
             print(f"[{size}] grep peer {run['grep_peer']['summary']}", flush=True)
     except RuntimeError as exc:
         run["notes"].append(f"API not measured: {exc}")

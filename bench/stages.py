@@ -151,8 +151,8 @@ def link_scaling(records: list, full: dict) -> dict:
              "workers": workers_for(len(measures), 0, PARALLEL_MIN_SOURCES)}
     ratio = whole["seconds"] / quarter["seconds"] if quarter["seconds"] else None
     cpu_ratio = whole["cpu_seconds"] / quarter["cpu_seconds"] if quarter["cpu_seconds"] else None
-    # Wall time only compares like with like: when one point forked workers and the other did
-    # not, the goal is judged on CPU time (all processes), which forking cannot flatter.
+    # Wall time only compares like with like: when one point used every core and the other did
+    # not, the goal is judged on CPU time (all threads), which more threads cannot flatter.
     judged = "cpu" if quarter["workers"] != whole["workers"] else "wall"
     return {"points": [quarter, whole], "ratio": round(ratio, 2) if ratio else None,
             "cpu_ratio": round(cpu_ratio, 2) if cpu_ratio else None, "judged_on": judged,

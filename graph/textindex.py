@@ -1,240 +1,272 @@
-"""A character-bigram index over measure texts, so text search is not a scan of every measure.
+"""Text search over measures with SQLite FTS5 (the trigram tokenizer), in a file beside the graph.
 
 LadybugDB has no full-text index offline (its FTS extension downloads), and ``CONTAINS`` over
-every measure costs time in proportion to the corpus (620 ms a query at 100k measures). This
-index maps each two-character string of a measure's title or text to the measures holding it.
+every measure costs time in proportion to the corpus. SQLite ships with Python and its FTS5
+trigram tokenizer answers "which measures contain this string" for any string of three
+characters or more from the index, exactly (a phrase of consecutive trigrams is the substring);
+shorter strings are answered by ``instr`` over the measures table, a scan in C.
 
-A term of two characters is answered exactly by its posting list. A longer term needs every
-one of its bigrams, which narrows the measures to a few candidates that may still hold the
-bigrams apart; the caller confirms those with ``CONTAINS`` on the candidates alone. A one-
-character term says nothing useful here: the caller falls back to the scan.
+It also keeps, per theme (and per any other kind of key a caller summarises), the adoption
+summary the ingest computed once the graph held its measures — one row per region and way of
+adopting, with the count and the sort keys of its first measures — so a theme question is a
+lookup and a page, not an aggregation over the graph.
 
-The index also keeps what a text question to /api/adopters needs of each measure — its text,
-title, region, document and date, and the titles of the documents — so such a question is
-answered here, confirmed by ``str.find`` on the candidates' texts, with no database round trip
-per candidate (at 100k measures, key lookups of a common phrase's 3,500 candidates cost ~40 ms).
+The file also keeps what a text question to /api/adopters needs of each measure (text, title,
+region, document, date, the document's title), so the question is answered, grouped by region
+and paged without a database round trip per measure.
 
-Like the similarity index, the file lives next to the database, is written at ingest once
-the graph holds the measures, and only grows (a measure id hashes its document's bytes).
+Writes are SQLite transactions: a crash leaves the file as it was before the interrupted add.
+The ingest writes it after the graph has committed the same measures; an index that does not
+cover the graph (a run killed in between, a graph copied without its index) is not used by the
+server, and the next ingest rebuilds it from the graph (policy_graph.service.index_text).
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
-import pickle
+import sqlite3
 import threading
-from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from graph.indexfile import load_index, save_index
-from graph.postings import runs
-
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 2  # 2: measure texts, titles, regions, dates and document titles kept
+FORMAT_VERSION = 4  # 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+TRIGRAM = 3  # the shortest string the trigram index can answer
 log = logging.getLogger(__name__)
 
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS measure (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, ordinal INTEGER NOT NULL,
+    title TEXT NOT NULL, text TEXT NOT NULL, region TEXT NOT NULL, date TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS measure_order ON measure(document, ordinal);
+CREATE TABLE IF NOT EXISTS document (id TEXT PRIMARY KEY, title TEXT);
+CREATE TABLE IF NOT EXISTS adoption (
+    kind TEXT NOT NULL, key TEXT NOT NULL, region TEXT, via TEXT NOT NULL, n INTEGER NOT NULL,
+    keys TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS adoption_key ON adoption(kind, key);
+CREATE TABLE IF NOT EXISTS adoption_state (kind TEXT PRIMARY KEY, measures INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
+    title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
+PRAGMA user_version = {FORMAT_VERSION};
+"""
 
-def bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1) if not text[i:i + 2].isspace()}
+
+class StaleIndex(ValueError):
+    """The file is not a text index of this format (or not SQLite at all)."""
 
 
-# Code points str.isspace() calls whitespace: a bigram of two of them is not indexed.
-_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint64)
-_ADD_CHUNK = 5000  # measures packed at a time: bounds the arrays to a few tens of MiB
+@dataclass(frozen=True)
+class Hits:
+    """Measures matching a text question, as an SQL condition on ``measure m`` (never materialised)."""
+    where: str
+    params: tuple[Any, ...]
 
 
-def _packed_bigrams(pieces: list[str], owners: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Every distinct (owner, bigram) of the pieces, the bigram packed as first << 21 | second
-    (a code point fits in 21 bits), sorted by bigram and, within one, by owner."""
-    lens = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
-    cp = np.frombuffer("\n".join(pieces).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    who = np.repeat(np.asarray(owners, dtype=np.uint64), lens + 1)[:len(cp)]
-    joint = np.zeros(len(cp), dtype=bool)  # the characters that join two pieces: no bigram spans one
-    joint[np.cumsum(lens + 1)[:-1] - 1] = True
-    space = np.isin(cp, _SPACES)
-    keep = ~(joint[:-1] | joint[1:]) & ~(space[:-1] & space[1:])
-    grams = (cp[:-1][keep] << np.uint64(21)) | cp[1:][keep]
-    pairs = np.sort((who[:-1][keep] << np.uint64(42)) | grams)  # grams < 2**42
-    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # sort, not np.unique: its hashing was 20x slower
-    grams = pairs & np.uint64((1 << 42) - 1)
-    order = np.argsort(grams, kind="stable")  # pairs were sorted by owner: stable keeps that order
-    return grams[order], (pairs[order] >> np.uint64(42)).astype(np.int32)
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _condition(terms: Sequence[str], columns: Sequence[str]) -> Hits:
+    """Every term in one of ``columns``: long terms through the trigram index, short ones by scan."""
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    short_terms = [t for t in terms if len(t) < TRIGRAM]
+    where, params = [], []
+    if long_terms:
+        scope = "{" + " ".join(columns) + "} : "
+        where.append("m.n IN (SELECT rowid FROM measure_fts WHERE measure_fts MATCH ?)")
+        params.append(" AND ".join(scope + _phrase(t) for t in long_terms))
+    for t in short_terms:
+        where.append("(" + " OR ".join(f"instr(m.{c}, ?) > 0" for c in columns) + ")")
+        params += [t] * len(columns)
+    return Hits(" AND ".join(where), tuple(params))
 
 
 class TextIndex:
-    def __init__(self) -> None:
-        self._ids: list[str] = []
-        self._number: dict[str, int] = {}
-        self._order: list[tuple[str, int]] = []  # (document, ordinal): the order results are listed in
-        self._postings: dict[str, array] = {}
-        self._texts: list[str] = []
-        self._titles: list[str] = []
-        self._regions: list[str] = []
-        self._dates: list[str] = []  # the document's date, '' when undated
-        self._documents: dict[str, str] = {}  # document id -> title
-        self._cols: tuple[np.ndarray, np.ndarray] | None = None  # see _columns()
+    """One SQLite connection to an index file; ``read_only`` for a server's readers."""
 
-    def __len__(self) -> int:
-        return len(self._ids)
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only:
+            if not os.path.exists(self.path):
+                raise FileNotFoundError(self.path)
+            uri = "file:" + Path(self.path).resolve().as_posix() + "?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
+        else:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10.0)
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0 and not read_only and self._empty():
+                self._db.executescript(_SCHEMA)
+            elif version != FORMAT_VERSION:
+                raise StaleIndex(f"{self.path}: not a text index of format {FORMAT_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StaleIndex(f"{self.path}: {exc}") from exc
+        except StaleIndex:
+            self._db.close()
+            raise
 
-    def __contains__(self, measure_id: str) -> bool:
-        return measure_id in self._number
-
-    def add(self, measures: Iterable[Mapping[str, Any]]) -> int:
-        """Index measures ({id, document, ordinal, title, text, region, date, document_title},
-        simplified script) not yet indexed."""
-        added = 0
-        pieces: list[str] = []
-        numbers: list[int] = []
-        for m in measures:
-            mid = str(m["id"])
-            if mid in self._number:
-                continue
-            n = len(self._ids)
-            self._ids.append(mid)
-            self._number[mid] = n
-            document = str(m.get("document") or "")
-            self._order.append((document, int(m.get("ordinal") or 0)))
-            self._texts.append(str(m.get("text") or ""))
-            self._titles.append(str(m.get("title") or ""))
-            self._regions.append(str(m.get("region") or ""))
-            self._dates.append(str(m.get("date") or ""))
-            if m.get("document_title") is not None or document not in self._documents:
-                self._documents[document] = str(m.get("document_title") or "")
-            pieces += [str(m.get("title") or ""), str(m.get("text") or "")]
-            numbers += [n, n]
-            added += 1
-            if len(numbers) >= 2 * _ADD_CHUNK:
-                self._post(pieces, numbers)
-                pieces, numbers = [], []
-        self._post(pieces, numbers)
-        return added
-
-    def _post(self, pieces: list[str], numbers: list[int]) -> None:
-        """Append measures to the postings of their bigrams: one extend per bigram, in measure order."""
-        if not pieces:
-            return
-        mask = (1 << 21) - 1
-        postings = self._postings
-        for key, owners in runs(*_packed_bigrams(pieces, numbers)):
-            gram = chr(key >> 21) + chr(key & mask)
-            posting = postings.get(gram)
-            if posting is None:
-                posting = postings[gram] = array("i")
-            posting.frombytes(owners)
-
-    def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:
-        """Measure ids holding every bigram of every term, in document order, and whether that
-        list is already exact (every term two characters long). None: a term too short to index."""
-        hits = self._candidate_numbers(terms)
-        if hits is None:
-            return None
-        numbers = sorted(hits.tolist(), key=self._order.__getitem__)
-        return [self._ids[n] for n in numbers], all(len(t) == 2 for t in terms)
-
-    def _candidate_numbers(self, terms: Sequence[str]) -> np.ndarray | None:
-        if not terms or any(len(t) < 2 for t in terms):
-            return None
-        grams = {g for t in terms for g in bigrams(t)}
-        if not grams:
-            return None
-        lists = []
-        for gram in grams:
-            posting = self._postings.get(gram)
-            if posting is None:
-                return np.zeros(0, dtype=np.int32)
-            lists.append(np.frombuffer(posting, dtype=np.int32))
-        lists.sort(key=len)
-        hits = lists[0]
-        for other in lists[1:]:
-            if not len(hits):
-                break
-            hits = np.intersect1d(hits, other, assume_unique=True)
-        return hits
-
-    def in_text(self, terms: Sequence[str]) -> list[int] | None:
-        """Numbers of the measures whose text holds every term (what ``m.text CONTAINS t`` finds
-        for each term), in index order. None: a term too short to look up (the caller scans)."""
-        hits = self._candidate_numbers(terms)
-        if hits is None:
-            return None
-        texts = self._texts
-        if len(terms) == 1:
-            term = terms[0]
-            return [n for n in sorted(hits.tolist()) if term in texts[n]]
-        return [n for n in sorted(hits.tolist()) if all(t in texts[n] for t in terms)]
-
-    def measure(self, measure_id: str) -> dict[str, Any]:
-        """What the index keeps of a measure."""
-        n = self._number[measure_id]
-        document = self._order[n][0]
-        return {"id": self._ids[n], "title": self._titles[n], "text": self._texts[n],
-                "region": self._regions[n], "date": self._dates[n] or None, "document": document,
-                "document_title": self._documents.get(document)}
-
-    def by_region(self, numbers: Sequence[int], first: int) -> list[tuple[str, int, list[str]]]:
-        """(region, how many of ``numbers`` it holds, the sort keys of its ``first`` earliest)
-        for each region among the measures ``numbers``; a key is '<date> <id>', undated last."""
-        if not len(numbers):
-            return []
-        codes, ranks = self._columns()
-        hits = np.asarray(numbers, dtype=np.int64)
-        order = np.lexsort((ranks[hits], codes[hits]))  # by region, then earliest first
-        hits, grouped = hits[order], codes[hits][order]
-        _, starts, counts = np.unique(grouped, return_index=True, return_counts=True)
-        out = []
-        for start, count in zip(starts.tolist(), counts.tolist()):
-            shown = hits[start:start + min(count, first)].tolist()
-            out.append((self._regions[shown[0]], count,
-                        [(self._dates[n] or UNDATED) + " " + self._ids[n] for n in shown]))
-        return out
-
-    def _columns(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per measure number: a region code, and its rank in (date, id) order. Built on first use."""
-        columns = self._cols
-        if columns is None or len(columns[0]) != len(self._ids):
-            names: dict[str, int] = {}
-            codes = np.fromiter((names.setdefault(r, len(names)) for r in self._regions),
-                                dtype=np.int32, count=len(self._regions))
-            ranks = np.empty(len(self._ids), dtype=np.int32)
-            ranks[sorted(range(len(self._ids)), key=lambda n: (self._dates[n] or UNDATED, self._ids[n]))] = \
-                np.arange(len(self._ids), dtype=np.int32)
-            columns = self._cols = (codes, ranks)
-        return columns
-
-    # ------------------------------------------------------------------ persistence
-    def save(self, path: str | Path) -> None:
-        save_index(path, FORMAT_VERSION, {
-            "ids": self._ids, "order": self._order, "postings": self._postings, "texts": self._texts,
-            "titles": self._titles, "regions": self._regions, "dates": self._dates,
-            "documents": self._documents})
+    def _empty(self) -> bool:
+        return self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
     @classmethod
     def load(cls, path: str | Path) -> TextIndex:
-        blob = load_index(path, FORMAT_VERSION, "text index")
-        index = cls()
-        index._ids, index._order, index._postings = blob["ids"], blob["order"], blob["postings"]
-        index._texts, index._titles = blob["texts"], blob["titles"]
-        index._regions, index._dates, index._documents = blob["regions"], blob["dates"], blob["documents"]
-        index._number = {mid: n for n, mid in enumerate(index._ids)}
-        return index
+        return cls(path, read_only=True)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM measure").fetchone()[0]
+
+    def __contains__(self, measure_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM measure WHERE id = ?", (measure_id,)).fetchone() is not None
+
+    def add(self, measures: Iterable[Mapping[str, Any]]) -> int:
+        """Index measures ({id, document, ordinal, title, text, region, date, document_title},
+        simplified script) not yet indexed, in one transaction. Returns how many were new."""
+        db = self._db
+        with db:  # one transaction: all of them or none
+            before = db.execute("SELECT coalesce(max(n), 0) FROM measure").fetchone()[0]
+            docs: dict[str, Any] = {}
+            rows = []
+            for m in measures:
+                document = str(m.get("document") or "")
+                if m.get("document_title") is not None or document not in docs:
+                    docs[document] = m.get("document_title")
+                rows.append((str(m["id"]), document, int(m.get("ordinal") or 0), str(m.get("title") or ""),
+                             str(m.get("text") or ""), str(m.get("region") or ""), str(m.get("date") or "")))
+            db.executemany("INSERT OR IGNORE INTO measure(id, document, ordinal, title, text, region, date) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute("INSERT INTO measure_fts(rowid, title, text) "
+                       "SELECT n, title, text FROM measure WHERE n > ?", (before,))
+            db.executemany("INSERT INTO document(id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE "
+                           "SET title = coalesce(excluded.title, document.title)", docs.items())
+            added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
+        return added
+
+    def last_number(self) -> int:
+        """The number of the last measure added (numbers only grow: the count of measures added)."""
+        return self._db.execute("SELECT coalesce(max(n), 0) FROM measure").fetchone()[0]
+
+    def adoption_stamp(self, kind: str) -> int | None:
+        """last_number() when the summaries of ``kind`` were written; None: never written."""
+        row = self._db.execute("SELECT measures FROM adoption_state WHERE kind = ?", (kind,)).fetchone()
+        return row[0] if row else None
+
+    def set_adoption(self, kind: str, groups: Mapping[str, Sequence[Mapping[str, Any]]],
+                     replace_all: bool = True) -> None:
+        """Store ``groups`` (key -> rows {region, via, n, keys}) as the summaries of ``kind`` in
+        one transaction, stamped with the measures the index holds now: replacing every summary
+        of ``kind``, or (``replace_all`` False) only those of the keys given."""
+        db = self._db
+        with db:
+            if replace_all:
+                db.execute("DELETE FROM adoption WHERE kind = ?", (kind,))
+            else:
+                db.executemany("DELETE FROM adoption WHERE kind = ? AND key = ?", ((kind, k) for k in groups))
+            db.executemany("INSERT INTO adoption(kind, key, region, via, n, keys) VALUES (?, ?, ?, ?, ?, ?)",
+                           ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
+                            for key, rows in groups.items() for g in rows))
+            db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
+                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (kind,))
+
+    def adoption(self, kind: str, key: str, per_region: int) -> list[dict[str, Any]] | None:
+        """The stored rows of ``key`` with each row's first ``per_region`` sort keys, as the
+        aggregation over the graph gives them. None: no summary of ``kind`` for the measures
+        held now (never computed, or measures were added after it)."""
+        state = self._db.execute("SELECT measures = (SELECT coalesce(max(n), 0) FROM measure) "
+                                 "FROM adoption_state WHERE kind = ?", (kind,)).fetchone()
+        if not state or not state[0]:
+            return None
+        rows = self._db.execute("SELECT region, via, n, keys FROM adoption WHERE kind = ? AND key = ?", (kind, key))
+        return [{"region": region, "via": via, "n": n, "keys": json.loads(keys)[:per_region]}
+                for region, via, n, keys in rows]
+
+    # ------------------------------------------------------------------ questions
+    def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:
+        """Ids of the measures holding every term in their title or text, in document order,
+        and True: the list is exact. None: no terms."""
+        if not terms:
+            return None
+        hits = _condition(terms, ("title", "text"))
+        rows = self._db.execute(f"SELECT m.id FROM measure m WHERE {hits.where} "
+                                "ORDER BY m.document, m.ordinal", hits.params)
+        return [r[0] for r in rows], True
+
+    def in_text(self, terms: Sequence[str]) -> Hits | None:
+        """The measures whose text holds every term (what ``m.text CONTAINS t`` finds for each),
+        for by_region. None: no terms."""
+        return _condition(terms, ("text",)) if terms else None
+
+    def by_region(self, hits: Hits, first: int) -> list[tuple[str, int, list[str]]]:
+        """(region, how many of the hits it holds, the sort keys of its ``first`` earliest) per
+        region; a key is '<date> <id>', undated last."""
+        rows = self._db.execute(
+            f"""SELECT region, total, key FROM (
+                  SELECT m.region AS region, count(*) OVER (PARTITION BY m.region) AS total,
+                         row_number() OVER (PARTITION BY m.region ORDER BY k) AS rank, k AS key
+                  FROM (SELECT m.*, coalesce(nullif(m.date, ''), '{UNDATED}') || ' ' || m.id AS k
+                        FROM measure m WHERE {hits.where}) m)
+                WHERE rank <= ? ORDER BY region, key""", (*hits.params, first))
+        out: list[tuple[str, int, list[str]]] = []
+        for region, total, key in rows:
+            if not out or out[-1][0] != region:
+                out.append((region, total, []))
+            out[-1][2].append(key)
+        return out
+
+    def measure(self, measure_id: str) -> dict[str, Any]:
+        """What the index keeps of a measure."""
+        found = self.measures([measure_id])
+        if measure_id not in found:
+            raise KeyError(measure_id)
+        return found[measure_id]
+
+    def measures(self, measure_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """What the index keeps of each of the measures, by id, in one statement (ids it does not
+        hold are left out)."""
+        if not measure_ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT m.id, m.title, m.text, m.region, m.date, m.document, d.title FROM measure m "
+            "LEFT JOIN document d ON d.id = m.document WHERE m.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(measure_ids)),))
+        return {mid: {"id": mid, "title": title, "text": text, "region": region, "date": date or None,
+                      "document": document, "document_title": document_title}
+                for mid, title, text, region, date, document, document_title in rows}
+
+
+def rebuild(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
+    """A new index at ``path`` holding ``rows``: written to a temporary file, synced and renamed
+    over the old one, so a reader sees the old index or the new, never half of one."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    index = TextIndex(tmp)
+    try:
+        added = index.add(rows)
+    finally:
+        index.close()
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return added
 
 
 class TextIndexFile:
-    """The index a server answers from, reloaded when an ingest rewrites the file."""
+    """The index a server answers from: one read-only connection per thread, reopened when an
+    ingest replaces the file, and not used while it does not cover the graph's measures."""
 
     def __init__(self, path: Path | None, graph_measures: Callable[[], int] | None = None) -> None:
         self.path = path
-        # An index that does not cover the graph's measures (a run killed between loading and
-        # indexing, a graph copied without its index) would hide results: it is not used.
         self._graph_measures = graph_measures
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._index: TextIndex | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._usable = False
+        self._local = threading.local()
 
     def get(self) -> TextIndex | None:
         if self.path is None:
@@ -243,20 +275,38 @@ class TextIndexFile:
             st = os.stat(self.path)
         except FileNotFoundError:
             return None
-        stamp = (st.st_mtime_ns, st.st_size)
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
             with self._lock:
                 if stamp != self._stamp:
-                    try:
-                        index: TextIndex | None = TextIndex.load(self.path)
-                    except (OSError, ValueError, pickle.UnpicklingError, EOFError) as exc:
-                        # unusable (or of an older format): answer by scanning until an ingest rebuilds it
-                        log.warning("text index not used, searching by scan until the next ingest: %s", exc)
-                        index = None
-                    if index is not None and self._graph_measures is not None \
-                            and len(index) != self._graph_measures():
-                        log.warning("%s covers %d measures, the graph holds %d: searching by scan "
-                                    "until the next ingest", self.path, len(index), self._graph_measures())
-                        index = None
-                    self._index, self._stamp = index, stamp
-        return self._index
+                    self._usable = self._check()
+                    self._stamp = stamp
+        if not self._usable:
+            return None
+        local = self._local
+        if getattr(local, "stamp", None) != stamp:  # this thread's connection predates the file
+            if getattr(local, "index", None) is not None:
+                local.index.close()
+            try:
+                local.index, local.stamp = TextIndex.load(self.path), stamp
+            except (OSError, StaleIndex) as exc:
+                log.warning("text index not used, searching by scan until the next ingest: %s", exc)
+                local.index, local.stamp = None, None
+                return None
+        return local.index
+
+    def _check(self) -> bool:
+        try:
+            index = TextIndex.load(self.path)
+        except (OSError, StaleIndex) as exc:
+            log.warning("text index not used, searching by scan until the next ingest: %s", exc)
+            return False
+        try:
+            held = len(index)
+        finally:
+            index.close()
+        if self._graph_measures is not None and held != self._graph_measures():
+            log.warning("%s covers %d measures, the graph holds %d: searching by scan until the next ingest",
+                        self.path, held, self._graph_measures())
+            return False
+        return True

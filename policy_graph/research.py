@@ -159,7 +159,12 @@ def _fact_regions(trace: Trace, level: str, key: str, per_region: int) -> list[d
     if level == "practice":
         groups = trace.run("adopters_practice_regions", {"practice": key, "per_region": per_region})
     else:
-        groups = trace.run("adopters_theme_regions", {"theme": key, "per_region": per_region})
+        # the summary the ingest kept beside the graph: the same rows as the query, looked up
+        groups = trace.text_index.adoption("theme", key, per_region) if trace.text_index is not None else None
+        if groups is not None:
+            trace.equivalent("adopters_theme_regions", {"theme": key, "per_region": per_region})
+        else:
+            groups = trace.run("adopters_theme_regions", {"theme": key, "per_region": per_region})
     ordered = _ordered(_merge_groups(groups, per_region))
     _show_fact_measures(trace, ordered, level, key)
     _THEME_ANSWERS.put(trace.store, state, cache_key, (ordered, trace.runs[first:]))
@@ -280,12 +285,12 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
 
 
 def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
-    shown = {mid: trace.text_index.measure(mid) for r in regions for *_, mid in r["_shown"]}
-    _with_documents(trace, list(shown.values()))  # the index keeps dates, not where they were read
+    found = trace.text_index.measures([mid for r in regions for *_, mid in r["_shown"]])  # one lookup per answer
+    _with_documents(trace, list(found.values()))  # the index keeps dates, not where they were read
     for region in regions:
         region["measures"] = []
         for _, _, via, mid in region.pop("_shown"):
-            m = shown[mid]
+            m = found[mid]
             region["measures"].append(_measure(m, via, _sentence(m["text"], terms)))
 
 

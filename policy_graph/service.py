@@ -1,8 +1,8 @@
 """Ingest -> graph in one call, shared by the CLI and the upload API."""
 from __future__ import annotations
 
+import logging
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +22,8 @@ from policy_graph.settings import text_index_beside
 
 if TYPE_CHECKING:
     from graph.linker import Relink
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -147,7 +149,8 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         t0 = time.perf_counter()
         report.similar_edges = link_new(store, report.documents, index_path, link_workers, run)
         if index_path:
-            index_text(report.documents, text_index_path(index_path), store, run)
+            added = index_text(report.documents, text_index_path(index_path), store, run)
+            summarise_adoption(store, text_index_path(index_path), report.documents, added)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         store.checkpoint()
@@ -159,46 +162,84 @@ text_index_path = text_index_beside  # the rule is Settings'; the name stays for
 
 def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,
                run: Runner = in_process) -> int:
-    """Add the documents' measures to the text index once the graph holds them; a run that
-    dies first leaves them out, and the next ingest of the same files adds them. A file of an
-    older format (or unreadable) is rebuilt from the graph's measures first."""
+    """Add the documents' measures to the text index once the graph holds them. An index that
+    then does not cover the graph's measures (a run that died between the two, an index of an
+    older format, an unreadable file) is rebuilt from the graph's measures."""
     rows = [{"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title, "text": m.text,
              "region": m.region, "date": doc.date, "document_title": doc.title}
             for doc in documents for m in doc.measures if m.kind == "measure"]
-    added = run(extend_text_index, path, rows, None)
+    graph_count = _graph_measure_count(store) if store is not None else None
+    added = run(extend_text_index, path, rows, graph_count, None)
     if added is None:  # the file must be rebuilt, from measures only the graph can list
-        added = run(extend_text_index, path, rows,
-                    graph_measures_for_text_index(store) if store is not None else [])
+        added = run(extend_text_index, path, rows, graph_count, graph_measures_for_text_index(store))
+    Path(str(path.with_suffix(".textindex"))).unlink(missing_ok=True)  # the pickled index it replaces
     return added
 
 
-def extend_text_index(path: Path, rows: list[dict], graph_rows: list[dict] | None) -> int | None:
-    """Add ``rows`` to the index file at ``path``, rewriting it when that added anything. None:
-    the file exists but cannot be used, and ``graph_rows`` (every measure of the graph) were not
-    given to rebuild it from."""
-    from graph.textindex import TextIndex
+def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
+                       added: int = 0) -> None:
+    """Each theme's adopters (per region and way: count and first measures) computed once the
+    graph and the text index hold the new measures, kept in the index file: a theme question is
+    then a lookup and a page. When the summaries were current before this ingest's ``added``
+    (> 0) measures, only the themes of ``documents`` are computed again (a theme's adopters
+    change only through measures, and replications of measures, that carry it); otherwise all are. A run
+    killed before this leaves summaries stamped with fewer measures than the index holds: they
+    are not used, and the next ingest writes them all again."""
+    from graph.textindex import StaleIndex, TextIndex
+    from policy_graph.research import PER_REGION_MAX
 
-    index = None
-    rebuilt = 0
-    if path.exists():
+    if not path.exists():
+        return
+    try:
+        index = TextIndex(path)
+    except StaleIndex:
+        return
+    try:
+        keys = [t.key for t in load_taxonomy().themes()]
+        # new documents change no other document's facts; a re-ingest (nothing added) may, with
+        # newer extraction rules, so it computes every theme again
+        partial = documents is not None and added > 0 and \
+            index.adoption_stamp("theme") == index.last_number() - added
+        if partial:
+            touched = {t.key for doc in documents for m in doc.measures for t in m.themes}
+            keys = [k for k in keys if k in touched]
+        groups = {key: store.run("adopters_theme_regions", {"theme": key, "per_region": PER_REGION_MAX})
+                  for key in keys}
+        index.set_adoption("theme", groups, replace_all=not partial)
+    finally:
+        index.close()
+
+
+def _graph_measure_count(store: GraphStore) -> int:
+    return int(store.run("measure_count", {"kind": "measure", "region": "", "document": ""})[0]["total"])
+
+
+def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
+                      graph_rows: list[dict] | None) -> int | None:
+    """Add ``rows`` to the index file at ``path``. None: the file cannot be used or does not then
+    hold ``graph_count`` measures, and ``graph_rows`` (every measure of the graph) were not given
+    to rebuild it from."""
+    from graph.textindex import StaleIndex, TextIndex, rebuild
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        index = TextIndex(path)
+    except StaleIndex:
+        index = None
+    if index is not None:
         try:
-            index = TextIndex.load(path)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            if graph_rows is None:
-                return None
-    if index is None:
-        index = TextIndex()
-        if path.exists():
-            rebuilt = index.add(graph_rows or [])
-    added = index.add(rows)
-    if added or rebuilt:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(path)
-    return added
+            added = index.add(rows)
+            if graph_count is None or len(index) == graph_count:
+                return added
+        finally:
+            index.close()
+    if graph_rows is None:
+        return None
+    return rebuild(path, graph_rows)
 
 
 def graph_measures_for_text_index(store: GraphStore) -> list[dict]:
-    """Every measure of the graph as the text index wants it (to rebuild an outdated index)."""
+    """Every measure of the graph as the text index wants it (to rebuild an index)."""
     titles = {d["id"]: d["title"] for d in store.run("documents_titles", {})}
     return [{**m, "document_title": titles.get(m["document"])}
             for m in store.run("measures_for_text_index", {})]
@@ -214,6 +255,8 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
         return 0
     pending = Path(str(index_path) + ".pending") if index_path else None
     plan = run(plan_links, measures, index_path, pending, workers)
+    if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
+        plan = run(plan_links, measures, index_path, pending, workers, store.run("measures_for_similarity", {}))
     if plan is None:
         return 0
     loaded = load_similarity(store, plan.edges, plan.replace_sources)
@@ -226,12 +269,25 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
 
 
 def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,
-               workers: int = 1) -> Relink | None:
+               workers: int = 1, graph_rows: list[dict] | None = None) -> Relink | None | bool:
     """The similar-to edges to write for ``measures`` not yet in the index at ``index_path``; the
-    index extended with them is written to ``pending``. None: every measure is already linked."""
-    from graph.linker import SimilarityIndex
+    index extended with them is written to ``pending``. None: every measure is already linked.
+    False: the index file cannot be read and ``graph_rows`` (every measure of the graph, these
+    included) were not given to rebuild it from; given, every measure is linked afresh."""
+    from graph.linker import Relink, SimilarityIndex
 
-    index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+    if graph_rows is not None:
+        index = SimilarityIndex()
+        index.add(graph_rows)
+        plan = Relink(index.link(workers=workers), {str(m["id"]) for m in graph_rows})
+        if pending:
+            index.save(pending)
+        return plan
+    try:
+        index = SimilarityIndex.load(index_path) if index_path and index_path.exists() else SimilarityIndex()
+    except ValueError as exc:
+        log.warning("similarity index rebuilt from the graph: %s", exc)
+        return False
     # A measure id hashes its document's bytes: a known id is text already linked. Re-adding it
     # would shuffle near-tied neighbours of other measures, so ingesting twice would not be idempotent.
     measures = [m for m in measures if m["id"] not in index]

@@ -323,14 +323,49 @@ def test_linking_in_forked_workers_gives_the_edges_of_one_process(monkeypatch):
     assert forked.link(workers=2) == serial.link()
 
 
-def test_candidate_generation_does_not_score_all_pairs():
+def test_the_sparse_product_keeps_a_bounded_pool_per_measure():
     idx = SimilarityIndex()
     idx.add(synthetic_measures(1500))
     idx.link()
     n = len(idx)
-    assert idx.stats["scored_pairs"] <= n * idx.candidates
+    assert idx.stats["sources"] == n
+    assert idx.stats["scored_pairs"] <= n * idx.pool
     assert idx.stats["scored_pairs"] < n * (n - 1) / 10
-    assert idx.stats["postings_visited"] <= n * (idx.posting_budget + 200)
+
+
+def test_the_saved_index_is_not_a_pickle(tmp_path):
+    import numpy as np
+
+    idx = SimilarityIndex()
+    idx.add(corpus_measures())
+    idx.link()
+    idx.save(tmp_path / "sim.index")
+    with np.load(tmp_path / "sim.index", allow_pickle=False) as z:  # refuses any pickled object
+        assert "meta" in z.files
+    assert SimilarityIndex.load(tmp_path / "sim.index").edges_of(corpus_measures()[0]["id"]) == \
+        idx.edges_of(corpus_measures()[0]["id"])
+
+
+def test_an_unreadable_index_is_rebuilt_from_the_graph(corpus_db, tmp_path):
+    import pickle
+
+    from graph.store import open_store
+    from policy_graph.service import plan_links
+
+    path = tmp_path / "g.simindex"
+    path.write_bytes(pickle.dumps({"format": 1}))  # the pickled index of the hand-written linker
+    new = [dict(corpus_measures()[0], id="new-1", region="新区")]
+    assert plan_links(new, path, tmp_path / "pending") is False
+    store = open_store("ladybug", path=corpus_db, read_only=True)
+    try:
+        rows = store.run("measures_for_similarity", {})
+    finally:
+        store.close()
+    assert len(rows) == 101 and any(r["themes"] for r in rows)
+    plan = plan_links(new, path, tmp_path / "pending", graph_rows=rows)
+    assert plan.replace_sources == {r["id"] for r in rows}
+    assert len(plan.edges) >= 400  # every measure linked afresh (the founding graph has 478)
+    assert len(SimilarityIndex.load(tmp_path / "pending")) == 101
 
 
 def bench(sizes: list[int]) -> None:

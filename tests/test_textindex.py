@@ -1,4 +1,4 @@
-"""Text search answers from the project's bigram index, and gives exactly what a scan gives."""
+"""Text search answers from the SQLite FTS5 index beside the graph, and gives exactly what a scan gives."""
 from __future__ import annotations
 
 import shutil
@@ -11,13 +11,13 @@ from policy_graph import research
 from policy_graph.research import Trace
 
 QUERIES = [["知识产权"], ["质押"], ["跨境", "融资"], ["知识产权质押融资"], ["人才"], ["复制推广"],
-           ["自贸试验区"], ["跨境电商"], ["不存在的词语"], ["IP"]]
+           ["自贸试验区"], ["跨境电商"], ["不存在的词语"], ["IP"], ["ip"], ["押"], ["人才", "知识产权"], ['"引号"']]
 
 
 @pytest.fixture(scope="module")
 def corpus(corpus_db):
     store = open_store("ladybug", path=corpus_db, read_only=True)
-    index = TextIndex.load(str(corpus_db) + ".textindex")
+    index = TextIndex.load(str(corpus_db) + ".fts")
     yield store, index
     store.close()
 
@@ -42,20 +42,33 @@ def test_indexed_adopters_equal_the_scan(corpus):
         assert research.adopters(Trace(store, text_index=index), q) == research.adopters(Trace(store), q)
 
 
-def test_bigrams_apart_are_not_a_match():
+def test_a_term_is_a_substring_not_characters_apart():
     index = TextIndex()
     index.add([{"id": "a", "document": "d", "ordinal": 1, "title": "", "text": "抵押融合，质押与融资"},
                {"id": "b", "document": "d", "ordinal": 2, "title": "质押融资", "text": ""}])
-    ids, exact = index.candidates(["质押融资"])
-    # a holds 质押, 押融 and 融资 but never 质押融资: a candidate only, which the search confirms away
-    assert ids == ["a", "b"] and not exact
-    assert index.candidates(["抵押"]) == (["a"], True)
-    assert index.candidates(["押"]) is None  # one character: the caller scans
+    # a holds 质押, 押融 and 融资 but never 质押融资
+    assert index.candidates(["质押融资"]) == (["b"], True)
+    assert index.candidates(["抵押"]) == (["a"], True)  # two characters: answered by scan
+    assert index.candidates(["押"]) == (["a", "b"], True)
+    assert [r for r, _, _ in index.by_region(index.in_text(["质押融资"]), 3)] == []  # in b's title only
+
+
+def test_an_add_that_fails_midway_adds_nothing(tmp_path):
+    index = TextIndex(tmp_path / "g.fts")
+    index.add([{"id": "a", "document": "d", "ordinal": 1, "title": "t", "text": "知识产权质押"}])
+
+    def rows():
+        yield {"id": "b", "document": "d", "ordinal": 2, "title": "t", "text": "跨境电商"}
+        raise OSError("the reader died")
+    with pytest.raises(OSError):
+        index.add(rows())
+    assert len(index) == 1 and "b" not in index
+    assert index.candidates(["知识产权"]) == (["a"], True)
 
 
 def test_an_index_that_misses_measures_is_not_used(corpus_db, tmp_path):
-    path = tmp_path / "g.textindex"
-    shutil.copy2(str(corpus_db) + ".textindex", path)
+    path = tmp_path / "g.fts"
+    shutil.copy2(str(corpus_db) + ".fts", path)
     assert TextIndexFile(path, lambda: 101).get() is not None
     assert TextIndexFile(path, lambda: 102).get() is None  # the graph holds a measure it lacks
 
@@ -69,17 +82,78 @@ def test_search_api_answers_traditional_input_like_simplified(api):
     assert all("知识产权质押" in (m["text"] + m["title"]) for m in simplified["items"])
 
 
-def test_an_index_of_the_older_format_is_rebuilt_from_the_graph(corpus, tmp_path):
-    from graph.indexfile import save_index
+@pytest.mark.parametrize("old", [b"\x80\x05}\x94.", b"", b"SQLite format 3\x00 truncated"],
+                         ids=["pickled bigram index", "empty file", "truncated"])
+def test_an_unusable_index_is_rebuilt_from_the_graph(corpus, tmp_path, old):
     from policy_graph.service import index_text
 
     store, current = corpus
-    path = tmp_path / "g.textindex"
-    save_index(path, 1, {"ids": [], "order": [], "postings": {}})  # format 1 kept no texts
+    path = tmp_path / "g.fts"
+    path.write_bytes(old)
     assert TextIndexFile(path, lambda: 101).get() is None  # not used: searching scans meanwhile
-    assert index_text([], path, store) == 0
+    assert index_text([], path, store) == 101
     rebuilt = TextIndex.load(path)
     assert len(rebuilt) == 101
     for q in ("复制推广", "跨境电商 通关"):
         assert research.adopters(Trace(store, text_index=rebuilt), q) == \
                research.adopters(Trace(store, text_index=current), q)
+    assert TextIndexFile(path, lambda: 101).get() is not None
+
+
+def test_a_short_index_is_rebuilt_at_the_next_ingest(corpus, tmp_path):
+    from policy_graph.service import index_text
+
+    store, current = corpus
+    path = tmp_path / "g.fts"
+    partial = TextIndex(path)
+    partial.add([current.measure(mid) | {"ordinal": 1} for mid in current.candidates(["人才"])[0]])
+    partial.close()
+    assert TextIndexFile(path, lambda: 101).get() is None
+    index_text([], path, store)
+    assert TextIndexFile(path, lambda: 101).get() is not None
+
+
+def test_theme_adopters_from_the_kept_summary_equal_the_graph_query(corpus):
+    from ingest.themes import load_taxonomy
+
+    store, index = corpus
+    assert index.adoption("theme", "ip_pledge_financing", 3)  # the ingest kept the summaries
+    for theme in load_taxonomy().themes():
+        for per_region in (1, 3):
+            research._THEME_ANSWERS.clear()
+            kept = research.adopters(Trace(store, text_index=index), theme.key, per_region=per_region)
+            research._THEME_ANSWERS.clear()
+            assert kept == research.adopters(Trace(store), theme.key, per_region=per_region), theme.key
+
+
+def test_a_summary_older_than_the_measures_is_not_used(corpus, tmp_path):
+    store, current = corpus
+    path = tmp_path / "g.fts"
+    shutil.copy2(current.path, path)
+    index = TextIndex(path)
+    assert index.adoption("theme", "ip_pledge_financing", 3) is not None
+    index.add([{"id": "late-1", "document": "late", "ordinal": 1, "title": "知识产权质押", "text": "知识产权质押融资"}])
+    assert index.adoption("theme", "ip_pledge_financing", 3) is None  # the graph query answers instead
+
+
+def test_an_upload_recomputes_only_its_themes_and_they_match_the_graph(corpus_db, tmp_path):
+    from fixtures.hostile import copy_graph, synth_documents
+    from ingest.themes import load_taxonomy
+    from policy_graph.service import ingest_into, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    store = open_store("ladybug", path=db)
+    try:
+        doc = synth_documents(tmp_path / "new", 40, seed=5)[0]
+        report = ingest_into(store, [doc], index_path=simindex)
+        assert report.documents and not report.errors
+        index = TextIndex.load(text_index_path(simindex))
+        assert index.adoption_stamp("theme") == index.last_number() == len(index)
+        for theme in load_taxonomy().themes():
+            research._THEME_ANSWERS.clear()
+            kept = research.adopters(Trace(store, text_index=index), theme.key)
+            research._THEME_ANSWERS.clear()
+            assert kept == research.adopters(Trace(store), theme.key), theme.key
+    finally:
+        store.close()
