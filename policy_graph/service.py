@@ -186,7 +186,7 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
     killed before this leaves summaries stamped with fewer measures than the index holds: they
     are not used, and the next ingest writes them all again."""
     from graph.textindex import StaleIndex, TextIndex
-    from policy_graph.research import PER_REGION_MAX
+    from policy_graph.limits import PER_REGION_MAX
 
     if not path.exists():
         return
