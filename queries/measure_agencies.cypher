@@ -5,5 +5,4 @@
 UNWIND $ids AS i
 MATCH (m:Measure {id: i})-[l:LED_BY]->(a:Agency)
 RETURN m.id AS id, a.id AS agency, a.name AS name, a.region AS region, a.collective AS collective,
-       l.role AS role,
-       l.printed AS printed, l.position AS position
+       l.role AS role, l.printed AS printed, l.position AS position
