@@ -310,6 +310,7 @@ def _adopters_table(title: str, regions: list[dict]) -> Table:
         for i, m in enumerate(r["measures"]):
             count = f"{len(r['measures'])} of {r['measure_count']}" if r["measure_count"] > len(r["measures"]) \
                 else str(r["measure_count"])
+            # the first date says where it was read (落款, 文号 year, manifest …); no date is "undated"
             first = f"{r['first_date']}\n[dim]{r.get('first_date_source') or ''}[/dim]" if r["first_date"] \
                 else "undated"
             table.add_row(r["region"] if i == 0 else "", first if i == 0 else "",

@@ -111,8 +111,9 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
             _show_indexed_measures(trace, page, terms)
         else:
             _show_text_measures(trace, page, terms)
-    _first_date_sources(page + (related["regions"] if related else []))
-    _add_agencies(trace, page + (related["regions"] if related else []))
+    shown = page + (related["regions"] if related else [])
+    _first_date_sources(shown)
+    _add_agencies(trace, shown)
     return {"query": q, "kind": topic.kind if topic else "text",
             "theme": theme_dict(topic.theme) if topic else None,
             "practice": practice_dict(topic.practice) if topic and topic.practice else None,
@@ -359,7 +360,7 @@ def timeline(trace: Trace, q: str) -> dict[str, Any]:
                            "via": m["via"], "evidence": m["evidence"]})
     dated = sorted((e for e in events if e["date"]), key=lambda e: (e["date"], e["region"], e["measure_id"]))
     undated = sorted((e for e in events if not e["date"]), key=lambda e: (e["region"], e["measure_id"]))
-    return {"query": q, "theme": answer["theme"],
+    return {"query": q, "theme": answer["theme"], "practice": answer["practice"],
             "regions": [{"region": r["region"], "first_date": r["first_date"],
                          "first_date_source": r["first_date_source"]} for r in answer["regions"]],
             "events": dated, "undated": undated}

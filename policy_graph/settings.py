@@ -81,7 +81,8 @@ class Settings(BaseSettings):
 
 
 def text_index_beside(similarity_index: Path) -> Path:
-    """Where the text index of a graph lives, given its similarity index file."""
+    """Where the text index of a graph lives (graph.textindex, an SQLite FTS5 file), given its
+    similarity index file."""
     return similarity_index.with_suffix(".fts")
 
 

@@ -5,5 +5,5 @@ MATCH (p:Practice {key: $practice})
 WITH p
 UNWIND $ids AS i
 MATCH (m:Measure {id: i})-[h:HAS_PRACTICE]->(p)
-RETURN m.id AS id, m.title AS title, m.document_id AS document, m.doc_date AS date,
+RETURN m.id AS id, m.title AS title, m.region AS region, m.document_id AS document, m.doc_date AS date,
        h.evidence AS evidence

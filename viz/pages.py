@@ -135,11 +135,14 @@ def search_page(answer: dict) -> str:
     pointer = ""
     if topic:
         named = topic.get("practice") or topic["theme"]
-        of_theme = (f' <small>practice of {theme_link(topic["theme"]["key"], topic["theme"]["name_zh"])}</small>'
-                    if topic.get("practice") else "")
-        t = (f'<li>{theme_link(named["key"], named.get("name_zh") or named["key"])}{of_theme} '
+        # the practice first (it is what was asked), then the theme it belongs to
+        t = (f'<li>{theme_link(named["key"], named.get("name_zh") or named["key"])} '
              f'<small>{e(named.get("name_en") or "")} · {e(topic["kind"])} · '
              f'<span class="region-count">{topic["region_count"]}</span> adopting regions</small></li>')
+        if topic.get("practice"):
+            t += (f'<li>{theme_link(topic["theme"]["key"], topic["theme"].get("name_zh"))} '
+                  f'<small>{e(topic["theme"].get("name_en") or "")} · the theme of '
+                  f'{e(named.get("name_zh") or named["key"])}</small></li>')
         pointer = (f'<p id="topic-pointer">“{e(q)}” names the {e(topic["kind"])} '
                    f'{theme_link(named["key"], named.get("name_zh") or named["key"])}: '
                    f'{topic["region_count"]} regions adopted it (which, with what measure and when: '
@@ -152,7 +155,7 @@ def search_page(answer: dict) -> str:
     m = "".join(f"<li>{region_link(x['region'])} · {measure_link(x['id'], x['title'])}"
                 f"<br><small>{e(snippet(x['text'], 160))}</small></li>" for x in measures)
     body = (f"<h1>搜索 Search: {e(q)}</h1>{pointer}"
-            f'<h2>主题 Themes ({1 if topic else 0})</h2><ul id="theme-hits">{t}</ul>'
+            f'<h2>主题 Themes ({t.count("<li>")})</h2><ul id="theme-hits">{t}</ul>'
             f'<h2>地区 Regions ({len(answer["regions"])})</h2><ul id="region-hits">{r}</ul>'
             f'<h2>措施 Measures (<span id="measure-total">{answer["total"]}</span>)</h2>'
             f'<ul id="measure-hits">{m}</ul>')
@@ -165,12 +168,20 @@ def search_page(answer: dict) -> str:
 
 # -- theme (adopters) ----------------------------------------------------------------
 
-def _agency_names(agencies: dict | None) -> str:
-    parts = [f"{e(a['name'])} ({e(role)}" + (f", {e(a['region'])}" if a.get("region") else "") + ")"
-             for role, rows in (agencies or {}).items() for a in rows]
-    return "、".join(parts) or "—"
+def _led_by(agencies: dict | None, region: str) -> str:
+    """Lead and support agencies of a measure's own agency line (as printed), each with its
+    region when that is not the adopting region's."""
+    def one(a: dict) -> str:
+        where = f" <small>({e(a['region'])})</small>" if a.get("region") and a["region"] != region else ""
+        return e(a.get("printed") or a["name"]) + where
+    parts = [f"{role}: " + "、".join(one(a) for a in (agencies or {}).get(role) or [])
+             for role in ("lead", "support") if (agencies or {}).get(role)]
+    return "; ".join(parts) or "—"
 
 
+# How a region adopted (the answers' via): its own measure, a measure scoped to it (a national
+# notice's item credited to the locality that piloted it), a replication to it, or the pilot a
+# replication came from.
 _HOW = {"measure": "measure", "scope": "scoped to the region", "replicated_to": "replicated to",
         "replicated_from": "pilot, replicated from"}
 
@@ -185,7 +196,7 @@ def _adopter_rows(regions: list[dict], documents: dict[str, str]) -> list[str]:
                         f"<td>{region_link(name)}</td><td>{e(_HOW.get(m['via'], m['via']))}</td>"
                         f"<td>{measure_link(m['id'], m['title'])}{home}</td>"
                         f"<td>{date_html(m['date'], m.get('date_source'))}</td>"
-                        f"<td>{_agency_names(m.get('agencies'))}</td>"
+                        f"<td>{_led_by(m.get('agencies'), name)}</td>"
                         f"<td>{e(documents.get(m['document'], m['document']))}</td></tr>")
         if region["measure_count"] > len(region["measures"]):
             rows.append(f'<tr class="more" data-more="{e(name)}"><td></td><td colspan="5"><small>'
@@ -196,32 +207,40 @@ def _adopter_rows(regions: list[dict], documents: dict[str, str]) -> list[str]:
 
 def theme_page(v: views.ThemeView) -> str:
     a = v.answer
-    topic = a.get("practice") or a["theme"]
+    theme, practice = a["theme"], a.get("practice")
+    topic = practice or theme
     name = topic.get("name_zh") or topic["key"]
-    head = ('<tr><th>Region</th><th>How</th><th>Measure</th><th>Date</th><th>Agencies (lead / support)</th>'
+    head = ('<tr><th>Region</th><th>How</th><th>Measure</th><th>Date</th><th>Agencies (lead; support)</th>'
             '<th>Source document</th></tr>')
     related = ""
-    if a.get("related") and a["related"]["regions"]:
-        rel = a["related"]
-        related = (f'<h2>相关 Related: other adopters of the theme {e(rel["theme"]["name_zh"])} '
-                   f'({rel["region_count"]})</h2><table class="pg" id="related-measures">{head}'
+    if practice:  # a practice's page: its adopters, then the theme's other adopters apart
+        rel = a.get("related") or {"regions": [], "region_count": 0}
+        related = (f'<h2>相关 Related: other adopters of the theme '
+                   f'{theme_link(theme["key"], theme["name_zh"])} ({rel["region_count"]})</h2>'
+                   f'<p id="related">{" · ".join(region_link(r["region"]) for r in rel["regions"]) or "—"}</p>'
+                   f'<table class="pg" id="related-measures">{head}'
                    f'{"".join(_adopter_rows(rel["regions"], v.documents))}</table>')
     counts = "".join(f'<li data-region="{e(r["region"])}">{region_link(r["region"])} '
                      f'<span class="measure-count">{r["measure_count"]}</span> · first '
                      f'{date_html(r["first_date"], r.get("first_date_source"))}</li>' for r in a["regions"])
-    footer = (explore_links("Theme", a["theme"]["key"], 2) +
+    footer = (explore_links("Practice" if practice else "Theme", topic["key"], 2) +
               f'<h2>采用地区 Adopting regions (<span id="region-count">{a["region_count"]}</span>)</h2>'
               f'<ul id="adopters">{counts}</ul>'
               f'<p><a href="{e(url("/viz/timeline?q=", topic["key"]))}">时间线 Timeline</a> · '
               f'<a href="{e(url("/api/adopters?q=", topic["key"]))}">as JSON</a></p>'
               f'<table class="pg" id="theme-measures">{head}{"".join(_adopter_rows(a["regions"], v.documents))}'
               f'</table>{related}')
-    level = "实践 Practice" if a.get("practice") else "主题 Theme"
-    header = _graph_header(f"{level}: {name} ({topic.get('name_en') or topic['key']})",
-                           f"{a['region_count']} adopting regions: their own measures, practices replicated "
-                           "to them and the pilots others replicate. Click a measure to open its detail, "
-                           "a region or theme to open its page.")
-    return render_page(v.sub, PageParts(f"Theme {name}", header, footer), documents=v.documents)
+    theme_name = theme.get("name_zh") or theme["key"]
+    if practice:
+        title = f"实践 Practice: {name} ({practice.get('name_en') or practice['key']}) — 主题 theme {theme_name}"
+    else:
+        title = f"主题 Theme: {name} ({theme.get('name_en') or theme['key']})"
+    header = _graph_header(title, f"{a['region_count']} adopting regions: their own measures, measures "
+                                  "scoped to them, practices replicated to them and the pilots others "
+                                  "replicate. Click a measure to open its detail, a region or theme to open "
+                                  "its page.")
+    page_name = f"Practice {name}" if practice else f"Theme {name}"
+    return render_page(v.sub, PageParts(page_name, header, footer), documents=v.documents)
 
 
 # -- region --------------------------------------------------------------------------
@@ -286,6 +305,8 @@ def measure_page(v: views.MeasureView) -> str:
     similar = "".join(f"<li>{region_link(s['region'] or '?')} · {measure_link(s['id'], s['title'])} "
                       f"<small>score {float(s['score'] or 0):.2f}; shared: "
                       f"{e('、'.join(s.get('shared_terms') or []))}</small></li>" for s in v.similar)
+    scope = "".join(f'<div>{region_link(x["region"])} <small class="evidence">{e(snippet(x.get("evidence"), 120))}'
+                    f"</small></div>" for x in m.get("scope") or [])
     fields = "".join(f"<tr><th>{e(str(k))}</th><td>{e(str(val))}</td></tr>" for k, val in m["fields"].items())
     if fields:
         fields = f'<h2>表格字段 Table fields</h2><table class="pg">{fields}</table>'
@@ -301,6 +322,7 @@ def measure_page(v: views.MeasureView) -> str:
 {original}
 <table class="pg" id="measure-facts">
 <tr><th>地区 Region</th><td>{region_link(m['region'])}</td></tr>
+<tr><th>适用范围 Scope</th><td id="scope">{scope or '—'}</td></tr>
 <tr><th>来源 Source document</th><td>{e(title)}
  <small id="document-date">{date_html(m.get('document_date'), m.get('document_date_source'))}</small></td></tr>
 <tr><th>编号 Label / section</th><td>{e(m.get('label') or '')} <small>{e(m.get('section') or '')}</small></td></tr>
@@ -404,7 +426,7 @@ def timeline_page(answer: dict) -> str:
                 f"<td>{region_link(x['region'])}</td><td>{e(_HOW.get(x['via'], x['via']))}</td>"
                 f"<td>{measure_link(x['measure_id'], x['title'])}</td></tr>")
     head = "<tr><th>Date</th><th>Region</th><th>How</th><th>Measure</th></tr>"
-    topic = answer["theme"]
+    topic = answer.get("practice") or answer["theme"]
     body = (f"<h1>时间线 Timeline: {e(answer['query'])}</h1>"
             + (f"<p>{theme_link(topic['key'], topic['name_zh'])}</p>" if topic else "")
             + f'<h2>有日期 Dated ({len(answer["events"])})</h2><table class="pg" id="dated">{head}'

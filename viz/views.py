@@ -59,22 +59,33 @@ class ThemeView:
 
 
 def theme_view(trace: Trace, q: str, limit: int) -> ThemeView | None:
-    if research.resolve_theme(q) is None:
+    """The page of a theme, or of one of its practices: the answer /api/adopters gives to the
+    same question, the topic named by research.resolve_topic (the resolver of the API and the
+    CLI). A practice's page shows only the measures carrying it, its theme's other adopters
+    apart (``related``)."""
+    if research.resolve_topic(q) is None:
         return None
     answer = research.adopters(trace, q, limit=limits.REGIONS_MAX, per_region=THEME_MEASURES_PER_REGION)
-    topic = answer.get("practice") or answer["theme"]
+    practice = answer.get("practice")
     sub = Subgraph(limit=limit)
-    tid = sub.add_node("Theme", answer["theme"]["key"], {**answer["theme"], "name_zh": topic["name_zh"]})
+    tid = sub.add_node("Theme", answer["theme"]["key"], answer["theme"])
+    if practice:  # the practice asked about, inside its theme; its measures carry it
+        centre = sub.add_node("Practice", practice["key"], practice)
+        sub.add_edge(centre, tid, "BELONGS_TO")
+    else:
+        centre = tid
     # Regions first so that a capped picture still shows every adopter.
     for region in answer["regions"]:
         sub.add_node("Region", region["region"], {"name": region["region"]})
     shown = [(r["region"], m) for r in answer["regions"] for m in r["measures"]]
     for region, m in shown:
         mid = sub.add_node("Measure", m["id"], _measure_props(m))
-        sub.add_edge(mid, tid, "HAS_THEME")
+        sub.add_edge(mid, centre, "HAS_PRACTICE" if practice else "HAS_THEME")
         home = m.get("region") or region
         sub.add_edge(mid, sub.add_node("Region", home, {"name": home}), "IN_REGION")
-        if m["via"] == "replicated_to":
+        if m["via"] == "scope":  # a measure limited to (or credited to) the adopting region
+            sub.add_edge(mid, f"Region:{region}", "IN_REGION", {"role": "scope"}, distinct="scope")
+        elif m["via"] == "replicated_to":
             sub.add_edge(mid, f"Region:{region}", "REPLICATED_TO", {"scope": "replicated to"}, distinct=region)
         elif m["via"] == "replicated_from" and region != home:
             sub.add_edge(f"Region:{region}", f"Region:{home}", "PRACTICE_FLOW",
@@ -82,7 +93,8 @@ def theme_view(trace: Trace, q: str, limit: int) -> ThemeView | None:
     for _, m in shown:
         if f"Measure:{m['id']}" in sub.nodes:
             _add_agencies(sub, f"Measure:{m['id']}", m.get("agencies"))
-    return ThemeView(answer, sub, _documents([m for _, m in shown]))
+    related = [m for r in (answer.get("related") or {}).get("regions") or [] for m in r["measures"]]
+    return ThemeView(answer, sub, _documents([m for _, m in shown], related))
 
 
 # -- region --------------------------------------------------------------------------
@@ -154,6 +166,9 @@ def measure_view(trace: Trace, measure_id: str, limit: int) -> MeasureView | Non
                                                    "region": m["region"]})
     sub.add_edge(mid, did, "IN_DOCUMENT")
     sub.add_edge(mid, sub.add_node("Region", m["region"], {"name": m["region"]}), "IN_REGION")
+    for x in m["scope"]:  # places the measure is limited to or credited to
+        sub.add_edge(mid, sub.add_node("Region", x["region"], {"name": x["region"]}), "IN_REGION",
+                     {"role": "scope"}, distinct="scope")
     for a in m["agencies"]:
         aid = sub.add_node("Agency", f"{a.get('region') or ''}|{a['name']}", {"name": a["name"], "region": a["region"]})
         sub.add_edge(mid, aid, "LED_BY", {"role": a["role"]}, distinct=a["role"] or "")

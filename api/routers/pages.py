@@ -67,6 +67,8 @@ def region_picker(name: str = Query(..., max_length=200)):
 @router.get("/viz/theme/{key}", response_class=HTMLResponse)
 def theme(request: Request, key: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
           settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    # the topic (a theme or one of its practices) is named by research.resolve_topic, the
+    # resolver of /api/adopters and the CLI
     view = views.theme_view(trace_for(request, store), key, node_cap(limit, settings))
     if view is None:
         return html(pages.not_found(f"no theme or practice {key!r}"), 404)

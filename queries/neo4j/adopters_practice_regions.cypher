@@ -8,8 +8,18 @@ WITH m.region AS region, coalesce(m.doc_date, '9999-99-99') + ' ' + m.id AS k
 ORDER BY k
 RETURN region, 'measure' AS via, count(*) AS n, collect(k)[0..$per_region] AS keys
 UNION ALL
+MATCH (p:Practice {key: $practice})
+WITH p
+MATCH (p)<-[:HAS_PRACTICE]-(m:Measure)
+WHERE m.kind = 'measure' AND size(coalesce(m.scope, [])) > 0
+UNWIND m.scope AS region
+WITH region, coalesce(m.doc_date, '9999-99-99') + ' ' + m.id AS k
+ORDER BY k
+RETURN region, 'scope' AS via, count(*) AS n, collect(k)[0..$per_region] AS keys
+UNION ALL
 MATCH (p:Practice {key: $practice})<-[:HAS_PRACTICE]-(m:Measure)-[r:REPLICATED_TO]->(g:Region)
 WHERE $practice IN r.practices AND NOT (g.name = m.region AND m.kind = 'measure')
+  AND NOT (m.kind = 'measure' AND g.name IN coalesce(m.scope, []))
 WITH g.name AS region, coalesce(m.doc_date, '9999-99-99') + ' ' + m.id AS k
 ORDER BY k
 RETURN region, 'replicated_to' AS via, count(DISTINCT k) AS n, collect(DISTINCT k)[0..$per_region] AS keys
@@ -17,6 +27,7 @@ UNION ALL
 MATCH (p:Practice {key: $practice})<-[:HAS_PRACTICE]-(m:Measure)-[r:REPLICATED_TO]->(:Region)
 WHERE $practice IN r.practices AND r.from_region <> ''
   AND NOT (r.from_region = m.region AND m.kind = 'measure')
+  AND NOT (m.kind = 'measure' AND r.from_region IN coalesce(m.scope, []))
   AND NOT EXISTS { MATCH (m)-[r2:REPLICATED_TO]->(g2:Region) WHERE g2.name = r.from_region AND $practice IN r2.practices }
 WITH r.from_region AS region, coalesce(m.doc_date, '9999-99-99') + ' ' + m.id AS k
 ORDER BY k
