@@ -560,7 +560,7 @@ def export(fmt: str = typer.Option(..., "--format", help="graphml | csv | cypher
             raise typer.Exit(2) from exc
     console.print(f"wrote {rows} {fmt} rows to {out}")
     if cut:
-        err.print(f"[yellow]note:[/yellow] {', '.join(cut)} had more than {research.REGIONS_MAX} adopting regions; "
+        err.print(f"[yellow]note:[/yellow] {', '.join(cut)} had more than {limits.REGIONS_MAX} adopting regions; "
                   "the first by date are written")
 
 

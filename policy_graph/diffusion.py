@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 from ingest.regions import load_gazetteer
 from ingest.themes import load_taxonomy
-from policy_graph import research
+from policy_graph import limits, research
 
 # How a region came to hold a practice, in the words of the export (research.adopters' ``via``).
 ADOPTED_HOW = {"measure": "own_measure", "scope": "own_measure_scoped", "replicated_to": "replicated_to",
@@ -122,7 +122,7 @@ def collect(trace: research.Trace, keys: Iterable[str] | None = None) -> Diffusi
         facts_of_measure[f["measure_id"]].append(f)
     rows, facts, truncated = [], {}, []
     for level, key, name_zh, theme in topics(keys):
-        answer = research.adopters(trace, key, limit=research.REGIONS_MAX, per_region=research.PER_REGION_MAX)
+        answer = research.adopters(trace, key, limit=limits.REGIONS_MAX, per_region=limits.PER_REGION_MAX)
         if answer["region_count"] > len(answer["regions"]):
             truncated.append(key)
         # (measure id, via, region) of the replications the answer counts for this topic
@@ -373,7 +373,7 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any
 
 def export(trace: research.Trace, fmt: str, out: Path, keys: Iterable[str] | None = None) -> tuple[int, list[str]]:
     """Write adoptions, cascades or dyads to ``out`` (CSV); returns the rows written and the topics
-    whose adopters passed one answer's page (research.REGIONS_MAX regions: the rest are left out)."""
+    whose adopters passed one answer's page (limits.REGIONS_MAX regions: the rest are left out)."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"expected one of {', '.join(EXPORT_FORMATS)}")
     d = collect(trace, keys)

@@ -43,7 +43,9 @@ def build_corpus_db(path: Path, extra: list[Path] | None = None) -> None:
 
 
 class Server:
-    def __init__(self, db: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, db: Path, env: dict[str, str] | None = None, ready: str = "/api/health") -> None:
+        """``ready``: the path whose 200 says the server is up (one that reads no graph, such as
+        /openapi.json, for a server whose graph queries are meant to fail)."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = db.parent / f"uvicorn-{self.port}.log"
@@ -58,7 +60,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')}")
             try:
-                if httpx.get(self.base_url + "/api/health", timeout=2).status_code == 200:
+                if httpx.get(self.base_url + ready, timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

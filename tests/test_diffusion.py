@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from graph.store import open_store
-from policy_graph import diffusion, research
+from policy_graph import diffusion, limits, research
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC = "ip_pledge_financing"
@@ -27,7 +27,7 @@ def _export(db: Path, fmt: str, out: Path, *topics: str) -> subprocess.Completed
 def answer(corpus_db):
     with open_store("ladybug", path=corpus_db, read_only=True) as store:
         trace = research.Trace(store)
-        return research.adopters(trace, TOPIC, limit=research.REGIONS_MAX), diffusion.collect(trace, [TOPIC])
+        return research.adopters(trace, TOPIC, limit=limits.REGIONS_MAX), diffusion.collect(trace, [TOPIC])
 
 
 def test_adoptions_file_has_one_row_per_adopting_region_with_evidence(corpus_db, tmp_path, answer):
@@ -121,7 +121,7 @@ def test_default_export_covers_every_theme_and_practice(corpus_db, tmp_path):
     table = pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig", dtype=str)
     with open_store("ladybug", path=corpus_db, read_only=True) as store:
         trace = research.Trace(store)
-        counts = {(level, key): research.adopters(trace, key, limit=research.REGIONS_MAX)["region_count"]
+        counts = {(level, key): research.adopters(trace, key, limit=limits.REGIONS_MAX)["region_count"]
                   for level, key, _, _ in diffusion.topics()}
     assert len(table) == sum(counts.values())
     assert table.groupby(["level", "topic"]).size().to_dict() == {k: n for k, n in counts.items() if n}
