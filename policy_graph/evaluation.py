@@ -700,9 +700,8 @@ def evaluate(records: list[DocumentRecord], gold_dir: Path = GOLD_DIR,
 
 
 # -------------------------------------------------------------------------------------------- command
-def corpus_paths(gold_dir: Path = GOLD_DIR, corpus_dir: Path | None = None) -> list[Path]:
+def corpus_paths(gold_dir: Path, corpus_dir: Path) -> list[Path]:
     """The documents the gold files describe, looked up in the corpus folder."""
-    corpus_dir = corpus_dir or REPO / "data" / "corpus"
     return [Path(corpus_dir) / read_yaml(p)["file"] for p in sorted(Path(gold_dir).glob("*.yaml"))]
 
 
@@ -712,14 +711,6 @@ def evaluate_set(gold_set: GoldSet) -> Report:
 
     records = ingest_paths(corpus_paths(gold_set.gold_dir, gold_set.corpus_dir))
     return evaluate(records, gold_set.gold_dir, gold_set.theme_keys)
-
-
-def evaluate_corpus(gold_dir: Path = GOLD_DIR, corpus_dir: Path | None = None) -> Report:
-    """The founding corpus (or the gold folder given) through the real pipeline."""
-    base = GOLD_SETS[0]
-    if gold_dir == DEVSET_GOLD_DIR:
-        base = GOLD_SETS[1]
-    return evaluate_set(GoldSet(base.name, Path(gold_dir), Path(corpus_dir or base.corpus_dir), base.theme_keys))
 
 
 def gold_set(name: str) -> GoldSet:

@@ -231,9 +231,9 @@ def _pipeline_available() -> bool:
 def corpus_report():
     if not _pipeline_available():
         pytest.skip("ingest.pipeline is not importable yet")
-    from policy_graph.evaluation import evaluate_corpus
+    from policy_graph.evaluation import evaluate_set, gold_set
 
-    return evaluate_corpus()
+    return evaluate_set(gold_set("founding"))
 
 
 def test_pipeline_finds_exactly_the_annotated_measures(corpus_report):
