@@ -44,9 +44,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")
     app.state.settings = settings
-    from api.downloads import Downloads
+    from api.downloads import Downloads, declare_format
 
     app.add_middleware(Downloads)  # ?format=csv|json on the research answers
+    declare_format(app)
     app.add_middleware(ETagMiddleware, version=_graph_version(settings))  # outermost: a 304 before any work
     for module in ROUTERS:
         app.include_router(module.router)

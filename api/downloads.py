@@ -37,6 +37,35 @@ def _unwrapped(kind: str, answer):
     return answer
 
 
+FORMAT_PARAMETER = {
+    "name": "format", "in": "query", "required": False,
+    "description": "download the answer as rows with evidence and provenance columns: csv (UTF-8 with a "
+                   "BOM, for Excel) or json ({columns, rows}); without it the answer is the usual JSON",
+    "schema": {"type": "string", "enum": list(tables.FORMATS)},
+}
+
+
+def declare_format(app) -> None:
+    """Name ``format`` in the OpenAPI schema of every path this layer serves, so that clients
+    generated from /openapi.json (and the /docs page) offer the download."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        for path, operations in schema.get("paths", {}).items():
+            get = operations.get("get")
+            if get is None or kind_of(re.sub(r"\{[^}]+\}", "x", path)) is None:
+                continue
+            params = get.setdefault("parameters", [])
+            if not any(p.get("name") == "format" for p in params):
+                params.append(FORMAT_PARAMETER)
+        app.openapi_schema = schema
+        return schema
+    app.openapi = openapi
+
+
 class Downloads:
     def __init__(self, app) -> None:
         self.app = app

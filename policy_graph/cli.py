@@ -213,13 +213,15 @@ def evaluate(as_json: bool = typer.Option(False, "--json"),
 JsonOpt = typer.Option(False, "--json", help="print JSON instead of tables")
 CsvOpt = typer.Option(False, "--csv", help="print the answer as CSV rows with evidence and provenance columns "
                                            "(UTF-8 with a BOM; policy_graph/tables.py)")
+RowsOpt = typer.Option(False, "--rows", help="print the same rows as --csv, as a JSON list (the API's ?format=json)")
 
 
-def _write_csv(trace, kind: str, answer) -> None:
+def _write_table(trace, kind: str, answer, fmt: str) -> None:
+    """The answer's rows as the API's ``?format=csv|json`` sends them, byte for byte."""
     from policy_graph import tables
 
     sys.stdout.flush()
-    sys.stdout.buffer.write(tables.to_csv(kind, tables.rows(trace, kind, answer)))
+    sys.stdout.buffer.write(tables.render(kind, tables.rows(trace, kind, answer), fmt))
     sys.stdout.buffer.flush()
 
 
@@ -265,15 +267,16 @@ def adopters(q: str = typer.Argument(..., help="a theme or a named practice (key
              limit: int = typer.Option(limits.REGIONS, "--limit", min=1, max=limits.REGIONS_MAX,
                                        help="regions shown, by first date"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """Which regions adopted a practice, with what measure, when, and the sentence that shows it."""
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
         trace = research.Trace(store)
         answer = research.adopters(trace, q, limit=limit, per_region=per_region)
-        if as_csv:
-            return _write_csv(trace, "adopters", answer)
+        if as_csv or as_rows:
+            return _write_table(trace, "adopters", answer, "csv" if as_csv else "json")
 
     def render(a):
         theme, practice = a["theme"], a["practice"]
@@ -325,7 +328,8 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
           max_hops: int = typer.Option(limits.HOPS, "--max-hops", min=1, max=limits.HOPS_MAX),
           limit: int = typer.Option(limits.PATHS, "--limit", min=1, max=limits.PATHS_MAX, help="paths shown"),
           db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+          neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """Replication paths: where practices came from and where they went."""
     from policy_graph import research
 
@@ -336,8 +340,8 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
         dst = _region_or_exit(store, to) if to else None
         trace = research.Trace(store)
         found = research.paths(trace, src, dst, max_hops, limit)
-        if as_csv:
-            return _write_csv(trace, "paths", found)
+        if as_csv or as_rows:
+            return _write_table(trace, "paths", found, "csv" if as_csv else "json")
 
     def render(items):
         table = Table(title="replication paths", show_lines=True)
@@ -355,7 +359,8 @@ def paths(from_: Optional[str] = typer.Option(None, "--from", help="region the p
 @app.command()
 def compare(regions: list[str] = typer.Argument(..., help="two or more regions, e.g. 厦门 武汉"),
             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+            neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """Two or more regions theme by theme: shared, unique, and the most similar measure pairs."""
     from policy_graph import research
 
@@ -365,8 +370,8 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
             raise typer.BadParameter("compare needs at least two different regions")
         trace = research.Trace(store)
         answer = research.compare(trace, names)
-        if as_csv:
-            return _write_csv(trace, "compare", answer)
+        if as_csv or as_rows:
+            return _write_table(trace, "compare", answer, "csv" if as_csv else "json")
 
     def render(a):
         table = Table(title=" vs ".join(a["regions"]), show_lines=True)
@@ -390,7 +395,8 @@ def compare(regions: list[str] = typer.Argument(..., help="two or more regions, 
 def gaps(region: str = typer.Argument(..., help="the region to check"),
          peers: Optional[str] = typer.Option(None, "--peers", help="comma-separated peers (default: all)"),
          db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+         neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """Practices peer regions have that this region lacks, ranked by how many peers have them."""
     from policy_graph import research
 
@@ -399,8 +405,8 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
         peer_names = [p for p in _regions_or_exit(store, [peers]) if p != name] if peers else None
         trace = research.Trace(store)
         answer = research.gaps(trace, name, peer_names)
-        if as_csv:
-            return _write_csv(trace, "gaps", answer)
+        if as_csv or as_rows:
+            return _write_table(trace, "gaps", answer, "csv" if as_csv else "json")
 
     def render(a):
         table = Table(title=f"gaps of {a['region']}", show_lines=True)
@@ -417,15 +423,16 @@ def gaps(region: str = typer.Argument(..., help="the region to check"),
 @app.command()
 def timeline(q: str = typer.Argument(..., help="a theme, a named practice, or any text"),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """The adopters of a practice in date order; undated adoptions apart, each date with its source."""
     from policy_graph import research
 
     with _research_store(db, backend, neo4j_uri) as store:
         trace = research.Trace(store)
         answer = research.timeline(trace, q)
-        if as_csv:
-            return _write_csv(trace, "timeline", answer)
+        if as_csv or as_rows:
+            return _write_table(trace, "timeline", answer, "csv" if as_csv else "json")
 
     def render(a):
         table = Table(title=f"timeline of {q}", show_lines=True)
@@ -445,7 +452,8 @@ def replications(from_: Optional[str] = typer.Option(None, "--from", help="the p
                  document: Optional[str] = typer.Option(None, "--document", help="a document id"),
                  limit: int = typer.Option(100, "--limit", min=1, max=1000),
                  db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-                 neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+                 neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """Replication facts: which document replicates which region's practice to where."""
     from policy_graph import research
 
@@ -454,8 +462,8 @@ def replications(from_: Optional[str] = typer.Option(None, "--from", help="the p
         dst = _region_or_exit(store, to) if to else None
         trace = research.Trace(store)
         found = research.replications(trace, src, dst, document, limit)
-        if as_csv:
-            return _write_csv(trace, "replications", found)
+        if as_csv or as_rows:
+            return _write_table(trace, "replications", found, "csv" if as_csv else "json")
 
     def render(items):
         table = Table(title="replications", show_lines=True)

@@ -97,7 +97,7 @@ def test_json_rows_and_file_names():
 
 
 # -- the API: ?format=csv|json on a real uvicorn ------------------------------------------------
-def test_api_csv_equals_cli_csv_for_the_same_question(api, corpus_db):
+def test_api_downloads_equal_the_cli_for_the_same_question(api, corpus_db):
     for path, params, cli in [("/api/adopters", {"q": "知识产权质押融资"}, ("adopters", "知识产权质押融资")),
                               ("/api/compare", {"regions": "厦门,武汉"}, ("compare", "厦门", "武汉")),
                               ("/api/regions/图们/gaps", {}, ("gaps", "图们")),
@@ -110,6 +110,9 @@ def test_api_csv_equals_cli_csv_for_the_same_question(api, corpus_db):
         assert r.headers["content-disposition"].startswith("attachment;")
         assert r.content.startswith(b"\xef\xbb\xbf")
         assert r.content == _cli(corpus_db, *cli, "--csv"), path
+        rows = api.get(path, params={**params, "format": "json"})
+        assert rows.status_code == 200 and rows.json()["rows"], (path, rows.text[:200])
+        assert rows.content == _cli(corpus_db, *cli, "--rows"), path
 
 
 def test_api_json_rows_measure_list_and_errors(api):
@@ -132,3 +135,13 @@ def test_api_json_rows_measure_list_and_errors(api):
     missing = api.get("/api/regions/没有这里/gaps", params={"format": "csv"})  # the endpoint's own error
     assert missing.status_code == 422 or missing.status_code == 404
     assert not missing.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_openapi_offers_the_download_on_every_answer_that_has_one(api):
+    paths = api.get("/openapi.json").json()["paths"]
+    offered = {p for p, ops in paths.items()
+               if any(x["name"] == "format" for x in ops.get("get", {}).get("parameters", []))}
+    assert offered == {"/api/adopters", "/api/timeline", "/api/replications", "/api/paths", "/api/compare",
+                       "/api/measures", "/api/regions/{name}/gaps"}
+    declared = next(x for x in paths["/api/adopters"]["get"]["parameters"] if x["name"] == "format")
+    assert declared["schema"]["enum"] == ["csv", "json"]
