@@ -23,7 +23,7 @@ from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import attribute_themes, extract_replications
 from ingest.responsibility import carried_units, first_listed_rule_from
-from ingest.scope import measure_scope
+from ingest.scope import Scope, document_subject, measure_scope
 from ingest.structure import Segment, StructureError, parse_structure
 from ingest.themes import load_taxonomy
 
@@ -117,7 +117,8 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
     doc_id = document_id(data)
     rule_from = _first_listed_rule_start(simplified, [*structure.measures, *structure.safeguards])
     carried = carried_units(simplified)
-    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
+    subject = document_subject(to_simplified(title or ""), region, gazetteer)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried, subject)
                 for n, seg in enumerate(structure.measures, 1)]
     measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
                  for n, seg in enumerate(structure.safeguards, 1)]
@@ -143,7 +144,8 @@ def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | 
 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
-             clock: _Clock, rule_from: int | None = None, carried: list | tuple = ()) -> MeasureRecord:
+             clock: _Clock, rule_from: int | None = None, carried: list | tuple = (),
+             subject: Scope | None = None) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
@@ -168,6 +170,8 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
                 content = next((v for k, v in seg.fields.items() if _CONTENT_COLUMN.search(k) and v), "")
                 if content:
                     scope = measure_scope(content, region, gazetteer)
+            if not scope.regions and subject is not None and subject.regions:
+                scope = subject  # the plan of one place that the document issues (scope.py, way 5)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
                                                 origin=scope.locality,
                                                 headings=seg.headings)

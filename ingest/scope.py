@@ -1,6 +1,6 @@
 """Per-measure scope: the place(s) a measure is limited to, when that differs from the document's.
 
-The genre writes it in four ways, tried in this order on one measure:
+The genre writes it in five ways, the first four tried in this order on one measure:
 
 1. A stated range: 适用范围:X / 适用于X / 仅适用于X / 限于X, where X names places (a province's group
    word such as 自贸试验区 in a provincial document stands for the group's own zone).
@@ -10,6 +10,11 @@ The genre writes it in four ways, tried in this order on one measure:
 3. A trailing parenthesis holding only places at the end of the item's first sentence:
    …改革(浙江省杭州市).
 4. One named pilot place: 在X开展…试点 / 选择X开展试点 / 在X先行试点.
+
+5. The document's subject, for every measure the first four leave unscoped: a notice that issues or
+   approves the plan of one place below its issuer (国务院关于印发中国(河南)自由贸易试验区总体方案的通知:
+   the plan's measures are the 河南 zone's). Notices that replicate, promote or learn from a place's
+   practice (推广/复制/借鉴…) are not plans of that place: their measures hold wherever they are issued.
 
 Places equal to the document's region or above it add nothing (the measure applies wherever the
 document does); 等/等地 (an open list) never makes a scope. The first place found is also the
@@ -63,6 +68,37 @@ def measure_scope(text: str, doc_region: str | None, gaz: Gazetteer) -> Scope:
             if places:
                 return Scope(regions=places, evidence=evidence, how=how)
     return Scope()
+
+
+# 印发/转发/批复 the plan of a place: the plan's name follows, in 《》 or bare, up to 的通知/的批复.
+_SUBJECT = re.compile(r"(?:印发|转发|同意|批准|批复)(?:设立|实施)?《?(?P<plan>[^《》]{2,60}?)》?(?:的)?(?:通知|批复|函|意见)?$")
+_PLAN_WORDS = re.compile(r"(?:总体方案|实施方案|工作方案|建设方案|行动方案|方案|规划|若干措施|措施|实施意见|办法|细则|"
+                         r"批复|试验区|示范区|新区|片区)")
+_NOT_SUBJECT = re.compile(r"推广|复制|借鉴|学习|经验|做法|案例")
+
+
+def document_subject(title: str | None, doc_region: str | None, gaz: Gazetteer) -> Scope:
+    """The one place below the issuer whose plan the document issues or approves (the fifth way)."""
+    head = simplified_punct(title or "").strip()
+    if not head or _NOT_SUBJECT.search(head):
+        return Scope()
+    m = _SUBJECT.search(head)
+    plan = m.group("plan").strip() if m else ""
+    if not plan or not _PLAN_WORDS.search(plan):
+        return Scope()
+    plan = re.sub(r"^关于(?:支持|推进|加快|深化|推动|加强)?", "", plan)
+    found = _chains(plan, gaz, whole=False)
+    zone = gaz.zone_at(plan)
+    if zone is not None and (found is None or zone[1] >= found[1]):
+        places = [zone[0].name]  # the plan of a zone (中国(河南)自由贸易试验区…): the zone, not its province
+    elif found is not None and _OPEN_END.match(plan[found[1]:]) is None:
+        places = found[0]
+    else:
+        places = []
+    places = _beyond_document(places, doc_region, gaz)
+    if len(places) != 1:
+        return Scope()
+    return Scope(regions=places, evidence=title or "", how="document")
 
 
 def _beyond_document(places: list[str], doc_region: str | None, gaz: Gazetteer) -> list[str]:

@@ -64,3 +64,43 @@ def test_no_scope(gaz, text, doc_region):
 ])
 def test_a_bare_place_name_as_an_attribute_is_no_locality(gaz, text):
     assert measure_scope(text, "中国", gaz).regions == []
+
+
+@pytest.mark.parametrize("title, doc_region, expected", [
+    # a notice that issues or approves the plan of one place below its issuer: the plan's measures are that place's
+    ("国务院关于印发中国（河南）自由贸易试验区总体方案的通知", "中国", ["河南自贸试验区"]),
+    ("国务院关于同意设立中国（河南）自由贸易试验区的批复", "中国", ["河南自贸试验区"]),
+    ("福建省人民政府关于印发中国（福建）自由贸易试验区厦门片区深化改革方案的通知", "福建", ["厦门片区"]),
+    ("湖北省人民政府关于印发武汉市建设人工智能创新应用先导区实施方案的通知", "湖北", ["武汉"]),
+    ("国务院办公厅关于印发《关于支持北京深化服务业扩大开放示范区建设工作方案》的通知", "中国", ["北京"]),
+    # the issuer's own plan, a replication notice, an open list, several places, no plan: no subject
+    ("厦门市人民政府关于印发厦门市推进知识产权质押融资实施方案的通知", "厦门", []),
+    ("福建省人民政府关于推广中国（福建）自由贸易试验区可复制创新成果的通知", "福建", []),
+    ("国务院关于同意在天津等24个城市设立跨境电子商务综合试验区的批复", "中国", []),
+    ("国务院关于印发北京、湖南、安徽自由贸易试验区总体方案的通知", "中国", []),
+    ("国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见", "中国", []),
+])
+def test_document_subject_scopes_the_plan_of_one_place(gaz, title, doc_region, expected):
+    from ingest.normalise import to_simplified
+    from ingest.scope import document_subject
+
+    scope = document_subject(to_simplified(title), doc_region, gaz)
+    assert scope.regions == expected
+    assert (scope.how == "document" and scope.evidence) if expected else not scope.evidence
+
+
+def test_a_state_council_plan_for_a_zone_credits_its_measures_to_the_zone(tmp_path):
+    from ingest.pipeline import ingest_file
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text("国务院关于印发中国（河南）自由贸易试验区总体方案的通知\n国发〔2031〕7号\n"
+                   "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+                   "现将《中国（河南）自由贸易试验区总体方案》印发给你们，请认真贯彻执行。\n国务院\n2031年3月15日\n"
+                   "中国（河南）自由贸易试验区总体方案\n一、主要任务和措施\n"
+                   "1.推进知识产权质押融资，建设知识产权交易平台。\n"
+                   "2.选择郑州片区开展跨境电商零售进口药品试点。\n", encoding="utf-8")
+    record = ingest_file(doc, manifest={})
+    assert record.region == "中国"
+    # a measure's own pilot place stays its scope
+    assert [m.scope for m in record.measures] == [["河南自贸试验区"], ["郑州"]]
+    assert "总体方案" in record.measures[0].scope_evidence
