@@ -151,8 +151,19 @@ def query(name: str, param: list[str] = typer.Option([], "--param", "-p", help="
     """Run a named query from queries/ and print its rows as JSON."""
     from graph.queries import UnknownQuery
 
+    from graph.queries import declared_params, load_query
+
     params = dict(parse_param(p) for p in param)
     settings = settings_for(db, backend, neo4j_uri)
+    try:
+        needed = declared_params(load_query(name, settings.backend))
+    except UnknownQuery:
+        err.print(f"[red]error:[/red] no query named {name!r} in queries/")
+        raise typer.Exit(2)
+    missing = sorted(needed - set(params))  # named here, not as the database's parse error
+    if missing:
+        err.print(f"[red]error:[/red] query {name!r} needs " + ", ".join(f"-p {m}=…" for m in missing))
+        raise typer.Exit(2)
     with open_for(settings, read_only=settings.backend == "ladybug") as store:
         try:
             rows = store.run(name, params)

@@ -82,6 +82,9 @@ def test_cli_ingest_stats_query(tmp_path):
     bad = subprocess.run([*cli, "query", "no_such_query", "--db", str(db)], capture_output=True,
                          text=True, cwd=REPO)
     assert bad.returncode == 2 and "no_such_query" in bad.stderr
+    unnamed = subprocess.run([*cli, "query", "region_get", "--db", str(db)], capture_output=True,
+                             text=True, cwd=REPO)
+    assert unnamed.returncode == 2 and "needs -p name=" in unnamed.stderr and not unnamed.stdout
 
 
 def test_locked_database_gives_a_clear_message(tmp_path):
