@@ -83,13 +83,48 @@ def normalise_deadline(raw: str) -> str | None:
     return None
 
 
+# The responsibility parenthesis that closes an item often carries the deadline as one of its parts:
+# （省市场监管局牵头，省税务局配合，2032年6月底前完成） / （…；持续推进）.
+_DEADLINE_PART = re.compile(rf"^(?:于|在)?{_YMD.pattern}\s*(?:底|末|年底|年末|{_QUARTER.pattern}|{_HALF.pattern})?"
+                            r"\s*(?:前|以前|之前)?\s*(?:完成|落实到位|落实|实现|建成|到位)?$")
+_RESPONSIBILITY = re.compile(r"牵头|负责|配合|责任单位|参与")
+_ONGOING_PART = re.compile(r"^(?:持续推进|持续开展|持续实施|长期坚持|长期推进|长期|持续|常态化推进)$")
+
+
+def _closing_parenthesis(line: str) -> str | None:
+    """What the parenthesis that ends ``line`` holds, nested ones included (各市（州）人民政府)."""
+    line = line.rstrip(BLANKS + " 。;；.")
+    if not line.endswith(("）", ")")):
+        return None
+    depth = 0
+    for i in range(len(line) - 1, max(-1, len(line) - 200), -1):
+        depth += line[i] in "）)"
+        depth -= line[i] in "（("
+        if depth == 0:
+            return line[i + 1:-1]
+    return None
+
+
 def find_deadline(text: str) -> tuple[str | None, str | None]:
-    """(raw, normalised) deadline from a 完成时限-style line of a measure, or (None, None)."""
+    """(raw, normalised) deadline of a measure: a 完成时限-style line, or a part of the parenthesis that
+    closes the item (…牵头，2032年底前完成); (None, None) when neither states one. Goals in the prose
+    (到2025年…) are not deadlines."""
     for line in text.split("\n"):
         m = DEADLINE_LINE.search(line)
         if m:
             raw = m.group(2).strip(" 。.;；")
             return raw, normalise_deadline(raw)
+    lines = [x for x in text.split("\n") if x.strip()]
+    inside = _closing_parenthesis(lines[-1]) if lines else None
+    if inside:
+        for part in re.split(r"[，,；;、]", inside):
+            part = part.strip(BLANKS + " 。")
+            # a bare date （2020年） may name a year, not a deadline: only beside a responsibility
+            bare = not re.search(r"前|完成|到位|实现|建成|底|末|季度|半年", part)
+            if bare and not _RESPONSIBILITY.search(inside):
+                continue
+            if _DEADLINE_PART.match(part) or _ONGOING_PART.match(part):
+                return part, normalise_deadline(part)
     return None, None
 
 

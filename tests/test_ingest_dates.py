@@ -43,3 +43,20 @@ def test_garbled_document_number_is_kept_as_printed():
     assert record.date == "2020-06-05"
     assert record.script == "traditional"
     assert [m.title for m in record.measures] == ["推进改革。"]
+
+
+@pytest.mark.parametrize("text, raw, normalised", [
+    # the parenthesis that closes an item: responsibility parts, then the deadline
+    ("（一）推行企业开办“一网通办”。（省市场监管局牵头，省公安厅、省税务局配合，2032年6月底前完成）",
+     "2032年6月底前完成", "2032-06"),
+    ("（二）推行“拿地即开工”。（省住房城乡建设厅牵头，各市（州）人民政府负责；2032年底前完成）。", "2032年底前完成", "2032-12"),
+    ("（三）推广知识产权质押融资。（省知识产权局、人民银行按职责分工负责，持续推进）", "持续推进", "ongoing"),
+    ("4．建设数据平台。（省大数据局牵头，2033年第二季度前完成）", "2033年第二季度前完成", "2033-06"),
+    ("5．优化审批。（市政务服务局牵头，2032年）", "2032年", "2032"),
+    # goals in the prose, a year label in parentheses and a start date are not deadlines
+    ("6．2032年底前银税互动贷款余额增长20%以上。", None, None),
+    ("7．实施质量提升行动（2020年）。", None, None),
+    ("8．全面推行电子证照（2033年起）。", None, None),
+])
+def test_deadline_in_the_closing_responsibility_parenthesis(text, raw, normalised):
+    assert find_deadline(text) == (raw, normalised)
