@@ -588,8 +588,17 @@ _CLOSING_ARTICLE = re.compile(
     r"(所称|所指|中|的|自|由|与|有效期|从|未尽|执行|实施|施行|适用|解释|涉及|在)")
 
 
+# The article that states why the document was made (第一条 为规范…，根据《…》，制定本办法。) frames it too.
+_PURPOSE_ARTICLE = re.compile(
+    r"^为(?:了)?[^。]{2,160}?(?:特|现)?(?:制定|制订|出台|修订)(?:本|如下|以下)(?:若干)?"
+    r"(?:措施|办法|方案|意见|规定|细则|实施细则|政策|条例|政策措施|规则)?[。.]?\s*$")
+
+
 def _is_closing_article(item: Item) -> bool:
-    return not item.children and bool(_CLOSING_ARTICLE.match(item.heading.strip(BLANKS)))
+    if item.children:
+        return False
+    heading = item.heading.strip(BLANKS)
+    return bool(_CLOSING_ARTICLE.match(heading) or _PURPOSE_ARTICLE.match(heading))
 
 
 def _framing(items: list[Item]) -> tuple[set[int], set[int]]:

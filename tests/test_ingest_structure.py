@@ -31,11 +31,12 @@ ARTICLES = """泉州市科技创新促进办法
 def test_article_numbering_without_agency_lines():
     record = ingest_text(ARTICLES)
     ms = kinds(record)
-    # 第二条 本办法适用于… and 第五条 本办法自…起施行 speak of the document itself: no measures
-    assert [m.label for m in ms] == ["第一条", "第三条", "第四条"]
-    assert [m.label for m in record.measures if m.kind == "safeguard"] == ["第二条", "第五条"]
-    assert [m.section for m in ms][1] == "第二章/第三条"
-    assert ms[1].title == "鼓励企业设立研发机构。"
+    # 第一条 为…制定本办法, 第二条 本办法适用于… and 第五条 本办法自…起施行 speak of the document itself:
+    # no measures
+    assert [m.label for m in ms] == ["第三条", "第四条"]
+    assert [m.label for m in record.measures if m.kind == "safeguard"] == ["第一条", "第二条", "第五条"]
+    assert [m.section for m in ms][0] == "第二章/第三条"
+    assert ms[0].title == "鼓励企业设立研发机构。"
     assert all(not [a for a in m.agencies if a.role != "mention"] for m in ms)
     assert record.title == "泉州市科技创新促进办法"
     assert all(record.text_original[m.start:m.end] == m.text_original for m in ms)
@@ -119,7 +120,8 @@ def test_short_heading_with_full_stop_takes_its_body_and_articles_take_their_cla
     assert [g.text for g in guards] == ["（一）加强组织领导。\n成立工作专班，统筹推进。", "（二）强化考核。\n纳入年度考核。"]
     text = "管理办法\n第一条 为规范管理，制定本办法。\n第二条 企业应当登记。\n登记事项变更的，应当及时变更。\n第三条 本办法自公布之日起施行。\n"
     ms = kinds(ingest_text(text))
-    assert ms[1].text == "第二条 企业应当登记。\n登记事项变更的，应当及时变更。"
+    # 第一条 为…制定本办法 says why the text was made: it frames the text, as the preamble does
+    assert ms[0].text == "第二条 企业应当登记。\n登记事项变更的，应当及时变更。"
 
 
 def test_preamble_sections_are_not_measures_and_each_section_keeps_its_finest_level():
@@ -211,8 +213,9 @@ def test_article_with_sub_items_is_one_measure():
             "（三）无严重失信记录。\n"
             "第四条 本办法自印发之日起施行。\n")
     ms = kinds(ingest_text(text))
-    assert [m.label for m in ms] == ["第一条", "第二条", "第三条"]  # 第四条 本办法自…施行 closes the text
-    assert ms[2].text.endswith("（三）无严重失信记录。") and "（一）在本市注册一年以上；" in ms[2].text
+    # 第一条 为…制定本办法 opens the text and 第四条 本办法自…施行 closes it
+    assert [m.label for m in ms] == ["第二条", "第三条"]
+    assert ms[1].text.endswith("（三）无严重失信记录。") and "（一）在本市注册一年以上；" in ms[1].text
 
 
 def test_numbered_points_under_groups_and_items_of_their_own_in_one_section():
@@ -264,9 +267,10 @@ def test_a_label_on_a_line_of_its_own_takes_the_heading_below_it():
     text = ("促进办法\n第一条\n为促进科技创新，制定本办法。\n第二条\n对新认定的研发中心给予奖励。\n"
             "第三条\n本办法自印发之日起施行。\n")
     ms = kinds(ingest_text(text))
-    assert [m.label for m in ms] == ["第一条", "第二条"]  # 第三条 本办法自…施行 closes the text
-    assert ms[1].title == "对新认定的研发中心给予奖励。"
-    assert ms[1].text == "第二条\n对新认定的研发中心给予奖励。"
+    assert [m.label for m in ms] == ["第二条"]  # 第一条 为…制定本办法 opens the text, 第三条 …施行 closes it
+    assert ms[0].title == "对新认定的研发中心给予奖励。"
+    assert ms[0].text == "第二条\n对新认定的研发中心给予奖励。"
+    assert [g.label for g in kinds(ingest_text(text), "safeguard")] == ["第一条", "第三条"]
 
 
 def test_articles_with_lists_of_conditions_beside_plain_articles_are_each_one_measure():
@@ -331,3 +335,16 @@ def test_a_segment_carries_the_headings_above_it():
     s = parse_structure("方案\n一、重点任务\n（一）科技创新\n1.建设研发平台。支持企业建平台。\n")
     assert s.measures[0].headings == ["科技创新", "重点任务"]
     assert [a.heading for a in s.items[2].ancestors()] == ["科技创新", "重点任务"]
+
+
+def test_articles_about_the_document_itself_frame_it_and_are_no_measures():
+    text = ("科技型中小企业知识产权质押融资风险补偿资金管理办法\n第一章　总则\n"
+            "第一条　为规范风险补偿资金管理，提高资金使用效益，根据《中华人民共和国预算法》等有关规定，制定本办法。\n"
+            "第二条　本办法所称风险补偿资金，是指用于补偿合作银行知识产权质押贷款损失的资金。\n"
+            "第二章　补偿标准\n"
+            "第三条　对合作银行发放的知识产权质押贷款本金损失，按照不超过40%的比例给予补偿。\n"
+            "第四条　为鼓励银行扩大贷款规模，对年度贷款增量前三名的银行给予通报表扬。\n"
+            "第五条　本办法自2032年8月1日起施行。\n")
+    found = parse_structure(text)
+    assert [m.label for m in found.measures] == ["第三条", "第四条"]
+    assert [s.label for s in found.safeguards] == ["第一条", "第二条", "第五条"]
