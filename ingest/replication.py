@@ -285,7 +285,8 @@ def _from_sentence(sentence: str, issuing: str | None, gaz: Gazetteer,
         named = (_named_origin(m.group("obj") or m.group("obj2"), issuing, gaz)
                  or _named_origin(masked[m.end():], issuing, gaz)
                  or _named_before(masked[:m.start()], issuing, gaz)
-                 or _subject_origin(masked[:m.start()], issuing, gaz))
+                 or _subject_origin(masked[:m.start()], issuing, gaz)
+                 or _practice_owner(masked[:m.start()], issuing, gaz))
         origin = named or _default_origin(issuing, locality)
         # a practice spread inside its own region (在全市复制推广) has an unnamed origin, not a self-loop;
         # a named place's own practice spread over itself (复制推广厦门经验,在全市… in 厦门) is no travel
@@ -312,6 +313,19 @@ def _named_before(prefix: str, issuing: str | None, gaz: Gazetteer) -> str | Non
     for m in _NAMED.finditer(prefix):
         last = m
     return _named_origin(last.group("obj"), issuing, gaz) if last else None
+
+
+_SELECTED = re.compile(r"入选|列入|纳入|评为|获评|获批|作为|成为|被")
+
+
+def _practice_owner(prefix: str, issuing: str | None, gaz: Gazetteer) -> str | None:
+    """The place whose practice the clause just before the target names (总结宁波…融资经验,在全省复制推广)."""
+    clauses = [c for c in re.split(r"[,;]", prefix) if c.strip()]
+    if not clauses or not re.search(_PRACTICE + r"\W*$", clauses[-1]):
+        return None
+    if _SELECTED.search(clauses[-1]):
+        return None  # 入选湖北自贸区第五批实践案例: the place keeps the list, the practice is the document's
+    return _named_origin(clauses[-1], issuing, gaz)
 
 
 def _from_headings(headings: Sequence[str], issuing: str | None, gaz: Gazetteer,

@@ -158,6 +158,12 @@ def targets(facts):
     ("将福州片区形成的可复制可推广经验在全省复制推广。", "福建", {}, [("福州", "福建")]),
     # 各地区
     ("请各地区结合实际复制推广深圳“秒批”经验。", "中国", {}, [("深圳", "中国")]),
+    # the clause before the target names whose practice it is
+    ("总结宁波“知识产权+信用”融资经验，在全省复制推广。", "浙江", {}, [("宁波", "浙江")]),
+    ("对标国际先进经验，在全省复制推广。", "浙江", {}, [("", "浙江")]),
+    ("围绕厦门片区建设，在全省复制推广。", "福建", {}, [("", "福建")]),
+    # a list the practice was selected into is not where it came from
+    ("该做法已入选湖北自贸区第五批实践案例，在全省复制推广。", "武汉", {}, [("武汉", "湖北")]),
 ])
 def test_replication_notations(gaz, text, issuing, kw, expected):
     facts = extract_replications(text, issuing, gaz, **kw)
