@@ -11,14 +11,14 @@ from api import errors
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
 from api.limits import CostLimits, ExpensiveReads
-from api.routers import core, diffusion, documents, pages, research, subgraph
+from api.routers import core, diffusion, documents, entities, pages, research, subgraph
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
 from policy_graph.settings import Settings, get_settings
 
 
-ROUTERS = (core, research, subgraph, documents, pages, diffusion)
+ROUTERS = (core, research, subgraph, documents, entities, pages, diffusion)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
