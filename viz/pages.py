@@ -28,7 +28,23 @@ def theme_link(key: str, name: str | None = None) -> str:
     return f'<a class="theme-link" href="{e(url("/viz/theme/", key))}">{e(name or key)}</a>'
 
 
-NAV = ('<header class="pg"><nav><a href="/">首页 Home</a>'
+def agency_link(agency_id: str, text: str | None = None) -> str:
+    return f'<a class="agency-link" href="{e(url("/viz/agency/", agency_id))}">{e(text or agency_id)}</a>'
+
+
+def document_link(document_id: str, text: str | None = None) -> str:
+    return f'<a class="document-link" href="{e(url("/viz/document/", document_id))}">{e(text or document_id)}</a>'
+
+
+def downloads(api_path: str) -> str:
+    """Links to the answer shown, as the API gives it for download (CSV with a BOM, or JSON)."""
+    sep = "&" if "?" in api_path else "?"
+    return (f'<p class="downloads">下载 Download this answer: '
+            f'<a class="download-csv" href="{e(api_path + sep + "format=csv")}">CSV</a> · '
+            f'<a class="download-json" href="{e(api_path + sep + "format=json")}">JSON</a></p>')
+
+
+NAV = ('<header class="pg"><nav><a href="/">首页 Home</a><a href="/viz/measures">措施浏览 Browse measures</a>'
        '<form action="/viz/search" method="get" style="display:inline">'
        '<input name="q" placeholder="搜索 search: 知识产权质押融资 / IP pledge" size="32"> '
        '<button type="submit">搜索 Search</button></form></nav></header>')

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.subgraph import Subgraph, neighbourhood
-from policy_graph import limits, lookups, research
+from policy_graph import browse, limits, lookups, research
 from policy_graph.research import Trace
 
 THEME_MEASURES_PER_REGION = 5
@@ -302,3 +302,30 @@ def explore_view(trace: Trace, center: tuple[str, str, dict], depth: int, limit:
     sub = neighbourhood(trace.store, center, depth=depth, limit=limit)
     docs = _document_titles(trace, {n.props.get("document_id") for n in sub.nodes.values()})
     return ExploreView((center[0], center[1]), depth, sub, docs)
+
+
+# -- agency, document, measure browser ------------------------------------------------
+
+def agencies(trace: Trace, key: str) -> list[dict[str, Any]]:
+    """The agencies an id or a name names (lookups.find_agencies, as /api/agencies/{key} resolves)."""
+    found = lookups.find_agencies(trace, key)
+    exact = [a for a in found if a["id"] == key.strip()]
+    return exact or found
+
+
+def agency(trace: Trace, found: dict[str, Any]) -> dict[str, Any]:
+    """lookups.agency_profile, as /api/agencies/{key} returns it."""
+    return lookups.agency_profile(trace, found)
+
+
+def document(trace: Trace, document_id: str) -> dict[str, Any] | None:
+    """lookups.document_profile, as /api/documents/{id} returns it."""
+    return lookups.document_profile(trace, document_id)
+
+
+def measure_browser(trace: Trace, raw: dict[str, str], sort: str, limit: int, offset: int,
+                    facet_values: int) -> dict[str, Any]:
+    """browse.browse, as /api/measures?…&facets=true returns it (raises browse.BadFilter)."""
+    filters = browse.resolve_filters(trace, **raw)
+    return browse.browse(trace, filters, sort=sort, limit=limit, offset=offset, facets=True,
+                         facet_values=facet_values)

@@ -14,7 +14,8 @@ from policy_graph import limits
 from policy_graph.regions import UnknownRegion, resolve_region_list
 from policy_graph.research import Trace
 from policy_graph.settings import Settings
-from viz import pages, views
+from policy_graph import browse
+from viz import entity_pages, measure_browser, pages, views
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 # The pages need nothing from elsewhere; the policy makes any stray outside load fail loudly.
@@ -165,3 +166,40 @@ def explore(center: str = Query(..., min_length=1, max_length=300),
     if found is None:
         return html(pages.not_found(f"no node {center!r}"), 404)
     return html(pages.explore_page(views.explore_view(Trace(store), found, depth, node_cap(limit, settings))))
+
+
+@router.get("/viz/agency/{key}", response_class=HTMLResponse)
+def agency(key: str, store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    trace = Trace(store)
+    found = views.agencies(trace, key)
+    if not found:
+        return html(pages.not_found(f"no agency {key!r}"), 404)
+    if len(found) > 1:
+        return html(entity_pages.agency_choice_page(key, found))
+    return html(entity_pages.agency_page(views.agency(trace, found[0])))
+
+
+@router.get("/viz/document/{document_id}", response_class=HTMLResponse)
+def document(document_id: str, store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    answer = views.document(Trace(store), document_id)
+    if answer is None:
+        return html(pages.not_found(f"no document {document_id!r}"), 404)
+    return html(entity_pages.document_page(answer))
+
+
+_FILTERS = ("region", "level", "theme", "practice", "agency", "role", "date_from", "date_to", "kind", "document")
+
+
+@router.get("/viz/measures", response_class=HTMLResponse)
+def measures(request: Request, sort: str = Query("document", max_length=20),
+             limit: int = Query(measure_browser.PAGE, ge=1, le=limits.LIST_MAX),
+             offset: int = Query(0, ge=0, le=limits.OFFSET_MAX),
+             facet_values: int = Query(browse.FACET_VALUES, ge=1, le=browse.FACET_VALUES_MAX),
+             store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    # the filters as /api/measures takes them, each at most 200 characters
+    raw = {k: request.query_params.get(k, "")[:200] for k in _FILTERS}
+    try:
+        answer = views.measure_browser(Trace(store), raw, sort, limit, offset, facet_values)
+    except browse.BadFilter as exc:
+        return html(pages.not_found(str(exc)), 400)
+    return html(measure_browser.browser_page(answer, facet_values))
