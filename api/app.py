@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         slots=min(settings.expensive_slots, max(1, settings.db_connections - 1)),
         queue_seconds=settings.expensive_queue_seconds, budget_seconds=settings.request_budget_seconds))
     errors.install(app)  # added last: outermost, so every answer carries the request id
+    pages.install_error_pages(app)  # after errors.install: wraps its handlers for /viz paths
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:

@@ -245,6 +245,7 @@ class PathsView:
     destination: str | None
     paths: list[dict]  # research.paths, as /api/paths returns them
     sub: Subgraph
+    max_hops: int = limits.HOPS
 
 
 def paths_view(trace: Trace, origin: str | None, destination: str | None, max_hops: int,
@@ -268,7 +269,7 @@ def paths_view(trace: Trace, origin: str | None, destination: str | None, max_ho
         sub.add_edge(src, dst, "PRACTICE_FLOW",
                      {"label": f"{len(practices)} practice(s):\n" + "\n".join(practices[:12]),
                       "short": str(len(practices)), "width": 1 + min(len(practices), 8)})
-    return PathsView(origin, destination, found, sub)
+    return PathsView(origin, destination, found, sub, max_hops)
 
 
 # -- timeline ------------------------------------------------------------------------
@@ -277,6 +278,19 @@ def timeline(trace: Trace, q: str) -> dict[str, Any] | None:
     """research.timeline, as /api/timeline returns it (None when ``q`` names nothing)."""
     answer = research.timeline(trace, q)
     return answer if answer["events"] or answer["undated"] else None
+
+
+def adoption_curve(trace: Trace, q: str) -> str | None:
+    """The adoption curve /api/diffusion/curve gives for a theme or practice, as an offline SVG;
+    None for a question naming neither (its adopters are text matches, not a topic)."""
+    from policy_graph import diffusion
+
+    if research.resolve_topic(q) is None:
+        return None
+    level, key, name_zh, _ = diffusion.topics([q])[0]
+    cascade = diffusion.cascade_id(level, key)
+    points = diffusion.curve(diffusion.collect(trace, [q]), cascade)
+    return diffusion.curve_svg(points, f"{name_zh}: adopting regions over time")
 
 
 # -- search --------------------------------------------------------------------------

@@ -79,10 +79,11 @@ def theme(request: Request, key: str, limit: int | None = LimitQ, store: GraphSt
 @router.get("/viz/timeline", response_class=HTMLResponse)
 def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200),
              store: GraphStore = Depends(get_store)) -> HTMLResponse:
-    answer = views.timeline(trace_for(request, store), q.strip())
+    trace = trace_for(request, store)
+    answer = views.timeline(trace, q.strip())
     if answer is None:
         return html(pages.not_found(f"no adoption of {q!r}"), 404)
-    return html(pages.timeline_page(answer))
+    return html(pages.timeline_page(answer, views.adoption_curve(trace, q.strip())))
 
 
 @router.get("/viz/region/{name}", response_class=HTMLResponse)
@@ -203,3 +204,36 @@ def measures(request: Request, sort: str = Query("document", max_length=20),
     except browse.BadFilter as exc:
         return html(pages.not_found(str(exc)), 400)
     return html(measure_browser.browser_page(answer, facet_values))
+
+
+def install_error_pages(app) -> None:
+    """Errors on /viz pages answer a page saying what went wrong (a missing parameter, a value out
+    of range, an unknown path) instead of the API's JSON; every other path keeps its handler."""
+    from fastapi.exceptions import HTTPException, RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    def wrap(exc_class):
+        previous = app.exception_handlers[exc_class]
+
+        async def handler(request: Request, exc):
+            if not request.url.path.startswith("/viz") or getattr(exc, "status_code", 422) >= 500:
+                return await previous(request, exc)
+            if isinstance(exc, RequestValidationError):
+                return html(pages.error_page(422, _validation_reason(exc)), 422)
+            reason = str(exc.detail)
+            if exc.status_code == 404 and reason == "Not Found":  # no route: say which path
+                reason = f"no page {request.url.path}"
+            return html(pages.error_page(exc.status_code, reason), exc.status_code)
+        app.add_exception_handler(exc_class, handler)
+
+    for exc_class in (RequestValidationError, HTTPException, StarletteHTTPException):
+        wrap(exc_class)
+
+
+def _validation_reason(exc) -> str:
+    """「parameter center: Field required」, one line per problem."""
+    lines = []
+    for err in exc.errors():
+        where = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body")]
+        lines.append(f"parameter {'.'.join(where) or '?'}: {err.get('msg', 'invalid')}")
+    return "; ".join(lines) or "invalid request"
