@@ -58,8 +58,7 @@ def plain_page(title: str, body: str) -> str:
 
 
 def not_found(what: str) -> str:
-    return plain_page("Not found", f"<h1>未找到 Not found</h1><p>{e(what)}</p>"
-                                   '<p><a href="/">返回首页 back to the start page</a></p>')
+    return error_page(404, what)
 
 
 ERROR_TITLES = {400: "请求有误 Bad request", 404: "未找到 Not found", 405: "不支持 Method not allowed",

@@ -111,7 +111,7 @@ def _regions(store: GraphStore, raw: str) -> list[str] | HTMLResponse:
     except UnknownRegion as exc:
         return html(pages.not_found(f"no region {exc.text!r}"), 404)
     except ValueError as exc:
-        return html(pages.not_found(str(exc)), 400)
+        return html(pages.error_page(400, str(exc)), 400)
 
 
 @router.get("/viz/compare", response_class=HTMLResponse)
@@ -122,7 +122,7 @@ def compare(regions: str = Query(..., max_length=500, description="A,B[,C...]"),
     if isinstance(names, HTMLResponse):
         return names
     if len(names) < 2:
-        return html(pages.not_found("compare needs two or more regions, e.g. ?regions=厦门,武汉"), 400)
+        return html(pages.error_page(400, "compare needs two or more regions, e.g. ?regions=厦门,武汉"), 400)
     return html(pages.compare_page(views.compare_view(Trace(store), names, node_cap(limit, settings))))
 
 
@@ -153,7 +153,7 @@ def paths(origin: str | None = Query(None, alias="from", max_length=200),
             return html(pages.not_found(f"no region {text!r}"), 404)
         ends.append(resolved)
     if not any(ends):
-        return html(pages.not_found("paths need a region to start from or arrive at: ?from=厦门 or ?to=福州"), 400)
+        return html(pages.error_page(400, "paths need a region to start from or arrive at: ?from=厦门 or ?to=福州"), 400)
     view = views.paths_view(Trace(store), ends[0], ends[1], max_hops, node_cap(limit, settings))
     return html(pages.paths_page(view))
 
@@ -202,7 +202,7 @@ def measures(request: Request, sort: str = Query("document", max_length=20),
     try:
         answer = views.measure_browser(Trace(store), raw, sort, limit, offset, facet_values)
     except browse.BadFilter as exc:
-        return html(pages.not_found(str(exc)), 400)
+        return html(pages.error_page(400, str(exc)), 400)
     return html(measure_browser.browser_page(answer, facet_values))
 
 
