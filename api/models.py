@@ -53,7 +53,10 @@ class MeasureOut(BaseModel):
     title: str
     text: str
     kind: str = "measure"
-    # The browser's rows (any facet filter, a sort or facets=true) also carry these:
+
+
+class BrowsedMeasure(MeasureOut):
+    """A row of the measure browser (any facet filter, a sort or facets=true)."""
     level: str | None = Field(None, description="the level of the measure's region")
     date: str | None = Field(None, description="the document's date")
     date_source: str | None = Field(None, description=DATE_SOURCE)
@@ -80,6 +83,11 @@ class Facet(BaseModel):
 class MeasurePage(BaseModel):
     items: list[MeasureOut]
     total: int
+
+
+class BrowsePage(MeasurePage):
+    """/api/measures: the plain page, or with filters, a sort or facets the browser's answer."""
+    items: list[BrowsedMeasure]
     truncated: bool | None = Field(None, description="more measures passed the filters than one "
                                                      "answer reads (the counts cover the first ones)")
     filters: dict[str, str] | None = None

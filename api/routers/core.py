@@ -6,7 +6,7 @@ import threading
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.deps import get_store, text_index
-from api.models import DocumentOut, Health, MeasureDetail, MeasurePage, RegionOut, SearchPage
+from api.models import BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
 from api.resolve import optional_region
 from graph.store import GraphStore
 from policy_graph import browse, limits, lookups, research
@@ -68,7 +68,7 @@ def documents(limit: int = Query(limits.LIST_MAX, ge=1, le=limits.LIST_MAX),
     return store.run("document_list", {"limit": limit})
 
 
-@router.get("/measures", response_model=MeasurePage, response_model_exclude_unset=True)
+@router.get("/measures", response_model=BrowsePage, response_model_exclude_unset=True)
 def measures(region: str | None = Query(None, max_length=200, description="厦门, 厦门市, 廈門 or Xiamen"),
              document: str | None = Query(None, max_length=200),
              kind: str = Query("measure", pattern="^(measure|safeguard|all)$"),
