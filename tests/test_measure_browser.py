@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
+import conftest
 import pagecheck
 
 THEME = "ip_pledge_financing"
@@ -206,3 +207,24 @@ def test_a_bad_filter_answers_a_page_that_says_why(watched):
     assert "date_from" in watched.page.locator("main").inner_text()
     watched.errors.clear()  # Chromium logs the 400 status of the document itself
     assert watched.foreign == []
+
+
+def test_cli_gives_the_api_answer(api, corpus_db):
+    import json
+    import subprocess
+    import sys
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "policy_graph.cli", "measures", *args, "--db", str(corpus_db)],
+                              capture_output=True, cwd=conftest.REPO, env={"COLUMNS": "200", "PATH": ""})
+    via_api = _browse(api, theme="知識產權質押融資", sort="-date")
+    out = cli("--theme", "知識產權質押融資", "--sort", "-date", "--limit", "500", "--json")
+    assert out.returncode == 0, out.stderr
+    via_cli = json.loads(out.stdout)
+    assert [m["id"] for m in via_cli["items"]] == [m["id"] for m in via_api["items"]]
+    assert via_cli["facets"] == via_api["facets"]
+    csv_out = cli("--theme", THEME, "--sort", "-date", "--limit", "500", "--csv")
+    assert csv_out.stdout.startswith(b"\xef\xbb\xbf")
+    assert len(list(csv.DictReader(io.StringIO(csv_out.stdout.decode("utf-8-sig"))))) == via_api["total"]
+    bad = cli("--from", "2020-13")
+    assert bad.returncode == 2 and b"date_from" in bad.stderr
