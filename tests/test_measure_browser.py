@@ -228,3 +228,14 @@ def test_cli_gives_the_api_answer(api, corpus_db):
     assert len(list(csv.DictReader(io.StringIO(csv_out.stdout.decode("utf-8-sig"))))) == via_api["total"]
     bad = cli("--from", "2020-13")
     assert bad.returncode == 2 and b"date_from" in bad.stderr
+
+
+def test_browser_csv_carries_themes_and_agencies(api):
+    body = _browse(api, agency="厦门|市科技局", role="lead")
+    r = api.get("/api/measures", params={"agency": "厦门|市科技局", "role": "lead", "limit": 500, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert len(rows) == body["total"]
+    for row, m in zip(rows, body["items"]):
+        assert "厦门|市科技局" in row["lead_agencies"].split("、")
+        assert row["themes"].split("、") == m["themes"] if m["themes"] else row["themes"] == ""
+        assert row["level"] == "prefecture"
