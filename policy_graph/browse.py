@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from policy_graph import research
+from policy_graph import lookups, research
 from policy_graph.regions import resolve_region_name
 from policy_graph.research import FACT_ROW_CAP, Trace
 
@@ -112,8 +112,8 @@ def resolve_filters(trace: Trace, *, region: str | None = None, level: str | Non
 
 
 def _agency_id(trace: Trace, text: str) -> str:
-    found = trace.run("agency_find", {"key": text, "limit": 20})
-    if len(found) == 1 or (found and found[0]["id"] == text):
+    found = lookups.find_agencies(trace, text)
+    if len(found) == 1:
         return found[0]["id"]
     if not found:
         raise BadFilter(f"no agency {text!r} (parameter agency)")
@@ -217,8 +217,6 @@ def plain_or_browse(trace: Trace, filters: Filters, *, sort: str, limit: int, of
     """/api/measures: the plain list in document order when nothing needs the facet query
     (region, document and kind are indexed and paged by the graph), else the browser's answer."""
     if not facets and sort == "document" and not filters.narrows_beyond_list():
-        from policy_graph import lookups
-
         items, total = lookups.measures(trace, filters.region, filters.document, filters.kind, limit, offset)
         return {"items": items, "total": total}
     return browse(trace, filters, sort=sort, limit=limit, offset=offset, facets=facets,

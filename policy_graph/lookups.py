@@ -167,8 +167,10 @@ AGENCY_MEASURES = 200  # measures shown per role on an agency's answer (measure_
 
 
 def find_agencies(trace: Trace, key: str, limit: int = 20) -> list[dict]:
-    """The agencies an id ("厦门|市科技局") or a name (市科技局: one per city that has one) names."""
-    return trace.run("agency_find", {"key": key.strip(), "limit": limit})
+    """The agency an id names ("厦门|市科技局"), or the agencies a name names (市工信局: one per
+    city that has one), most measures first."""
+    found = trace.run("agency_find", {"key": key.strip(), "limit": limit})
+    return [a for a in found if a["id"] == key.strip()] or found
 
 
 def agency_profile(trace: Trace, agency: dict, limit: int = AGENCY_MEASURES) -> dict[str, Any]:

@@ -225,3 +225,18 @@ def test_api_docs_render_from_packaged_assets(watched, path, ready):
     watched.page.wait_for_load_state("networkidle")  # images and fonts it asks for once drawn
     watched.shot(path.strip("/"))
     watched.clean(path)
+
+
+def test_every_node_of_a_measure_page_opens_a_page_of_its_own(watched, server):
+    """Agency and document nodes included: a click on any node leads to its page (DETAIL_ROUTE)."""
+    from viz.render import DETAIL_ROUTE
+
+    body = httpx.get(server.base_url + f"/api/agencies/{quote(AGENCY, safe='')}", timeout=30).json()
+    watched.open(f"/viz/measure/{body['roles'][0]['measures'][0]['id']}", graph=True)
+    nodes = watched.page.evaluate("nodes.get().map(n => [n.pg_type, n.pg_key])")
+    assert {"Agency", "Document", "Measure", "Region"} <= {t for t, _ in nodes}
+    for node_type, key in nodes:
+        assert node_type in DETAIL_ROUTE, node_type
+        r = httpx.get(server.base_url + DETAIL_ROUTE[node_type] + quote(key, safe=""), timeout=60)
+        assert r.status_code == 200, (node_type, key, r.status_code)
+    watched.clean("measure page nodes")

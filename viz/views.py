@@ -322,9 +322,7 @@ def explore_view(trace: Trace, center: tuple[str, str, dict], depth: int, limit:
 
 def agencies(trace: Trace, key: str) -> list[dict[str, Any]]:
     """The agencies an id or a name names (lookups.find_agencies, as /api/agencies/{key} resolves)."""
-    found = lookups.find_agencies(trace, key)
-    exact = [a for a in found if a["id"] == key.strip()]
-    return exact or found
+    return lookups.find_agencies(trace, key)
 
 
 def agency(trace: Trace, found: dict[str, Any]) -> dict[str, Any]:

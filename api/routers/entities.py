@@ -16,9 +16,8 @@ router = APIRouter(prefix="/api", tags=["graph"])
 def one_agency(trace: Trace, key: str) -> dict[str, Any]:
     """The agency an id or a name names, or the error that says why not (none, or several)."""
     found = lookups.find_agencies(trace, key)
-    exact = [a for a in found if a["id"] == key.strip()]
-    if exact or len(found) == 1:
-        return (exact or found)[0]
+    if len(found) == 1:
+        return found[0]
     if not found:
         raise HTTPException(status_code=404, detail=f"no agency {key!r}")
     raise HTTPException(status_code=422, detail=f"{key!r} names {len(found)} agencies; ask for one of: "
