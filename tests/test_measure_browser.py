@@ -239,3 +239,13 @@ def test_browser_csv_carries_themes_and_agencies(api):
         assert "厦门|市科技局" in row["lead_agencies"].split("、")
         assert row["themes"].split("、") == m["themes"] if m["themes"] else row["themes"] == ""
         assert row["level"] == "prefecture"
+
+
+def test_browsing_counts_as_an_expensive_read_and_the_plain_list_does_not():
+    from api.limits import is_expensive
+
+    assert not is_expensive("/api/measures", b"region=%E5%8E%A6%E9%97%A8&limit=50&offset=50")
+    for query in (b"theme=ip_pledge_financing", b"limit=5&facets=true", b"sort=-date", b"kind=all",
+                  b"region=x&date_from=2020"):
+        assert is_expensive("/api/measures", query), query
+    assert is_expensive("/viz/measures") and is_expensive("/api/agencies/%E5%B8%82")
