@@ -170,7 +170,10 @@ def _facets(rows: list[dict[str, Any]], filters: Filters, size: int) -> list[dic
               "kind": filters.params()["kind"]}
     out = []
     for facet, counter in _facet_values(rows).items():
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] is None, str(kv[0])))
+        if facet == "year":  # years read in time order, the undated last
+            ranked = sorted(counter.items(), key=lambda kv: (kv[0] is None, str(kv[0])))
+        else:
+            ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] is None, str(kv[0])))
         out.append({"name": facet, "selected": chosen.get(facet) or None, "value_count": len(ranked),
                     "values": [{"value": v, "label": _label(facet, v), "count": n} for v, n in ranked[:size]]})
     return out
