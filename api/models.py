@@ -76,7 +76,8 @@ class FacetValue(BaseModel):
 class Facet(BaseModel):
     name: str = Field(description="region | level | theme | practice | agency | role | year | kind")
     selected: str | None = None
-    value_count: int = Field(description="distinct values (values lists the top facet_values)")
+    value_count: int = Field(description="distinct values; values lists facet_values of them, most "
+                                         "measures first (years in time order)")
     values: list[FacetValue]
 
 
