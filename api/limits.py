@@ -34,7 +34,7 @@ EXPENSIVE = ("/viz/", "/api/adopters", "/api/timeline", "/api/compare", "/api/pa
              "/api/replications", "/api/subgraph", "/api/search", "/api/regions/", "/api/agencies/")
 # /api/measures pages by the index unless it browses: a facet filter, a sort or facets=true reads
 # every measure passing the filters (policy_graph/browse.py).
-BROWSING = re.compile(rb"(?:^|&)(?:level|theme|practice|agency|role|date_from|date_to|sort|facets)=[^&]")
+BROWSING = re.compile(rb"(?:^|&)(?:within|level|theme|practice|agency|role|date_from|date_to|sort|facets)=[^&]")
 CHEAP_UNDER_EXPENSIVE = ("/viz/theme", "/viz/region")  # the two pickers only redirect
 
 

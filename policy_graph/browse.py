@@ -37,6 +37,7 @@ class Filters:
     """The resolved filters: graph keys, '' for "any"."""
 
     region: str = ""
+    within: str = ""  # a region and every place in it (福建: 福州, 厦门, 湖里 ...)
     level: str = ""
     theme: str = ""
     practice: str = ""
@@ -49,7 +50,7 @@ class Filters:
 
     def narrows_beyond_list(self) -> bool:
         """Whether the plain indexed list (region, document, kind) cannot answer it."""
-        return any((self.level, self.theme, self.practice, self.agency, self.role, self.date_from,
+        return any((self.within, self.level, self.theme, self.practice, self.agency, self.role, self.date_from,
                     self.date_to)) or self.kind == "all"
 
     def params(self) -> dict[str, Any]:
@@ -69,7 +70,8 @@ def _date(text: str, param: str, end: bool) -> str:
     return f"{year}-{month or ('12' if end else '01')}-{day or ('31' if end else '01')}"
 
 
-def resolve_filters(trace: Trace, *, region: str | None = None, level: str | None = None,
+def resolve_filters(trace: Trace, *, region: str | None = None, within: str | None = None,
+                    level: str | None = None,
                     theme: str | None = None, practice: str | None = None, agency: str | None = None,
                     role: str | None = None, date_from: str | None = None, date_to: str | None = None,
                     kind: str | None = None, document: str | None = None) -> Filters:
@@ -78,11 +80,12 @@ def resolve_filters(trace: Trace, *, region: str | None = None, level: str | Non
         return (v or "").strip()
 
     out: dict[str, str] = {}
-    if given(region):
-        name = resolve_region_name(trace.store, given(region))
-        if name is None:
-            raise BadFilter(f"unknown region {region!r} (parameter region)")
-        out["region"] = name
+    for value, param in ((region, "region"), (within, "within")):
+        if given(value):
+            name = resolve_region_name(trace.store, given(value))
+            if name is None:
+                raise BadFilter(f"unknown region {value!r} (parameter {param})")
+            out[param] = name
     for value, allowed, param in ((level, LEVELS, "level"), (role, ROLES, "role"), (kind, KINDS, "kind")):
         if given(value):
             if given(value) not in allowed:

@@ -519,6 +519,7 @@ def region(name: str = typer.Argument(..., help="厦门, 厦门市, 廈門 or Xi
 
 @app.command()
 def measures(region: Optional[str] = typer.Option(None, "--region", help="厦门, 厦门市, 廈門 or Xiamen"),
+             within: Optional[str] = typer.Option(None, "--within", help="a region and every place in it"),
              level: Optional[str] = typer.Option(None, "--level", help="the region's level: province, prefecture ..."),
              theme: Optional[str] = typer.Option(None, "--theme", help="a theme (key, Chinese or English)"),
              practice: Optional[str] = typer.Option(None, "--practice", help="a named practice"),
@@ -539,7 +540,7 @@ def measures(region: Optional[str] = typer.Option(None, "--region", help="厦门
     with _research_store(db, backend, neo4j_uri) as store:
         trace = research.Trace(store)
         try:
-            filters = browse.resolve_filters(trace, region=region, level=level, theme=theme, practice=practice,
+            filters = browse.resolve_filters(trace, region=region, within=within, level=level, theme=theme, practice=practice,
                                              agency=agency, role=role, date_from=date_from, date_to=date_to,
                                              kind=kind)
             answer = browse.browse(trace, filters, sort=sort, limit=limit, offset=offset)

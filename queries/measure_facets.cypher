@@ -1,5 +1,5 @@
 // The measure browser (/api/measures with facets, /viz/measures): every measure passing the
-// filters, with the values each facet counts (region and its level, date, themes, practices,
+// filters ($within: a region and every place in it, by the gazetteer's parents), with the values each facet counts (region and its level, date, themes, practices,
 // lead/support agencies). An empty filter parameter ('') lets every measure through. The text
 // is left out: only the shown page's rows are read in full (measures_by_ids).
 MATCH (m:Measure)
@@ -15,8 +15,9 @@ WHERE ($kind = '' OR m.kind = $kind)
                    WHERE ($agency = '' OR a.id = $agency) AND ($role = '' OR l.role = $role) })
 OPTIONAL MATCH (m)-[:IN_REGION]->(g:Region)
 WHERE g.name = m.region
-WITH m, g.level AS level
-WHERE $level = '' OR level = $level
+WITH m, g.level AS level, g.parents AS parents
+WHERE ($level = '' OR level = $level)
+  AND ($within = '' OR m.region = $within OR $within IN parents)
 OPTIONAL MATCH (m)-[:HAS_THEME]->(t:Theme)
 WITH m, level, collect(t.key) AS themes
 OPTIONAL MATCH (m)-[:HAS_PRACTICE]->(p:Practice)

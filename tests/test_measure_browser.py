@@ -249,3 +249,15 @@ def test_browsing_counts_as_an_expensive_read_and_the_plain_list_does_not():
                   b"region=x&date_from=2020"):
         assert is_expensive("/api/measures", query), query
     assert is_expensive("/viz/measures") and is_expensive("/api/agencies/%E5%B8%82")
+
+
+def test_within_a_province_takes_its_places_too(api):
+    body = _browse(api, within="Fujian")
+    assert body["filters"]["within"] == "福建"
+    regions = _facet(body, "region")
+    assert {"福建", "厦门"} <= set(regions)  # the province's notices and Xiamen's action plan
+    for name in regions:
+        parents = api.get(f"/api/regions/{quote(name)}").json()["region"].get("parents") or []
+        assert name == "福建" or "福建" in parents, (name, parents)
+    assert body["total"] == sum(_browse(api, region=name)["total"] for name in regions)
+    assert api.get("/api/measures", params={"within": "Atlantis"}).status_code == 404

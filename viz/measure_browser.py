@@ -114,7 +114,8 @@ def browser_page(answer: dict, facet_values: int) -> str:
     f = answer["filters"]
     form = (f'<form action="/viz/measures" method="get" id="browse-form">'
             + "".join(f'<label>{e(label)} <input name="{name}" value="{e(f.get(name, ""))}" size="{size}"></label> '
-                      for name, label, size in (("region", "地区 region", 8), ("theme", "主题 theme", 14),
+                      for name, label, size in (("region", "地区 region", 8), ("within", "所辖 within", 8),
+                                                ("theme", "主题 theme", 14),
                                                 ("practice", "实践 practice", 12), ("agency", "机构 agency", 12),
                                                 ("date_from", "从 from", 10), ("date_to", "到 to", 10)))
             + _select("role", f.get("role", ""), ("", *browse.ROLES))

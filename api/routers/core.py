@@ -72,6 +72,8 @@ def documents(limit: int = Query(limits.LIST_MAX, ge=1, le=limits.LIST_MAX),
 def measures(region: str | None = Query(None, max_length=200, description="厦门, 厦门市, 廈門 or Xiamen"),
              document: str | None = Query(None, max_length=200),
              kind: str = Query("measure", pattern="^(measure|safeguard|all)$"),
+             within: str | None = Query(None, max_length=200, description="a region and every place in it "
+                                                                         "(福建: its cities and districts too)"),
              level: str | None = Query(None, max_length=20, description="the region's level: national, "
                                                                        "province, prefecture, county, zone"),
              theme: str | None = Query(None, max_length=200, description="a theme (key, Chinese or English)"),
@@ -89,13 +91,14 @@ def measures(region: str | None = Query(None, max_length=200, description="厦�
              limit: int = Query(50, ge=1, le=limits.LIST_MAX),
              offset: int = Query(0, ge=0, le=limits.OFFSET_MAX),
              store: GraphStore = Depends(get_store)) -> dict:
-    """Measures, paged; with any of level, theme, practice, agency, role, date_from, date_to, a
+    """Measures, paged; with any of within, level, theme, practice, agency, role, date_from, date_to, a
     sort or facets=true, the measure browser's answer (policy_graph/browse.py): the same page
     with each row's date, themes and agencies, and the counts per facet value."""
     trace = Trace(store)
     try:
         filters = browse.resolve_filters(
-            trace, region=optional_region(store, region), level=level, theme=theme, practice=practice,
+            trace, region=optional_region(store, region), within=optional_region(store, within, "within"),
+            level=level, theme=theme, practice=practice,
             agency=agency, role=role, date_from=date_from, date_to=date_to, kind=kind, document=document)
         return browse.plain_or_browse(trace, filters, sort=sort, limit=limit, offset=offset, facets=facets,
                                       facet_values=facet_values)

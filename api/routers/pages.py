@@ -188,7 +188,7 @@ def document(document_id: str, store: GraphStore = Depends(get_store)) -> HTMLRe
     return html(entity_pages.document_page(answer))
 
 
-_FILTERS = ("region", "level", "theme", "practice", "agency", "role", "date_from", "date_to", "kind", "document")
+_FILTERS = ("region", "within", "level", "theme", "practice", "agency", "role", "date_from", "date_to", "kind", "document")
 
 
 @router.get("/viz/measures", response_class=HTMLResponse)
