@@ -340,8 +340,8 @@ def measure_page(v: views.MeasureView) -> str:
                     f"“{e(a.get('printed') or '')}”)</small></li>" for a in m["agencies"])
     lead_evidence = "".join(f'<blockquote class="evidence">{e(line)}</blockquote>'
                             for line in dict.fromkeys(a.get("evidence") or "" for a in m["agencies"]) if line)
-    mentions = "".join(f"<li>{agency_link((a.get('region') or '') + '|' + a['name'], a['name'])}<br><small>{e(a.get('evidence') or '')}</small></li>"
-                       for a in m["mentioned_agencies"])
+    mentions = "".join(f"<li>{agency_link((a.get('region') or '') + '|' + a['name'], a['name'])}<br>"
+                       f"<small>{e(a.get('evidence') or '')}</small></li>" for a in m["mentioned_agencies"])
     themes = "".join(f"<li>{theme_link(t['key'], t['name_zh'])} <small>terms: "
                      f"{e('、'.join(t.get('terms') or []))}</small>"
                      f'<blockquote class="evidence">{e(t.get("evidence") or "")}</blockquote></li>'

@@ -10,11 +10,10 @@ from api.deps import get_settings, get_store, text_index
 from api.resolve import region_name
 from api.routers.subgraph import find_center
 from graph.store import GraphStore
-from policy_graph import limits
+from policy_graph import browse, limits
 from policy_graph.regions import UnknownRegion, resolve_region_list
 from policy_graph.research import Trace
 from policy_graph.settings import Settings
-from policy_graph import browse
 from viz import entity_pages, measure_browser, pages, views
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -188,7 +187,8 @@ def document(document_id: str, store: GraphStore = Depends(get_store)) -> HTMLRe
     return html(entity_pages.document_page(answer))
 
 
-_FILTERS = ("region", "within", "level", "theme", "practice", "agency", "role", "date_from", "date_to", "kind", "document")
+_FILTERS = ("region", "within", "level", "theme", "practice", "agency", "role", "date_from", "date_to", "kind",
+            "document")
 
 
 @router.get("/viz/measures", response_class=HTMLResponse)
