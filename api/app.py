@@ -11,14 +11,14 @@ from api import errors
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
 from api.limits import CostLimits, ExpensiveReads
-from api.routers import core, diffusion, documents, pages, research, subgraph
+from api.routers import core, diffusion, documents, entities, pages, research, subgraph
 from graph.queries import UnknownQuery
 from graph.store import GraphStore, QueryTimeout, StoreError, open_store
 from policy_graph import __version__
 from policy_graph.settings import Settings, get_settings
 
 
-ROUTERS = (core, research, subgraph, documents, pages, diffusion)
+ROUTERS = (core, research, subgraph, documents, entities, pages, diffusion)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         slots=min(settings.expensive_slots, max(1, settings.db_connections - 1)),
         queue_seconds=settings.expensive_queue_seconds, budget_seconds=settings.request_budget_seconds))
     errors.install(app)  # added last: outermost, so every answer carries the request id
+    pages.install_error_pages(app)  # after errors.install: wraps its handlers for /viz paths
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:

@@ -17,10 +17,11 @@ from policy_graph.research import Trace
 
 # path -> the answer it gives; the gaps path carries the region
 _FIXED = {"/api/adopters": "adopters", "/api/timeline": "timeline", "/api/replications": "replications",
-          "/api/paths": "paths", "/api/compare": "compare", "/api/measures": "measures"}
+          "/api/paths": "paths", "/api/compare": "compare", "/api/measures": "measures",
+          "/api/search": "measures"}
 _GAPS = re.compile(r"^/api/regions/([^/]+)/gaps$")
 # the question's words that name the file
-_NAMING = ("q", "regions", "from", "to", "region", "document")
+_NAMING = ("q", "regions", "from", "to", "region", "document", "theme", "practice", "agency")
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 

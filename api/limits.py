@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +31,10 @@ from graph.store import request_deadline
 
 # Path prefixes of the routes whose cost grows with the graph.
 EXPENSIVE = ("/viz/", "/api/adopters", "/api/timeline", "/api/compare", "/api/paths",
-             "/api/replications", "/api/subgraph", "/api/search", "/api/regions/")
+             "/api/replications", "/api/subgraph", "/api/search", "/api/regions/", "/api/agencies/")
+# /api/measures pages by the index unless it browses: a facet filter, a sort or facets=true reads
+# every measure passing the filters (policy_graph/browse.py).
+BROWSING = re.compile(rb"(?:^|&)(?:within|level|theme|practice|agency|role|date_from|date_to|sort|facets)=[^&]")
 CHEAP_UNDER_EXPENSIVE = ("/viz/theme", "/viz/region")  # the two pickers only redirect
 
 
@@ -42,9 +46,11 @@ class CostLimits:
     budget_seconds: float = 8.0
 
 
-def is_expensive(path: str) -> bool:
+def is_expensive(path: str, query: bytes = b"") -> bool:
     if path in CHEAP_UNDER_EXPENSIVE:
         return False
+    if path == "/api/measures":
+        return bool(BROWSING.search(query)) or b"kind=all" in query
     if path.startswith("/api/regions/"):
         return path.endswith("/gaps")
     return path.startswith(EXPENSIVE)
@@ -58,7 +64,7 @@ class ExpensiveReads:
         self._slots: asyncio.Semaphore | None = None  # made on the server's loop, at first use
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_expensive(scope["path"]):
+        if scope["type"] != "http" or not is_expensive(scope["path"], scope.get("query_string", b"")):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("",))[0]

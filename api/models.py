@@ -55,9 +55,47 @@ class MeasureOut(BaseModel):
     kind: str = "measure"
 
 
+class BrowsedMeasure(MeasureOut):
+    """A row of the measure browser (any facet filter, a sort or facets=true)."""
+    level: str | None = Field(None, description="the level of the measure's region")
+    date: str | None = Field(None, description="the document's date")
+    date_source: str | None = Field(None, description=DATE_SOURCE)
+    document_title: str | None = None
+    themes: list[str] | None = None
+    practices: list[str] | None = None
+    lead_agencies: list[str] | None = Field(None, description="agency ids (<region>|<name>) leading it")
+    support_agencies: list[str] | None = None
+
+
+class FacetValue(BaseModel):
+    value: str | None = Field(description="the filter value (null: undated / unresolved)")
+    label: str | None = None
+    count: int = Field(description="measures under the current filters carrying the value")
+
+
+class Facet(BaseModel):
+    name: str = Field(description="region | level | theme | practice | agency | role | year | kind")
+    selected: str | None = None
+    value_count: int = Field(description="distinct values; values lists facet_values of them, most "
+                                         "measures first (years in time order)")
+    values: list[FacetValue]
+
+
 class MeasurePage(BaseModel):
     items: list[MeasureOut]
     total: int
+
+
+class BrowsePage(MeasurePage):
+    """/api/measures: the plain page, or with filters, a sort or facets the browser's answer."""
+    items: list[BrowsedMeasure]
+    truncated: bool | None = Field(None, description="more measures passed the filters than one "
+                                                     "answer reads (the counts cover the first ones)")
+    filters: dict[str, str] | None = None
+    sort: str | None = None
+    offset: int | None = None
+    limit: int | None = None
+    facets: list[Facet] | None = None
 
 
 class Topic(BaseModel):

@@ -537,6 +537,53 @@ def region(name: str = typer.Argument(..., help="厦门, 厦门市, 廈門 or Xi
 
 
 @app.command()
+def measures(region: Optional[str] = typer.Option(None, "--region", help="厦门, 厦门市, 廈門 or Xiamen"),
+             within: Optional[str] = typer.Option(None, "--within", help="a region and every place in it"),
+             level: Optional[str] = typer.Option(None, "--level", help="the region's level: province, prefecture ..."),
+             theme: Optional[str] = typer.Option(None, "--theme", help="a theme (key, Chinese or English)"),
+             practice: Optional[str] = typer.Option(None, "--practice", help="a named practice"),
+             agency: Optional[str] = typer.Option(None, "--agency", help="an agency id (厦门|市科技局) or name"),
+             role: Optional[str] = typer.Option(None, "--role", help="lead | support"),
+             date_from: Optional[str] = typer.Option(None, "--from", help="YYYY, YYYY-MM or YYYY-MM-DD"),
+             date_to: Optional[str] = typer.Option(None, "--to", help="YYYY, YYYY-MM or YYYY-MM-DD"),
+             kind: str = typer.Option("measure", "--kind", help="measure | safeguard | all"),
+             sort: str = typer.Option("document", "--sort", help="document | date | -date | region | title"),
+             limit: int = typer.Option(50, "--limit", min=1, max=limits.LIST_MAX),
+             offset: int = typer.Option(0, "--offset", min=0, max=limits.OFFSET_MAX),
+             db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+    """The measure browser: measures passing every filter, with counts per facet value
+    (the answer of /api/measures?…&facets=true and /viz/measures)."""
+    from policy_graph import browse, research
+
+    with _research_store(db, backend, neo4j_uri) as store:
+        trace = research.Trace(store)
+        try:
+            filters = browse.resolve_filters(trace, region=region, within=within, level=level, theme=theme, practice=practice,
+                                             agency=agency, role=role, date_from=date_from, date_to=date_to,
+                                             kind=kind)
+            answer = browse.browse(trace, filters, sort=sort, limit=limit, offset=offset)
+        except browse.BadFilter as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        if as_csv:
+            _write_csv(trace, "measures", answer)
+            return
+
+    def render(a):
+        table = Table(title=f"{a['total']} measures ({', '.join(f'{k}={v}' for k, v in a['filters'].items())})",
+                      show_lines=True)
+        for col in ("region", "date", "measure", "id"):
+            table.add_column(col)
+        for m in a["items"]:
+            table.add_row(m["region"], m["date"] or "undated", m["title"], m["id"])
+        console.print(table)
+        for f in a["facets"]:
+            console.print(f"{f['name']}: " + ", ".join(f"{v['label']} {v['count']}" for v in f["values"]))
+    _emit(answer, as_json, render)
+
+
+@app.command()
 def synth(measures: int = typer.Option(1000, "--measures", min=1, help="measures to generate (20-60 per document)"),
           seed: int = typer.Option(0, "--seed", help="same seed, same files"),
           out: Path = typer.Option(..., "--out", help="folder for the documents and synth-manifest.json")):

@@ -161,3 +161,43 @@ def topic(trace: Trace, q: str) -> dict[str, Any] | None:
 def _named_regions(trace: Trace, q: str) -> list[dict]:
     name = resolve_region_name(trace.store, q)
     return trace.run("region_get", {"name": name}) if name else []
+
+
+AGENCY_MEASURES = 200  # measures shown per role on an agency's answer (measure_count gives all)
+
+
+def find_agencies(trace: Trace, key: str, limit: int = 20) -> list[dict]:
+    """The agency an id names ("厦门|市科技局"), or the agencies a name names (市工信局: one per
+    city that has one), most measures first."""
+    found = trace.run("agency_find", {"key": key.strip(), "limit": limit})
+    return [a for a in found if a["id"] == key.strip()] or found
+
+
+def agency_profile(trace: Trace, agency: dict, limit: int = AGENCY_MEASURES) -> dict[str, Any]:
+    """One agency's measures grouped by role (lead, support), earliest first, each with the line
+    that names the agency, the document, and the document's date with where it was read."""
+    counts = {r["role"]: r for r in trace.run("agency_roles", {"id": agency["id"]})}
+    roles = []
+    for role in ("lead", "support"):
+        rows = trace.run("agency_measures", {"id": agency["id"], "role": role, "offset": 0, "limit": limit})
+        for r in rows:
+            r["evidence"] = r.pop("text")
+        roles.append({"role": role, "measure_count": int((counts.get(role) or {}).get("measure_count", 0)),
+                      "region_count": int((counts.get(role) or {}).get("region_count", 0)),
+                      "regions": sorted({r["region"] for r in rows if r["region"]}), "measures": rows})
+    return {"agency": {k: agency.get(k) for k in ("id", "name", "region", "collective")},
+            "measure_count": int(agency.get("measure_count") or 0), "roles": roles}
+
+
+def document_profile(trace: Trace, document_id: str, limit: int = limits.LIST_MAX) -> dict[str, Any] | None:
+    """One document: its metadata, where each field was read (provenance: the signature line, the
+    document number's year, the manifest ...), and its measures in document order."""
+    found = trace.run("document_profile", {"id": document_id})
+    if not found:
+        return None
+    doc = found[0]
+    provenance = json.loads(doc.pop("provenance_json") or "{}")
+    items, total = measures(trace, document=document_id, kind="measure", limit=limit)
+    safeguards, _ = measures(trace, document=document_id, kind="safeguard", limit=limit)
+    return {"document": doc, "provenance": provenance, "measure_total": total,
+            "measures": items, "safeguards": safeguards}

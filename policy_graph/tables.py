@@ -29,7 +29,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "compare": ("section", "theme", "theme_name_zh", "status", "region", "via", *PROVENANCE,
                 "other_region", "other_measure_id", "other_title", "score", "shared_terms"),
     "gaps": ("region", "theme", "theme_name_zh", "peer_count", "peer_region", "via", *PROVENANCE),
-    "measures": ("region", "label", "section", "kind", *PROVENANCE),
+    "measures": ("region", "label", "section", "kind", *PROVENANCE, "level", "themes", "practices",
+                 "lead_agencies", "support_agencies"),
 }
 
 
@@ -109,9 +110,14 @@ def _gaps(answer: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _measures(answer: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
     items = answer["items"] if isinstance(answer, dict) else answer
+    # the browser's rows (policy_graph/browse.py) also carry level, themes, practices and agency ids
     return [{"region": m["region"], "label": m.get("label"), "section": m.get("section"), "kind": m.get("kind"),
-             "measure_id": m["id"], "title": m["title"], "document": m["document"], "evidence": m.get("text")}
+             "measure_id": m["id"], "title": m["title"], "document": m["document"], "evidence": m.get("text"),
+             "level": m.get("level"), **{k: "、".join(m[k]) for k in _LISTED if m.get(k) is not None}}
             for m in items]
+
+
+_LISTED = ("themes", "practices", "lead_agencies", "support_agencies")
 
 
 FLATTEN: dict[str, Callable[[Any], list[dict[str, Any]]]] = {

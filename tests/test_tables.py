@@ -142,6 +142,6 @@ def test_openapi_offers_the_download_on_every_answer_that_has_one(api):
     offered = {p for p, ops in paths.items()
                if any(x["name"] == "format" for x in ops.get("get", {}).get("parameters", []))}
     assert offered == {"/api/adopters", "/api/timeline", "/api/replications", "/api/paths", "/api/compare",
-                       "/api/measures", "/api/regions/{name}/gaps"}
+                       "/api/measures", "/api/regions/{name}/gaps", "/api/search"}
     declared = next(x for x in paths["/api/adopters"]["get"]["parameters"] if x["name"] == "format")
     assert declared["schema"]["enum"] == ["csv", "json"]

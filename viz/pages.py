@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape as e
 from urllib.parse import quote
 
+from policy_graph import limits
 from viz import views
 from viz.render import PageParts, page_head, render_page, snippet
 
@@ -28,7 +29,23 @@ def theme_link(key: str, name: str | None = None) -> str:
     return f'<a class="theme-link" href="{e(url("/viz/theme/", key))}">{e(name or key)}</a>'
 
 
-NAV = ('<header class="pg"><nav><a href="/">首页 Home</a>'
+def agency_link(agency_id: str, text: str | None = None) -> str:
+    return f'<a class="agency-link" href="{e(url("/viz/agency/", agency_id))}">{e(text or agency_id)}</a>'
+
+
+def document_link(document_id: str, text: str | None = None) -> str:
+    return f'<a class="document-link" href="{e(url("/viz/document/", document_id))}">{e(text or document_id)}</a>'
+
+
+def downloads(api_path: str) -> str:
+    """Links to the answer shown, as the API gives it for download (CSV with a BOM, or JSON)."""
+    sep = "&" if "?" in api_path else "?"
+    return (f'<p class="downloads">下载 Download this answer: '
+            f'<a class="download-csv" href="{e(api_path + sep + "format=csv")}">CSV</a> · '
+            f'<a class="download-json" href="{e(api_path + sep + "format=json")}">JSON</a></p>')
+
+
+NAV = ('<header class="pg"><nav><a href="/">首页 Home</a><a href="/viz/measures">措施浏览 Browse measures</a>'
        '<form action="/viz/search" method="get" style="display:inline">'
        '<input name="q" placeholder="搜索 search: 知识产权质押融资 / IP pledge" size="32"> '
        '<button type="submit">搜索 Search</button></form></nav></header>')
@@ -41,8 +58,19 @@ def plain_page(title: str, body: str) -> str:
 
 
 def not_found(what: str) -> str:
-    return plain_page("Not found", f"<h1>未找到 Not found</h1><p>{e(what)}</p>"
-                                   '<p><a href="/">返回首页 back to the start page</a></p>')
+    return error_page(404, what)
+
+
+ERROR_TITLES = {400: "请求有误 Bad request", 404: "未找到 Not found", 405: "不支持 Method not allowed",
+                422: "参数有误 Invalid parameter"}
+
+
+def error_page(status: int, reason: str) -> str:
+    """What went wrong with a page request, in words, with the way back."""
+    title = ERROR_TITLES.get(status, f"错误 Error {status}")
+    return plain_page(title, f'<h1>{e(title)}</h1><p id="error-reason">{e(reason)}</p>'
+                             '<p><a href="/">返回首页 back to the start page</a> · '
+                             '<a href="/viz/measures">browse measures</a></p>')
 
 
 def _graph_header(h1: str, intro: str) -> str:
@@ -64,12 +92,14 @@ def landing_page(data: dict) -> str:
     counts = "".join(f'<tr><th>{e(k)}</th><td data-count="{e(k)}">{v}</td></tr>'
                      for k, v in data["counts"].items())
     regions_, themes_ = data["regions"], data["themes"]
+    # Pickers offer only what holds measures: a region with only replication flows, or a theme
+    # no measure carries, would open an empty page.
     region_opts = "".join(
         f'<option value="{e(r["name"])}">{e(r["name"])} {e(r.get("name_en") or "")} '
-        f'({r["measure_count"]})</option>' for r in regions_)
+        f'({r["measure_count"]})</option>' for r in regions_ if r["measure_count"])
     theme_opts = "".join(
         f'<option value="{e(t["key"])}">{e(t.get("name_zh") or t["key"])} / '
-        f'{e(t.get("name_en") or "")} ({t["measure_count"]})</option>' for t in themes_)
+        f'{e(t.get("name_en") or "")} ({t["measure_count"]})</option>' for t in themes_ if t["measure_count"])
     themes = "".join(f'<li>{theme_link(t["key"], (t.get("name_zh") or t["key"]))} '
                      f'<small>{e(t.get("name_en") or "")} · {t["measure_count"]} measures</small></li>'
                      for t in themes_ if t["measure_count"])
@@ -114,11 +144,18 @@ def landing_page(data: dict) -> str:
   <label>复制推广路径 Replication paths from <select name="from">{region_opts}</select></label>
   <button type="submit">Show</button>
 </form>
+<form action="/viz/gaps" method="get" id="gaps-picker">
+  <label>差距 Gaps of <select name="region">{region_opts}</select></label>
+  <label>against peers (optional, comma separated) <input name="peers" placeholder="all regions"></label>
+  <button type="submit">Show</button>
+</form>
 <form action="/viz/timeline" method="get" id="timeline-picker">
   <label>时间线 Timeline of <input name="q" placeholder="知识产权质押融资"></label>
   <button type="submit">Show</button>
 </form>
 {compare}
+<p><a id="browse-link" href="/viz/measures">措施浏览 Browse and filter all measures</a> (by region, theme,
+practice, agency, role, date), with counts per value and downloads.</p>
 <h2>主题 Themes</h2><ul id="themes">{themes}</ul>
 <h2>地区 Regions</h2><ul id="regions">{regions}</ul>
 <p><small>{explore} JSON: <a href="/docs">API docs</a> ·
@@ -159,6 +196,8 @@ def search_page(answer: dict) -> str:
             f'<h2>地区 Regions ({len(answer["regions"])})</h2><ul id="region-hits">{r}</ul>'
             f'<h2>措施 Measures (<span id="measure-total">{answer["total"]}</span>)</h2>'
             f'<ul id="measure-hits">{m}</ul>')
+    if measures:
+        body += downloads(url("/api/search?q=", q) + f"&limit={limits.LIST_MAX}")
     if answer["total"] > len(measures):
         body += f"<p><small>{len(measures)} of {answer['total']} shown.</small></p>"
     if not (topic or answer["regions"] or measures):
@@ -220,7 +259,7 @@ def theme_page(v: views.ThemeView) -> str:
                    f'<p id="related">{" · ".join(region_link(r["region"]) for r in rel["regions"]) or "—"}</p>'
                    f'<table class="pg" id="related-measures">{head}'
                    f'{"".join(_adopter_rows(rel["regions"], v.documents))}</table>')
-    counts = "".join(f'<li data-region="{e(r["region"])}">{region_link(r["region"])} '
+    counts = "".join(f'<li id="adopter-{e(r["region"])}" data-region="{e(r["region"])}">{region_link(r["region"])} '
                      f'<span class="measure-count">{r["measure_count"]}</span> · first '
                      f'{date_html(r["first_date"], r.get("first_date_source"))}</li>' for r in a["regions"])
     footer = (explore_links("Practice" if practice else "Theme", topic["key"], 2) +
@@ -228,6 +267,8 @@ def theme_page(v: views.ThemeView) -> str:
               f'<ul id="adopters">{counts}</ul>'
               f'<p><a href="{e(url("/viz/timeline?q=", topic["key"]))}">时间线 Timeline</a> · '
               f'<a href="{e(url("/api/adopters?q=", topic["key"]))}">as JSON</a></p>'
+              + downloads(url("/api/adopters?q=", topic["key"]) + f"&per_region={views.THEME_MEASURES_PER_REGION}"
+                          f"&limit={limits.REGIONS_MAX}") +
               f'<table class="pg" id="theme-measures">{head}{"".join(_adopter_rows(a["regions"], v.documents))}'
               f'</table>{related}')
     theme_name = theme.get("name_zh") or theme["key"]
@@ -277,7 +318,13 @@ def region_page(v: views.RegionView) -> str:
               f'<h2>复制推广 Replication into {e(name)}</h2><ul id="flows-in">{inc or "<li>—</li>"}</ul>'
               f'<p><a href="{e(url("/viz/paths?from=", name))}">Replication paths from {e(name)}</a> · '
               f'<a href="{e(url("/viz/gaps?region=", name))}">Gaps of {e(name)}</a> · '
-              f'<a href="{e(url("/api/regions/", name))}">as JSON</a></p>')
+              f'<a href="{e(url("/api/regions/", name))}">as JSON</a></p>'
+              + '<h3>下载 Downloads</h3><p>Measures of the region:</p>'
+              + downloads(url("/api/measures?region=", name) + f"&limit={limits.LIST_MAX}")
+              + "<p>Replications out of it:</p>"
+              + downloads(url("/api/replications?from=", name) + f"&limit={limits.REPLICATIONS_MAX}")
+              + "<p>Replications into it:</p>"
+              + downloads(url("/api/replications?to=", name) + f"&limit={limits.REPLICATIONS_MAX}"))
     full = p["region"].get("full_name") or name
     header = _graph_header(f"地区 Region: {full} ({p['region'].get('name_en') or name})",
                            f"{p['measure_count']} measures, {len(p['themes'])} themes.")
@@ -288,12 +335,13 @@ def region_page(v: views.RegionView) -> str:
 
 def measure_page(v: views.MeasureView) -> str:
     m = v.measure
-    leads = "".join(f"<li>{e(a['name'])} <small>({e(a['role'] or '')}; {e(a.get('region') or '')}; printed "
+    leads = "".join(f"<li>{agency_link((a.get('region') or '') + '|' + a['name'], a['name'])} "
+                    f"<small>({e(a['role'] or '')}; {e(a.get('region') or '')}; printed "
                     f"“{e(a.get('printed') or '')}”)</small></li>" for a in m["agencies"])
     lead_evidence = "".join(f'<blockquote class="evidence">{e(line)}</blockquote>'
                             for line in dict.fromkeys(a.get("evidence") or "" for a in m["agencies"]) if line)
-    mentions = "".join(f"<li>{e(a['name'])}<br><small>{e(a.get('evidence') or '')}</small></li>"
-                       for a in m["mentioned_agencies"])
+    mentions = "".join(f"<li>{agency_link((a.get('region') or '') + '|' + a['name'], a['name'])}<br>"
+                       f"<small>{e(a.get('evidence') or '')}</small></li>" for a in m["mentioned_agencies"])
     themes = "".join(f"<li>{theme_link(t['key'], t['name_zh'])} <small>terms: "
                      f"{e('、'.join(t.get('terms') or []))}</small>"
                      f'<blockquote class="evidence">{e(t.get("evidence") or "")}</blockquote></li>'
@@ -323,7 +371,7 @@ def measure_page(v: views.MeasureView) -> str:
 <table class="pg" id="measure-facts">
 <tr><th>地区 Region</th><td>{region_link(m['region'])}</td></tr>
 <tr><th>适用范围 Scope</th><td id="scope">{scope or '—'}</td></tr>
-<tr><th>来源 Source document</th><td>{e(title)}
+<tr><th>来源 Source document</th><td>{document_link(m['document'], title)}
  <small id="document-date">{date_html(m.get('document_date'), m.get('document_date_source'))}</small></td></tr>
 <tr><th>编号 Label / section</th><td>{e(m.get('label') or '')} <small>{e(m.get('section') or '')}</small></td></tr>
 <tr><th>完成时限 Deadline</th><td>{deadline}</td></tr>
@@ -343,6 +391,34 @@ def measure_page(v: views.MeasureView) -> str:
 
 
 # -- compare -------------------------------------------------------------------------
+
+def heat_table(a: dict) -> str:
+    """Region × theme: the measures each region holds in each theme (own, replicated to it, pilots
+    it ran), shaded by count; a cell opens the theme's page at that region's adoption."""
+    names, shared = a["regions"], set(a["shared_themes"])
+    counts = {(row["theme"]["key"], n): len(row["regions"].get(n, [])) for row in a["themes"] for n in names}
+    top = max(counts.values(), default=0) or 1
+    head = "".join(f'<th data-region="{e(n)}">{region_link(n)}</th>' for n in names)
+    rows = []
+    for row in sorted(a["themes"], key=lambda r: (r["theme"]["key"] not in shared,
+                                                  -sum(counts[(r["theme"]["key"], n)] for n in names),
+                                                  r["theme"]["key"])):
+        key = row["theme"]["key"]
+        cells = []
+        for n in names:
+            c = counts[(key, n)]
+            shade = f"background:rgba(214,39,40,{0.12 + 0.78 * c / top:.2f})" if c else ""
+            text = (f'<a class="heat-link" href="{e(url("/viz/theme/", key) + "#adopter-" + n)}">{c}</a>'
+                    if c else "·")
+            cells.append(f'<td class="heat" data-region="{e(n)}" data-count="{c}" style="text-align:center;'
+                         f'{shade}">{text}</td>')
+        mark = " ★" if key in shared else ""
+        rows.append(f'<tr data-theme="{e(key)}"><th style="text-align:left">'
+                    f'{theme_link(key, row["theme"]["name_zh"])}{mark}</th>{"".join(cells)}</tr>')
+    return (f'<table class="pg" id="heat-table"><tr><th>主题 Theme \\ 地区 Region</th>{head}</tr>'
+            f'{"".join(rows)}</table><p><small>Cells count measures (★: every region holds the theme); '
+            "a cell opens the theme's adopters at that region.</small></p>")
+
 
 def compare_page(v: views.CompareView) -> str:
     a = v.answer
@@ -372,10 +448,12 @@ def compare_page(v: views.CompareView) -> str:
               f'<table class="pg" id="compare-table"><tr><th>Theme</th>{head}</tr>{"".join(rows)}</table>'
               f'<h2>相似措施 Similar measures</h2><ul id="similar-pairs">{pairs or "<li>—</li>"}</ul>'
               f'<p><a href="{e("/api/compare?regions=" + quote(",".join(names)))}">as JSON</a></p>')
+    api = "/api/compare?regions=" + quote(",".join(names))
+    header = heat_table(a) + downloads(api) + "<h2>图 Graph</h2>"
     header = _graph_header("比较 Compare: " + " / ".join(names),
                            "Regions pinned at the sides, their themes in between; large stars are "
                            "themes every region shares, edge labels count measures (own, replicated to "
-                           "the region, and pilots it ran). The measures are listed below the graph.")
+                           "the region, and pilots it ran). The measures are listed below the graph.") + header
     return render_page(v.sub, PageParts("Compare " + ", ".join(names), header, footer))
 
 
@@ -389,7 +467,9 @@ def gaps_page(v: views.GapsView) -> str:
         + "".join(f"<li>{region_link(x['region'])}: {measure_link(x['id'], x['title'])}</li>"
                   for x in g["evidence"][:10]) + "</ul></li>" for g in a["gaps"])
     peers = "all regions" if a["peers"] == "all" else ", ".join(a["peers"])
-    footer = f'<h2>差距 Gaps ({len(a["gaps"])})</h2><ul id="gaps">{items or "<li>—</li>"}</ul>'
+    api = url("/api/regions/", a["region"]) + "/gaps?" + (
+        f"peers={quote(','.join(a['peers']))}&" if a["peers"] != "all" else "") + f"limit={limits.GAPS_MAX}"
+    footer = (downloads(api) + f'<h2>差距 Gaps ({len(a["gaps"])})</h2><ul id="gaps">{items or "<li>—</li>"}</ul>')
     header = _graph_header(f"差距 Gaps of {a['region']}",
                            f"Themes that {peers} adopted and {a['region']} did not (own measures, "
                            "replications to it and pilots it ran all count as adopting).")
@@ -409,7 +489,9 @@ def paths_page(v: views.PathsView) -> str:
                     + "<br>".join(step(s) for s in p["steps"]) + "</li>" for p in v.paths)
     what = " ".join(x for x in (f"from {v.origin}" if v.origin else "",
                                 f"to {v.destination}" if v.destination else "") if x)
-    footer = f'<h2>路径 Paths (<span id="path-count">{len(v.paths)}</span>)</h2><ul id="paths">{items or "<li>—</li>"}</ul>'
+    ends = "&".join(f"{k}={quote(x)}" for k, x in (("from", v.origin), ("to", v.destination)) if x)
+    footer = (downloads(f"/api/paths?{ends}&max_hops={v.max_hops}&limit={limits.PATHS_MAX}")
+              + f'<h2>路径 Paths (<span id="path-count">{len(v.paths)}</span>)</h2><ul id="paths">{items or "<li>—</li>"}</ul>')
     reached = {r for p in v.paths for r in p["regions"]} - {v.origin, v.destination}
     header = _graph_header(f"复制推广路径 Replication paths {what}",
                            f"{len(v.paths)} paths through {len(reached)} other regions, fewest hops first. "
@@ -420,7 +502,14 @@ def paths_page(v: views.PathsView) -> str:
 
 # -- timeline ------------------------------------------------------------------------
 
-def timeline_page(answer: dict) -> str:
+def timeline_page(answer: dict, curve_svg: str | None = None) -> str:
+    """The adoption curve (cumulative adopters by first date, policy_graph.diffusion's offline SVG)
+    above the dated and undated adoptions."""
+    curve = (f'<h2>采用曲线 Adoption curve</h2><figure id="adoption-curve">{curve_svg}'
+             '<figcaption><small>Cumulative adopting regions by the date of their first measure; '
+             'undated adoptions are not on the curve. <a href="/api/diffusion/curve?q='
+             f'{e(quote(answer["query"], safe=""))}">as JSON</a></small></figcaption></figure>'
+             if curve_svg else "")
     def event(x: dict) -> str:
         return (f'<tr data-region="{e(x["region"])}"><td>{date_html(x["date"], x.get("date_source"))}</td>'
                 f"<td>{region_link(x['region'])}</td><td>{e(_HOW.get(x['via'], x['via']))}</td>"
@@ -429,6 +518,8 @@ def timeline_page(answer: dict) -> str:
     topic = answer.get("practice") or answer["theme"]
     body = (f"<h1>时间线 Timeline: {e(answer['query'])}</h1>"
             + (f"<p>{theme_link(topic['key'], topic['name_zh'])}</p>" if topic else "")
+            + curve
+            + downloads(url("/api/timeline?q=", answer["query"]))
             + f'<h2>有日期 Dated ({len(answer["events"])})</h2><table class="pg" id="dated">{head}'
             + "".join(event(x) for x in answer["events"]) + "</table>"
             + f'<h2>未注明日期 Undated ({len(answer["undated"])})</h2>'

@@ -37,7 +37,8 @@ EDGE_STYLE: dict[str, dict] = {
 }
 # Where a click on a node leads; measures open their detail page.
 DETAIL_ROUTE = {"Measure": "/viz/measure/", "Region": "/viz/region/", "Theme": "/viz/theme/",
-                "Practice": "/viz/theme/"}  # a practice's page is its theme page narrowed to it
+                "Practice": "/viz/theme/",  # a practice's page is its theme page narrowed to it
+                "Agency": "/viz/agency/", "Document": "/viz/document/"}
 
 _EXTERNAL_TAG = re.compile(
     r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>"

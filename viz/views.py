@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.subgraph import Subgraph, neighbourhood
-from policy_graph import limits, lookups, research
+from policy_graph import browse, limits, lookups, research
 from policy_graph.research import Trace
 
 THEME_MEASURES_PER_REGION = 5
@@ -245,6 +245,7 @@ class PathsView:
     destination: str | None
     paths: list[dict]  # research.paths, as /api/paths returns them
     sub: Subgraph
+    max_hops: int = limits.HOPS
 
 
 def paths_view(trace: Trace, origin: str | None, destination: str | None, max_hops: int,
@@ -268,7 +269,7 @@ def paths_view(trace: Trace, origin: str | None, destination: str | None, max_ho
         sub.add_edge(src, dst, "PRACTICE_FLOW",
                      {"label": f"{len(practices)} practice(s):\n" + "\n".join(practices[:12]),
                       "short": str(len(practices)), "width": 1 + min(len(practices), 8)})
-    return PathsView(origin, destination, found, sub)
+    return PathsView(origin, destination, found, sub, max_hops)
 
 
 # -- timeline ------------------------------------------------------------------------
@@ -277,6 +278,19 @@ def timeline(trace: Trace, q: str) -> dict[str, Any] | None:
     """research.timeline, as /api/timeline returns it (None when ``q`` names nothing)."""
     answer = research.timeline(trace, q)
     return answer if answer["events"] or answer["undated"] else None
+
+
+def adoption_curve(trace: Trace, q: str) -> str | None:
+    """The adoption curve /api/diffusion/curve gives for a theme or practice, as an offline SVG;
+    None for a question naming neither (its adopters are text matches, not a topic)."""
+    from policy_graph import diffusion
+
+    if research.resolve_topic(q) is None:
+        return None
+    level, key, name_zh, _ = diffusion.topics([q])[0]
+    cascade = diffusion.cascade_id(level, key)
+    points = diffusion.curve(diffusion.collect(trace, [q]), cascade)
+    return diffusion.curve_svg(points, f"{name_zh}: adopting regions over time")
 
 
 # -- search --------------------------------------------------------------------------
@@ -302,3 +316,28 @@ def explore_view(trace: Trace, center: tuple[str, str, dict], depth: int, limit:
     sub = neighbourhood(trace.store, center, depth=depth, limit=limit)
     docs = _document_titles(trace, {n.props.get("document_id") for n in sub.nodes.values()})
     return ExploreView((center[0], center[1]), depth, sub, docs)
+
+
+# -- agency, document, measure browser ------------------------------------------------
+
+def agencies(trace: Trace, key: str) -> list[dict[str, Any]]:
+    """The agencies an id or a name names (lookups.find_agencies, as /api/agencies/{key} resolves)."""
+    return lookups.find_agencies(trace, key)
+
+
+def agency(trace: Trace, found: dict[str, Any]) -> dict[str, Any]:
+    """lookups.agency_profile, as /api/agencies/{key} returns it."""
+    return lookups.agency_profile(trace, found)
+
+
+def document(trace: Trace, document_id: str) -> dict[str, Any] | None:
+    """lookups.document_profile, as /api/documents/{id} returns it."""
+    return lookups.document_profile(trace, document_id)
+
+
+def measure_browser(trace: Trace, raw: dict[str, str], sort: str, limit: int, offset: int,
+                    facet_values: int) -> dict[str, Any]:
+    """browse.browse, as /api/measures?…&facets=true returns it (raises browse.BadFilter)."""
+    filters = browse.resolve_filters(trace, **raw)
+    return browse.browse(trace, filters, sort=sort, limit=limit, offset=offset, facets=True,
+                         facet_values=facet_values)

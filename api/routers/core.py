@@ -6,10 +6,10 @@ import threading
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.deps import get_store, text_index
-from api.models import DocumentOut, Health, MeasureDetail, MeasurePage, RegionOut, SearchPage
+from api.models import BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
 from api.resolve import optional_region
 from graph.store import GraphStore
-from policy_graph import limits, lookups, research
+from policy_graph import browse, limits, lookups, research
 from policy_graph.research import Trace
 
 router = APIRouter(prefix="/api", tags=["graph"])
@@ -68,16 +68,42 @@ def documents(limit: int = Query(limits.LIST_MAX, ge=1, le=limits.LIST_MAX),
     return store.run("document_list", {"limit": limit})
 
 
-@router.get("/measures", response_model=MeasurePage)
-def measures(region: str | None = Query(None, description="厦门, 厦门市, 廈門 or Xiamen"),
+@router.get("/measures", response_model=BrowsePage, response_model_exclude_unset=True)
+def measures(region: str | None = Query(None, max_length=200, description="厦门, 厦门市, 廈門 or Xiamen"),
              document: str | None = Query(None, max_length=200),
-             kind: str = Query("measure", pattern="^(measure|safeguard)$"),
+             kind: str = Query("measure", pattern="^(measure|safeguard|all)$"),
+             within: str | None = Query(None, max_length=200, description="a region and every place in it "
+                                                                         "(福建: its cities and districts too)"),
+             level: str | None = Query(None, max_length=20, description="the region's level: national, "
+                                                                       "province, prefecture, county, zone"),
+             theme: str | None = Query(None, max_length=200, description="a theme (key, Chinese or English)"),
+             practice: str | None = Query(None, max_length=200, description="a named practice"),
+             agency: str | None = Query(None, max_length=200, description="an agency id (厦门|市科技局) or a "
+                                                                         "name naming one agency"),
+             role: str | None = Query(None, pattern="^(lead|support)?$", description="the agency's role"),
+             date_from: str | None = Query(None, max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+             date_to: str | None = Query(None, max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+             sort: str = Query("document", pattern="^(document|date|-date|region|title)$",
+                               description="document order, date (undated last), -date, region, title"),
+             facets: bool = Query(False, description="also count the measures per facet value"),
+             facet_values: int = Query(browse.FACET_VALUES, ge=1, le=browse.FACET_VALUES_MAX,
+                                       description="values listed per facet, most measures first"),
              limit: int = Query(50, ge=1, le=limits.LIST_MAX),
              offset: int = Query(0, ge=0, le=limits.OFFSET_MAX),
-             store: GraphStore = Depends(get_store)) -> MeasurePage:
-    items, total = lookups.measures(Trace(store), optional_region(store, region) or "", document or "",
-                                    kind, limit, offset)
-    return MeasurePage(items=items, total=total)
+             store: GraphStore = Depends(get_store)) -> dict:
+    """Measures, paged; with any of within, level, theme, practice, agency, role, date_from, date_to, a
+    sort or facets=true, the measure browser's answer (policy_graph/browse.py): the same page
+    with each row's date, themes and agencies, and the counts per facet value."""
+    trace = Trace(store)
+    try:
+        filters = browse.resolve_filters(
+            trace, region=optional_region(store, region), within=optional_region(store, within, "within"),
+            level=level, theme=theme, practice=practice,
+            agency=agency, role=role, date_from=date_from, date_to=date_to, kind=kind, document=document)
+        return browse.plain_or_browse(trace, filters, sort=sort, limit=limit, offset=offset, facets=facets,
+                                      facet_values=facet_values)
+    except browse.BadFilter as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
 
 
 @router.get("/measures/{measure_id}", response_model=MeasureDetail)

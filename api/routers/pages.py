@@ -10,11 +10,11 @@ from api.deps import get_settings, get_store, text_index
 from api.resolve import region_name
 from api.routers.subgraph import find_center
 from graph.store import GraphStore
-from policy_graph import limits
+from policy_graph import browse, limits
 from policy_graph.regions import UnknownRegion, resolve_region_list
 from policy_graph.research import Trace
 from policy_graph.settings import Settings
-from viz import pages, views
+from viz import entity_pages, measure_browser, pages, views
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 # The pages need nothing from elsewhere; the policy makes any stray outside load fail loudly.
@@ -78,10 +78,11 @@ def theme(request: Request, key: str, limit: int | None = LimitQ, store: GraphSt
 @router.get("/viz/timeline", response_class=HTMLResponse)
 def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200),
              store: GraphStore = Depends(get_store)) -> HTMLResponse:
-    answer = views.timeline(trace_for(request, store), q.strip())
+    trace = trace_for(request, store)
+    answer = views.timeline(trace, q.strip())
     if answer is None:
         return html(pages.not_found(f"no adoption of {q!r}"), 404)
-    return html(pages.timeline_page(answer))
+    return html(pages.timeline_page(answer, views.adoption_curve(trace, q.strip())))
 
 
 @router.get("/viz/region/{name}", response_class=HTMLResponse)
@@ -109,7 +110,7 @@ def _regions(store: GraphStore, raw: str) -> list[str] | HTMLResponse:
     except UnknownRegion as exc:
         return html(pages.not_found(f"no region {exc.text!r}"), 404)
     except ValueError as exc:
-        return html(pages.not_found(str(exc)), 400)
+        return html(pages.error_page(400, str(exc)), 400)
 
 
 @router.get("/viz/compare", response_class=HTMLResponse)
@@ -120,7 +121,7 @@ def compare(regions: str = Query(..., max_length=500, description="A,B[,C...]"),
     if isinstance(names, HTMLResponse):
         return names
     if len(names) < 2:
-        return html(pages.not_found("compare needs two or more regions, e.g. ?regions=厦门,武汉"), 400)
+        return html(pages.error_page(400, "compare needs two or more regions, e.g. ?regions=厦门,武汉"), 400)
     return html(pages.compare_page(views.compare_view(Trace(store), names, node_cap(limit, settings))))
 
 
@@ -151,7 +152,7 @@ def paths(origin: str | None = Query(None, alias="from", max_length=200),
             return html(pages.not_found(f"no region {text!r}"), 404)
         ends.append(resolved)
     if not any(ends):
-        return html(pages.not_found("paths need a region to start from or arrive at: ?from=厦门 or ?to=福州"), 400)
+        return html(pages.error_page(400, "paths need a region to start from or arrive at: ?from=厦门 or ?to=福州"), 400)
     view = views.paths_view(Trace(store), ends[0], ends[1], max_hops, node_cap(limit, settings))
     return html(pages.paths_page(view))
 
@@ -165,3 +166,74 @@ def explore(center: str = Query(..., min_length=1, max_length=300),
     if found is None:
         return html(pages.not_found(f"no node {center!r}"), 404)
     return html(pages.explore_page(views.explore_view(Trace(store), found, depth, node_cap(limit, settings))))
+
+
+@router.get("/viz/agency/{key}", response_class=HTMLResponse)
+def agency(key: str, store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    trace = Trace(store)
+    found = views.agencies(trace, key)
+    if not found:
+        return html(pages.not_found(f"no agency {key!r}"), 404)
+    if len(found) > 1:
+        return html(entity_pages.agency_choice_page(key, found))
+    return html(entity_pages.agency_page(views.agency(trace, found[0])))
+
+
+@router.get("/viz/document/{document_id}", response_class=HTMLResponse)
+def document(document_id: str, store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    answer = views.document(Trace(store), document_id)
+    if answer is None:
+        return html(pages.not_found(f"no document {document_id!r}"), 404)
+    return html(entity_pages.document_page(answer))
+
+
+_FILTERS = ("region", "within", "level", "theme", "practice", "agency", "role", "date_from", "date_to", "kind",
+            "document")
+
+
+@router.get("/viz/measures", response_class=HTMLResponse)
+def measures(request: Request, sort: str = Query("document", max_length=20),
+             limit: int = Query(measure_browser.PAGE, ge=1, le=limits.LIST_MAX),
+             offset: int = Query(0, ge=0, le=limits.OFFSET_MAX),
+             facet_values: int = Query(browse.FACET_VALUES, ge=1, le=browse.FACET_VALUES_MAX),
+             store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    # the filters as /api/measures takes them, each at most 200 characters
+    raw = {k: request.query_params.get(k, "")[:200] for k in _FILTERS}
+    try:
+        answer = views.measure_browser(Trace(store), raw, sort, limit, offset, facet_values)
+    except browse.BadFilter as exc:
+        return html(pages.error_page(400, str(exc)), 400)
+    return html(measure_browser.browser_page(answer, facet_values))
+
+
+def install_error_pages(app) -> None:
+    """Errors on /viz pages answer a page saying what went wrong (a missing parameter, a value out
+    of range, an unknown path) instead of the API's JSON; every other path keeps its handler."""
+    from fastapi.exceptions import HTTPException, RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    def wrap(exc_class):
+        previous = app.exception_handlers[exc_class]
+
+        async def handler(request: Request, exc):
+            if not request.url.path.startswith("/viz") or getattr(exc, "status_code", 422) >= 500:
+                return await previous(request, exc)
+            if isinstance(exc, RequestValidationError):
+                return html(pages.error_page(422, _validation_reason(exc)), 422)
+            reason = str(exc.detail)
+            if exc.status_code == 404 and reason == "Not Found":  # no route: say which path
+                reason = f"no page {request.url.path}"
+            return html(pages.error_page(exc.status_code, reason), exc.status_code)
+        app.add_exception_handler(exc_class, handler)
+
+    for exc_class in (RequestValidationError, HTTPException, StarletteHTTPException):
+        wrap(exc_class)
+
+
+def _validation_reason(exc) -> str:
+    """「parameter center: Field required」, one line per problem."""
+    lines = []
+    for err in exc.errors():
+        where = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body")]
+        lines.append(f"parameter {'.'.join(where) or '?'}: {err.get('msg', 'invalid')}")
+    return "; ".join(lines) or "invalid request"
