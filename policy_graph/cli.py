@@ -551,7 +551,8 @@ def measures(region: Optional[str] = typer.Option(None, "--region", help="厦门
              limit: int = typer.Option(50, "--limit", min=1, max=limits.LIST_MAX),
              offset: int = typer.Option(0, "--offset", min=0, max=limits.OFFSET_MAX),
              db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
-             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt):
+             neo4j_uri: Optional[str] = Neo4jUriOpt, as_json: bool = JsonOpt, as_csv: bool = CsvOpt,
+             as_rows: bool = RowsOpt):
     """The measure browser: measures passing every filter, with counts per facet value
     (the answer of /api/measures?…&facets=true and /viz/measures)."""
     from policy_graph import browse, research
@@ -566,9 +567,8 @@ def measures(region: Optional[str] = typer.Option(None, "--region", help="厦门
         except browse.BadFilter as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
-        if as_csv:
-            _write_csv(trace, "measures", answer)
-            return
+        if as_csv or as_rows:
+            return _write_table(trace, "measures", answer, "csv" if as_csv else "json")
 
     def render(a):
         table = Table(title=f"{a['total']} measures ({', '.join(f'{k}={v}' for k, v in a['filters'].items())})",
