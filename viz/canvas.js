@@ -100,7 +100,7 @@
     });
     if (n.pg_type === "Measure") {
       dl.appendChild(el("dt", "日期 date"));
-      dl.appendChild(el("dd", n.pg_date ? n.pg_date + (n.pg_date_source ? " (from " + n.pg_date_source + ")" : "")
+      dl.appendChild(el("dd", n.pg_date ? n.pg_date + " (its document's date" + (n.pg_date_source ? ", read from: " + n.pg_date_source : "") + ")"
                                         : "无日期 no date known", {id: "pg-panel-date"}));
     }
     dl.appendChild(el("dt", "连接 links on this page"));
@@ -135,9 +135,13 @@
     if (params.nodes && params.nodes.length === 1) { focusNode(params.nodes[0]); }
     else if (!params.edges || params.edges.length === 0) { unfocus(); }
   });
-  network.on("doubleClick", function (params) {
-    if (!params.nodes || params.nodes.length !== 1) { return; }
-    var url = href(nodes.get(params.nodes[0]));
+  // The browser's own dblclick (not vis-network's tap timing, which a busy page can miss).
+  var container = byId("mynetwork");
+  container.addEventListener("dblclick", function (ev) {
+    var rect = container.getBoundingClientRect();
+    var id = network.getNodeAt({x: ev.clientX - rect.left, y: ev.clientY - rect.top});
+    if (id === undefined) { return; }
+    var url = href(nodes.get(id));
     if (url) { window.location.href = url; }
   });
 

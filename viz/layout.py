@@ -114,6 +114,17 @@ def _even_out(xy: np.ndarray, movable: np.ndarray) -> np.ndarray:
     return out
 
 
+def _overlapping(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.ndarray,
+                 gap: float = 0.0) -> np.ndarray:
+    """Index pairs (i < j) whose footprints overlap."""
+    idx = np.arange(len(xy))
+    dx = xy[:, 0][:, None] - xy[:, 0][None, :]
+    dy = xy[:, 1][:, None] - xy[:, 1][None, :]
+    ox = half_w[:, None] + half_w[None, :] + gap - np.abs(dx)
+    oy = np.where(dy < 0, bottom[:, None] + top[None, :], top[:, None] + bottom[None, :]) + gap - np.abs(dy)
+    return np.argwhere((ox > 0) & (oy > 0) & (idx[:, None] < idx[None, :]))
+
+
 def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.ndarray,
               movable: np.ndarray) -> np.ndarray:
     """Push apart every pair of footprints that overlap, along the axis of least overlap.
@@ -125,14 +136,8 @@ def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.nd
     xy = xy.copy()
     gap = 6.0
     n = len(xy)
-    idx = np.arange(n)
     for _ in range(SEPARATION_ROUNDS):
-        dx = xy[:, 0][:, None] - xy[:, 0][None, :]
-        dy = xy[:, 1][:, None] - xy[:, 1][None, :]
-        ox = half_w[:, None] + half_w[None, :] + gap - np.abs(dx)
-        oy = np.where(dy < 0, bottom[:, None] + top[None, :], top[:, None] + bottom[None, :]) + gap - np.abs(dy)
-        hit = (ox > 0) & (oy > 0) & (idx[:, None] < idx[None, :])
-        pairs = np.argwhere(hit)
+        pairs = _overlapping(xy, half_w, top, bottom, gap)
         if not len(pairs):
             break
         for i, j in pairs:
@@ -190,5 +195,11 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
         if grown <= FIT_SLACK or count <= LABELLED_MIN:
             break
         count = max(LABELLED_MIN, int(count * 0.75))
+    # Where pushing did not part two labels (wedged between pinned nodes), the less important
+    # one loses its label at the default zoom.
+    rank = {nid: i for i, nid in enumerate(ranked)}
+    for i, j in _overlapping(xy, half_w, top, bottom):
+        loser = max(ids[i], ids[j], key=rank.get)
+        labelled.discard(loser)
     return Layout({nid: Placed(round(float(x), 1), round(float(y), 1), radius[nid], nid in labelled, deg[nid])
                    for nid, (x, y) in zip(ids, xy)}, max(1.0, grown))
