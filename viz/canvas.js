@@ -170,6 +170,7 @@
         body.setAttribute("data-expanded", String(parseInt(body.getAttribute("data-expanded") || "0", 10) + 1));
         focusNode(id);
         byId("pg-panel-msg").textContent = msg.textContent;
+        network.fit({nodes: network.getConnectedNodes(id).concat([id]), animation: false});
       })
       .catch(function (err) {
         msg.textContent = "could not expand: " + err.message;
@@ -182,7 +183,8 @@
     var known = {};
     edges.forEach(function (e) { known[edgeKey(e.from, e.to, e.pg_type)] = true; });
     var fresh = sub.nodes.filter(function (x) { return !nodes.get(x.id); });
-    var radius = 160;
+    // A ring around the expanded node, roomy enough for its new neighbours.
+    var radius = Math.max(140, fresh.length * 46 / (2 * Math.PI));
     var newNodes = fresh.map(function (x, i) {
       var angle = 2 * Math.PI * i / Math.max(fresh.length, 1);
       var st = nodeStyle(x.type);

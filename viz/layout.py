@@ -20,9 +20,12 @@ CANVAS_W, CANVAS_H = 1180.0, 580.0  # the drawing area a 1280-pixel-wide window 
 LABEL_FONT = 13.0                   # pixels of a label shown at the default zoom
 MINOR_FONT = 8.0                    # the other labels: under the draw threshold until zoomed in
 SEED = 7                            # one seed: one picture
-SPRING_ITERATIONS = 60              # enough for a few hundred nodes, cheap (a few ms each)
-SEPARATION_ROUNDS = 200             # overlap removal rounds (most pages settle in a few dozen)
+SPRING_ITERATIONS = 50              # enough for a few hundred nodes, cheap (a few ms each)
+SEPARATION_ROUNDS = 80              # overlap removal rounds (most pages settle in a few dozen)
+SEQUENTIAL_PAIRS = 40               # fewer overlapping pairs than this: resolve them one by one
 FIT_SLACK = 1.3                     # the separated picture may outgrow the canvas this much (fonts shrink as much)
+CROWD_NODES = 80                    # beyond this many nodes, every node is drawn smaller
+LABEL_ROOM = 2.5                    # canvas area / area of the footprints drawn at the default zoom
 LABELLED_MIN = 12                   # never fewer labels than this at the default zoom
 
 
@@ -50,8 +53,9 @@ def importance(sub: Subgraph) -> dict[str, int]:
     return deg
 
 
-def node_radius(degree: int, emphasis: bool = False) -> float:
-    return min(10.0 + 4.0 * math.sqrt(degree), 34.0) + (6.0 if emphasis else 0.0)
+def node_radius(degree: int, emphasis: bool = False, crowd: float = 1.0) -> float:
+    """Radius by degree; ``crowd`` (<= 1) shrinks every node of a big picture alike."""
+    return max(5.0, (min(10.0 + 4.0 * math.sqrt(degree), 34.0) + (6.0 if emphasis else 0.0)) * crowd)
 
 
 def label_width(text: str, font: float) -> float:
@@ -65,6 +69,20 @@ def _ranked(sub: Subgraph, deg: dict[str, int]) -> list[str]:
     breaks ties so the choice is stable."""
     must = {nid for nid, n in sub.nodes.items() if n.props.get("pin") or n.props.get("emphasis")}
     return sorted(sub.nodes, key=lambda nid: (nid not in must, -deg[nid], nid))
+
+
+def _labels_that_fit(sub: Subgraph, ranked: list[str], radius: dict[str, float], room: float) -> int:
+    """How many labels, the most important first, leave the canvas about a third full."""
+    used = sum((2 * radius[nid] + 12) ** 2 for nid in ranked)
+    count = 0
+    for nid in ranked:
+        w = max(2 * radius[nid], label_width(sub.nodes[nid].label, LABEL_FONT)) + 12
+        h = 2 * radius[nid] + LABEL_FONT + 18
+        used += w * h - (2 * radius[nid] + 12) ** 2
+        if used > room / LABEL_ROOM and count >= LABELLED_MIN:
+            break
+        count += 1
+    return count
 
 
 def _initial(ids: list[str], pinned: dict[str, tuple[float, float]]) -> dict[str, np.ndarray]:
@@ -90,7 +108,7 @@ def _spring(sub: Subgraph, ids: list[str], pinned: dict[str, tuple[float, float]
     # k: the natural edge length in the unit square; a bit longer than networkx's 1/sqrt(n)
     # so that the stars of a region page do not collapse onto their centre.
     pos = nx.spring_layout(g, pos=_initial(ids, pinned), fixed=list(pinned) or None, k=1.6 / math.sqrt(n),
-                           iterations=SPRING_ITERATIONS, seed=SEED, scale=None if pinned else 1.0)
+                           iterations=SPRING_ITERATIONS if n <= 100 else SPRING_ITERATIONS * 3 // 5, seed=SEED, scale=None if pinned else 1.0)
     xy = np.array([pos[nid] for nid in ids], dtype=float)
     if not pinned:
         return xy
@@ -130,16 +148,31 @@ def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.nd
     """Push apart every pair of footprints that overlap, along the axis of least overlap.
 
     A footprint is the node and, when labelled, its label below it: x +- half_w, y - top .. y + bottom.
-    Each round finds the overlapping pairs at once (numpy) and resolves them one after another,
-    which converges where simultaneous pushes would oscillate.
+    While many pairs overlap, all are pushed at once (numpy, damped); the last few are resolved
+    one after another, which converges where simultaneous pushes would oscillate.
     """
     xy = xy.copy()
     gap = 6.0
     n = len(xy)
-    for _ in range(SEPARATION_ROUNDS):
+    order = np.sign(np.arange(n)[:, None] - np.arange(n)[None, :]).astype(float)
+    # share[i, j]: the part of a push between i and j that i takes (a pinned partner leaves it all).
+    share = np.where(movable[None, :], 0.5, 1.0) * movable[:, None]
+    for _ in range(SEPARATION_ROUNDS if n <= 100 else SEPARATION_ROUNDS // 2):
         pairs = _overlapping(xy, half_w, top, bottom, gap)
         if not len(pairs):
             break
+        if len(pairs) > SEQUENTIAL_PAIRS:
+            dx = xy[:, 0][:, None] - xy[:, 0][None, :]
+            dy = xy[:, 1][:, None] - xy[:, 1][None, :]
+            ox = half_w[:, None] + half_w[None, :] + gap - np.abs(dx)
+            oy = np.where(dy < 0, bottom[:, None] + top[None, :], top[:, None] + bottom[None, :]) + gap - np.abs(dy)
+            hit = (ox > 0) & (oy > 0)
+            np.fill_diagonal(hit, False)
+            sx = np.where(dx != 0, np.sign(dx), order)
+            sy = np.where(dy != 0, np.sign(dy), order)
+            xy[:, 0] += 0.5 * ((hit & (ox <= oy)) * ox * sx * share).sum(axis=1)
+            xy[:, 1] += 0.5 * ((hit & (ox > oy)) * oy * sy * share).sum(axis=1)
+            continue
         for i, j in pairs:
             if not (movable[i] or movable[j]):
                 continue
@@ -170,7 +203,8 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
     if not ids:
         return Layout({}, 1.0)
     deg = importance(sub)
-    radius = {nid: node_radius(deg[nid], bool(sub.nodes[nid].props.get("emphasis"))) for nid in ids}
+    crowd = min(1.0, math.sqrt(CROWD_NODES / len(ids)))
+    radius = {nid: node_radius(deg[nid], bool(sub.nodes[nid].props.get("emphasis")), crowd) for nid in ids}
     pins = {nid: n.props["pin"] for nid, n in sub.nodes.items() if n.props.get("pin")}
     if pins:
         span_x = max(abs(p[0]) for p in pins.values()) or 1.0
@@ -183,8 +217,8 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
     bw, bh = CANVAS_W, canvas_h
     ranked = _ranked(sub, deg)
     top = np.array([radius[nid] for nid in ids])
-    count = len(ids)
-    while True:
+    count = _labels_that_fit(sub, ranked, radius, bw * bh)
+    for _ in range(4):
         labelled = set(ranked[:count])
         half_w = np.array([max(radius[nid], label_width(sub.nodes[nid].label, LABEL_FONT) / 2
                                if nid in labelled else 0) for nid in ids])
@@ -194,7 +228,7 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
                     ((xy[:, 1] + bottom).max() - (xy[:, 1] - top).min()) * bw / bh) / bw
         if grown <= FIT_SLACK or count <= LABELLED_MIN:
             break
-        count = max(LABELLED_MIN, int(count * 0.75))
+        count = max(LABELLED_MIN, int(count * 0.7))
     # Where pushing did not part two labels (wedged between pinned nodes), the less important
     # one loses its label at the default zoom.
     rank = {nid: i for i, nid in enumerate(ranked)}
