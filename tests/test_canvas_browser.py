@@ -51,8 +51,10 @@ def _clean(watched) -> None:
 
 
 def _visible(watched, node_type: str | None = None) -> list[dict]:
+    # vis-network hides a node whose "hidden" is any value but false/undefined (even "").
     return watched.page.evaluate(
-        "t => nodes.get().filter(n => !n.hidden && (t === null || n.pg_type === t))"
+        "t => nodes.get().filter(n => (n.hidden === false || n.hidden === undefined)"
+        " && (t === null || n.pg_type === t))"
         ".map(n => ({id: n.id, key: n.pg_key, date: n.pg_date}))", node_type)
 
 

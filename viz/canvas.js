@@ -19,6 +19,10 @@
   }
   function nodeStyle(type) { return cfg.nodeStyle[type] || cfg.otherNode; }
   function edgeStyle(type) { return cfg.edgeStyle[type] || cfg.otherEdge; }
+  function edgeColor(e) {
+    var st = edgeStyle(e.pg_type);
+    return {color: st.color, highlight: st.color, hover: st.color, opacity: st.opacity || 1};
+  }
   function href(node) {
     var base = cfg.routes[node.pg_type];
     return base ? base + encodeURIComponent(node.pg_key) : null;
@@ -28,7 +32,7 @@
   function outOfRange(n) {
     if (n.pg_type !== "Measure" || !n.pg_date) { return false; }  // undated measures stay
     var d = String(n.pg_date).slice(0, 10);
-    return (state.from && d < state.from) || (state.to && d > state.to.slice(0, 10));
+    return !!((state.from && d < state.from) || (state.to && d > state.to.slice(0, 10)));
   }
   function applyVisibility() {
     var nodeUpd = [], edgeUpd = [], shown = 0, outside = 0;
@@ -37,11 +41,11 @@
       if (late) { outside++; }
       var hide = !!state.nodeOff[n.pg_type] || late;
       if (!hide) { shown++; }
-      if (!!n.hidden !== hide) { nodeUpd.push({id: n.id, hidden: hide}); }
+      if (n.hidden !== hide) { nodeUpd.push({id: n.id, hidden: hide}); }
     });
     edges.forEach(function (e) {
       var hide = !!state.edgeOff[e.pg_type];
-      if (!!e.hidden !== hide) { edgeUpd.push({id: e.id, hidden: hide}); }
+      if (e.hidden !== hide) { edgeUpd.push({id: e.id, hidden: hide}); }
     });
     if (nodeUpd.length) { nodes.update(nodeUpd); }
     if (edgeUpd.length) { edges.update(edgeUpd); }
@@ -76,7 +80,7 @@
       if (!!e.pg_faded === faded && e.pg_painted) { return; }
       edgeUpd.push({id: e.id, pg_faded: faded, pg_painted: true,
                     color: faded ? {color: FADED, highlight: FADED, hover: FADED, opacity: 1}
-                                 : e.pg_color});
+                                 : edgeColor(e)});
     });
     edges.update(edgeUpd);
   }
@@ -205,10 +209,8 @@
       known[k] = true;
       var st = edgeStyle(e.type);
       ensureLegend("edge", e.type);
-      var color = {color: st.color, highlight: st.color, hover: st.color, opacity: st.opacity || 1};
-      newEdges.push({from: e.source, to: e.target, title: e.type, color: color, pg_color: color,
-                     width: st.width, dashes: st.dashes, pg_type: e.type,
-                     arrows: {to: {enabled: true, scaleFactor: cfg.arrowScale}}});
+      newEdges.push({from: e.source, to: e.target, title: e.type, color: edgeColor({pg_type: e.type}),
+                     width: st.width, dashes: st.dashes, pg_type: e.type});
     });
     edges.add(newEdges);
     applyVisibility();

@@ -21,8 +21,9 @@ LABEL_FONT = 13.0                   # pixels of a label shown at the default zoo
 MINOR_FONT = 8.0                    # the other labels: under the draw threshold until zoomed in
 SEED = 7                            # one seed: one picture
 SPRING_ITERATIONS = 50              # enough for a few hundred nodes, cheap (a few ms each)
-SEPARATION_ROUNDS = 80              # overlap removal rounds (most pages settle in a few dozen)
+SEPARATION_ROUNDS = 120             # overlap removal rounds (most pages settle in a few dozen)
 SEQUENTIAL_PAIRS = 40               # fewer overlapping pairs than this: resolve them one by one
+SEQUENTIAL_NODES = 100              # up to this many nodes, always one by one (tighter pictures)
 FIT_SLACK = 1.3                     # the separated picture may outgrow the canvas this much (fonts shrink as much)
 CROWD_NODES = 80                    # beyond this many nodes, every node is drawn smaller
 LABEL_ROOM = 2.5                    # canvas area / area of the footprints drawn at the default zoom
@@ -148,8 +149,9 @@ def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.nd
     """Push apart every pair of footprints that overlap, along the axis of least overlap.
 
     A footprint is the node and, when labelled, its label below it: x +- half_w, y - top .. y + bottom.
-    While many pairs overlap, all are pushed at once (numpy, damped); the last few are resolved
-    one after another, which converges where simultaneous pushes would oscillate.
+    Pairs are resolved one after another, which converges where simultaneous pushes oscillate;
+    on a big picture, while many pairs overlap, all are pushed at once (numpy, damped) instead,
+    which is faster but spreads the picture more.
     """
     xy = xy.copy()
     gap = 6.0
@@ -161,7 +163,7 @@ def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.nd
         pairs = _overlapping(xy, half_w, top, bottom, gap)
         if not len(pairs):
             break
-        if len(pairs) > SEQUENTIAL_PAIRS:
+        if n > SEQUENTIAL_NODES and len(pairs) > SEQUENTIAL_PAIRS:
             dx = xy[:, 0][:, None] - xy[:, 0][None, :]
             dy = xy[:, 1][:, None] - xy[:, 1][None, :]
             ox = half_w[:, None] + half_w[None, :] + gap - np.abs(dx)
@@ -213,11 +215,15 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
     else:
         pinned = {}
     unit = _even_out(_spring(sub, ids, pinned), np.array([nid not in pinned for nid in ids]))
-    movable = np.array([nid not in pinned for nid in ids], dtype=bool)
+    # Pins guide the spring layout only: a pinned region may give way to a label too, or
+    # labels wedged between two pins would never part.
+    movable = np.ones(len(ids), dtype=bool)
     bw, bh = CANVAS_W, canvas_h
     ranked = _ranked(sub, deg)
     top = np.array([radius[nid] for nid in ids])
-    count = _labels_that_fit(sub, ranked, radius, bw * bh)
+    # A page of up to CROWD_NODES tries every label first; a bigger one starts from an estimate
+    # (each try costs a separation).
+    count = len(ids) if len(ids) <= CROWD_NODES else _labels_that_fit(sub, ranked, radius, bw * bh)
     for _ in range(4):
         labelled = set(ranked[:count])
         half_w = np.array([max(radius[nid], label_width(sub.nodes[nid].label, LABEL_FONT) / 2

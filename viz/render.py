@@ -218,7 +218,7 @@ def _panel_facts(node: SubNode, documents: dict[str, str]) -> list[list[str]]:
         add("地区 region", p.get("region"))
         doc = p.get("document_id")
         add("来源 source document", documents.get(doc or "", doc))
-        add("原文 text", snippet(p.get("text"), 300))
+        add("原文 text", snippet(p.get("text"), 160))
     elif node.type in ("Theme", "Practice"):
         add("中文 name", p.get("name_zh"))
         add("English", p.get("name_en"))
@@ -245,7 +245,7 @@ def _search_text(sub: Subgraph) -> dict[str, str]:
     plain = {}
     for nid, n in sub.nodes.items():
         p = n.props
-        words = [n.label, n.key, p.get("title"), p.get("name"), p.get("name_zh"), p.get("name_en"),
+        words = [p.get("title") or n.label, n.key, p.get("name"), p.get("name_zh"), p.get("name_en"),
                  p.get("full_name")]
         plain[nid] = " ".join(dict.fromkeys(str(w) for w in words if w))
     if not plain:
@@ -293,6 +293,7 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", heading="")
     net.templateEnv = _pyvis_templates(net.template_dir)
     arrows = {"to": {"enabled": True, "scaleFactor": 1.0 if directed else 0.4}}
+    # pyvis writes arrows "to" on every edge; the page options say how big they are
     for node in sub.nodes.values():
         style = _node_style(node.type)
         at = placed.nodes[node.id]
@@ -323,12 +324,11 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
         if edge.props.get("label"):
             title += f"\n{edge.props['label']}"
         width = edge.props.get("width", style["width"])
-        color = {"color": style["color"], "highlight": style["color"], "hover": style["color"],
-                 "opacity": style.get("opacity", 1.0)}
-        net.add_edge(edge.source, edge.target, title=safe_title(title), color=color,
-                     width=width, dashes=style["dashes"], label=edge.props.get("short", ""),
-                     arrows=arrows, pg_type=edge.type, pg_color=color,
-                     font={"size": 8 if big else 11})
+        # Colour, arrows and fonts shared by all edges are page options; the canvas script finds
+        # an edge's own colour again from its type.
+        net.add_edge(edge.source, edge.target, title=safe_title(title), width=width,
+                     color={"color": style["color"], "opacity": style.get("opacity", 1.0)},
+                     dashes=style["dashes"], label=edge.props.get("short", ""), pg_type=edge.type)
     net.set_options(json.dumps({
         # Positions come from the server (viz.layout): nothing moves, every load looks the same.
         "physics": {"enabled": False},
@@ -337,7 +337,8 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
         "nodes": {"font": {"face": "WenQuanYi Micro Hei, sans-serif"},
                   # a label under 9 px on screen is not drawn: minor nodes' until zoomed in
                   "scaling": {"label": {"enabled": False, "drawThreshold": 10}}},
-        "edges": {"smooth": False, "font": {"size": 10}, "scaling": {"label": {"drawThreshold": 10}}},
+        "edges": {"smooth": False, "font": {"size": 8 if big else 11}, "arrows": arrows,
+                  "scaling": {"label": {"drawThreshold": 10}}},
     }))
     page = strip_external(net.generate_html())
     page = _EMPTY_HEADING.sub("", page)
@@ -355,8 +356,7 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
     page = page.replace("<body>", '<body><main class="pg">' + header, 1)
     config = {"routes": DETAIL_ROUTE, "nodeStyle": NODE_STYLE, "otherNode": OTHER_NODE,
               "edgeStyle": EDGE_STYLE, "otherEdge": OTHER_EDGE,
-              "minorFont": layout.MINOR_FONT, "shortLabel": SHORT_LABEL, "expandLimit": EXPAND_LIMIT,
-              "arrowScale": arrows["to"]["scaleFactor"]}
+              "minorFont": layout.MINOR_FONT, "shortLabel": SHORT_LABEL, "expandLimit": EXPAND_LIMIT}
     script = (f'<script type="application/json" id="pg-canvas-config">{_json_for_script(config)}</script>'
               f"<script>{CANVAS_JS}</script>")
     idx = page.rfind("</body>")
@@ -371,8 +371,11 @@ BIG_GRAPH = 45     # more nodes than this: a taller canvas and no edge labels at
 @functools.lru_cache(maxsize=2)
 def _pyvis_templates(template_dir: str) -> Environment:
     """One Jinja environment for every page: pyvis makes a new one per network, and so lexes its
-    template with the inlined vis-network (700 kB) again on every request (~0.3 s)."""
-    return Environment(loader=FileSystemLoader(template_dir))
+    template with the inlined vis-network (700 kB) again on every request (~0.3 s). Its ``tojson``
+    keeps Chinese as UTF-8 rather than six-byte escapes (it still escapes < > & ')."""
+    env = Environment(loader=FileSystemLoader(template_dir))
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    return env
 
 
 def _type_order(table: dict):
