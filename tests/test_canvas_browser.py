@@ -251,3 +251,12 @@ def _a_measure(viz_server) -> str:
     body = httpx.get(viz_server.base_url + "/api/subgraph",
                      params={"center": f"Theme:{THEME}", "depth": 1, "limit": 200}, timeout=30).json()
     return sorted(n["id"].split(":", 1)[1] for n in body["nodes"] if n["type"] == "Measure")[0]
+
+
+def test_the_server_sends_the_same_positions_every_time(viz_server):
+    """Positions are computed on the server: two requests give byte-identical pages."""
+    first = httpx.get(viz_server.base_url + COMPARE5, timeout=60)
+    second = httpx.get(viz_server.base_url + COMPARE5, timeout=60)
+    assert first.status_code == second.status_code == 200
+    assert first.text == second.text
+    assert '"physics": {"enabled": false}' in first.text
