@@ -29,10 +29,14 @@
   }
 
   // -- visibility: type filters and the time range ------------------------------------
+  // A date may be a year or a month only ("2021", "2021-03"): it is out of the range only when
+  // all of it lies outside.
+  function firstDay(d) { return (d + "-01-01").slice(0, 10); }
+  function lastDay(d) { return d.length >= 10 ? d.slice(0, 10) : d.length === 7 ? d + "-31" : d.slice(0, 4) + "-12-31"; }
   function outOfRange(n) {
     if (n.pg_type !== "Measure" || !n.pg_date) { return false; }  // undated measures stay
-    var d = String(n.pg_date).slice(0, 10);
-    return !!((state.from && d < state.from) || (state.to && d > state.to.slice(0, 10)));
+    var d = String(n.pg_date);
+    return !!((state.from && lastDay(d) < state.from) || (state.to && firstDay(d) > state.to));
   }
   function applyVisibility() {
     var nodeUpd = [], edgeUpd = [], shown = 0, outside = 0;

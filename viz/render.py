@@ -261,7 +261,10 @@ def _tools_html(dates: list[str]) -> str:
     tools = ('<label>在图中查找 Find in graph: <input type="search" id="pg-find" '
              'placeholder="名称 name / 標題 / title"></label> <span id="pg-find-count" class="hint"></span>')
     if dates:
-        lo, hi = html.escape(min(dates)), html.escape(max(dates))
+        # <input type=date> wants whole days; a year or month alone spans its first to last day.
+        lo = html.escape((min(dates) + "-01-01")[:10])
+        hi = max(dates)
+        hi = html.escape(hi[:10] if len(hi) >= 10 else hi + "-28" if len(hi) == 7 else hi[:4] + "-12-31")
         tools += (f'<span id="pg-time">时间 Dates from <input type="date" id="pg-from" value="{lo}" '
                   f'min="{lo}" max="{hi}"> to <input type="date" id="pg-to" value="{hi}" min="{lo}" '
                   f'max="{hi}"> <span class="hint">(measures by document date; undated measures stay, '
