@@ -66,10 +66,11 @@ def label_width(text: str, font: float) -> float:
 
 
 def _ranked(sub: Subgraph, deg: dict[str, int]) -> list[str]:
-    """Nodes by how much their label matters: pinned and emphasised first, then degree; the id
-    breaks ties so the choice is stable."""
+    """Nodes by how much their label matters: pinned and emphasised first, then the hubs a
+    reader finds the picture by (regions, themes, agencies, documents) before the measures
+    hanging off them, each by degree; the id breaks ties so the choice is stable."""
     must = {nid for nid, n in sub.nodes.items() if n.props.get("pin") or n.props.get("emphasis")}
-    return sorted(sub.nodes, key=lambda nid: (nid not in must, -deg[nid], nid))
+    return sorted(sub.nodes, key=lambda nid: (nid not in must, sub.nodes[nid].type == "Measure", -deg[nid], nid))
 
 
 def _labels_that_fit(sub: Subgraph, ranked: list[str], radius: dict[str, float], room: float) -> int:
