@@ -34,7 +34,7 @@ LABELLED_MIN = 12                   # never fewer labels than this at the defaul
 class Placed:
     x: float
     y: float
-    size: float        # node radius, world units
+    size: float        # node radius, pixels at the default zoom
     labelled: bool     # label drawn at the default zoom
     importance: int    # degree in the drawn graph (a region or theme grows with its measures)
 
@@ -59,6 +59,13 @@ def node_radius(degree: int, emphasis: bool = False, crowd: float = 1.0) -> floa
     return max(5.0, (min(10.0 + 4.0 * math.sqrt(degree), 34.0) + (6.0 if emphasis else 0.0)) * crowd)
 
 
+SHORT_LABEL = 14  # characters of a label drawn on the canvas; the full one is in the tooltip and panel
+
+
+def short_label(text: str, n: int = SHORT_LABEL) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def label_width(text: str, font: float) -> float:
     """Approximate pixel width: CJK characters are square, Latin ones about half as wide."""
     wide = sum(1 for ch in text if ord(ch) > 0x2E80)
@@ -78,7 +85,7 @@ def _labels_that_fit(sub: Subgraph, ranked: list[str], radius: dict[str, float],
     used = sum((2 * radius[nid] + 12) ** 2 for nid in ranked)
     count = 0
     for nid in ranked:
-        w = max(2 * radius[nid], label_width(sub.nodes[nid].label, LABEL_FONT)) + 12
+        w = max(2 * radius[nid], label_width(short_label(sub.nodes[nid].label), LABEL_FONT)) + 12
         h = 2 * radius[nid] + LABEL_FONT + 18
         used += w * h - (2 * radius[nid] + 12) ** 2
         if used > room / LABEL_ROOM and count >= LABELLED_MIN:
@@ -109,8 +116,9 @@ def _spring(sub: Subgraph, ids: list[str], pinned: dict[str, tuple[float, float]
     n = max(len(ids), 1)
     # k: the natural edge length in the unit square; a bit longer than networkx's 1/sqrt(n)
     # so that the stars of a region page do not collapse onto their centre.
+    iterations = SPRING_ITERATIONS if n <= SEQUENTIAL_NODES else SPRING_ITERATIONS * 3 // 5
     pos = nx.spring_layout(g, pos=_initial(ids, pinned), fixed=list(pinned) or None, k=1.6 / math.sqrt(n),
-                           iterations=SPRING_ITERATIONS if n <= 100 else SPRING_ITERATIONS * 3 // 5, seed=SEED, scale=None if pinned else 1.0)
+                           iterations=iterations, seed=SEED, scale=None if pinned else 1.0)
     xy = np.array([pos[nid] for nid in ids], dtype=float)
     if not pinned:
         return xy
@@ -119,11 +127,11 @@ def _spring(sub: Subgraph, ids: list[str], pinned: dict[str, tuple[float, float]
     return xy / span
 
 
-def _even_out(xy: np.ndarray, movable: np.ndarray) -> np.ndarray:
+def _even_out(xy: np.ndarray, unpinned: np.ndarray) -> np.ndarray:
     """Blend each free coordinate with its rank: a spring layout crowds the middle (hubs pull
     their stars together), ranks spread the same order evenly over [-1, 1]."""
     out = xy.copy()
-    free = np.flatnonzero(movable)
+    free = np.flatnonzero(unpinned)
     if len(free) < 3:
         return out
     for axis in (0, 1):
@@ -145,8 +153,7 @@ def _overlapping(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np
     return np.argwhere((ox > 0) & (oy > 0) & (idx[:, None] < idx[None, :]))
 
 
-def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.ndarray,
-              movable: np.ndarray) -> np.ndarray:
+def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """Push apart every pair of footprints that overlap, along the axis of least overlap.
 
     A footprint is the node and, when labelled, its label below it: x +- half_w, y - top .. y + bottom.
@@ -158,8 +165,6 @@ def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.nd
     gap = 6.0
     n = len(xy)
     order = np.sign(np.arange(n)[:, None] - np.arange(n)[None, :]).astype(float)
-    # share[i, j]: the part of a push between i and j that i takes (a pinned partner leaves it all).
-    share = np.where(movable[None, :], 0.5, 1.0) * movable[:, None]
     for _ in range(SEPARATION_ROUNDS if n <= 100 else SEPARATION_ROUNDS // 2):
         pairs = _overlapping(xy, half_w, top, bottom, gap)
         if not len(pairs):
@@ -173,26 +178,25 @@ def _separate(xy: np.ndarray, half_w: np.ndarray, top: np.ndarray, bottom: np.nd
             np.fill_diagonal(hit, False)
             sx = np.where(dx != 0, np.sign(dx), order)
             sy = np.where(dy != 0, np.sign(dy), order)
-            xy[:, 0] += 0.5 * ((hit & (ox <= oy)) * ox * sx * share).sum(axis=1)
-            xy[:, 1] += 0.5 * ((hit & (ox > oy)) * oy * sy * share).sum(axis=1)
+            # each of a pair takes half the push, damped by half again against oscillation
+            xy[:, 0] += 0.25 * ((hit & (ox <= oy)) * ox * sx).sum(axis=1)
+            xy[:, 1] += 0.25 * ((hit & (ox > oy)) * oy * sy).sum(axis=1)
             continue
         for i, j in pairs:
-            if not (movable[i] or movable[j]):
-                continue
             ddx, ddy = xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1]
             over_x = half_w[i] + half_w[j] + gap - abs(ddx)
             over_y = (bottom[i] + top[j] if ddy < 0 else top[i] + bottom[j]) + gap - abs(ddy)
             if over_x <= 0 or over_y <= 0:
                 continue  # an earlier push of this round already parted them
-            share_i = 1.0 if not movable[j] else (0.0 if not movable[i] else 0.5)
+            # each moves half the overlap apart; a tie (same point) is broken by index
             if over_x <= over_y:
-                step = over_x * (1.0 if ddx > 0 or (ddx == 0 and i > j) else -1.0)
-                xy[i, 0] += step * share_i
-                xy[j, 0] -= step * (1.0 - share_i)
+                step = over_x / 2 * (1.0 if ddx > 0 or (ddx == 0 and i > j) else -1.0)
+                xy[i, 0] += step
+                xy[j, 0] -= step
             else:
-                step = over_y * (1.0 if ddy > 0 or (ddy == 0 and i > j) else -1.0)
-                xy[i, 1] += step * share_i
-                xy[j, 1] -= step * (1.0 - share_i)
+                step = over_y / 2 * (1.0 if ddy > 0 or (ddy == 0 and i > j) else -1.0)
+                xy[i, 1] += step
+                xy[j, 1] -= step
     return xy
 
 
@@ -216,9 +220,8 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
     else:
         pinned = {}
     unit = _even_out(_spring(sub, ids, pinned), np.array([nid not in pinned for nid in ids]))
-    # Pins guide the spring layout only: a pinned region may give way to a label too, or
-    # labels wedged between two pins would never part.
-    movable = np.ones(len(ids), dtype=bool)
+    # Pins guide the spring layout only: in the separation a pinned region gives way to a
+    # label like any node, or labels wedged between two pins would never part.
     bw, bh = CANVAS_W, canvas_h
     ranked = _ranked(sub, deg)
     top = np.array([radius[nid] for nid in ids])
@@ -227,17 +230,17 @@ def compute(sub: Subgraph, canvas_h: float = CANVAS_H) -> Layout:
     count = len(ids) if len(ids) <= CROWD_NODES else _labels_that_fit(sub, ranked, radius, bw * bh)
     for _ in range(4):
         labelled = set(ranked[:count])
-        half_w = np.array([max(radius[nid], label_width(sub.nodes[nid].label, LABEL_FONT) / 2
+        half_w = np.array([max(radius[nid], label_width(short_label(sub.nodes[nid].label), LABEL_FONT) / 2
                                if nid in labelled else 0) for nid in ids])
         bottom = np.array([radius[nid] + (LABEL_FONT + 6 if nid in labelled else 0) for nid in ids])
-        xy = _separate(unit * np.array([bw / 2 * 0.9, bh / 2 * 0.9]), half_w, top, bottom, movable)
+        xy = _separate(unit * np.array([bw / 2 * 0.9, bh / 2 * 0.9]), half_w, top, bottom)
         grown = max((xy[:, 0] + half_w).max() - (xy[:, 0] - half_w).min(),
                     ((xy[:, 1] + bottom).max() - (xy[:, 1] - top).min()) * bw / bh) / bw
         if grown <= FIT_SLACK or count <= LABELLED_MIN:
             break
         count = max(LABELLED_MIN, int(count * 0.7))
-    # Where pushing did not part two labels (wedged between pinned nodes), the less important
-    # one loses its label at the default zoom.
+    # Where the rounds allowed did not part two footprints, the less important node loses its
+    # label at the default zoom.
     rank = {nid: i for i, nid in enumerate(ranked)}
     for i, j in _overlapping(xy, half_w, top, bottom):
         loser = max(ids[i], ids[j], key=rank.get)

@@ -23,6 +23,7 @@ from pyvis.network import Network
 
 from graph.subgraph import Subgraph, SubNode
 from viz import layout
+from viz.layout import SHORT_LABEL, short_label
 
 # Colour and shape by node type; the legend is drawn from this table too.
 NODE_STYLE: dict[str, dict[str, str]] = {
@@ -196,13 +197,6 @@ CANVAS_CSS = """
 # pages load nothing from anywhere else.
 CANVAS_JS = (Path(__file__).with_name("canvas.js")).read_text(encoding="utf-8")
 
-SHORT_LABEL = 14  # characters of a label drawn on the canvas; the full one is in the tooltip and panel
-
-
-def short_label(text: str, n: int = SHORT_LABEL) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _panel_facts(node: SubNode, documents: dict[str, str]) -> list[list[str]]:
     """What the side panel lists for a node: [caption, value] pairs, shown as text."""
     p = node.props
@@ -280,6 +274,10 @@ def _json_for_script(value) -> str:
         .replace("&", "\\u0026")
 
 
+EXPAND_LIMIT = 60  # nodes one "expand" may fetch (/api/subgraph's node cap)
+BIG_GRAPH = 45     # more nodes than this: a taller canvas and no edge labels at the default zoom
+
+
 def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | None = None,
                 directed: bool = False, height: str | None = None) -> str:
     """The full HTML page: header, legend, tools, the laid-out network, side panel, footer."""
@@ -288,74 +286,19 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
     height = height or ("720px" if big else "620px")
     placed = layout.compute(sub, canvas_h=float(height.removesuffix("px")) - 40 if height.endswith("px")
                             else layout.CANVAS_H)
-    search = _search_text(sub)
     dates = sorted({str(n.props["date"]) for n in sub.nodes.values()
                     if n.type == "Measure" and n.props.get("date")})
     # Always "directed" for pyvis: its undirected mode silently drops parallel edges
     # (Measure -IN_REGION-> Region next to Measure -REPLICATED_TO-> Region).
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", heading="")
     net.templateEnv = _pyvis_templates(net.template_dir)
-    arrows = {"to": {"enabled": True, "scaleFactor": 1.0 if directed else 0.4}}
-    # pyvis writes arrows "to" on every edge; the page options say how big they are
-    for node in sub.nodes.values():
-        style = _node_style(node.type)
-        at = placed.nodes[node.id]
-        # Labels of minor nodes are drawn small: below the draw threshold until zoomed in.
-        font = layout.LABEL_FONT if at.labelled else layout.MINOR_FONT
-        extra = {}
-        if node.props.get("emphasis"):
-            extra["borderWidth"] = 3
-        date = node.props.get("date") if node.type == "Measure" else None
-        if node.type == "Measure" and dates and not date:
-            extra["shapeProperties"] = {"borderDashes": [4, 3]}
-            extra["borderWidth"] = 2
-        net.add_node(node.id, label=short_label(node.label), title=node_tooltip(node, documents),
-                     color=style["color"], shape=style["shape"], size=round(at.size, 1),
-                     x=at.x, y=at.y, font={"size": round(font, 1)},
-                     pg_type=node.type, pg_key=node.key, pg_full=node.label, pg_color=style["color"],
-                     pg_facts=_panel_facts(node, documents), pg_find=search.get(node.id, ""),
-                     pg_date=str(date) if date else "",
-                     pg_date_source=str(node.props.get("date_source") or "") if date else "",
-                     pg_degree=at.importance, **extra)
-    for edge in sub.edges:
-        style = _edge_style(edge.type)
-        title = edge.type
-        if edge.props.get("role"):
-            title += f" ({edge.props['role']})"
-        if edge.props.get("scope"):
-            title += f" scope: {edge.props['scope']}"
-        if edge.props.get("label"):
-            title += f"\n{edge.props['label']}"
-        width = edge.props.get("width", style["width"])
-        # Colour, arrows and fonts shared by all edges are page options; the canvas script finds
-        # an edge's own colour again from its type.
-        net.add_edge(edge.source, edge.target, title=safe_title(title), width=width,
-                     color={"color": style["color"], "opacity": style.get("opacity", 1.0)},
-                     dashes=style["dashes"], label=edge.props.get("short", ""), pg_type=edge.type)
-    net.set_options(json.dumps({
-        # Positions come from the server (viz.layout): nothing moves, every load looks the same.
-        "physics": {"enabled": False},
-        "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 120},
-        "nodes": {"font": {"face": "WenQuanYi Micro Hei, sans-serif"},
-                  # a label under 9 px on screen is not drawn: minor nodes' until zoomed in
-                  "scaling": {"label": {"enabled": False, "drawThreshold": 10}}},
-        "edges": {"smooth": False, "font": {"size": 8 if big else 11}, "arrows": arrows,
-                  "scaling": {"label": {"drawThreshold": 10}}},
-    }))
+    _add_nodes(net, sub, placed, documents, undated_marked=bool(dates))
+    _add_edges(net, sub)
+    net.set_options(json.dumps(_options(big, directed)))
     page = strip_external(net.generate_html())
     page = _EMPTY_HEADING.sub("", page)
-    node_types: dict[str, int] = {}
-    for n in sub.nodes.values():
-        node_types[n.type] = node_types.get(n.type, 0) + 1
-    edge_types: dict[str, int] = {}
-    for e in sub.edges:
-        edge_types[e.type] = edge_types.get(e.type, 0) + 1
-    header = (parts.header + legend_html(dict(sorted(node_types.items(), key=_type_order(NODE_STYLE))),
-                                         dict(sorted(edge_types.items(), key=_type_order(EDGE_STYLE))))
-              + _tools_html(dates) + truncation_notice(sub))
-    page = page.replace("<head>", "<head>" + page_head(parts.title)
-                        + f"<style>{CANVAS_CSS}</style>", 1)
+    header = parts.header + legend_html(*_type_counts(sub)) + _tools_html(dates) + truncation_notice(sub)
+    page = page.replace("<head>", "<head>" + page_head(parts.title) + f"<style>{CANVAS_CSS}</style>", 1)
     page = page.replace("<body>", '<body><main class="pg">' + header, 1)
     config = {"routes": DETAIL_ROUTE, "nodeStyle": NODE_STYLE, "otherNode": OTHER_NODE,
               "edgeStyle": EDGE_STYLE, "otherEdge": OTHER_EDGE,
@@ -367,8 +310,72 @@ def render_page(sub: Subgraph, parts: PageParts, *, documents: dict[str, str] | 
     return "<!DOCTYPE html>\n" + page
 
 
-EXPAND_LIMIT = 60  # nodes one "expand" may fetch (/api/subgraph's node cap)
-BIG_GRAPH = 45     # more nodes than this: a taller canvas and no edge labels at the default zoom
+def _add_nodes(net: Network, sub: Subgraph, placed: layout.Layout, documents: dict[str, str],
+               undated_marked: bool) -> None:
+    search = _search_text(sub)
+    for node in sub.nodes.values():
+        style = _node_style(node.type)
+        at = placed.nodes[node.id]
+        extra = {}
+        if node.props.get("emphasis"):
+            extra["borderWidth"] = 3
+        date = node.props.get("date") if node.type == "Measure" else None
+        if node.type == "Measure" and undated_marked and not date:
+            extra["shapeProperties"] = {"borderDashes": [4, 3]}
+            extra["borderWidth"] = 2
+        net.add_node(node.id, label=short_label(node.label), title=node_tooltip(node, documents),
+                     color=style["color"], shape=style["shape"], size=round(at.size, 1), x=at.x, y=at.y,
+                     # a minor node's label is drawn small: under the draw threshold until zoomed in
+                     font={"size": layout.LABEL_FONT if at.labelled else layout.MINOR_FONT},
+                     pg_type=node.type, pg_key=node.key, pg_full=node.label, pg_color=style["color"],
+                     pg_facts=_panel_facts(node, documents), pg_find=search.get(node.id, ""),
+                     pg_date=str(date) if date else "",
+                     pg_date_source=str(node.props.get("date_source") or "") if date else "", **extra)
+
+
+def _add_edges(net: Network, sub: Subgraph) -> None:
+    for edge in sub.edges:
+        style = _edge_style(edge.type)
+        title = edge.type
+        if edge.props.get("role"):
+            title += f" ({edge.props['role']})"
+        if edge.props.get("scope"):
+            title += f" scope: {edge.props['scope']}"
+        if edge.props.get("label"):
+            title += f"\n{edge.props['label']}"
+        # Arrows and fonts shared by all edges are page options (pyvis writes arrows "to" on
+        # each); the canvas script finds an edge's own colour again from its type.
+        net.add_edge(edge.source, edge.target, title=safe_title(title),
+                     width=edge.props.get("width", style["width"]),
+                     color={"color": style["color"], "opacity": style.get("opacity", 1.0)},
+                     dashes=style["dashes"], label=edge.props.get("short", ""), pg_type=edge.type)
+
+
+def _options(big: bool, directed: bool) -> dict:
+    return {
+        # Positions come from the server (viz.layout): nothing moves, every load looks the same.
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 120},
+        "nodes": {"font": {"face": "WenQuanYi Micro Hei, sans-serif"},
+                  # a label under 9 px on screen is not drawn: minor nodes' until zoomed in
+                  "scaling": {"label": {"enabled": False, "drawThreshold": 10}}},
+        "edges": {"smooth": False, "font": {"size": 8 if big else 11},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 1.0 if directed else 0.4}},
+                  "scaling": {"label": {"drawThreshold": 10}}},
+    }
+
+
+def _type_counts(sub: Subgraph) -> tuple[dict[str, int], dict[str, int]]:
+    """Node and edge types on the page with their counts, in the style tables' order."""
+    nodes: dict[str, int] = {}
+    for n in sub.nodes.values():
+        nodes[n.type] = nodes.get(n.type, 0) + 1
+    edges: dict[str, int] = {}
+    for e in sub.edges:
+        edges[e.type] = edges.get(e.type, 0) + 1
+    return (dict(sorted(nodes.items(), key=_type_order(NODE_STYLE))),
+            dict(sorted(edges.items(), key=_type_order(EDGE_STYLE))))
 
 
 @functools.lru_cache(maxsize=2)
