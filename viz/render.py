@@ -1,5 +1,9 @@
 """Subgraph -> one self-contained HTML page drawn by pyvis / vis-network.
 
+Positions come from the server (viz.layout) and physics is off; the canvas behaviour (focus
+and side panel, expand, legend filters, find, date range) is viz/canvas.js, inlined with its
+configuration as a JSON script element. Graph text reaches the panel only as textContent.
+
 pyvis is asked to inline vis-network, yet its template still links Bootstrap from a
 CDN; those tags are removed so that a page never reaches beyond its own server
 (research machines are air-gapped). Every piece of graph text that enters the page
@@ -22,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from pyvis.network import Network
 
 from graph.subgraph import Subgraph, SubNode
+from ingest.textutil import convert
 from viz import layout
 from viz.layout import SHORT_LABEL, short_label
 
@@ -234,8 +239,6 @@ def _panel_facts(node: SubNode, documents: dict[str, str]) -> list[list[str]]:
 
 def _search_text(sub: Subgraph) -> dict[str, str]:
     """Per node: the words the canvas search box matches, Traditional forms included."""
-    from ingest.textutil import convert
-
     plain = {}
     for nid, n in sub.nodes.items():
         p = n.props
