@@ -157,6 +157,9 @@ def test_find_highlights_and_zooms_to_the_matches(watched):
     matches = watched.page.evaluate("nodes.get().filter(n => n.pg_match).map(n => n.pg_full)")
     words = watched.page.evaluate("nodes.get().map(n => [!!n.pg_match, n.pg_find])")
     assert matches and all(hit == ("知识产权" in text) for hit, text in words)
+    # The rest fades, the matches keep their colour.
+    faded = watched.page.evaluate("nodes.get().map(n => [!!n.pg_match, !!n.pg_faded])")
+    assert all(is_match != is_faded for is_match, is_faded in faded)
     assert watched.page.inner_text("#pg-find-count") == f"{len(matches)} found"
     # Zoomed onto them: every match is inside the canvas, and the view is closer than before.
     inside = watched.page.evaluate("""() => {
@@ -173,7 +176,7 @@ def test_find_highlights_and_zooms_to_the_matches(watched):
     watched.page.fill("#pg-find", "知識產權")
     assert watched.page.evaluate("nodes.get().filter(n => n.pg_match).map(n => n.pg_full)") == matches
     watched.page.fill("#pg-find", "")
-    assert watched.page.evaluate("nodes.get().filter(n => n.pg_match).length") == 0
+    assert watched.page.evaluate("nodes.get().filter(n => n.pg_match || n.pg_faded).length") == 0
     _clean(watched)
 
 

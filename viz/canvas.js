@@ -60,11 +60,18 @@
 
   // -- paint: focus (neighbourhood kept, others faded) and search matches ---------------
   function paint() {
+    // Kept in full colour: the focused node's neighbourhood and the find matches; with neither,
+    // everything.
     var keep = null;
     if (state.focus !== null && nodes.get(state.focus)) {
       keep = {};
       keep[state.focus] = true;
       network.getConnectedNodes(state.focus).forEach(function (id) { keep[id] = true; });
+    }
+    var matched = Object.keys(state.matches);
+    if (matched.length) {
+      keep = keep || {};
+      matched.forEach(function (id) { keep[id] = true; });
     }
     var nodeUpd = [];
     nodes.forEach(function (n) {
@@ -80,7 +87,8 @@
     nodes.update(nodeUpd);
     var edgeUpd = [];
     edges.forEach(function (e) {
-      var faded = keep !== null && !(e.from === state.focus || e.to === state.focus);
+      var faded = keep !== null && !(e.from === state.focus || e.to === state.focus ||
+                                     state.matches[e.from] || state.matches[e.to]);
       if (!!e.pg_faded === faded && e.pg_painted) { return; }
       edgeUpd.push({id: e.id, pg_faded: faded, pg_painted: true,
                     color: faded ? {color: FADED, highlight: FADED, hover: FADED, opacity: 1}
