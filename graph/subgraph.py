@@ -115,6 +115,21 @@ class Subgraph:
                 "truncated": self.truncated}
 
 
+def date_measures(runner: Any, sub: Subgraph) -> None:
+    """Give each Measure node its document's date and date_source (the time range of a page).
+
+    ``runner`` is anything with ``run(name, params)``: a GraphStore or a research Trace. One
+    query for the whole picture; a date already on a node (from an answer) is kept."""
+    ids = sorted(n.key for n in sub.nodes.values() if n.type == "Measure" and not n.props.get("date"))
+    if not ids:
+        return
+    for row in runner.run("measure_dates", {"ids": ids}):
+        node = sub.nodes.get(node_id("Measure", row["id"]))
+        if node is not None and row.get("date"):
+            node.props["date"] = row["date"]
+            node.props["date_source"] = row.get("date_source")
+
+
 # The columns every neighbour query returns for the far node.
 _NODE_COLUMNS = ("id", "name", "key", "title", "name_zh", "region", "text", "document_id")
 _EDGE_COLUMNS = ("role", "score", "scope", "measure_id")

@@ -222,8 +222,9 @@ def test_theme_network_holds_adopting_regions_and_their_measures(watched):
 
 def test_clicking_a_measure_opens_its_detail(watched):
     watched.open(f"/viz/theme/{THEME}")
+    target = watched.click_first("Measure")  # a click focuses it; its panel links to its page
     with watched.page.expect_navigation():
-        target = watched.click_first("Measure")
+        watched.page.click("#pg-open")
     assert unquote(watched.page.url).endswith("/viz/measure/" + target["key"])
     watched.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
     assert watched.page.inner_text("#measure-text").strip()

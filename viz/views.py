@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from graph.subgraph import Subgraph, neighbourhood
+from graph.subgraph import Subgraph, date_measures, neighbourhood
 from policy_graph import browse, limits, lookups, research
 from policy_graph.research import Trace
 
@@ -94,6 +94,7 @@ def theme_view(trace: Trace, q: str, limit: int) -> ThemeView | None:
         if f"Measure:{m['id']}" in sub.nodes:
             _add_agencies(sub, f"Measure:{m['id']}", m.get("agencies"))
     related = [m for r in (answer.get("related") or {}).get("regions") or [] for m in r["measures"]]
+    date_measures(trace, sub)  # the canvas's time range
     return ThemeView(answer, sub, _documents([m for _, m in shown], related))
 
 
@@ -133,6 +134,7 @@ def region_view(trace: Trace, name: str, limit: int) -> RegionView | None:
             sub.add_edge(center, dst, "PRACTICE_FLOW", {"scope": x["scope"], "label": x["title"]},
                          distinct=x["measure_id"])
     docs = {m["document"] for m in profile["measures"]}
+    date_measures(trace, sub)  # the canvas's time range
     return RegionView(profile, sub, _document_titles(trace, docs))
 
 
@@ -185,6 +187,7 @@ def measure_view(trace: Trace, measure_id: str, limit: int) -> MeasureView | Non
         sid = sub.add_node("Measure", s["id"], {"id": s["id"], "title": s["title"], "region": s["region"]})
         sub.add_edge(mid, sid, "SIMILAR_TO", {"label": f"score {s['score']:.2f}"})
         sub.add_edge(sid, sub.add_node("Region", s["region"], {"name": s["region"]}), "IN_REGION")
+    date_measures(trace, sub)  # the canvas's time range
     return MeasureView(m, similar, sub, {m["document"]: m["source"]["document_title"] or m["document"]})
 
 
@@ -315,6 +318,7 @@ def explore_view(trace: Trace, center: tuple[str, str, dict], depth: int, limit:
     """Exactly the subgraph /api/subgraph returns for the same centre, depth and limit."""
     sub = neighbourhood(trace.store, center, depth=depth, limit=limit)
     docs = _document_titles(trace, {n.props.get("document_id") for n in sub.nodes.values()})
+    date_measures(trace, sub)  # the canvas's time range
     return ExploreView((center[0], center[1]), depth, sub, docs)
 
 
