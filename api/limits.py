@@ -31,7 +31,8 @@ from graph.store import request_deadline
 
 # Path prefixes of the routes whose cost grows with the graph.
 EXPENSIVE = ("/viz/", "/api/adopters", "/api/timeline", "/api/compare", "/api/paths",
-             "/api/replications", "/api/subgraph", "/api/search", "/api/regions/", "/api/agencies/")
+             "/api/replications", "/api/subgraph", "/api/search", "/api/regions/", "/api/agencies/",
+             "/api/diffusion/")
 # /api/measures pages by the index unless it browses: a facet filter, a sort or facets=true reads
 # every measure passing the filters (policy_graph/browse.py).
 BROWSING = re.compile(rb"(?:^|&)(?:within|level|theme|practice|agency|role|date_from|date_to|sort|facets)=[^&]")

@@ -12,6 +12,7 @@ The formulas are stated in the README ("Diffusion data"); the tests recompute on
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import re
 from collections import defaultdict
@@ -358,17 +359,41 @@ def curve_svg(points: list[dict[str, Any]], title: str, width: int = 640, height
 
 
 # -- files --------------------------------------------------------------------------------------
+def _write_rows(fh, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
+    writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        n += 1
+    return n
+
+
 def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
     """UTF-8 with a byte-order mark (Excel reads the Chinese right); returns the rows written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    n = 0
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-            n += 1
-    return n
+        return _write_rows(fh, columns, rows)
+
+
+def table(d: Diffusion, fmt: str) -> tuple[tuple[str, ...], Iterable[dict[str, Any]]]:
+    """The columns and rows of one export table."""
+    if fmt == "adoptions":
+        return ADOPTION_COLUMNS, d.rows
+    if fmt == "cascades":
+        return CASCADE_COLUMNS, cascades(d)
+    if fmt == "dyads":
+        return DYAD_COLUMNS, dyads(d)
+    raise ValueError(f"expected one of {', '.join(EXPORT_FORMATS)}")
+
+
+def csv_bytes(d: Diffusion, fmt: str) -> bytes:
+    """One export table as the file ``export`` writes (the API's download of it)."""
+    columns, rows = table(d, fmt)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    _write_rows(buffer, columns, rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def export(trace: research.Trace, fmt: str, out: Path, keys: Iterable[str] | None = None) -> tuple[int, list[str]]:
@@ -377,8 +402,4 @@ def export(trace: research.Trace, fmt: str, out: Path, keys: Iterable[str] | Non
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"expected one of {', '.join(EXPORT_FORMATS)}")
     d = collect(trace, keys)
-    if fmt == "adoptions":
-        return write_csv(out, ADOPTION_COLUMNS, d.rows), d.truncated
-    if fmt == "cascades":
-        return write_csv(out, CASCADE_COLUMNS, cascades(d)), d.truncated
-    return write_csv(out, DYAD_COLUMNS, dyads(d)), d.truncated
+    return write_csv(out, *table(d, fmt)), d.truncated

@@ -167,3 +167,30 @@ def test_api_curve_and_innovativeness_match_the_cli(api, corpus_db):
     assert all(0 < s["score"] <= 1 for s in body["scores"])
     assert api.get("/api/diffusion/curve", params={"q": "没有这个做法"}).status_code == 404
     assert api.get("/api/diffusion/innovativeness", params={"topics": ",".join(["银税互动"] * 21)}).status_code == 422
+
+
+def test_api_export_downloads_the_files_the_cli_writes(api, corpus_db, tmp_path):
+    """From the browser to R without code: the timeline page links each diffusion table of its
+    topic, and the download is byte for byte the CLI's export file."""
+    import io
+
+    page = api.get("/viz/timeline", params={"q": "知识产权质押融资"}).text
+    for table in diffusion.EXPORT_FORMATS:
+        assert f'class="diffusion-{table}"' in page
+        r = api.get("/api/diffusion/export", params={"table": table, "topics": "知识产权质押融资"})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("text/csv")
+        assert "filename*=UTF-8''" + table in r.headers["content-disposition"]
+        out = tmp_path / f"{table}.csv"
+        assert _export(corpus_db, table, out, "知识产权质押融资").returncode == 0
+        assert r.content == out.read_bytes()
+        frame = pd.read_csv(io.BytesIO(r.content), encoding="utf-8-sig")
+        columns = {"adoptions": diffusion.ADOPTION_COLUMNS, "cascades": diffusion.CASCADE_COLUMNS,
+                   "dyads": diffusion.DYAD_COLUMNS}[table]
+        assert len(frame) and list(frame.columns) == list(columns)
+    cascades = pd.read_csv(io.BytesIO(api.get("/api/diffusion/export", params={
+        "table": "cascades", "topics": "知识产权质押融资"}).content), encoding="utf-8-sig")
+    assert set(cascades["cascade"]) == {"theme:ip_pledge_financing"} and cascades["time"].is_monotonic_increasing
+    assert api.get("/api/diffusion/export", params={"table": "graphml", "topics": "银税互动"}).status_code == 422
+    assert api.get("/api/diffusion/export", params={"table": "cascades"}).status_code == 422
+    assert api.get("/api/diffusion/export", params={"table": "dyads", "topics": "没有这个做法"}).status_code == 404

@@ -502,6 +502,16 @@ def paths_page(v: views.PathsView) -> str:
 
 # -- timeline ------------------------------------------------------------------------
 
+def _diffusion_downloads(topic: str) -> str:
+    """The topic's diffusion tables, the files `policy-graph export --format … --topic` writes."""
+    def link(table: str, label: str) -> str:
+        href = "/api/diffusion/export?table=" + table + "&topics=" + quote(topic, safe="")
+        return f'<a class="diffusion-{table}" href="{e(href)}">{label}</a>'
+    return (f'<p class="diffusion-downloads">扩散数据 Diffusion data (CSV): {link("adoptions", "adoptions")} · '
+            f'{link("cascades", "cascades (NetworkInference: node, time, cascade)")} · '
+            f'{link("dyads", "dyads (region pair × year)")}</p>')
+
+
 def timeline_page(answer: dict, curve_svg: str | None = None) -> str:
     """The adoption curve (cumulative adopters by first date, policy_graph.diffusion's offline SVG)
     above the dated and undated adoptions."""
@@ -520,6 +530,7 @@ def timeline_page(answer: dict, curve_svg: str | None = None) -> str:
             + (f"<p>{theme_link(topic['key'], topic['name_zh'])}</p>" if topic else "")
             + curve
             + downloads(url("/api/timeline?q=", answer["query"]))
+            + (_diffusion_downloads(answer["query"]) if curve_svg else "")
             + f'<h2>有日期 Dated ({len(answer["events"])})</h2><table class="pg" id="dated">{head}'
             + "".join(event(x) for x in answer["events"]) + "</table>"
             + f'<h2>未注明日期 Undated ({len(answer["undated"])})</h2>'

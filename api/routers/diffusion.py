@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
 
 from api.deps import get_store
 from graph.store import GraphStore
-from policy_graph import diffusion
+from policy_graph import diffusion, tables
 from policy_graph.research import Trace
 
 router = APIRouter(prefix="/api/diffusion", tags=["diffusion"])
@@ -34,13 +35,33 @@ def curve(q: str = Query(..., min_length=1, max_length=200, description="a theme
             "adoptions": d.rows}
 
 
-@router.get("/innovativeness")
-def innovativeness(topics: str = Query(..., min_length=1, max_length=2000,
-                                       description="comma-separated themes or practices (at most 20)"),
-                   store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    names = [t for t in (s.strip() for s in topics.replace("，", ",").split(",")) if t]
+def _topics(topics: str) -> list[str]:
+    names = [t for t in (s.strip() for s in topics.replace("，", ",").replace("、", ",").split(",")) if t]
     if not names or len(names) > MAX_TOPICS:
         raise HTTPException(status_code=422, detail=f"name 1 to {MAX_TOPICS} topics")
+    return names
+
+
+TopicsQ = Query(..., min_length=1, max_length=2000, description="comma-separated themes or practices (at most 20)")
+
+
+@router.get("/export", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "the table as CSV (UTF-8 with a BOM)"}})
+def export(table: str = Query(..., pattern="^(adoptions|cascades|dyads)$",
+                              description="adoptions (one row per topic and region, with evidence), cascades "
+                                          "(NetworkInference's node, time, cascade) or dyads (region pair × year)"),
+           topics: str = TopicsQ, store: GraphStore = Depends(get_store)) -> Response:
+    """The file `policy-graph export --format <table> --topic …` writes, as a download."""
+    names = _topics(topics)
+    body = diffusion.csv_bytes(_collect(store, names), table)
+    name = tables.filename(table, "csv", *names)
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": tables.content_disposition(name)})
+
+
+@router.get("/innovativeness")
+def innovativeness(topics: str = TopicsQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+    names = _topics(topics)
     d = _collect(store, names)
     cascades = sorted({diffusion.cascade_id(r["level"], r["topic"]) for r in d.rows})
     return {"topics": cascades, "scores": diffusion.innovativeness(d),
