@@ -75,7 +75,7 @@ def gold() -> dict[str, Any]:
 
 
 def _synth_measures(n: int, seed: int) -> list[dict]:
-    from ingest.synth import generate
+    from bench.synth import generate
     from policy_graph.service import parse_files
 
     with tempfile.TemporaryDirectory() as tmp:

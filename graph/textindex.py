@@ -30,8 +30,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
 FORMAT_VERSION = 5  # 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
@@ -215,19 +219,16 @@ class TextIndex:
 
     def by_region(self, hits: Hits, first: int) -> list[tuple[str, int, list[str]]]:
         """(region, how many of the hits it holds, the sort keys of its ``first`` earliest) per
-        region; a key is '<date> <id>', undated last."""
-        rows = self._db.execute(
-            f"""SELECT region, total, key FROM (
-                  SELECT m.region AS region, count(*) OVER (PARTITION BY m.region) AS total,
-                         row_number() OVER (PARTITION BY m.region ORDER BY k) AS rank, k AS key
-                  FROM (SELECT m.*, coalesce(nullif(m.date, ''), '{UNDATED}') || ' ' || m.id AS k
-                        FROM measure m WHERE {hits.where}) m)
-                WHERE rank <= ? ORDER BY region, key""", (*hits.params, first))
+        region, by region; a key is '<date> <id>', undated last."""
+        # grouped here, not by SQL window functions: over a few hundred hits those cost twice
+        # the lookup itself (2.3 ms against 1.0 ms for a 355-hit term at 10k measures)
+        rows = sorted(self._db.execute(
+            f"SELECT m.region, coalesce(nullif(m.date, ''), '{UNDATED}') || ' ' || m.id FROM measure m "
+            f"WHERE {hits.where}", hits.params))
         out: list[tuple[str, int, list[str]]] = []
-        for region, total, key in rows:
-            if not out or out[-1][0] != region:
-                out.append((region, total, []))
-            out[-1][2].append(key)
+        for region, group in groupby(rows, key=itemgetter(0)):
+            keys = [key for _, key in group]
+            out.append((region, len(keys), keys[:first]))
         return out
 
     def measure(self, measure_id: str) -> dict[str, Any]:
@@ -246,7 +247,7 @@ class TextIndex:
             "SELECT m.id, m.title, m.text, m.region, d.date, d.date_source, m.document, d.title, m.agencies "
             "FROM measure m LEFT JOIN document d ON d.id = m.document "
             "WHERE m.id IN (SELECT value FROM json_each(?))", (json.dumps(list(measure_ids)),))
-        loads = json.loads
+        loads = orjson.loads  # a page holds hundreds: 3x faster than json.loads
         return {mid: {"id": mid, "title": title, "text": text, "region": region, "date": date or None,
                       "date_source": date_source, "document": document, "document_title": document_title,
                       "agencies": loads(agencies)}
