@@ -24,7 +24,8 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     from graph.linker import SimilarityIndex
     from graph.store import open_store
     from graph.loader import load_documents, load_reference
-    from policy_graph.service import IngestReport, index_text, link_new, parse_files, reference_rows, text_index_path
+    from policy_graph.service import (IngestReport, index_text, link_new, parse_files, reference_rows,
+                                      summarise_adoption, text_index_path)
 
     records, errors = [], []
     sub: dict[str, float] = {}
@@ -67,7 +68,8 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
                 report.load = load_documents(store, records, {r["name"] for r in regions})
             with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
                 link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
-                index_text(records, text_index_path(Path(str(db) + ".simindex")), store)
+                fts = text_index_path(Path(str(db) + ".simindex"))
+                summarise_adoption(store, fts, records, index_text(records, fts, store))
                 store.checkpoint()
             timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
             timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
