@@ -182,7 +182,7 @@ def run_size(size: int, args, work: Path) -> dict:
 
     log = work / f"serve_{size}.log"
     try:
-        with load.serve(db, log=log) as base:
+        with load.serve(db, log=log, clients=args.clients) as base:
             results = []
             for i, (name, (path, make)) in enumerate(endpoint_urls(records, manifest).items()):
                 res = load.run_endpoint(base, name, make, clients=args.clients, duration=args.duration,
