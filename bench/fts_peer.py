@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from ingest.synth import Manifest
+from bench.synth import Manifest
 
 REPEATS = 7
 

@@ -2,7 +2,7 @@
 
 ``python -m bench.linker_peer [N ...]`` loads the hand-written inverted-index linker from the
 project's history (``git show ef226c9:graph/linker.py``, with the two modules it used) and the
-current ``graph.linker`` (scikit-learn TF-IDF + sparse_dot_topn), scores both on the similar-pair
+current ``graph.linker`` (TF-IDF weighted as scikit-learn does + sparse_dot_topn), scores both on the similar-pair
 gold (data/similar_pairs.yaml, the founding corpus, top 5 cross-region), then times both — each
 in a fresh process, ``add`` + ``relink_changed`` as ingest runs them, tokenizer caches cleared —
 on ``policy-graph synth`` corpora of N measures (seed 8), with CPU time and peak RSS growth.
@@ -75,7 +75,7 @@ def gold() -> dict[str, Any]:
 
 
 def _synth_measures(n: int, seed: int) -> list[dict]:
-    from ingest.synth import generate
+    from bench.synth import generate
     from policy_graph.service import parse_files
 
     with tempfile.TemporaryDirectory() as tmp:

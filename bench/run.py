@@ -169,7 +169,8 @@ def run_size(size: int, args, work: Path) -> dict:
     if args.cli_check and size <= 1000:
         run["ingest"]["cli_seconds"] = cli_ingest(corpus, work)
 
-    run["linking"] = link_scaling(records, timer.stages.get("link", {}))
+    # three runs of each point above 25k measures would add minutes of linking: one there
+    run["linking"] = link_scaling(records, timer.stages.get("link", {}), repeats=3 if size <= 25_000 else 1)
     if args.profile == "always" or (args.profile == "auto" and size <= 1000):
         from bench.profile import profile_ingest
 
@@ -181,7 +182,7 @@ def run_size(size: int, args, work: Path) -> dict:
 
     log = work / f"serve_{size}.log"
     try:
-        with load.serve(db, log=log) as base:
+        with load.serve(db, log=log, clients=args.clients) as base:
             results = []
             for i, (name, (path, make)) in enumerate(endpoint_urls(records, manifest).items()):
                 res = load.run_endpoint(base, name, make, clients=args.clients, duration=args.duration,

@@ -1,7 +1,8 @@
-"""Similar-to links between policy measures: scikit-learn TF-IDF and sparse_dot_topn top-n products.
+"""Similar-to links between policy measures: TF-IDF and sparse_dot_topn top-n products.
 
 Score of a pair = cosine of one vector per measure made of three L2-normalised TF-IDF blocks
-(scikit-learn's ``TfidfTransformer``, sublinear tf, smoothed idf), each scaled by the square root
+(scikit-learn's ``TfidfTransformer`` weighting, sublinear tf, smoothed idf, computed by
+``tfidf_rows`` without importing scikit-learn), each scaled by the square root
 of its weight, so the cosine is the weighted blend of
   * the cosine of word vectors            ("tfidf", weight 0.6)
   * the cosine of character-bigram vectors ("bigram", 0.25; bigrams of words jieba does not know)
@@ -173,6 +174,7 @@ class SimilarityIndex:
         self._stale: set[str] = set()  # replaced or removed: edges pointing at them are wrong
         self._vectors: tuple | None = None  # (version, vectors, themed, candidate terms, frequent terms)
         self._version = 0
+        self._shown_cache: tuple[tuple[int, int], list[str]] = ((0, 0), [])  # see _shown_terms
         self.tokenizer_signature = tokenizer_signature()
         # Work done by the last link/relink: how many pairs the sparse product kept.
         self.stats = {"sources": 0, "scored_pairs": 0}
@@ -237,9 +239,6 @@ class SimilarityIndex:
         """Unit vectors of every row (dead rows zero) at the current IDF, and which rows have themes."""
         if self._vectors is not None and self._vectors[0] == self._version:
             return self._vectors[1], self._vectors[2]
-        from sklearn.feature_extraction.text import TfidfTransformer
-        from sklearn.preprocessing import normalize
-
         alive = np.asarray(self._alive, dtype=bool)
         live = np.flatnonzero(alive)
         parts = []
@@ -247,12 +246,12 @@ class SimilarityIndex:
             counts = self._blocks[kind].matrix()
             block = sparse.csr_matrix(counts.shape, dtype=np.float32)
             if len(live) and counts.shape[1]:
-                tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts[live]).astype(np.float32)
+                tfidf = tfidf_rows(counts[live])
                 block = sparse.csr_matrix((len(alive), counts.shape[1]), dtype=np.float32)
                 block = _scatter_rows(tfidf.tocsr(), live, len(alive))
             parts.append(block * np.float32(np.sqrt(weight)))
         themed = np.diff(self._blocks["theme"].matrix().indptr) > 0
-        x = normalize(sparse.hstack(parts, format="csr"), copy=False).astype(np.float32)
+        x = l2_rows(sparse.hstack(parts, format="csr").astype(np.float32))
         # Candidates come from the product of vectors without the terms most measures share:
         # they add little to a cosine (low idf) but make the product quadratic in the corpus.
         df = np.bincount(x.indices, minlength=x.shape[1])
@@ -303,49 +302,73 @@ class SimilarityIndex:
         return out
 
     def _edge(self, a: int, b: int, score: float) -> SimilarEdge:
-        themed = self._matrix()[1]
-        method = "tfidf+bigram+theme" if themed[a] and themed[b] else "tfidf+bigram"
-        return SimilarEdge(self._ids[a], self._ids[b], score, method, tuple(self._shared(a, b)))
+        return self._edges_of_pairs([(a, b, score)])[0]
 
-    def _shared(self, a: int, b: int, limit: int = 8) -> list[str]:
-        """The words both measures use, heaviest (tf-idf product) first; a word inside one already
-        shown is left out, a longer one takes its place; bigrams only when fewer than 3 words."""
+    def _edges_of_pairs(self, pairs: Sequence[tuple[int, int, float]]) -> list[SimilarEdge]:
+        """The edges of (row, row, score) pairs, with the words each pair shares."""
+        themed = self._matrix()[1]
+        shared = self._shared_of_pairs(np.fromiter((a for a, _, _ in pairs), dtype=np.int64, count=len(pairs)),
+                                       np.fromiter((b for _, b, _ in pairs), dtype=np.int64, count=len(pairs)))
+        return [SimilarEdge(self._ids[a], self._ids[b], score,
+                            "tfidf+bigram+theme" if themed[a] and themed[b] else "tfidf+bigram", tuple(terms))
+                for (a, b, score), terms in zip(pairs, shared)]
+
+    def _shared_of_pairs(self, a: np.ndarray, b: np.ndarray) -> list[list[str]]:
+        """Each pair's shared columns, heaviest (tf-idf product) first, ties by column: one sparse
+        product and one sort for every pair at once (per pair, numpy's set and sort calls cost
+        more than the arithmetic: a third of the linker's time at 10k measures)."""
         x, _ = self._matrix()
-        ia, da = x.indices[x.indptr[a]:x.indptr[a + 1]], x.data[x.indptr[a]:x.indptr[a + 1]]
-        ib, db = x.indices[x.indptr[b]:x.indptr[b + 1]], x.data[x.indptr[b]:x.indptr[b + 1]]
-        cols, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
-        cols = cols[np.argsort(-(da[pa] * db[pb]), kind="stable")].tolist()
-        words, bigrams = self._blocks["word"].terms, self._blocks["bigram"].terms
+        if not len(a):
+            return []
+        both = x[a].multiply(x[b]).tocsr()
+        both.sort_indices()
+        row = np.repeat(np.arange(len(a)), np.diff(both.indptr))
+        order = np.lexsort((both.indices, -both.data, row))
+        cols = both.indices[order].tolist()
+        bounds = both.indptr.tolist()
+        return [self._shared(cols[bounds[k]:bounds[k + 1]]) for k in range(len(a))]
+
+    def _shared(self, cols: list[int], limit: int = 8) -> list[str]:
+        """The words of ``cols`` (both measures' columns, heaviest first) to show; a word inside
+        one already shown is left out, a longer one takes its place; bigrams only when fewer
+        than 3 words."""
+        terms, words = self._shown_terms()
         picked: list[str] = []
+        shown = ""  # the picked terms joined by NUL: "inside one already shown" is one substring test
         for is_bigram in (False, True):
             for j in cols:
-                if not is_bigram and j < len(words):
-                    term = words[j]
-                elif is_bigram and len(words) <= j < len(words) + len(bigrams):
-                    term = bigrams[j - len(words)][len(BIGRAM_PREFIX):]
-                else:
-                    continue
-                if any(term in p for p in picked):
+                if (j >= words) is not is_bigram or j >= len(terms):
+                    continue  # the other pass's kind, or a theme
+                term = terms[j]
+                if term in shown:
                     continue  # a part of a term already shown says nothing new
                 longer_of = [k for k, p in enumerate(picked) if p in term]
                 if longer_of:  # 专利权 then 专利权质押: show the fuller name in the first one's place
                     picked[longer_of[0]] = term
                     for k in reversed(longer_of[1:]):
                         del picked[k]
-                    continue
-                picked.append(term)
-                if len(picked) >= limit:
-                    return picked
+                else:
+                    picked.append(term)
+                    if len(picked) >= limit:
+                        return picked
+                shown = "\0".join(picked)
             if len(picked) >= 3:  # enough real words; bigrams would only add noise
                 return picked
         return picked
 
+    def _shown_terms(self) -> tuple[list[str], int]:
+        """Every word, then every bigram without its prefix, as columns number them; and how many
+        words there are."""
+        words, bigrams = self._blocks["word"].terms, self._blocks["bigram"].terms
+        key = (len(words), len(bigrams))
+        if self._shown_cache[0] != key:
+            self._shown_cache = (key, words + [b[len(BIGRAM_PREFIX):] for b in bigrams])
+        return self._shown_cache[1], len(words)
+
     def _lists(self, tops: dict[str, list[tuple[float, int]]], p: LinkParams) -> dict[str, list[SimilarEdge]]:
-        lists = {}
-        for src, scored in tops.items():
-            a = self._row_of[src]
-            lists[src] = [self._edge(a, j, s) for s, j in scored[:p.top_k]]
-        return lists
+        pairs = [(self._row_of[src], j, s) for src, scored in tops.items() for s, j in scored[:p.top_k]]
+        edges = iter(self._edges_of_pairs(pairs))
+        return {src: [next(edges) for _ in scored[:p.top_k]] for src, scored in tops.items()}
 
     def link(self, ids: Iterable[str] | None = None, top_k: int | None = None,
              cross_region: bool | None = None, min_score: float | None = None,
@@ -477,6 +500,31 @@ class SimilarityIndex:
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""
         return self.tokenizer_signature == tokenizer_signature()
+
+
+def tfidf_rows(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """What scikit-learn's ``TfidfTransformer(sublinear_tf=True).fit_transform`` gives (tf = 1 +
+    ln(count), smoothed idf = ln((1 + rows) / (1 + df)) + 1, rows L2-normalised), in float32.
+    Written out because importing scikit-learn cost 1.7 s of CPU per ingest process, more than a
+    third of a cold ingest of the founding corpus; tests/test_linker.py checks it against
+    scikit-learn."""
+    x = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
+    x.sum_duplicates()
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32) + np.float32(1)
+    idf = np.log(np.float32(x.shape[0] + 1) / df) + np.float32(1)
+    np.log(x.data, out=x.data)
+    x.data += np.float32(1)
+    x.data *= idf[x.indices]
+    return l2_rows(x)
+
+
+def l2_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row of ``x`` scaled to unit length in place (empty rows stay empty)."""
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
+    norms[norms == 0] = 1.0
+    x.data /= norms[rows].astype(x.data.dtype)
+    return x
 
 
 def _scatter_rows(m: sparse.csr_matrix, rows: np.ndarray, n: int) -> sparse.csr_matrix:

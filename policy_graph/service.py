@@ -167,7 +167,8 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
     then does not cover the graph's measures (a run that died between the two, an index of an
     older format, an unreadable file) is rebuilt from the graph's measures."""
     rows = [{"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title, "text": m.text,
-             "region": m.region, "date": doc.date, "document_title": doc.title}
+             "region": m.region, "date": doc.date, "document_title": doc.title, "date_source": doc.date_source,
+             "agencies": _agency_lines(m)}
             for doc in documents for m in doc.measures if m.kind == "measure"]
     graph_count = _graph_measure_count(store) if store is not None else None
     # One writer at a time extends (or rebuilds) the file: a second one waits for the lock.
@@ -241,11 +242,29 @@ def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
     return rebuild(path, graph_rows)
 
 
+def _agency_lines(measure) -> dict:
+    """The measure's lead and support agencies as its LED_BY lines in the graph give them
+    (graph/loader.py writes one per agency that is not a mention, at its printed position)."""
+    from policy_graph.research import agency_lines
+
+    return agency_lines({"role": a.role, "position": position, "name": a.name, "printed": a.printed,
+                         "region": a.region} for position, a in enumerate(measure.agencies) if a.role != "mention")
+
+
 def graph_measures_for_text_index(store: GraphStore) -> list[dict]:
     """Every measure of the graph as the text index wants it (to rebuild an index)."""
-    titles = {d["id"]: d["title"] for d in store.run("documents_titles", {})}
-    return [{**m, "document_title": titles.get(m["document"])}
-            for m in store.run("measures_for_text_index", {})]
+    from policy_graph.research import agency_lines
+
+    documents = {d["id"]: d for d in store.run("documents_titles", {})}
+    lines: dict[str, list[dict]] = {}
+    for row in store.run("measures_led_by", {}):
+        lines.setdefault(row["id"], []).append(row)
+    out = []
+    for m in store.run("measures_for_text_index", {}):
+        doc = documents.get(m["document"]) or {}
+        out.append({**m, "document_title": doc.get("title"), "date_source": doc.get("date_source"),
+                    "agencies": agency_lines(lines.get(m["id"], ()))})
+    return out
 
 
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
