@@ -1,8 +1,7 @@
 """Similar-to links between policy measures: TF-IDF and sparse_dot_topn top-n products.
 
 Score of a pair = cosine of one vector per measure made of three L2-normalised TF-IDF blocks
-(scikit-learn's ``TfidfTransformer`` weighting, sublinear tf, smoothed idf, computed by
-``tfidf_rows`` without importing scikit-learn), each scaled by the square root
+(scikit-learn's ``TfidfTransformer``, sublinear tf, smoothed idf), each scaled by the square root
 of its weight, so the cosine is the weighted blend of
   * the cosine of word vectors            ("tfidf", weight 0.6)
   * the cosine of character-bigram vectors ("bigram", 0.25; bigrams of words jieba does not know)
@@ -239,6 +238,11 @@ class SimilarityIndex:
         """Unit vectors of every row (dead rows zero) at the current IDF, and which rows have themes."""
         if self._vectors is not None and self._vectors[0] == self._version:
             return self._vectors[1], self._vectors[2]
+        # scikit-learn's weighting, not a copy of it: its import (~1.7 s of CPU, once per ingest process)
+        # is the price of a maintained, documented TF-IDF (issue 18; the card prefers the library)
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.preprocessing import normalize
+
         alive = np.asarray(self._alive, dtype=bool)
         live = np.flatnonzero(alive)
         parts = []
@@ -246,12 +250,12 @@ class SimilarityIndex:
             counts = self._blocks[kind].matrix()
             block = sparse.csr_matrix(counts.shape, dtype=np.float32)
             if len(live) and counts.shape[1]:
-                tfidf = tfidf_rows(counts[live])
+                tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts[live]).astype(np.float32)
                 block = sparse.csr_matrix((len(alive), counts.shape[1]), dtype=np.float32)
                 block = _scatter_rows(tfidf.tocsr(), live, len(alive))
             parts.append(block * np.float32(np.sqrt(weight)))
         themed = np.diff(self._blocks["theme"].matrix().indptr) > 0
-        x = l2_rows(sparse.hstack(parts, format="csr").astype(np.float32))
+        x = normalize(sparse.hstack(parts, format="csr"), copy=False).astype(np.float32)
         # Candidates come from the product of vectors without the terms most measures share:
         # they add little to a cosine (low idf) but make the product quadratic in the corpus.
         df = np.bincount(x.indices, minlength=x.shape[1])
@@ -500,31 +504,6 @@ class SimilarityIndex:
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""
         return self.tokenizer_signature == tokenizer_signature()
-
-
-def tfidf_rows(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """What scikit-learn's ``TfidfTransformer(sublinear_tf=True).fit_transform`` gives (tf = 1 +
-    ln(count), smoothed idf = ln((1 + rows) / (1 + df)) + 1, rows L2-normalised), in float32.
-    Written out because importing scikit-learn cost 1.7 s of CPU per ingest process, more than a
-    third of a cold ingest of the founding corpus; tests/test_linker.py checks it against
-    scikit-learn."""
-    x = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
-    x.sum_duplicates()
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32) + np.float32(1)
-    idf = np.log(np.float32(x.shape[0] + 1) / df) + np.float32(1)
-    np.log(x.data, out=x.data)
-    x.data += np.float32(1)
-    x.data *= idf[x.indices]
-    return l2_rows(x)
-
-
-def l2_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Each row of ``x`` scaled to unit length in place (empty rows stay empty)."""
-    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
-    norms[norms == 0] = 1.0
-    x.data /= norms[rows].astype(x.data.dtype)
-    return x
 
 
 def _scatter_rows(m: sparse.csr_matrix, rows: np.ndarray, n: int) -> sparse.csr_matrix:

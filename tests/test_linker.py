@@ -354,22 +354,3 @@ if __name__ == "__main__":
         print({k: v for k, v in r.items() if k not in ("similar", "dissimilar")})
         for row in r["similar"] + r["dissimilar"]:
             print(row["rank"], row["a"], row["b"], row.get("note", ""))
-
-
-def test_tfidf_weights_are_scikit_learns():
-    """The linker weights terms as scikit-learn's TfidfTransformer(sublinear_tf=True) does
-    (written out so an ingest does not import scikit-learn): on the founding corpus's counts,
-    every weight agrees to float32 precision and no row loses or gains a term."""
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    from graph.linker import tfidf_rows
-
-    index = SimilarityIndex()
-    index.add(corpus_measures())
-    for kind in ("word", "bigram"):
-        counts = index._blocks[kind].matrix()
-        ours = tfidf_rows(counts)
-        theirs = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
-        assert counts.nnz > 1000
-        assert (ours != 0).sum() == theirs.nnz
-        assert abs(ours - theirs).max() < 1e-6
