@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         own = store is None
         app.state.store = store or open_store(settings.backend, **settings.store_options())
         app.state.store.apply_schema()
+        repair_index_files(settings, app.state.store)
         app.state.text_index = _text_index(settings, app.state.store)
         try:
             yield
@@ -88,6 +89,16 @@ def sweep_index_files(settings: Settings) -> None:
 
     for path in (settings.similarity_index_path, settings.text_index_path):
         sweep_stale(path)
+
+
+def repair_index_files(settings: Settings, store: GraphStore) -> None:
+    """Rebuild, before the first request, an index file that cannot be loaded or does not hold the
+    graph's measures (policy_graph.service.repair_indexes); the work runs in a child process, as an
+    upload's does, so the server does not keep what building it allocated."""
+    from policy_graph.isolated import in_child
+    from policy_graph.service import repair_indexes
+
+    repair_indexes(store, settings.similarity_index_path, run=in_child)
 
 
 def _text_index(settings: Settings, store: GraphStore):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -234,6 +235,8 @@ def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
             added = index.add(rows)
             if graph_count is None or len(index) == graph_count:
                 return added
+        except sqlite3.DatabaseError as exc:  # damaged past its header: rebuilt like a stale one
+            log.warning("text index %s cannot be extended: %s", path, exc)
         finally:
             index.close()
     if graph_rows is None:
@@ -311,3 +314,71 @@ def plan_links(measures: list[dict], index_path: Path | None, pending: Path | No
     if pending:
         index.save(pending)
     return plan
+
+
+def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process) -> list[str]:
+    """Rebuild from the graph each index file beside it that cannot be loaded or does not hold the
+    graph's measures (a writer killed half-way, a file damaged or copied without its graph), so a
+    server starts with indexes it can use instead of finding out at the next upload. Returns the
+    names of the files rebuilt; a graph with no measures needs none."""
+    graph_count = _graph_measure_count(store)
+    if graph_count == 0:
+        return []
+    rebuilt = []
+    with writer_lock(index_path):
+        if _similarity_needs_rebuild(index_path, graph_count):
+            pending = pending_path(index_path)
+            try:
+                plan = run(plan_links, [], index_path, pending, 1, store.run("measures_for_similarity", {}))
+                load_similarity(store, plan.edges, plan.replace_sources)
+                os.replace(pending, index_path)
+            finally:
+                pending.unlink(missing_ok=True)
+            rebuilt.append(index_path.name)
+    text_path = text_index_path(index_path)
+    with writer_lock(text_path):
+        if _text_needs_rebuild(text_path, graph_count):
+            run(extend_text_index, text_path, [], graph_count, graph_measures_for_text_index(store))
+            rebuilt.append(text_path.name)
+    if len(rebuilt) > 0:
+        summarise_adoption(store, text_path)
+        store.checkpoint()
+        log.warning("rebuilt from the graph's %d measures: %s", graph_count, ", ".join(rebuilt))
+    return rebuilt
+
+
+def _similarity_needs_rebuild(path: Path, graph_count: int) -> bool:
+    from graph.linker import SimilarityIndex
+
+    if not path.exists():
+        return graph_count > 0
+    try:
+        held = SimilarityIndex.stored_count(path)
+    except ValueError as exc:
+        log.warning("similarity index cannot be loaded: %s", exc)
+        return True
+    if held != graph_count:
+        log.warning("%s holds %d measures, the graph %d", path, held, graph_count)
+        return True
+    return False
+
+
+def _text_needs_rebuild(path: Path, graph_count: int) -> bool:
+    from graph.textindex import StaleIndex, TextIndex
+
+    try:
+        index = TextIndex.load(path)
+    except (OSError, StaleIndex) as exc:
+        log.warning("text index cannot be loaded: %s", exc)
+        return True
+    try:
+        held = len(index)
+    except sqlite3.DatabaseError as exc:  # a damaged page past the header
+        log.warning("text index cannot be read: %s", exc)
+        return True
+    finally:
+        index.close()
+    if held != graph_count:
+        log.warning("%s holds %d measures, the graph %d", path, held, graph_count)
+        return True
+    return False

@@ -198,3 +198,41 @@ def test_the_sweep_leaves_a_live_writers_files_alone(tmp_path):
         assert sweep_stale(target) == []  # a writer is at work: its files are not stale
     assert sorted(sweep_stale(target)) == sorted(stale)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.simindex", "g.simindex.lock"]
+
+
+def test_damaged_index_files_are_rebuilt_when_the_server_starts(corpus_db, api, tmp_path, small):
+    """Both index files damaged while no server ran: the server rebuilds them from the graph
+    before its first answer, so search answers from the index at once and the first upload links."""
+    from conftest import Server
+    from graph.linker import SimilarityIndex
+    from graph.textindex import TextIndex
+
+    db = copy_graph(corpus_db, tmp_path / "graph")
+    similarity, text = Path(str(db) + ".simindex"), Path(str(db) + ".fts")
+    similarity.write_bytes(similarity.read_bytes()[: similarity.stat().st_size // 2])
+    text.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
+    with pytest.raises(ValueError):
+        SimilarityIndex.stored_count(similarity)
+    queries = [{"q": "知识产权质押", "limit": 50}, {"q": "跨境电商", "limit": 50}]
+    clean = [api.get("/api/search", params=q).json() for q in queries]
+    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
+    try:
+        with httpx.Client(base_url=srv.base_url, timeout=300,
+                          headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+            measures = client.get("/api/health").json()["counts"]["measures"]
+            # Rebuilt at start-up, before any upload: both files hold every measure of the graph.
+            assert SimilarityIndex.stored_count(similarity) == measures
+            rebuilt = TextIndex.load(text)
+            assert len(rebuilt) == measures
+            rebuilt.close()
+            assert [client.get("/api/search", params=q).json() for q in queries] == clean
+            assert clean[0]["total"] >= 3
+            r = client.post("/api/documents", files={"file": (small.name, small.read_bytes())})
+            assert r.status_code == 201, r.text[:300]
+            page = client.get("/api/measures", params={"document": r.json()["document_id"]}).json()
+            assert any(client.get(f"/api/measures/{m['id']}/similar").json()["items"]
+                       for m in page["items"])
+            assert client.get("/api/search", params=queries[0]).status_code == 200
+    finally:
+        srv.stop()
+    assert "rebuilt from the graph's" in srv.log.read_text()
