@@ -94,11 +94,18 @@ def sweep_index_files(settings: Settings) -> None:
 def repair_index_files(settings: Settings, store: GraphStore) -> None:
     """Rebuild, before the first request, an index file that cannot be loaded or does not hold the
     graph's measures (policy_graph.service.repair_indexes); the work runs in a child process, as an
-    upload's does, so the server does not keep what building it allocated."""
-    from policy_graph.isolated import in_child
+    upload's does, so the server does not keep what building it allocated. A failure (the graph
+    cannot be read in time) leaves them to the next upload."""
+    import logging
+
+    from policy_graph.isolated import ChildDied, in_child
     from policy_graph.service import repair_indexes
 
-    repair_indexes(store, settings.similarity_index_path, run=in_child)
+    try:
+        repair_indexes(store, settings.similarity_index_path, run=in_child)
+    except (StoreError, ChildDied, OSError) as exc:
+        # never fatal: the server answers without them (search by scan), the next upload repairs them
+        logging.getLogger(__name__).warning("index files not checked at start-up: %s", exc)
 
 
 def _text_index(settings: Settings, store: GraphStore):

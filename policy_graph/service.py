@@ -20,6 +20,7 @@ from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
+from policy_graph.pause_points import pause
 from policy_graph.settings import text_index_beside
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ def parse_files(files: list[Path], workers: int = 1
 def _parse(file: Path) -> tuple[DocumentRecord | None, str | None]:
     from ingest.pipeline import ingest_file, load_manifest
 
+    pause("parse")
     if file.parent not in _manifests:
         _manifests[file.parent] = load_manifest(file.parent)
     try:
@@ -133,6 +135,7 @@ def parse_upload(data: bytes, name: str, overrides: dict[str, str], max_bytes: i
     """One uploaded file as a record, or IngestError saying why it cannot be loaded."""
     from ingest.pipeline import ingest_bytes
 
+    pause("parse")
     return require_measures(ingest_bytes(data, name, overrides, max_bytes=max_bytes), name)
 
 
@@ -155,6 +158,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
             summarise_adoption(store, text_index_path(index_path), report.documents, added)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
+        pause("checkpoint")
         store.checkpoint()
         report.timings["checkpoint"] = time.perf_counter() - t0
 
@@ -225,6 +229,7 @@ def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
     to rebuild it from."""
     from graph.textindex import StaleIndex, TextIndex, rebuild
 
+    pause("text-index")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         index = TextIndex(path)
@@ -278,6 +283,7 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
             # killed before this point leaves the new measures out of it, so the next run links
             # them again instead of skipping them.
             if pending.exists():
+                pause("pending")
                 os.replace(pending, index_path)
             return loaded
         finally:
@@ -292,6 +298,7 @@ def plan_links(measures: list[dict], index_path: Path | None, pending: Path | No
     included) were not given to rebuild it from; given, every measure is linked afresh."""
     from graph.linker import Relink, SimilarityIndex
 
+    pause("link")
     if graph_rows is not None:
         index = SimilarityIndex()
         index.add(graph_rows)
