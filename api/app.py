@@ -1,6 +1,7 @@
 """The FastAPI application: one store per process, opened at start-up."""
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, ORJSONResponse
 
 from api import errors
+from api.counts import GraphCounts
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
 from api.limits import CostLimits, ExpensiveReads
@@ -19,6 +21,9 @@ from policy_graph.settings import Settings, get_settings
 
 
 ROUTERS = (core, research, subgraph, documents, pages, diffusion)
+# How often health's counts are checked against the graph in the background, for writers other
+# than this server's uploads (which recount before they answer).
+COUNTS_REFRESH_SECONDS = 30.0
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -32,9 +37,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store.apply_schema()
         repair_index_files(settings, app.state.store)
         app.state.text_index = _text_index(settings, app.state.store)
+        app.state.counts = GraphCounts(app.state.store)
+        try:
+            app.state.counts.refresh()
+        except StoreError:
+            pass  # health counts on request until the graph can be read (and answers 503 meanwhile)
+        refresher = asyncio.create_task(app.state.counts.keep_fresh(COUNTS_REFRESH_SECONDS))
         try:
             yield
         finally:
+            refresher.cancel()
             if own:
                 app.state.store.close()
 

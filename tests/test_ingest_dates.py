@@ -36,6 +36,16 @@ def test_parse_date_forms():
     assert parse_date("二〇二〇年五月十一日") == "2020-05-11"
 
 
+@pytest.mark.parametrize("raw,expected", [
+    ("二〇二一年", "2021"), ("二零二二年底前完成", "2022-12"), ("２０２０年", "2020"),  # years in Chinese numerals
+    ("2021年上半年", "2021-06"), ("2021年下半年完成", "2021-12"),  # a half year ends in its last month
+    ("2022年第三季度", "2022-09"), ("2023年4季度", "2023-12"),
+])
+def test_deadlines_named_by_year_half_or_quarter(raw, expected):
+    assert parse_date(raw) == expected
+    assert normalise_deadline(raw) == expected
+
+
 def test_garbled_document_number_is_kept_as_printed():
     text = "2020-06-05 08:56 來源 :\n\n某市關於推進創新的實施意見的通知\n\n圖政辦發〔201889\n\n(一)推進改革。(市工信局牽頭負責)\n"
     record = ingest_bytes(text.encode("utf-8"), "garbled.txt", {"region": "图们"})
