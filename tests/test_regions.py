@@ -204,3 +204,24 @@ def test_sentences():
     assert sentences(text) == ["第一句。", "第二句；仍是第二句！", "表格单元", "最后"]
     assert sentence_at(text, text.index("仍是")) == "第二句；仍是第二句！"
     assert sentence_at(text, text.index("最后")) == "最后"
+
+
+def test_a_zone_named_by_the_genre_pattern_keeps_the_name_as_printed(gaz):
+    zone, end = gaz.zone_at("长沙经济技术开发区管委会负责")
+    assert (zone.name, zone.parent, end) == ("长沙经开区", "长沙", len("长沙经济技术开发区"))
+    assert zone.full_name == "长沙经济技术开发区" and "长沙经济技术开发区" in zone.aliases
+
+
+def test_curated_regions_are_the_gazetteers_own_not_the_generated_divisions(gaz):
+    import yaml
+
+    from ingest.regions import DEFAULT_PATH
+
+    listed = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    regions = {r.name: r for r in gaz.regions()}
+    curated = {r.name for r in regions.values() if r.curated}
+    assert {"厦门", "福建", "图们", "武汉"} <= curated
+    generated = [r for r in regions.values() if r.code and not r.name_en]
+    assert generated, "the division dataset adds county-level units"
+    assert not any(r.curated for r in generated)  # only loaded when a document names them
+    assert len(curated) < len(regions) and listed
