@@ -34,6 +34,8 @@ def test_document_date(lines, expected):
 def test_parse_date_forms():
     assert parse_date("2020-6-5") == "2020-06-05"
     assert parse_date("二〇二〇年五月十一日") == "2020-05-11"
+    assert parse_date("2020-12-31") == "2020-12-31" and parse_date("2020.1.1") == "2020-01-01"
+    assert parse_date("2020-13-05") is None and parse_date("2020-12-32") is None  # no such day
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from fixtures.hostile import TOKEN, big_document, copy_graph, synth_documents
+from fixtures.pauses import Pauses
 from graph.indexfile import pending_path, sweep_stale, writer_lock
 
 pytestmark = pytest.mark.slow
@@ -74,21 +75,21 @@ def small(tmp_path_factory) -> Path:
     return synth_documents(tmp_path_factory.mktemp("small"), 30, seed=9191)[0]
 
 
-# Each phase of an upload is a worker of its own: parse, plan the similar-to links, extend the
-# text index; "pending" is the moment the new similarity index is written but not yet in place.
-PHASES = {"parse": 1, "link": 2, "pending": None, "text-index": 3}
+# The phases of an upload where the server is killed (policy_graph/pause_points.py): parsing,
+# planning the similar-to links and extending the text index run in worker processes; "pending" is
+# the moment the new similarity index is written and its edges are in the graph, not yet in place.
+PHASES = ["parse", "link", "pending", "text-index"]
 
 
-@pytest.mark.parametrize("phase", list(PHASES))
+@pytest.mark.parametrize("phase", PHASES)
 def test_a_server_killed_mid_upload_leaves_no_process_and_the_next_upload_links(
         corpus_db, tmp_path, big, small, phase):
     from conftest import Server
 
     db = copy_graph(corpus_db, tmp_path / "graph")
-    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
+    pauses = Pauses(tmp_path / "pauses")
+    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN, **pauses.env})
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    seen: set[int] = set()
-    survivors: set[int] = set()
     try:
         def upload() -> None:
             try:
@@ -96,21 +97,17 @@ def test_a_server_killed_mid_upload_leaves_no_process_and_the_next_upload_links(
                            headers=auth, timeout=300)
             except httpx.HTTPError:
                 pass  # the server is killed under it
+        pauses.arm(phase)
         thread = threading.Thread(target=upload, daemon=True)
         thread.start()
-        deadline = time.monotonic() + 120
-        while thread.is_alive() and time.monotonic() < deadline:
-            seen |= workers(srv.proc.pid)
-            due = (len(seen) >= PHASES[phase] if PHASES[phase] else
-                   any(".pending" in name for name in index_leftovers(db)))
-            if due:
-                survivors = descendants(srv.proc.pid)
-                os.kill(srv.proc.pid, signal.SIGKILL)
-                break
-            time.sleep(0.01)
-        assert survivors, f"the upload ended before its {phase} phase could be caught"
+        pauses.wait(phase, running=thread.is_alive)
+        survivors = descendants(srv.proc.pid)
+        if phase != "pending":  # the other phases are held in a worker of the server
+            assert workers(srv.proc.pid), f"no worker process at the {phase} phase"
+        os.kill(srv.proc.pid, signal.SIGKILL)
         srv.proc.wait(10)
     finally:
+        pauses.release(phase)
         srv.stop()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(alive(p) for p in survivors):
