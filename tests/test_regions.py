@@ -225,3 +225,11 @@ def test_curated_regions_are_the_gazetteers_own_not_the_generated_divisions(gaz)
     assert generated, "the division dataset adds county-level units"
     assert not any(r.curated for r in generated)  # only loaded when a document names them
     assert len(curated) < len(regions) and listed
+
+
+def test_an_ftz_area_the_gazetteer_lists_is_that_region_not_a_synthetic_one(gaz):
+    listed = {r.name for r in gaz.regions()}
+    zone, end = gaz.zone_at("中国（福建）自由贸易试验区厦门片区管委会负责")
+    assert zone.name == "厦门片区" and zone.name in listed and end == len("中国(福建)自由贸易试验区厦门片区")
+    zone, _ = gaz.zone_at("中国(湖北)自由贸易试验区武汉片区")
+    assert (zone.name, zone.level, zone.name_en) == ("武汉自贸片区", "area", "Wuhan Area of Hubei FTZ")
