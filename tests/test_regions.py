@@ -233,3 +233,9 @@ def test_an_ftz_area_the_gazetteer_lists_is_that_region_not_a_synthetic_one(gaz)
     assert zone.name == "厦门片区" and zone.name in listed and end == len("中国(福建)自由贸易试验区厦门片区")
     zone, _ = gaz.zone_at("中国(湖北)自由贸易试验区武汉片区")
     assert (zone.name, zone.level, zone.name_en) == ("武汉自贸片区", "area", "Wuhan Area of Hubei FTZ")
+
+
+def test_the_city_of_a_place_is_a_city_or_a_municipality_never_a_province(gaz):
+    assert gaz.city_of("厦门片区") == "厦门"
+    assert gaz.city_of("海淀") == "北京" and gaz.city_of("上海") == "上海"  # municipalities are cities
+    assert gaz.city_of("福建") is None  # a province is no city
