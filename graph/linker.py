@@ -475,8 +475,8 @@ class SimilarityIndex:
         return index
 
     @staticmethod
-    def stored_count(path: str | Path) -> int:
-        """How many measures the index file at ``path`` holds, without building the index: every
+    def stored_ids(path: str | Path) -> set[str]:
+        """The measures the index file at ``path`` holds, without building the index: every
         member's checksum is read and the description parsed. ValueError: the file cannot be loaded."""
         try:
             with zipfile.ZipFile(path) as z:
@@ -489,7 +489,7 @@ class SimilarityIndex:
             raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}: {exc}") from exc
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}")
-        return sum(1 for a in meta["alive"] if a)
+        return {mid for mid, alive in zip(meta["ids"], meta["alive"]) if alive}
 
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""

@@ -326,19 +326,35 @@ def plan_links(measures: list[dict], index_path: Path | None, pending: Path | No
 def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process) -> list[str]:
     """Rebuild from the graph each index file beside it that cannot be loaded or does not hold the
     graph's measures (a writer killed half-way, a file damaged or copied without its graph), so a
-    server starts with indexes it can use instead of finding out at the next upload. Returns the
-    names of the files rebuilt; a graph with no measures needs none."""
+    server starts with indexes it can use instead of finding out at the next upload. A readable
+    similarity index that only lacks measures (an upload killed after its document committed) is
+    extended with them, as that upload would have; one that cannot be read, or holds measures the
+    graph does not, is built afresh. Returns the names of the files repaired; a graph with no
+    measures needs none."""
     graph_count = _graph_measure_count(store)
     if graph_count == 0:
         return []
     rebuilt = []
     with writer_lock(index_path):
-        if _similarity_needs_rebuild(index_path, graph_count):
+        graph_rows = None
+        held = _similarity_ids(index_path)
+        if held is None or len(held) != graph_count:
+            graph_rows = store.run("measures_for_similarity", {})
+        if graph_rows is not None:
+            missing = [m for m in graph_rows if held is not None and m["id"] not in held]
+            graph_ids = {m["id"] for m in graph_rows}
             pending = pending_path(index_path)
             try:
-                plan = run(plan_links, [], index_path, pending, 1, store.run("measures_for_similarity", {}))
-                load_similarity(store, plan.edges, plan.replace_sources)
-                os.replace(pending, index_path)
+                if held is not None and held <= graph_ids:
+                    # measures a killed upload committed but never linked: linked now, as an upload
+                    # links its own (the rest of the index stays)
+                    plan = run(plan_links, missing, index_path, pending, 1)
+                else:  # unreadable, or it holds measures the graph lost: every measure afresh
+                    plan = run(plan_links, [], index_path, pending, 1, graph_rows)
+                if plan:
+                    load_similarity(store, plan.edges, plan.replace_sources)
+                if pending.exists():
+                    os.replace(pending, index_path)
             finally:
                 pending.unlink(missing_ok=True)
             rebuilt.append(index_path.name)
@@ -354,20 +370,17 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
     return rebuilt
 
 
-def _similarity_needs_rebuild(path: Path, graph_count: int) -> bool:
+def _similarity_ids(path: Path) -> set[str] | None:
+    """The measure ids the similarity index file holds; None when it cannot be loaded."""
     from graph.linker import SimilarityIndex
 
     if not path.exists():
-        return graph_count > 0
+        return set()
     try:
-        held = SimilarityIndex.stored_count(path)
+        return SimilarityIndex.stored_ids(path)
     except ValueError as exc:
         log.warning("similarity index cannot be loaded: %s", exc)
-        return True
-    if held != graph_count:
-        log.warning("%s holds %d measures, the graph %d", path, held, graph_count)
-        return True
-    return False
+        return None
 
 
 def _text_needs_rebuild(path: Path, graph_count: int) -> bool:
