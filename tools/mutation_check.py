@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # target module -> the tests that are meant to catch a wrong line in it
 TARGETS: dict[str, list[str]] = {
-    "ingest/structure.py": ["tests/test_ingest_structure.py", "tests/test_evaluate.py"],
+    "ingest/structure.py": ["tests/test_ingest_structure.py", "tests/test_ingest_tables.py", "tests/test_evaluate.py"],
     "ingest/agencies.py": ["tests/test_ingest_agencies.py", "tests/test_evaluate.py"],
     "ingest/responsibility.py": ["tests/test_ingest_agencies.py", "tests/test_evaluate.py"],
     "ingest/regions.py": ["tests/test_regions.py", "tests/test_audit_regressions.py", "tests/test_evaluate.py"],
