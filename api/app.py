@@ -1,6 +1,7 @@
 """The FastAPI application: one store per process, opened at start-up."""
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, ORJSONResponse
 
 from api import errors
+from api.counts import GraphCounts
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
 from api.limits import CostLimits, ExpensiveReads
@@ -19,6 +21,9 @@ from policy_graph.settings import Settings, get_settings
 
 
 ROUTERS = (core, research, subgraph, documents, entities, pages, diffusion)
+# How often health's counts are checked against the graph in the background, for writers other
+# than this server's uploads (which recount before they answer).
+COUNTS_REFRESH_SECONDS = 30.0
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -30,10 +35,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         own = store is None
         app.state.store = store or open_store(settings.backend, **settings.store_options())
         app.state.store.apply_schema()
+        repair_index_files(settings, app.state.store)
         app.state.text_index = _text_index(settings, app.state.store)
+        app.state.counts = GraphCounts(app.state.store)
+        try:
+            app.state.counts.refresh()
+        except StoreError:
+            pass  # health counts on request until the graph can be read (and answers 503 meanwhile)
+        refresher = asyncio.create_task(app.state.counts.keep_fresh(COUNTS_REFRESH_SECONDS))
         try:
             yield
         finally:
+            refresher.cancel()
             if own:
                 app.state.store.close()
 
@@ -90,6 +103,23 @@ def sweep_index_files(settings: Settings) -> None:
 
     for path in (settings.similarity_index_path, settings.text_index_path):
         sweep_stale(path)
+
+
+def repair_index_files(settings: Settings, store: GraphStore) -> None:
+    """Rebuild, before the first request, an index file that cannot be loaded or does not hold the
+    graph's measures (policy_graph.service.repair_indexes); the work runs in a child process, as an
+    upload's does, so the server does not keep what building it allocated. A failure (the graph
+    cannot be read in time) leaves them to the next upload."""
+    import logging
+
+    from policy_graph.isolated import ChildDied, in_child
+    from policy_graph.service import repair_indexes
+
+    try:
+        repair_indexes(store, settings.similarity_index_path, run=in_child)
+    except (StoreError, ChildDied, OSError) as exc:
+        # never fatal: the server answers without them (search by scan), the next upload repairs them
+        logging.getLogger(__name__).warning("index files not checked at start-up: %s", exc)
 
 
 def _text_index(settings: Settings, store: GraphStore):

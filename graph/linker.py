@@ -501,6 +501,23 @@ class SimilarityIndex:
                         "rebuild it for consistent scores", path)
         return index
 
+    @staticmethod
+    def stored_ids(path: str | Path) -> set[str]:
+        """The measures the index file at ``path`` holds, without building the index: every
+        member's checksum is read and the description parsed. ValueError: the file cannot be loaded."""
+        try:
+            with zipfile.ZipFile(path) as z:
+                damaged = z.testzip()
+                if damaged is not None:
+                    raise ValueError(f"member {damaged} is damaged")
+                with z.open("meta.npy") as fh:
+                    meta = json.loads(np.lib.format.read_array(fh, allow_pickle=False).tobytes().decode("utf-8"))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}: {exc}") from exc
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"{path}: not a similarity index of format {FORMAT_VERSION}")
+        return {mid for mid, alive in zip(meta["ids"], meta["alive"]) if alive}
+
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""
         return self.tokenizer_signature == tokenizer_signature()

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.store import GraphStore
 from ingest.records import DocumentRecord
+from policy_graph.pause_points import pause
 
 
 @dataclass
@@ -86,6 +87,7 @@ def load_documents(store: GraphStore, documents: Iterable[DocumentRecord],
         with store.write_transaction():
             _clear_document_facts(store, [d.id for d in group if d.id in present])
             counts = _load_group(store, group, present, known)
+            pause("write")  # a test's hold (policy_graph/pause_points.py): inert otherwise
         summary.documents += len(group)
         summary.measures += counts["measures"]
         summary.agencies += counts["agencies"]

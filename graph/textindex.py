@@ -19,7 +19,8 @@ paged with two SQLite statements and no graph query, and any answer's agencies a
 Writes are SQLite transactions: a crash leaves the file as it was before the interrupted add.
 The ingest writes it after the graph has committed the same measures; an index that does not
 cover the graph (a run killed in between, a graph copied without its index) is not used by the
-server, and the next ingest rebuilds it from the graph (policy_graph.service.index_text).
+server, and the server's start-up or the next ingest rebuilds it from the graph
+(policy_graph.service.repair_indexes, policy_graph.service.index_text).
 """
 from __future__ import annotations
 

@@ -175,9 +175,6 @@ class Taxonomy:
         """One hit per theme the text talks about; evidence is the sentence of the first match."""
         return self.tag_both(text)[0]
 
-    def tag_practices(self, text: str) -> list[PracticeHit]:
-        return self.tag_both(text)[1]
-
     def tag_both(self, text: str) -> tuple[list[ThemeHit], list[PracticeHit]]:
         """Themes and practices of a text. A practice also tags its theme (its terms are the
         theme's terms where the theme's own rules found none)."""

@@ -12,9 +12,11 @@ from policy_graph.limits import REGIONS_COMPARED_MAX
 
 def resolve_region_name(store: GraphStore, text: str | None) -> str | None:
     """厦门市 / 廈門 / Xiamen / 厦门 -> 厦门; regions only the graph knows match by name."""
-    if text is None or not text.strip():
+    from ingest.normalise import drop_invisible
+
+    raw = drop_invisible(text or "").strip()  # as research.query_text reads a question
+    if not raw:
         return None
-    raw = text.strip()
     simplified = to_simplified(raw)
     gazetteer = load_gazetteer()
     for candidate in (raw, simplified):

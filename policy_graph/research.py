@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.store import GraphStore
+from ingest.normalise import drop_invisible
 from ingest.textutil import sentence_around, to_simplified
 # An adopters answer lists every adopting region (paged by `limit`) with its measure count and
 # first date, and shows the region's first few measures with their evidence: the work per
@@ -59,7 +60,7 @@ def resolve_topic(q: str):
     behind the API, the CLI and the pages."""
     from ingest.themes import load_taxonomy
 
-    return _resolved(load_taxonomy(), q.strip())
+    return _resolved(load_taxonomy(), query_text(q))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -84,9 +85,16 @@ def practice_dict(practice) -> dict[str, Any]:
             "theme": practice.theme, "aliases": list(practice.aliases)}
 
 
+def query_text(q: str) -> str:
+    """A question as every answer reads it (the topic resolver and the text terms alike):
+    invisible format characters dropped, as ingest drops them from documents (text pasted from a
+    web page carries them, and 知识\u200b产权 is not 知识产权 to any reader), trimmed, simplified."""
+    return to_simplified(drop_invisible(q).strip())
+
+
 def text_terms(q: str) -> list[str]:
     """Whitespace-separated terms (at most 8), simplified so either script matches."""
-    return [t for t in re.split(r"\s+", to_simplified(q.strip())) if t][:8]
+    return [t for t in re.split(r"\s+", query_text(q)) if t][:8]
 
 
 def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_REGION,

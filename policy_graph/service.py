@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.isolated import Runner, in_process
+from policy_graph.pause_points import pause
 from policy_graph.settings import text_index_beside
 
 if TYPE_CHECKING:
@@ -109,6 +111,7 @@ def parse_files(files: list[Path], workers: int = 1
 def _parse(file: Path) -> tuple[DocumentRecord | None, str | None]:
     from ingest.pipeline import ingest_file, load_manifest
 
+    pause("parse")
     if file.parent not in _manifests:
         _manifests[file.parent] = load_manifest(file.parent)
     try:
@@ -132,6 +135,7 @@ def parse_upload(data: bytes, name: str, overrides: dict[str, str], max_bytes: i
     """One uploaded file as a record, or IngestError saying why it cannot be loaded."""
     from ingest.pipeline import ingest_bytes
 
+    pause("parse")
     return require_measures(ingest_bytes(data, name, overrides, max_bytes=max_bytes), name)
 
 
@@ -154,6 +158,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
             summarise_adoption(store, text_index_path(index_path), report.documents, added)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
+        pause("checkpoint")
         store.checkpoint()
         report.timings["checkpoint"] = time.perf_counter() - t0
 
@@ -225,6 +230,7 @@ def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
     to rebuild it from."""
     from graph.textindex import StaleIndex, TextIndex, rebuild
 
+    pause("text-index")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         index = TextIndex(path)
@@ -235,6 +241,8 @@ def extend_text_index(path: Path, rows: list[dict], graph_count: int | None,
             added = index.add(rows)
             if graph_count is None or len(index) == graph_count:
                 return added
+        except sqlite3.DatabaseError as exc:  # damaged past its header: rebuilt like a stale one
+            log.warning("text index %s cannot be extended: %s", path, exc)
         finally:
             index.close()
     if graph_rows is None:
@@ -294,6 +302,7 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
             # killed before this point leaves the new measures out of it, so the next run links
             # them again instead of skipping them.
             if pending.exists():
+                pause("pending")
                 os.replace(pending, index_path)
             return loaded
         finally:
@@ -308,6 +317,7 @@ def plan_links(measures: list[dict], index_path: Path | None, pending: Path | No
     included) were not given to rebuild it from; given, every measure is linked afresh."""
     from graph.linker import Relink, SimilarityIndex
 
+    pause("link")
     if graph_rows is not None:
         index = SimilarityIndex()
         index.add(graph_rows)
@@ -330,3 +340,84 @@ def plan_links(measures: list[dict], index_path: Path | None, pending: Path | No
     if pending:
         index.save(pending)
     return plan
+
+
+def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process) -> list[str]:
+    """Rebuild from the graph each index file beside it that cannot be loaded or does not hold the
+    graph's measures (a writer killed half-way, a file damaged or copied without its graph), so a
+    server starts with indexes it can use instead of finding out at the next upload. A readable
+    similarity index that only lacks measures (an upload killed after its document committed) is
+    extended with them, as that upload would have; one that cannot be read, or holds measures the
+    graph does not, is built afresh. Returns the names of the files repaired; a graph with no
+    measures needs none."""
+    graph_count = _graph_measure_count(store)
+    if graph_count == 0:
+        return []
+    rebuilt = []
+    with writer_lock(index_path):
+        graph_rows = None
+        held = _similarity_ids(index_path)
+        if held is None or len(held) != graph_count:
+            graph_rows = store.run("measures_for_similarity", {})
+        if graph_rows is not None:
+            missing = [m for m in graph_rows if held is not None and m["id"] not in held]
+            graph_ids = {m["id"] for m in graph_rows}
+            pending = pending_path(index_path)
+            try:
+                if held is not None and held <= graph_ids:
+                    # measures a killed upload committed but never linked: linked now, as an upload
+                    # links its own (the rest of the index stays)
+                    plan = run(plan_links, missing, index_path, pending, 1)
+                else:  # unreadable, or it holds measures the graph lost: every measure afresh
+                    plan = run(plan_links, [], index_path, pending, 1, graph_rows)
+                if plan:
+                    load_similarity(store, plan.edges, plan.replace_sources)
+                if pending.exists():
+                    os.replace(pending, index_path)
+            finally:
+                pending.unlink(missing_ok=True)
+            rebuilt.append(index_path.name)
+    text_path = text_index_path(index_path)
+    with writer_lock(text_path):
+        if _text_needs_rebuild(text_path, graph_count):
+            run(extend_text_index, text_path, [], graph_count, graph_measures_for_text_index(store))
+            rebuilt.append(text_path.name)
+    if len(rebuilt) > 0:
+        summarise_adoption(store, text_path)
+        store.checkpoint()
+        log.warning("rebuilt from the graph's %d measures: %s", graph_count, ", ".join(rebuilt))
+    return rebuilt
+
+
+def _similarity_ids(path: Path) -> set[str] | None:
+    """The measure ids the similarity index file holds; None when it cannot be loaded."""
+    from graph.linker import SimilarityIndex
+
+    if not path.exists():
+        return set()
+    try:
+        return SimilarityIndex.stored_ids(path)
+    except ValueError as exc:
+        log.warning("similarity index cannot be loaded: %s", exc)
+        return None
+
+
+def _text_needs_rebuild(path: Path, graph_count: int) -> bool:
+    from graph.textindex import StaleIndex, TextIndex
+
+    try:
+        index = TextIndex.load(path)
+    except (OSError, StaleIndex) as exc:
+        log.warning("text index cannot be loaded: %s", exc)
+        return True
+    try:
+        held = len(index)
+    except sqlite3.DatabaseError as exc:  # a damaged page past the header
+        log.warning("text index cannot be read: %s", exc)
+        return True
+    finally:
+        index.close()
+    if held != graph_count:
+        log.warning("%s holds %d measures, the graph %d", path, held, graph_count)
+        return True
+    return False

@@ -43,9 +43,11 @@ def build_corpus_db(path: Path, extra: list[Path] | None = None) -> None:
 
 
 class Server:
-    def __init__(self, db: Path, env: dict[str, str] | None = None, ready: str = "/api/health") -> None:
+    def __init__(self, db: Path, env: dict[str, str] | None = None, ready: str = "/api/health",
+                 start_seconds: float = 60) -> None:
         """``ready``: the path whose 200 says the server is up (one that reads no graph, such as
-        /openapi.json, for a server whose graph queries are meant to fail)."""
+        /openapi.json, for a server whose graph queries are meant to fail). ``start_seconds``: how
+        long it may take, longer for a start-up that repairs index files (api/app.py)."""
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = db.parent / f"uvicorn-{self.port}.log"
@@ -55,7 +57,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "policy_graph.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=REPO, env=full_env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_seconds
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')}")
@@ -66,7 +68,7 @@ class Server:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("server did not come up within 60 s")
+        raise RuntimeError(f"server did not come up within {start_seconds:.0f} s")
 
     def stop(self) -> None:
         if self.proc.poll() is None:

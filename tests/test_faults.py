@@ -16,6 +16,7 @@ import pytest
 
 from conftest import REPO, free_port, server_env
 from fixtures.hostile import big_document, cli, copy_graph, snapshot, synth_documents
+from fixtures.pauses import Pauses
 from ingest.pipeline import document_id
 
 
@@ -35,17 +36,23 @@ def crash_setup(corpus_db, tmp_path_factory):
             "doc_id": document_id(big.read_bytes())}
 
 
-def _ingest_until(db: Path, big: Path, trigger) -> int:
-    """Run the CLI ingest and SIGKILL it when ``trigger(elapsed)`` says so; the exit status."""
+def _ingest_killed_at(db: Path, big: Path, phase: str, pauses: Pauses) -> int:
+    """Run the CLI ingest, hold it at ``phase`` (policy_graph/pause_points.py) and SIGKILL it
+    there; the exit status."""
+    pauses.arm(phase)
     proc = subprocess.Popen([sys.executable, "-m", "policy_graph.cli", "ingest", str(big), "--db", str(db)],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    started = time.monotonic()
-    while proc.poll() is None:
-        if trigger(time.monotonic() - started):
-            os.kill(proc.pid, signal.SIGKILL)
-            break
-        time.sleep(0.02)
-    return proc.wait(60)
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**server_env(), **pauses.env})
+    try:
+        held = pauses.wait(phase, running=lambda: proc.poll() is None)
+        assert held == proc.pid  # the CLI runs every phase in its own process
+        os.kill(proc.pid, signal.SIGKILL)
+        return proc.wait(60)
+    finally:
+        pauses.release(phase)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(60)
 
 
 def _assert_consistent(state: dict, setup: dict) -> str:
@@ -63,48 +70,20 @@ def _assert_consistent(state: dict, setup: dict) -> str:
     return "present"
 
 
-def _trigger(db: Path, moment: str):
-    """When to kill, read off the database's own files (no sleeps tuned to this machine).
-
-    The write-ahead log appears when the reference rows land, just before the document's
-    transaction opens, and stays small until that transaction commits (about 0.25 s for this
-    document since batches go in as Arrow tables); linking similar measures then computes for
-    about two seconds without writing; a large log is folded into the file by a checkpoint.
-    """
-    wal = db.parent / (db.name + ".wal")
-    checkpoint = db.parent / (db.name + ".wal.checkpoint")
-    seen: dict[str, float] = {}
-
-    def size() -> int:
-        try:
-            return wal.stat().st_size
-        except FileNotFoundError:
-            return -1
-
-    def trigger(elapsed: float) -> bool:
-        current = size()
-        if current >= 0:
-            seen.setdefault("wal", elapsed)
-        if current > 1_000_000:
-            seen.setdefault("committed", elapsed)
-        if moment == "in-transaction":
-            return "wal" in seen and "committed" not in seen and elapsed - seen["wal"] > 0.05
-        if moment == "linking":
-            return "committed" in seen and elapsed - seen["committed"] > 0.5
-        return checkpoint.exists()
-    return trigger
+# write: inside the document's transaction, its rows written, not committed; link: committed,
+# similar measures not yet linked; checkpoint: all committed, the closing CHECKPOINT not yet run.
+KILLED_AT = {"write": "absent", "link": "present", "checkpoint": "present"}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("moment", ["in-transaction", "linking", "checkpoint"])
-def test_sigkill_mid_ingest_leaves_a_consistent_graph_and_a_rerun_completes(crash_setup, tmp_path, moment):
+@pytest.mark.parametrize("phase", list(KILLED_AT))
+def test_sigkill_mid_ingest_leaves_a_consistent_graph_and_a_rerun_completes(crash_setup, tmp_path, phase):
     setup = crash_setup
     db = copy_graph(setup["base"], tmp_path / "g")
-    status = _ingest_until(db, setup["big"], _trigger(db, moment))
-    assert status == -signal.SIGKILL, "the ingest finished before it could be killed"
+    status = _ingest_killed_at(db, setup["big"], phase, Pauses(tmp_path / "pauses"))
+    assert status == -signal.SIGKILL
 
-    outcome = _assert_consistent(snapshot(db), setup)
-    assert outcome == ("absent" if moment == "in-transaction" else "present")
+    assert _assert_consistent(snapshot(db), setup) == KILLED_AT[phase]
 
     rerun = cli("ingest", str(setup["big"]), "--db", str(db), timeout=900)
     assert rerun.returncode == 0, rerun.stderr
@@ -157,7 +136,11 @@ def impatient_server(corpus_db, tmp_path_factory):
     log.close()
 
 
-@pytest.mark.parametrize("path", ["/api/health", "/api/compare?regions=厦门,福建,武汉,图们,云南"])
+# (not /api/health: it answers from counts taken at start-up and after uploads, no query; api/counts.py)
+SLOW_QUERIES = ["/api/regions/武汉/gaps", "/api/compare?regions=厦门,福建,武汉,图们,云南"]
+
+
+@pytest.mark.parametrize("path", SLOW_QUERIES)
 def test_a_query_past_its_time_limit_answers_503_with_a_message(impatient_server, path):
     for _ in range(3):
         r = httpx.get(impatient_server + path, timeout=60)
@@ -167,8 +150,11 @@ def test_a_query_past_its_time_limit_answers_503_with_a_message(impatient_server
 
 def test_the_server_still_answers_after_timeouts(impatient_server):
     for _ in range(5):
-        httpx.get(impatient_server + "/api/health", timeout=60)
-    assert httpx.get(impatient_server + "/openapi.json", timeout=60).status_code == 200
+        r = httpx.get(impatient_server + SLOW_QUERIES[1], timeout=60)
+        assert r.status_code == 503 and "timed out" in r.json()["detail"], r.text[:200]
+        assert r.json()["request_id"] == r.headers["X-Request-ID"]
+    r = httpx.get(impatient_server + "/openapi.json", timeout=60)
+    assert r.status_code == 200 and "/api/health" in r.json()["paths"]
 
 
 def test_the_query_time_limit_does_not_stop_an_ingest(tmp_path):

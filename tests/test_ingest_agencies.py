@@ -293,3 +293,13 @@ def test_notes_opened_by_you_and_notes_on_a_line_of_their_own(gaz):
 
 def test_a_national_body_is_not_given_a_local_prefix(gaz):
     assert split_agency_list("省交通运输厅、民航局", gazetteer=gaz) == ["省交通运输厅", "民航局"]
+
+
+def test_prose_lead_without_a_supporting_unit_adds_no_support(gaz):
+    # 由A牵头负责 names no second unit: the optional 配合 part did not match, so no support role
+    # (a support group read from the absent part would carry no name at all)
+    refs = extract_agencies("（三）完善融资担保体系。由市金融局牵头负责，建立风险补偿机制。", "厦门", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市金融局"]
+    assert roles(refs, "support") == []
+    refs = extract_agencies("（三）完善融资担保体系。由市金融局牵头，市财政局配合。", "厦门", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市金融局"] and roles(refs, "support") == ["市财政局"]

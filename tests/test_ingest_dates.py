@@ -34,6 +34,18 @@ def test_document_date(lines, expected):
 def test_parse_date_forms():
     assert parse_date("2020-6-5") == "2020-06-05"
     assert parse_date("二〇二〇年五月十一日") == "2020-05-11"
+    assert parse_date("2020-12-31") == "2020-12-31" and parse_date("2020.1.1") == "2020-01-01"
+    assert parse_date("2020-13-05") is None and parse_date("2020-12-32") is None  # no such day
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("二〇二一年", "2021"), ("二零二二年底前完成", "2022-12"), ("２０２０年", "2020"),  # years in Chinese numerals
+    ("2021年上半年", "2021-06"), ("2021年下半年完成", "2021-12"),  # a half year ends in its last month
+    ("2022年第三季度", "2022-09"), ("2023年4季度", "2023-12"),
+])
+def test_deadlines_named_by_year_half_or_quarter(raw, expected):
+    assert parse_date(raw) == expected
+    assert normalise_deadline(raw) == expected
 
 
 def test_garbled_document_number_is_kept_as_printed():

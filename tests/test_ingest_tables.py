@@ -81,3 +81,26 @@ def test_unclosed_and_nested_tables_lose_no_text():
     assert "序号\t名称\n\n1\t乙" in text  # the inner grid is a data table, the outer one lays it out
     for word in "甲丙丁戊己":
         assert word in text
+
+
+def test_listed_items_that_quote_table_rows_sum_them_up_and_the_others_stay_measures():
+    """Items that only name rows of the task table (“X”等3项) are summaries, not measures; an item
+    quoting something the table does not list, or quoting nothing, is a measure of its own."""
+    from pathlib import Path
+
+    src = (Path(__file__).parent / "fixtures" / "genre" / "g7_province_ftz_replication.txt").read_text(
+        encoding="utf-8")
+    body = ("　　一、复制推广的改革事项\n"
+            "　　（一）在全省范围内复制推广“企业开办一日办结”等3项改革试点经验。\n"
+            "　　（二）在省内综合保税区复制推广“保税研发料件分类监管”改革试点经验。\n"
+            "　　（三）推广“电子证照一网通用”做法，由省政务服务管理局负责。\n"
+            "　　（四）完善容错机制，鼓励各地先行先试。\n"
+            "　　（五）加强宣传解读，及时总结推广经验。\n")
+    text = src.replace(src[src.index("　　一、复制推广的改革事项"):src.index("　　二、工作要求")], body)
+    measures = [(m.label, m.title) for m in ingest_bytes(text.encode("utf-8"), "g7.txt").measures
+                if m.kind == "measure"]
+    assert measures == [("（三）", "推广“电子证照一网通用”做法，由省政务服务管理局负责。"),
+                        ("（四）", "完善容错机制，鼓励各地先行先试。"),
+                        ("（五）", "加强宣传解读，及时总结推广经验。"),
+                        ("1", "企业开办一日办结"), ("2", "跨境电商零售进口退货监管"),
+                        ("3", "工程建设项目多测合一"), ("4", "保税研发料件分类监管")]

@@ -46,3 +46,30 @@ def test_only_invisible_characters_are_dropped():
     visible = "知识产权 质押\u3000融资（一）1.\t第一条\n"
     assert drop_invisible(visible) == visible
     assert drop_invisible("知\u200b识\u200c产\u200d权\ufeff") == "知识产权"
+
+
+QUESTIONS = [("/api/search", {"q": "知识产权质押", "limit": 50}),
+             ("/api/adopters", {"q": "知识产权质押"}),
+             ("/api/adopters", {"q": "跨境电商 通关"}),  # two text terms, no theme
+             ("/api/timeline", {"q": "知识产权质押"}),
+             ("/api/search", {"q": "厦门", "limit": 5})]  # names a region
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff", "\u200e", "\u2066"],
+                         ids=["U+200B", "U+FEFF", "U+200E", "U+2066"])
+@pytest.mark.parametrize("path,params", QUESTIONS, ids=[f"{p} {q['q']}" for p, q in QUESTIONS])
+def test_a_question_with_invisible_characters_answers_like_the_clean_one(api, path, params, mark):
+    clean = api.get(path, params=params).json()
+    pasted = {**params, "q": mark + mark.join(params["q"][:2]) + params["q"][2:]}  # 知\u200b识\u200b产权质押
+    r = api.get(path, params=pasted)
+    assert r.status_code == 200, r.text[:300]
+    dirty = r.json()
+    assert dirty.pop("query") == pasted["q"] and clean.pop("query") == params["q"]  # what was asked, as typed
+    assert dirty == clean
+    found = clean.get("total") or clean.get("region_count") or len(clean.get("events", []))
+    assert found, f"{path} {params['q']} finds nothing: the comparison would prove nothing"
+
+
+def test_a_question_of_invisible_characters_only_is_refused(api):
+    r = api.get("/api/search", params={"q": "\u200b\ufeff"})
+    assert r.status_code == 422 and "no searchable text" in r.json()["detail"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from fixtures import children
 from fixtures.hostile import TOKEN, big_document, serving_uploads
+from fixtures.pauses import Pauses
 from ingest.errors import IngestError
 from policy_graph.isolated import ChildDied, in_child, in_process
 
@@ -33,22 +32,10 @@ def test_a_child_that_dies_is_reported_by_name():
         in_child(children.die)
 
 
-def spawned_children(pid: int) -> list[int]:
-    """The server's ingest workers (not multiprocessing's resource tracker)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            for child in (task / "children").read_text().split():
-                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                    found.append(int(child))
-        except OSError:  # a thread or a child that ended while we looked
-            continue
-    return found
-
-
 def test_an_upload_whose_worker_is_killed_answers_503_and_loads_on_retry(corpus_db, tmp_path):
     doc = big_document(tmp_path / "big.txt", 600, seed=9020)
-    with serving_uploads(corpus_db, tmp_path / "graph") as srv, \
+    pauses = Pauses(tmp_path / "pauses")
+    with serving_uploads(corpus_db, tmp_path / "graph", env=pauses.env) as srv, \
             httpx.Client(base_url=srv.base_url, timeout=300,
                          headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         before = client.get("/api/health").json()["counts"]
@@ -58,17 +45,14 @@ def test_an_upload_whose_worker_is_killed_answers_503_and_loads_on_retry(corpus_
             result["response"] = client.post("/api/documents",
                                               files={"file": (doc.name, doc.read_bytes())})
 
+        pauses.arm("parse")
         thread = threading.Thread(target=upload)
         thread.start()
-        killed = []
-        deadline = time.monotonic() + 60
-        while not killed and thread.is_alive() and time.monotonic() < deadline:
-            for child in spawned_children(srv.proc.pid):
-                os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer would
-                killed.append(child)
-            time.sleep(0.02)
+        worker = pauses.wait("parse", running=thread.is_alive)  # held while it parses
+        assert worker != srv.proc.pid  # the parsing runs in a child, not in the server
+        os.kill(worker, signal.SIGKILL)  # as the kernel's OOM killer would
         thread.join()
-        assert killed, "the upload finished before its worker process could be found"
+        pauses.release("parse")
         r = result["response"]
         assert r.status_code == 503, r.text[:300]
         assert "big.txt" in r.json()["detail"] and "again" in r.json()["detail"]

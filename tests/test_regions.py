@@ -204,3 +204,38 @@ def test_sentences():
     assert sentences(text) == ["第一句。", "第二句；仍是第二句！", "表格单元", "最后"]
     assert sentence_at(text, text.index("仍是")) == "第二句；仍是第二句！"
     assert sentence_at(text, text.index("最后")) == "最后"
+
+
+def test_a_zone_named_by_the_genre_pattern_keeps_the_name_as_printed(gaz):
+    zone, end = gaz.zone_at("长沙经济技术开发区管委会负责")
+    assert (zone.name, zone.parent, end) == ("长沙经开区", "长沙", len("长沙经济技术开发区"))
+    assert zone.full_name == "长沙经济技术开发区" and "长沙经济技术开发区" in zone.aliases
+
+
+def test_curated_regions_are_the_gazetteers_own_not_the_generated_divisions(gaz):
+    import yaml
+
+    from ingest.regions import DEFAULT_PATH
+
+    listed = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    regions = {r.name: r for r in gaz.regions()}
+    curated = {r.name for r in regions.values() if r.curated}
+    assert {"厦门", "福建", "图们", "武汉"} <= curated
+    generated = [r for r in regions.values() if r.code and not r.name_en]
+    assert generated, "the division dataset adds county-level units"
+    assert not any(r.curated for r in generated)  # only loaded when a document names them
+    assert len(curated) < len(regions) and listed
+
+
+def test_an_ftz_area_the_gazetteer_lists_is_that_region_not_a_synthetic_one(gaz):
+    listed = {r.name for r in gaz.regions()}
+    zone, end = gaz.zone_at("中国（福建）自由贸易试验区厦门片区管委会负责")
+    assert zone.name == "厦门片区" and zone.name in listed and end == len("中国(福建)自由贸易试验区厦门片区")
+    zone, _ = gaz.zone_at("中国(湖北)自由贸易试验区武汉片区")
+    assert (zone.name, zone.level, zone.name_en) == ("武汉自贸片区", "area", "Wuhan Area of Hubei FTZ")
+
+
+def test_the_city_of_a_place_is_a_city_or_a_municipality_never_a_province(gaz):
+    assert gaz.city_of("厦门片区") == "厦门"
+    assert gaz.city_of("海淀") == "北京" and gaz.city_of("上海") == "上海"  # municipalities are cities
+    assert gaz.city_of("福建") is None  # a province is no city

@@ -227,3 +227,20 @@ def test_class_targets_are_region_rows():
     assert all(r["level"] == "class" and r["parent"] == "中国" for r in rows.values())
     assert target_class("全国范围内") == "中国" and target_class("各自贸试验区") == "自贸试验区"
     assert target_class("海关特殊监管区域") == "综合保税区" and target_class("厦门") is None
+
+
+def test_a_range_line_moves_the_whole_item_and_a_sentence_only_its_own_practice():
+    from ingest.records import ReplicationFact
+    from ingest.replication import attribute_themes
+    from ingest.themes import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    measure = "开展知识产权质押融资，推进跨境电商通关便利化。"
+    themes = taxonomy.tag(measure)
+    keys = sorted(t.key for t in themes)
+    assert len(keys) >= 2, keys  # the item holds two practices of different themes
+    range_line = ReplicationFact("厦门", "福建", "全省", "复制推广范围：全省")
+    sentence = ReplicationFact("厦门", "福建", "全省", "在全省复制推广知识产权质押融资做法")
+    attribute_themes([range_line, sentence], list(themes), taxonomy, whole_measure=False)
+    assert sorted(range_line.themes) == keys  # a 推广范围 line sends the whole item
+    assert sentence.themes and sorted(sentence.themes) != keys  # the sentence sends its own practice

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -10,6 +9,7 @@ import pytest
 
 from fixtures.hostile import (PROSE, TOKEN, big_document, cli, copy_graph, serving_uploads, snapshot,
                               synth_documents)
+from fixtures.pauses import Pauses
 from ingest.pipeline import document_id
 
 
@@ -20,8 +20,13 @@ def start_db(corpus_db, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def upload_server(start_db, tmp_path_factory):
-    with serving_uploads(start_db, tmp_path_factory.mktemp("upload-api")) as srv:
+def pauses(tmp_path_factory) -> Pauses:
+    return Pauses(tmp_path_factory.mktemp("pauses"))
+
+
+@pytest.fixture(scope="module")
+def upload_server(start_db, pauses, tmp_path_factory):
+    with serving_uploads(start_db, tmp_path_factory.mktemp("upload-api"), env=pauses.env) as srv:
         yield srv
 
 
@@ -153,29 +158,43 @@ def test_malformed_requests_are_4xx_json(writer, request_kwargs, status, phrase)
     assert counts(writer) == before
 
 
-def test_readers_keep_answering_while_a_document_is_ingested(writer, anonymous, tmp_path):
+def test_readers_keep_answering_while_a_document_is_ingested(writer, anonymous, pauses, tmp_path):
+    """The upload is held inside its write transaction, then while its measures are linked
+    (policy_graph/pause_points.py): at each point every read answers, first with the graph as it
+    was (nothing of an uncommitted document shows), then with the document in it."""
     big = big_document(tmp_path / "big.txt", 800, seed=9010)
+    before = counts(anonymous)
+    doc = document_id(big.read_bytes())
     result: dict = {}
 
     def upload():
         result["response"] = post(writer, big)
-        result["done"] = time.monotonic()
 
+    reads = ("/api/health", "/api/measures?limit=5", "/api/regions", "/api/search?q=知识产权")
+    seen: dict[str, dict] = {}
+    pauses.arm("write")
+    pauses.arm("link")
     thread = threading.Thread(target=upload)
     thread.start()
-    answered, statuses = 0, []
-    while thread.is_alive():
-        for path in ("/api/health", "/api/measures?limit=5", "/api/regions"):
-            r = anonymous.get(path)
-            statuses.append(r.status_code)
-            if thread.is_alive():
-                answered += 1
+    try:
+        for phase in ("write", "link"):
+            pauses.wait(phase, running=thread.is_alive)
+            for path in reads:
+                r = anonymous.get(path)
+                assert r.status_code == 200, (phase, path, r.text[:200])
+            seen[phase] = anonymous.get("/api/measures", params={"document": doc, "limit": 1}).json()["total"]
+            assert thread.is_alive()  # these answers came while the upload was held, not after it
+            pauses.release(phase)
+    finally:
+        pauses.release("write")
+        pauses.release("link")
     thread.join()
     assert result["response"].status_code == 201, result["response"].text[:300]
-    assert result["response"].json()["measure_count"] > 200
-    assert set(statuses) == {200}
-    # Reads were answered during the ingest, not queued behind it.
-    assert answered >= 5
+    added = result["response"].json()["measure_count"]
+    assert added > 200
+    assert seen == {"write": 0, "link": added}  # uncommitted: nothing of it; committed: all of it
+    after = counts(anonymous)  # health's counts are taken again before the upload answers
+    assert (after["documents"], after["measures"]) == (before["documents"] + 1, before["measures"] + added)
 
 
 def test_concurrent_uploads_are_serialised_and_all_land(writer, docs):

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from fixtures.hostile import TOKEN, big_document, copy_graph, synth_documents
+from fixtures.pauses import Pauses
 from graph.indexfile import pending_path, sweep_stale, writer_lock
 
 pytestmark = pytest.mark.slow
@@ -74,21 +75,21 @@ def small(tmp_path_factory) -> Path:
     return synth_documents(tmp_path_factory.mktemp("small"), 30, seed=9191)[0]
 
 
-# Each phase of an upload is a worker of its own: parse, plan the similar-to links, extend the
-# text index; "pending" is the moment the new similarity index is written but not yet in place.
-PHASES = {"parse": 1, "link": 2, "pending": None, "text-index": 3}
+# The phases of an upload where the server is killed (policy_graph/pause_points.py): parsing,
+# planning the similar-to links and extending the text index run in worker processes; "pending" is
+# the moment the new similarity index is written and its edges are in the graph, not yet in place.
+PHASES = ["parse", "link", "pending", "text-index"]
 
 
-@pytest.mark.parametrize("phase", list(PHASES))
+@pytest.mark.parametrize("phase", PHASES)
 def test_a_server_killed_mid_upload_leaves_no_process_and_the_next_upload_links(
         corpus_db, tmp_path, big, small, phase):
     from conftest import Server
 
     db = copy_graph(corpus_db, tmp_path / "graph")
-    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
+    pauses = Pauses(tmp_path / "pauses")
+    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN, **pauses.env})
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    seen: set[int] = set()
-    survivors: set[int] = set()
     try:
         def upload() -> None:
             try:
@@ -96,28 +97,25 @@ def test_a_server_killed_mid_upload_leaves_no_process_and_the_next_upload_links(
                            headers=auth, timeout=300)
             except httpx.HTTPError:
                 pass  # the server is killed under it
+        pauses.arm(phase)
         thread = threading.Thread(target=upload, daemon=True)
         thread.start()
-        deadline = time.monotonic() + 120
-        while thread.is_alive() and time.monotonic() < deadline:
-            seen |= workers(srv.proc.pid)
-            due = (len(seen) >= PHASES[phase] if PHASES[phase] else
-                   any(".pending" in name for name in index_leftovers(db)))
-            if due:
-                survivors = descendants(srv.proc.pid)
-                os.kill(srv.proc.pid, signal.SIGKILL)
-                break
-            time.sleep(0.01)
-        assert survivors, f"the upload ended before its {phase} phase could be caught"
+        pauses.wait(phase, running=thread.is_alive)
+        survivors = descendants(srv.proc.pid)
+        if phase != "pending":  # the other phases are held in a worker of the server
+            assert workers(srv.proc.pid), f"no worker process at the {phase} phase"
+        os.kill(srv.proc.pid, signal.SIGKILL)
         srv.proc.wait(10)
     finally:
+        pauses.release(phase)
         srv.stop()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(alive(p) for p in survivors):
         time.sleep(0.1)
     assert not [p for p in survivors if alive(p)], "processes of the killed server are still running"
 
-    again = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
+    # it starts by linking what the killed upload committed but never linked (policy_graph.service.repair_indexes)
+    again = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN}, start_seconds=300)
     try:
         # The start-up sweep removed whatever the killed writers left beside the index files.
         assert not [n for n in index_leftovers(db) if ".pending" in n or n.endswith(".tmp")]
@@ -198,3 +196,41 @@ def test_the_sweep_leaves_a_live_writers_files_alone(tmp_path):
         assert sweep_stale(target) == []  # a writer is at work: its files are not stale
     assert sorted(sweep_stale(target)) == sorted(stale)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.simindex", "g.simindex.lock"]
+
+
+def test_damaged_index_files_are_rebuilt_when_the_server_starts(corpus_db, api, tmp_path, small):
+    """Both index files damaged while no server ran: the server rebuilds them from the graph
+    before its first answer, so search answers from the index at once and the first upload links."""
+    from conftest import Server
+    from graph.linker import SimilarityIndex
+    from graph.textindex import TextIndex
+
+    db = copy_graph(corpus_db, tmp_path / "graph")
+    similarity, text = Path(str(db) + ".simindex"), Path(str(db) + ".fts")
+    similarity.write_bytes(similarity.read_bytes()[: similarity.stat().st_size // 2])
+    text.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
+    with pytest.raises(ValueError):
+        SimilarityIndex.stored_ids(similarity)
+    queries = [{"q": "知识产权质押", "limit": 50}, {"q": "跨境电商", "limit": 50}]
+    clean = [api.get("/api/search", params=q).json() for q in queries]
+    srv = Server(db, {"POLICY_GRAPH_TOKEN": TOKEN})
+    try:
+        with httpx.Client(base_url=srv.base_url, timeout=300,
+                          headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+            measures = client.get("/api/health").json()["counts"]["measures"]
+            # Rebuilt at start-up, before any upload: both files hold every measure of the graph.
+            assert len(SimilarityIndex.stored_ids(similarity)) == measures
+            rebuilt = TextIndex.load(text)
+            assert len(rebuilt) == measures
+            rebuilt.close()
+            assert [client.get("/api/search", params=q).json() for q in queries] == clean
+            assert clean[0]["total"] >= 3
+            r = client.post("/api/documents", files={"file": (small.name, small.read_bytes())})
+            assert r.status_code == 201, r.text[:300]
+            page = client.get("/api/measures", params={"document": r.json()["document_id"]}).json()
+            assert any(client.get(f"/api/measures/{m['id']}/similar").json()["items"]
+                       for m in page["items"])
+            assert client.get("/api/search", params=queries[0]).status_code == 200
+    finally:
+        srv.stop()
+    assert "rebuilt from the graph's" in srv.log.read_text()

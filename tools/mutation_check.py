@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -28,14 +29,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 # target module -> the tests that are meant to catch a wrong line in it
 TARGETS: dict[str, list[str]] = {
-    "ingest/structure.py": ["tests/test_ingest_structure.py", "tests/test_evaluate.py"],
+    "ingest/structure.py": ["tests/test_ingest_structure.py", "tests/test_ingest_tables.py", "tests/test_evaluate.py"],
     "ingest/agencies.py": ["tests/test_ingest_agencies.py", "tests/test_evaluate.py"],
     "ingest/responsibility.py": ["tests/test_ingest_agencies.py", "tests/test_evaluate.py"],
     "ingest/regions.py": ["tests/test_regions.py", "tests/test_audit_regressions.py", "tests/test_evaluate.py"],
     "ingest/replication.py": ["tests/test_replication.py", "tests/test_evaluate.py"],
     "ingest/themes.py": ["tests/test_themes.py", "tests/test_evaluate.py"],
-    "ingest/metadata.py": ["tests/test_ingest_corpus.py", "tests/test_evaluate.py"],
-    "ingest/dates.py": ["tests/test_ingest_corpus.py", "tests/test_evaluate.py"],
+    "ingest/metadata.py": ["tests/test_ingest_metadata.py", "tests/test_ingest_corpus.py", "tests/test_evaluate.py"],
+    "ingest/dates.py": ["tests/test_ingest_dates.py", "tests/test_ingest_corpus.py", "tests/test_evaluate.py"],
     "policy_graph/regions.py": ["tests/test_api.py", "tests/test_audit_regressions.py"],
     "policy_graph/research.py": ["tests/test_research_api.py", "tests/test_cli_research.py",
                                  "tests/test_audit_regressions.py"],
@@ -126,18 +127,50 @@ def _copy_tree(dest: Path) -> None:
     shutil.copytree(REPO, dest, ignore=ignore, dirs_exist_ok=True)
 
 
-def run(sample: int, seed: int, timeout: float) -> list[Mutant]:
+def _site_lines(source: str) -> list[int]:
+    tree = ast.parse(source)
+    inside = _in_function(tree)
+    return [s[0].lineno for s in _sites(tree) if id(s[0]) in inside]
+
+
+def choose(sample: int, seed: int, files: list[str], lines: list[str] | None = None) -> list[tuple[str, int]]:
+    """The mutants to try, as (file, site index). ``lines`` ("ingest/dates.py:35"): every mutant on
+    those lines. Otherwise ``sample`` sites drawn from each file in proportion to its sites (at
+    least one each), run round-robin over the files: the research module's tests start servers and
+    take longest, and in a run sorted by file name its mutants came last and were never reached
+    when the run was cut short."""
+    if lines:
+        wanted = [(f, int(n)) for f, n in (x.rsplit(":", 1) for x in lines)]
+        return [(f, i) for f, n in wanted
+                for i, line in enumerate(_site_lines((REPO / f).read_text(encoding="utf-8"))) if line == n]
     rng = random.Random(seed)
-    pool = []
-    for file in TARGETS:
-        source = (REPO / file).read_text(encoding="utf-8")
-        pool += [(file, i) for i in range(_count_sites(source))]
-    chosen = sorted(rng.sample(pool, min(sample, len(pool))))
+    counts = {f: _count_sites((REPO / f).read_text(encoding="utf-8")) for f in files}
+    total = sum(counts.values())
+    per_file = {f: sorted(rng.sample(range(n), min(n, max(1, round(sample * n / total)))))
+                for f, n in counts.items()}
+    order: list[tuple[str, int]] = []
+    while any(per_file.values()):
+        for f in files:
+            if per_file[f]:
+                order.append((f, per_file[f].pop(0)))
+    return order
+
+
+def run(chosen: list[tuple[str, int]], timeout: float, budget: float | None = None) -> list[Mutant]:
+    """Each chosen mutant against its module's tests; stops starting new ones once ``budget``
+    seconds have passed (what was not run is left out of the score, and said so)."""
     mutants: list[Mutant] = []
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         root = Path(tmp) / "tree"
         _copy_tree(root)
+        # the copy's modules, never the caller's tree: a PYTHONPATH pointing at the checkout would
+        # let every server and spawned worker import the unmutated code
+        env = {**os.environ, "PYTHONPATH": str(root)}
         for file, index in chosen:
+            if budget is not None and time.monotonic() - started > budget:
+                print(f"time budget spent: {len(chosen) - len(mutants)} mutants not run", flush=True)
+                break
             original = (root / file).read_text(encoding="utf-8")
             mutated, mutant = _mutate(original, index)
             mutant.file = file
@@ -146,7 +179,7 @@ def run(sample: int, seed: int, timeout: float) -> list[Mutant]:
             try:
                 proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                                        "-m", "not slow and not browser", *TARGETS[file]],
-                                      cwd=root, capture_output=True, text=True, timeout=timeout)
+                                      cwd=root, capture_output=True, text=True, timeout=timeout, env=env)
                 mutant.outcome = "survived" if proc.returncode == 0 else "killed"
             except subprocess.TimeoutExpired:
                 mutant.outcome = "timeout"
@@ -165,15 +198,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant's test run")
     parser.add_argument("--json", type=Path, help="write every mutant and the score here")
+    parser.add_argument("--files", nargs="+", default=list(TARGETS), choices=list(TARGETS),
+                        help="target modules (default: all)")
+    parser.add_argument("--lines", nargs="+", metavar="FILE:LINE",
+                        help="every mutant on these lines instead of a sample (to recheck survivors)")
+    parser.add_argument("--budget-minutes", type=float, help="start no mutant after this long")
     args = parser.parse_args(argv)
-    mutants = run(args.sample, args.seed, args.timeout)
+    chosen = choose(args.sample, args.seed, args.files, args.lines)
+    mutants = run(chosen, args.timeout, args.budget_minutes * 60 if args.budget_minutes else None)
     killed = sum(m.outcome in ("killed", "timeout") for m in mutants)
     score = killed / len(mutants) if mutants else 1.0
     print(f"mutation score {score:.2f}: {killed} of {len(mutants)} mutants killed "
           f"({sum(m.outcome == 'timeout' for m in mutants)} by timeout)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"score": score, "seed": args.seed, "mutants": [asdict(m) for m in mutants]},
+        args.json.write_text(json.dumps({"score": score, "seed": args.seed, "planned": len(chosen),
+                                         "mutants": [asdict(m) for m in mutants]},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

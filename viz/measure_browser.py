@@ -112,7 +112,7 @@ def browser_page(answer: dict, facet_values: int) -> str:
         for s, t in SORT_TITLES.items())
     api = "/api/measures?" + urlencode({**view_params(answer), "limit": str(answer["limit"])})
     f = answer["filters"]
-    form = (f'<form action="/viz/measures" method="get" id="browse-form">'
+    form = ('<form action="/viz/measures" method="get" id="browse-form">'
             + "".join(f'<label>{e(label)} <input name="{name}" value="{e(f.get(name, ""))}" size="{size}"></label> '
                       for name, label, size in (("region", "地区 region", 8), ("within", "所辖 within", 8),
                                                 ("theme", "主题 theme", 14),
@@ -131,7 +131,7 @@ def browser_page(answer: dict, facet_values: int) -> str:
             f"{form}<p>Filters: {_chosen(answer)}</p>"
             f'<h2><span id="browse-total">{answer["total"]}</span> measures</h2>{truncated}'
             + downloads(api)
-            + f'<div id="facets" style="display:flex;flex-wrap:wrap;gap:18px">'
+            + '<div id="facets" style="display:flex;flex-wrap:wrap;gap:18px">'
             + "".join(_facet(answer, x, facet_values) for x in answer["facets"]) + "</div>"
             + f'<p class="sorts">Sort: {sorts}</p>{_pager(answer)}'
             '<table class="pg" id="browse-rows"><tr><th>Region</th><th>Date</th><th>Measure</th><th>Document</th>'

@@ -1,9 +1,8 @@
 """Health, regions, documents, measures and search: thin wrappers of policy_graph.lookups."""
 from __future__ import annotations
 
-import threading
-
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from api.deps import get_store, text_index
@@ -16,44 +15,14 @@ from policy_graph.research import Trace
 router = APIRouter(prefix="/api", tags=["graph"])
 
 
-class _Counts:
-    """The graph's counts, recounted only when the graph changed. Counting every relation took
-    0.3-0.8 s on a 30k-measure graph, so a health check cost as much as a research answer and
-    waited behind them under load; the graph's state (its measure count, graph_state.cypher:
-    under a millisecond) says when the counts are stale."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._state: tuple | None = None
-        self._counts: dict[str, int] = {}
-
-    def get(self, store: GraphStore) -> dict[str, int]:
-        state = tuple(sorted((r["what"], int(r["n"])) for r in store.run("graph_state", {})))
-        if state != self._state:
-            with self._lock:
-                if state != self._state:
-                    self._counts = {k: int(v) for k, v in store.run("stats")[0].items()}
-                    self._state = state
-        return self._counts
-
-    def forget(self) -> None:
-        self._state = None
-
-
-def forget_counts(store: GraphStore) -> None:
-    """After a write that may keep the measure count (a document replaced), recount next time."""
-    cache = _COUNTS.get(id(store))
-    if cache is not None:
-        cache.forget()
-
-
-_COUNTS: dict[int, _Counts] = {}
-
-
 @router.get("/health", response_model=Health)
-def health(store: GraphStore = Depends(get_store)) -> Health:
-    counts = _COUNTS.setdefault(id(store), _Counts()).get(store)
-    return Health(status="ok", backend=store.backend, counts=counts)
+async def health(request: Request) -> Health:
+    """Answered on the event loop from the counts snapshot (api/counts.py): no thread, no query."""
+    counts = request.app.state.counts
+    current = counts.current
+    if current is None:  # not yet counted: count now, and say 503 if the graph cannot be read
+        current = await run_in_threadpool(counts.refresh)
+    return Health(status="ok", backend=request.app.state.store.backend, counts=current)
 
 
 @router.get("/regions", response_model=list[RegionOut])

@@ -18,7 +18,6 @@ from starlette.datastructures import UploadFile
 
 from api.auth import require_writer
 from api.models import Counts
-from api.routers.core import forget_counts
 from graph.store import GraphStore
 from ingest.errors import IngestError
 from policy_graph.isolated import ChildDied
@@ -155,7 +154,6 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
         load_records(store, IngestReport(documents=[document]), index_path=settings.similarity_index_path,
                      run=in_child)
         counts = store.run("stats")[0]
-        forget_counts(store)
     return {"document_id": document.id, "title": document.title, "region": document.region,
             "date": document.date, "date_source": document.date_source,
             "measure_count": sum(1 for m in document.measures if m.kind == "measure"),
@@ -185,5 +183,10 @@ async def upload_document(request: Request, _writer: None = Depends(require_writ
         raise HTTPException(status_code=503, detail=(
             f"{name}: {exc}. Other documents are intact; this one is absent or loaded without "
             "its similar-to links, and uploading it again completes it")) from exc
+    finally:
+        # health's snapshot (api/counts.py) is counted again before the answer: a client that
+        # uploads and then asks /api/health sees its document (a replaced one keeps the measure
+        # count, so the recount is forced)
+        await run_in_threadpool(request.app.state.counts.refresh, True)
     body = UploadResult(**result)
     return JSONResponse(body.model_dump(), status_code=200 if body.replaced else 201)
