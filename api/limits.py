@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.store import request_deadline
+from policy_graph import pause_points
 
 # Path prefixes of the routes whose cost grows with the graph.
 EXPENSIVE = ("/viz/", "/api/adopters", "/api/timeline", "/api/compare", "/api/paths",
@@ -84,6 +85,8 @@ class ExpensiveReads:
                 return
             token = request_deadline.set(time.monotonic() + self.limits.budget_seconds)
             try:
+                if pause_points.enabled():  # tests hold an admitted read here (off the event loop)
+                    await asyncio.to_thread(pause_points.pause, "expensive")
                 await self.app(scope, receive, send)
             finally:
                 request_deadline.reset(token)

@@ -361,11 +361,14 @@ class Gazetteer:
         if name in self._regions:
             return self._regions[name]
         r = self._synthetic.get(name)
-        if r is None:
-            if len(self._synthetic) > 50_000:  # a long-running server sees many names: stay bounded
+        # The full name is the longest form printed so far (长沙经济技术开发区 over 长沙经开区), whichever
+        # document the process read first: a zone's name must not depend on the reading order.
+        if r is None or len(full_name) > len(r.full_name):
+            if r is None and len(self._synthetic) > 50_000:  # a long-running server sees many names
                 self._synthetic.clear()
+            aliases = tuple(dict.fromkeys((full_name, *(r.aliases if r else ()))))
             r = Region(name=name, full_name=full_name, name_en="", level="zone", parent=parent,
-                       aliases=(full_name,), mention=False, multi_city=multi_city)
+                       aliases=aliases, mention=False, multi_city=multi_city)
             self._synthetic[name] = r
         return r
 

@@ -15,6 +15,9 @@ Phases, in the order an ingest reaches them:
                 the graph, it is not yet in place
     text-index  the text index is about to be extended (child)
     checkpoint  everything has committed; the closing CHECKPOINT is next
+
+And one of the server's reads:
+    expensive   an expensive read (api/limits.py) holds its slot and is about to run
 """
 from __future__ import annotations
 
@@ -23,8 +26,14 @@ import time
 from pathlib import Path
 
 ENV = "POLICY_GRAPH_TEST_PAUSE_DIR"
-PHASES = ("parse", "write", "link", "pending", "text-index", "checkpoint")
+PHASES = ("parse", "write", "link", "pending", "text-index", "checkpoint", "expensive")
 _POLL_SECONDS = 0.02
+
+
+def enabled() -> bool:
+    """Whether a test may hold this process at all (callers on an event loop check this before
+    they hand ``pause`` to a thread)."""
+    return bool(os.environ.get(ENV))
 
 
 def pause(phase: str) -> None:

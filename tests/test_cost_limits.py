@@ -3,12 +3,14 @@ short queue, a time budget per request, and a paged comparison; cheap requests g
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import httpx
 import pytest
 
 from conftest import Server
 from fixtures.hostile import copy_graph
+from fixtures.pauses import Pauses
 
 PAGE = "/viz/theme/ip_pledge_financing?limit=1000"
 FIVE = "厦门,福建,武汉,图们,云南"
@@ -21,56 +23,55 @@ def serve(corpus_db, tmp_path_factory, name: str, env: dict[str, str]):
 
 @pytest.fixture(scope="module")
 def tight(corpus_db, tmp_path_factory):
+    pauses = Pauses(tmp_path_factory.mktemp("tight-pauses"))
     srv = serve(corpus_db, tmp_path_factory, "tight", {
         "POLICY_GRAPH_EXPENSIVE_PER_CLIENT": "1", "POLICY_GRAPH_EXPENSIVE_SLOTS": "1",
-        "POLICY_GRAPH_EXPENSIVE_QUEUE_SECONDS": "0.05"})
+        "POLICY_GRAPH_EXPENSIVE_QUEUE_SECONDS": "0.05", **pauses.env})
+    srv.pauses = pauses
     yield srv
     srv.stop()
 
 
-def burst(srv: Server, path: str, n: int, source: str = "127.0.0.1") -> list[httpx.Response]:
-    """``n`` requests for ``path`` sent at once from one client address."""
-    out: list[httpx.Response] = []
-    start = threading.Barrier(n)
+def get_from(srv: Server, path: str, source: str) -> httpx.Response:
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as c:
+        return c.get(srv.base_url + path)
 
-    def one() -> None:
-        with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=60) as c:
-            start.wait()
-            out.append(c.get(srv.base_url + path))
-    threads = [threading.Thread(target=one) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return out
+
+@contextmanager
+def held_page(srv: Server, source: str):
+    """An expensive page from ``source``, held inside its slot (policy_graph/pause_points.py) while
+    the block runs, then let go; yields a list that holds its response afterwards."""
+    srv.pauses.arm("expensive")
+    answer: list[httpx.Response] = []
+    thread = threading.Thread(target=lambda: answer.append(get_from(srv, PAGE, source)))
+    thread.start()
+    try:
+        srv.pauses.wait("expensive", thread.is_alive)
+        yield answer
+    finally:
+        srv.pauses.release("expensive")
+        thread.join()
 
 
 def test_one_client_over_its_share_of_expensive_pages_gets_429(tight):
-    answers = burst(tight, PAGE, 8)
-    codes = sorted(r.status_code for r in answers)
-    assert 200 in codes and 429 in codes, codes
-    refused = next(r for r in answers if r.status_code == 429)
+    with held_page(tight, "127.0.0.1") as first:
+        refused = get_from(tight, PAGE, "127.0.0.1")
+        other = get_from(tight, "/api/measures?limit=5", "127.0.0.1")  # a cheap read is no expensive one
+    assert refused.status_code == 429, refused.text[:200]
     assert refused.headers["retry-after"] and "per client" in refused.json()["detail"]
+    assert other.status_code == 200
+    assert first[0].status_code == 200
+    assert get_from(tight, PAGE, "127.0.0.1").status_code == 200  # its share is free again
 
 
 def test_when_every_slot_is_busy_an_expensive_page_is_503_and_health_still_answers(tight):
-    results: dict[str, list] = {"health": []}
-    many = [threading.Thread(target=lambda s=s: results.setdefault(s, burst(tight, PAGE, 1, s)))
-            for s in ("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6")]
-    for t in many:
-        t.start()
-    for _ in range(5):
-        results["health"].append(httpx.get(tight.base_url + "/api/health", timeout=30).status_code)
-    for t in many:
-        t.join()
-    codes = [r.status_code for s in ("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6")
-             for r in results[s]]
-    assert 200 in codes, codes
-    busy = [r for s in ("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6")
-            for r in results[s] if r.status_code == 503]
-    assert busy, codes
-    assert "busy" in busy[0].json()["detail"] and busy[0].json()["request_id"]
-    assert results["health"] == [200] * 5
+    with held_page(tight, "127.0.0.2") as first:
+        busy = [get_from(tight, PAGE, source) for source in ("127.0.0.3", "127.0.0.4")]
+        health = [httpx.get(tight.base_url + "/api/health", timeout=30).status_code for _ in range(5)]
+    assert [r.status_code for r in busy] == [503, 503], [r.text[:200] for r in busy]
+    assert "busy" in busy[0].json()["detail"] and busy[0].json()["request_id"] and busy[0].headers["retry-after"]
+    assert health == [200] * 5
+    assert first[0].status_code == 200
 
 
 def test_a_request_past_its_time_budget_answers_503_and_cheap_reads_go_on(corpus_db, tmp_path_factory):

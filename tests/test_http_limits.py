@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 import httpx
 import pytest
@@ -62,11 +61,8 @@ def test_a_100_mb_header_is_answered_431_before_it_is_read_and_others_keep_answe
             got["answer"] = read_answer(s)
     t = threading.Thread(target=attack)
     t.start()
-    answered = []
-    while t.is_alive():
-        t0 = time.monotonic()
+    while t.is_alive():  # every health request during the attack is answered (speed lives in bench.attacks)
         assert health_ok(server)
-        answered.append(time.monotonic() - t0)
     t.join()
     assert got["answer"].startswith(b"HTTP/1.1 431 "), got["answer"][:100]
     assert b"headers larger than" in got["answer"]
@@ -83,10 +79,8 @@ def test_an_overlong_request_line_is_answered_414(server):
 def test_a_head_that_never_ends_is_answered_408_and_closed(strict):
     with connect(strict) as s:
         s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
-        t0 = time.monotonic()
-        answer = read_answer(s)
+        answer = read_answer(s)  # the server's head timer answers, not the socket's own timeout
         assert answer.startswith(b"HTTP/1.1 408 "), answer[:80]
-        assert time.monotonic() - t0 < 8
 
 
 def test_a_connection_that_sends_nothing_is_closed(strict):
