@@ -596,10 +596,20 @@ def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict
             continue
         theme = themes.setdefault(row["theme"], {"key": row["theme"], "name_zh": row["name_zh"],
                                                  "name_en": row["name_en"], "regions": defaultdict(dict)})
-        theme["regions"][row["region"]].setdefault(row["id"], {
-            "id": row["id"], "title": row["title"], "region": row.get("measure_region"),
-            "document": row["document"], "via": row["via"], "evidence": row["evidence"]})
+        held = theme["regions"][row["region"]]
+        known = held.get(row["id"])
+        # one measure may reach a region two ways (its own and a replication): the first way in
+        # _VIA_RANK is kept, whatever order the database returned the rows in
+        if known is None or _VIA_RANK[row["via"]] < _VIA_RANK[known["via"]]:
+            held[row["id"]] = {"id": row["id"], "title": row["title"], "region": row.get("measure_region"),
+                               "document": row["document"], "via": row["via"], "evidence": row["evidence"]}
+    for theme in themes.values():  # the same order in every process (rows arrive in any order)
+        for region, held in list(theme["regions"].items()):
+            theme["regions"][region] = dict(sorted(held.items(), key=lambda kv: (_VIA_RANK[kv[1]["via"]], kv[0])))
     return themes
+
+
+_VIA_RANK = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 
 
 def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str, Any]:
