@@ -7,19 +7,17 @@ Playwright fails these tests instead of skipping them.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
-from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
 
 import conftest
+import pagecheck
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = pagecheck.ARTIFACTS
 FIVE = ["厦门", "福建", "图们", "武汉", "云南"]
 THEME = "ip_pledge_financing"
 IMG = "<img src=x onerror=window.__pwned=1>"
@@ -44,21 +42,6 @@ HOSTILE_DOC = f"""武汉市关于开展人才服务{IMG}试点的实施方案
 """
 
 
-def _need_browser() -> None:
-    missing = None
-    if not Path(CHROMIUM).exists():
-        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright python package is not installed"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run under CI: {missing}")
-        pytest.skip(missing)
-
-
 @pytest.fixture(scope="module")
 def viz_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("viz")
@@ -74,44 +57,22 @@ def viz_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    _need_browser()
+    pagecheck.need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = pagecheck.launch(p)
         yield b
         b.close()
 
 
-class Watched:
-    """A page that records console errors, uncaught exceptions and requests leaving the server."""
-
-    def __init__(self, browser, base_url: str) -> None:
-        self.base = base_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
-        self.page.on("request", self._request)
-
-    def _request(self, request) -> None:
-        url = request.url
-        if url.startswith(("data:", "about:", "blob:")):
-            return
-        if urlsplit(url).netloc != urlsplit(self.base).netloc:
-            self.foreign.append(url)
+class Watched(pagecheck.Watched):
+    """tests/pagecheck.py's watched page, with the canvas helpers these tests click through."""
 
     def open(self, path: str, *, graph: bool = True) -> float:
         """Load ``path``; for a graph page wait until vis-network has laid it out. Returns seconds."""
         started = time.perf_counter()
-        response = self.page.goto(self.base + path, wait_until="load")
-        assert response is not None and response.status == 200, (path, response and response.status)
-        if graph:
-            self.page.wait_for_selector("body[data-network-ready]", state="attached", timeout=60_000)
+        super().open(path, graph=graph)
         return time.perf_counter() - started
 
     def nodes(self) -> list[dict]:
@@ -142,8 +103,6 @@ class Watched:
                 return node
         raise AssertionError(f"no {node_type} node can be clicked")
 
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture
