@@ -21,7 +21,7 @@ from ingest.normalise import detect_script, drop_invisible, to_simplified
 from ingest.read import DEFAULT_MAX_BYTES, decode_document, read_path
 from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
-from ingest.replication import attribute_themes, extract_replications
+from ingest.replication import DocumentSpread, attribute_themes, document_spread, extract_replications
 from ingest.responsibility import carried_units, first_listed_rule_from
 from ingest.scope import Scope, document_subject, measure_scope
 from ingest.structure import Segment, StructureError, parse_structure
@@ -118,7 +118,9 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
     rule_from = _first_listed_rule_start(simplified, [*structure.measures, *structure.safeguards])
     carried = carried_units(simplified)
     subject = document_subject(to_simplified(title or ""), region, gazetteer)
-    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried, subject)
+    first = min((seg.start for seg in structure.measures), default=0)
+    spread = document_spread(to_simplified(title or ""), simplified[:first], region, gazetteer)
+    measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried, subject, spread)
                 for n, seg in enumerate(structure.measures, 1)]
     measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
                  for n, seg in enumerate(structure.safeguards, 1)]
@@ -145,7 +147,7 @@ def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | 
 
 def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str, gazetteer,
              clock: _Clock, rule_from: int | None = None, carried: list | tuple = (),
-             subject: Scope | None = None) -> MeasureRecord:
+             subject: Scope | None = None, spread: DocumentSpread | None = None) -> MeasureRecord:
     is_measure = seg.kind == "measure"
     mid = f"{doc_id}-{ordinal:03d}" if is_measure else f"{doc_id}-s{ordinal:02d}"
     with clock.stage("agencies"):
@@ -174,7 +176,7 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
                 scope = subject  # the plan of one place that the document issues (scope.py, way 5)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,
                                                 origin=scope.locality,
-                                                headings=seg.headings)
+                                                headings=seg.headings, spread=spread)
             attribute_themes(replications, themes, taxonomy, whole_measure=bool(seg.fields),
                              measure_practices=practices)
     with clock.stage("regions"):

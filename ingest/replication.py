@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from ingest.literals import required_literals
 from ingest.records import ReplicationFact
@@ -161,12 +162,15 @@ _TARGET_FIELDS = ("拟推广区域", "推广区域", "复制推广范围", "推�
 
 def extract_replications(text: str, issuing_region: str | None, gazetteer: Gazetteer,
                          fields: Mapping[str, str] | None = None, *, origin: str | None = None,
-                         headings: Sequence[str] = ()) -> list[ReplicationFact]:
+                         headings: Sequence[str] = (),
+                         spread: DocumentSpread | None = None) -> list[ReplicationFact]:
     """Replication / borrowing facts stated in one measure (its text and, for tables, its columns).
 
     ``origin``: the locality the measure belongs to (the place that piloted it), used when a
     sentence names no origin of its own. ``headings``: the headings above the measure, nearest
     first; one that describes its items' target applies when the measure states none itself.
+    ``spread``: the document's own statement that it spreads the practices it lists
+    (``document_spread``); it sends an item that names its origin when nothing nearer does.
     """
     facts: list[ReplicationFact] = []
     if fields:
@@ -178,7 +182,49 @@ def extract_replications(text: str, issuing_region: str | None, gazetteer: Gazet
                 facts.extend(_from_sentence(sentence, issuing_region, gazetteer, origin))
     if not any(f.kind == "replicate" for f in facts):
         facts.extend(_from_headings(headings, issuing_region, gazetteer, origin))
+    if spread is not None and origin and not facts:
+        facts.append(ReplicationFact(origin, spread.target, spread.scope, spread.evidence, kind=spread.kind))
     return _dedupe(facts)
+
+
+# ---- the document's own statement -------------------------------------------------------------
+class DocumentSpread(NamedTuple):
+    kind: str  # replicate | borrow
+    target: str  # the issuer's whole jurisdiction
+    scope: str  # 全国 / 全省 / 全市 / 全区
+    evidence: str
+
+
+# A notice that spreads the practices it lists: its title (关于推广第三批…典型经验做法的通知) or its
+# opening (现将有关典型经验做法予以推广 / 现将…典型案例印发给你们，供学习借鉴). Not a plan that means to
+# produce such practices (总结推广经验, 形成可复制可推广的经验): those are aspirations, masked first.
+_SPREAD_TITLE = re.compile(r"关于(?:复制推广|推广)[^。;]{0,40}?" + _PRACTICE)
+_SPREAD_OPENING = re.compile(r"现将[^。;]{0,40}?" + _PRACTICE + r"[^。;]{0,16}?(?:予以|加以)?(?:复制推广|推广)")
+_BORROW_OPENING = re.compile(r"现将[^。;]{0,40}?" + _PRACTICE + r"[^。]{0,30}?(?:供|请)[^。;]{0,12}?借鉴")
+_WHOLE = {"country": "全国", "province": "全省", "prefecture": "全市", "city": "全市"}
+
+
+def document_spread(title: str, opening: str, issuing: str | None, gaz: Gazetteer) -> DocumentSpread | None:
+    """What the title or the text before the first measure says the document does with the
+    practices it lists: spread them (推广) or offer them to learn from (借鉴), over the issuer's
+    whole jurisdiction. None for any other document."""
+    if not issuing:
+        return None
+    region = gaz.get(issuing)
+    scope = _WHOLE.get(region.level, "全区") if region is not None else "全区"
+    # the opening first: it says more (推广, or only 供…借鉴) than a title's 关于推广…
+    for text, rules in ((opening, (_SPREAD_OPENING, _BORROW_OPENING)), (title, (_SPREAD_TITLE,))):
+        plain = simplified_punct(text or "")
+        masked = _ASPIRATION.sub(lambda m: "□" * len(m.group(0)), plain)
+        for rule in rules:
+            m = rule.search(masked)
+            if m:
+                start = plain.rfind("。", 0, m.start()) + 1
+                end = plain.find("。", m.end())
+                sentence = plain[start:] if end < 0 else plain[start:end + 1]
+                kind = "borrow" if rule is _BORROW_OPENING else "replicate"
+                return DocumentSpread(kind, issuing, scope, sentence.strip())
+    return None
 
 
 # ---- table columns ----------------------------------------------------------------------------
@@ -386,6 +432,7 @@ def attribute_themes(facts: list[ReplicationFact], measure_themes: list, taxonom
 def _names_whole_item(evidence: str) -> bool:
     """A 推广范围 line or a heading describing its items: the fact moves the whole item."""
     text = simplified_punct(evidence or "")
-    if _RANGE_LINE.search(text):
+    if _RANGE_LINE.search(text) or _SPREAD_TITLE.search(text) or _SPREAD_OPENING.search(text) \
+            or _BORROW_OPENING.search(text):
         return True
     return len(text) <= 40 and bool(_HEADING_TARGET.search(text)) and not _BORROW.search(text)

@@ -7,8 +7,8 @@ The genre writes it in five ways, the first four tried in this order on one meas
 2. An item that opens with the locality that originated it (national notices listing practices to
    replicate): 黑龙江省哈尔滨市:…, 辽宁自贸试验区营口片区探索…, several places before a colon
    (北京市、上海市:…). A locality chain (省 + 市, FTZ + 片区) is one place, the most specific.
-3. A trailing parenthesis holding only places at the end of the item's first sentence:
-   …改革(浙江省杭州市).
+3. A trailing parenthesis holding only places at the end of the item's first sentence or of its
+   first paragraph: …改革(浙江省杭州市). / 推行…"一照通办"。企业凭营业执照…(陕西省西安市)。
 4. One named pilot place: 在X开展…试点 / 选择X开展试点 / 在X先行试点.
 
 5. The document's subject, for every measure the first four leave unscoped: a notice that issues or
@@ -223,10 +223,14 @@ def _parenthesis(body: str, doc_region: str | None, gaz: Gazetteer):
     head = _LABEL.sub("", body, count=1)
     # the end of the first sentence, or a parenthesis standing right after its full stop
     first = re.match(r"[^。;\n]*(?:。\s*(?=\())?(?:\([^()]{2,30}\))?", head).group(0)
-    for m in re.finditer(r"\(([^()]{2,30})\)\s*$", first):
-        found = _chains(m.group(1), gaz, whole=True)
-        if found:
-            return found[0], first
+    # ... or the end of the item's first paragraph: a heading sentence, then the practice described,
+    # then where it comes from (推行涉企证照"一照通办"。企业凭营业执照…事项(陕西省西安市)。)
+    paragraph = re.match(r"[^\n]*", head).group(0).rstrip(" 。")
+    for text in (first, paragraph):
+        for m in re.finditer(r"\(([^()]{2,30})\)\s*$", text):
+            found = _chains(m.group(1), gaz, whole=True)
+            if found:
+                return found[0], text
     return None
 
 

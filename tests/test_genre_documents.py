@@ -2,7 +2,8 @@
 notations (State Council FTZ replication notice with a 任务分工 table, provincial 实施方案 with a
 重点任务分工表, city 若干措施 in 第X条 saved as GBK text, a district's measures in Traditional script
 with a title over two lines, a joint ministry notice, a development zone's measures with field lines,
-a provincial FTZ replication list as a tab-separated table). Each expectation is what a reader of the
+a provincial FTZ replication list as a tab-separated table, notices spreading or offering places' typical
+practices). Each expectation is what a reader of the
 page would write down; the files are in tests/fixtures/genre/."""
 from __future__ import annotations
 
@@ -53,6 +54,14 @@ DOCUMENTS = {
         region="无锡", level="prefecture", parents=["江苏"],
         title="无锡市人民政府办公室关于印发无锡市优化营商环境重点任务分工方案的通知",
         issuer="无锡市人民政府办公室", date="2031-03-30", date_source="signature", doc_number="锡政办发〔2031〕25号"),
+    "g10_typical_practices.txt": dict(
+        region="中国", level="national", parents=[],
+        title="国务院办公厅关于推广第五批深化“放管服”改革典型经验做法的通知",
+        issuer="国务院办公厅", date="2031-10-09", date_source="signature", doc_number="国办函〔2031〕73号"),
+    "g11_province_cases_borrow.html": dict(
+        region="江西", level="province", parents=[],
+        title="江西省人民政府办公厅关于印发优化营商环境典型案例的通知",
+        issuer="江西省人民政府办公厅", date="2031-11-20", date_source="signature", doc_number="赣府厅字〔2031〕44号"),
     "g7_province_ftz_replication.txt": dict(
         region="四川", level="province", parents=[],
         title="四川省人民政府关于复制推广中国（四川）自由贸易试验区第四批改革试点经验的通知",
@@ -126,6 +135,12 @@ MEASURES["g9_city_task_table.html"] = [
     ("4", ["市市场监管局(知识产权局)", "市财政局"], ["人民银行无锡市分行"], []),
 ]
 
+# a notice spreading places' practices: each item opens with, or closes on, the place it comes from
+MEASURES["g10_typical_practices.txt"] = [("一、", [], [], ["南通"]), ("二、", [], [], ["合肥"]),
+                                         ("三、", [], [], ["西安"])]
+MEASURES["g11_province_cases_borrow.html"] = [("一、", [], [], ["南昌"]), ("二、", [], [], ["赣州"]),
+                                              ("三、", [], [], ["九江"])]
+
 # file -> (from, to, scope) of every replication fact, in measure order
 REPLICATIONS = {
     "g1_state_council_ftz.html": [("", "中国", "全国")] * 5
@@ -140,6 +155,10 @@ REPLICATIONS = {
     "g7_province_ftz_replication.txt": [
         ("成都天府新区自贸片区", "四川", "全省"), ("川南临港自贸片区", "四川", "全省"), ("成都", "四川", "全省"),
         ("成都天府新区自贸片区", "综合保税区", "综合保税区")],
+    # 现将有关典型经验做法予以推广: every listed place's practice goes to the issuer's whole country
+    "g10_typical_practices.txt": [("南通", "中国", "全国"), ("合肥", "中国", "全国"), ("西安", "中国", "全国")],
+    # 现将…典型案例印发给你们，供各地各部门学习借鉴: offered to learn from, across the province
+    "g11_province_cases_borrow.html": [("南昌", "江西", "全省"), ("赣州", "江西", "全省"), ("九江", "江西", "全省")],
 }
 
 
@@ -174,6 +193,18 @@ def test_measures_with_their_units_and_scope(records, name):
 def test_replications(records, name):
     got = [(f.from_region, f.to_region, f.scope) for m in _measures(records[name]) for f in m.replications]
     assert got == REPLICATIONS[name]
+
+
+def test_a_notice_spreading_listed_practices_says_how_and_carries_each_item(records):
+    """The title or the opening says what the notice does with the places' practices: 推广 is a
+    replication, 供…学习借鉴 a borrowing; the practice that travels is the whole item."""
+    spread = [m.replications[0] for m in _measures(records["g10_typical_practices.txt"])]
+    assert {f.kind for f in spread} == {"replicate"}
+    assert spread[0].evidence == "经国务院同意,现将有关典型经验做法予以推广。"
+    assert "ip_pledge_financing" in spread[1].themes  # the item's own themes travel with it
+    borrowed = [m.replications[0] for m in _measures(records["g11_province_cases_borrow.html"])]
+    assert {f.kind for f in borrowed} == {"borrow"}
+    assert "tech_finance_credit" in borrowed[1].themes
 
 
 def test_closing_articles_and_safeguards_are_no_measures(records):

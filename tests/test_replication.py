@@ -244,3 +244,40 @@ def test_a_range_line_moves_the_whole_item_and_a_sentence_only_its_own_practice(
     attribute_themes([range_line, sentence], list(themes), taxonomy, whole_measure=False)
     assert sorted(range_line.themes) == keys  # a 推广范围 line sends the whole item
     assert sentence.themes and sorted(sentence.themes) != keys  # the sentence sends its own practice
+
+
+@pytest.mark.parametrize("title, opening, issuing, expected", [
+    ("国务院办公厅关于推广第三批典型经验做法的通知", "", "中国", ("replicate", "中国", "全国")),
+    ("", "经国务院同意，现将有关典型经验做法予以推广。", "中国", ("replicate", "中国", "全国")),
+    ("", "現將有關典型經驗做法予以復制推廣。", "中国", ("replicate", "中国", "全国")),
+    ("", "现将优化营商环境典型案例印发给你们，供各地各部门学习借鉴。", "江西", ("borrow", "江西", "全省")),
+    ("湖北省人民政府关于推广武汉市创新经验的通知", "现将有关创新经验印发给你们，请结合实际学习借鉴。", "湖北",
+     ("borrow", "湖北", "全省")),  # the opening says more than the title
+    ("", "现将首批改革经验在全市推广。", "厦门", ("replicate", "厦门", "全市")),
+])
+def test_a_document_that_spreads_the_practices_it_lists(gaz, title, opening, issuing, expected):
+    from ingest.replication import document_spread
+
+    spread = document_spread(to_simplified(title), to_simplified(opening), issuing, gaz)
+    assert spread is not None and (spread.kind, spread.target, spread.scope) == expected
+
+
+@pytest.mark.parametrize("title, opening", [
+    ("浙江省人民政府关于印发浙江省数字经济发展实施方案的通知", "为总结推广改革经验，制定本方案。"),
+    ("", "力争形成一批可复制可推广的经验做法。"),  # an aspiration, not a spread
+    ("关于推广应用新能源汽车的实施意见", ""),  # 推广 a product, not a practice
+    ("", "现将有关事项通知如下。"),
+])
+def test_a_document_that_spreads_nothing(gaz, title, opening):
+    from ingest.replication import document_spread
+
+    assert document_spread(title, opening, "浙江", gaz) is None
+
+
+def test_a_spread_moves_only_items_that_name_their_origin(gaz):
+    from ingest.replication import document_spread
+
+    spread = document_spread("", "现将有关典型经验做法予以推广。", "中国", gaz)
+    named = extract_replications("推行涉企证照一照通办。", "中国", gaz, origin="西安", spread=spread)
+    assert [(f.from_region, f.to_region, f.scope, f.kind) for f in named] == [("西安", "中国", "全国", "replicate")]
+    assert extract_replications("推行涉企证照一照通办。", "中国", gaz, spread=spread) == []
