@@ -453,7 +453,8 @@ def _compute_identity(name: str, region: str, gazetteer, vocab: Vocabulary,
 
 def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
     name = printed.strip()
-    name = name.replace("（", "(").replace("）", ")")
+    # 市市场监管局（知识产权局） is also printed 市市场监管局〔知识产权局〕: one agency, one name
+    name = name.replace("（", "(").replace("）", ")").replace("〔", "(").replace("〕", ")")
     for long, short in vocab.suffix_aliases:
         if name.endswith(long) and long != short:
             name = name[: -len(long)] + short

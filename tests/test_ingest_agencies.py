@@ -303,3 +303,11 @@ def test_prose_lead_without_a_supporting_unit_adds_no_support(gaz):
     assert roles(refs, "support") == []
     refs = extract_agencies("（三）完善融资担保体系。由市金融局牵头，市财政局配合。", "厦门", gazetteer=gaz)
     assert roles(refs, "lead") == ["市金融局"] and roles(refs, "support") == ["市财政局"]
+
+
+def test_an_agency_printed_with_either_bracket_is_one_agency():
+    """市市场监管局（知识产权局） and 市市场监管局〔知识产权局〕 name one office: the same name in the graph."""
+    round_ = extract_agencies("扩大质押融资规模。（市市场监管局（知识产权局）牵头，市财政局配合）", "广州")
+    square = extract_agencies("扩大质押融资规模。（市市场监管局〔知识产权局〕牵头，市财政局配合）", "广州")
+    assert [(a.name, a.role) for a in round_] == [(a.name, a.role) for a in square] == \
+        [("市市场监管局(知识产权局)", "lead"), ("市财政局", "support")]
