@@ -75,7 +75,7 @@ _MAX_HEADING = 24
 PREAMBLE_HEADING = re.compile(
     r"^(总体要求|总体思路|指导思想|基本原则|发展目标|工作目标|主要目标|总体目标|目标任务|适用范围|编制依据|"
     r"重要意义|基本情况|发展现状|现状分析|区位布局|功能定位|实施范围|战略定位|发展定位|总体布局|空间布局|"
-    r"工作原则|指导原则|发展思路|适用对象|支持对象)[。.]?$")
+    r"工作原则|指导原则|发展思路|适用对象|支持对象|总则)[。.]?$")
 
 # Lines that annotate a task rather than continue its prose: who does it and by when.
 ANNOTATION_LINE = re.compile(

@@ -42,6 +42,16 @@ def test_article_numbering_without_agency_lines():
     assert all(record.text_original[m.start:m.end] == m.text_original for m in ms)
 
 
+def test_a_general_provisions_chapter_frames_the_articles_in_it():
+    """第一章 总则 says why, for whom and who organises it (第三条 区科技局负责本办法的组织实施): no
+    measure comes from it, whatever its articles say; the support articles of the next chapter are."""
+    record = ingest_text(ARTICLES.replace(
+        "第二章 支持措施\n第三条", "第三条 市科技局负责本办法的组织实施，市财政局负责资金保障。\n第二章 支持措施\n第四条")
+        .replace("第四条 支持", "第五条 支持").replace("第五条 本办法", "第六条 本办法"))
+    assert [m.label for m in kinds(record)] == ["第四条", "第五条"]
+    assert "第三条" not in [m.label for m in record.measures]
+
+
 def test_full_and_half_width_labels_and_deepest_level_wins():
     text = ("关于推进创新的实施方案\n"
             "一、总体要求\n（一）指导思想。坚持创新驱动。\n"
