@@ -117,3 +117,11 @@ def test_jieba_userdict_keeps_policy_terms_whole():
     words = tok.lcut("进一步创新知识产权质押融资模式,深化双自联动和放管服改革,在全省复制推广,推动投贷联动")
     for term in ("知识产权质押融资", "双自联动", "放管服", "复制推广", "投贷联动"):
         assert term in words
+
+
+@pytest.mark.parametrize("text, tagged", [
+    ("推行注册资本认缴登记制，放宽市场主体住所登记条件。", True),
+    ("对新引进企业，按其实际到位注册资本的5%给予落户奖励，最高500万元。", False),  # a subsidy's base
+])
+def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(tx, text, tagged):
+    assert ("commercial_registration_reform" in [h.key for h in tx.tag(text)]) == tagged
