@@ -41,6 +41,8 @@ _DOC_NUMBER_YEAR = re.compile(r"[〔\[【(（]\s*(\d{4})\s*[〕\]】)）]")
 _DATE_ONLY = re.compile(r"^[\d〇零一二三四五六七八九十]{4}\s*年.{0,8}[日号]$")
 # 某市科学技术局2026年5月25日发布 / 某市人民政府 2023年1月5日: issuer and date on one line.
 _RELEASE_LINE = re.compile(r"^([\u4e00-\u9fff“”\"]{4,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(发布|印发|$)")
+# The date a party or State Council document is printed with under its title: （2025年3月16日）.
+_DATED_HEADING = re.compile(r"^[(（]\s*([\d〇零一二三四五六七八九十]{4}\s*年[^()（）]{2,8}日)\s*[)）]$")
 _PAGE_DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(来源|作者|浏览|$)")
 # Labelled header fields of a government page: "发文机关：\t国务院办公厅\t成文日期：\t2018年12月30日".
 _LABEL = r"\s*[:：]\s*([^\t\n]+?)\s*(?=\t|$)"
@@ -134,6 +136,21 @@ def find_title(lines: list[Line]) -> tuple[str | None, int]:
     return None, -1
 
 
+def _first_title_line(lines: list[Line], heading: str | None, title_line: int) -> str | None:
+    """The printed line (blanks kept) the heading opens with: the heading is the squeezed lines
+    from it down to ``title_line``."""
+    if not heading:
+        return None
+    joined = ""
+    for ln in reversed([ln for ln in lines[:title_line + 1] if ln.stripped][-_MAX_TITLE_LINES:]):
+        joined = _squeeze(ln.stripped) + joined
+        if joined == heading:
+            return ln.stripped
+        if not heading.endswith(joined):
+            return None
+    return None
+
+
 def _issuer_line(s: str) -> bool:
     return bool(_ISSUER_END.search(s)) and len(s) <= 40 and not _NOT_TITLE_CHARS.search(s) \
         and "关于" not in s
@@ -203,10 +220,16 @@ def _header_issuers(lines: list[Line], title_line: int) -> list[str]:
     return below[:1]
 
 
-def _title_issuer(title: str | None) -> str | None:
-    """国务院办公厅关于… / 郑州市人民政府办公室关于印发…: the body that heads its own title."""
+def _title_issuer(title: str | None, first_line: str | None = None) -> str | None:
+    """国务院办公厅关于… / 郑州市人民政府办公室关于印发…: the body that heads its own title. Joint
+    bodies printed apart on the title's first line (中共中央办公厅　国务院办公厅关于…) are each named."""
     m = re.match(r"^(.{2,40}?)(?:关于|印发)", title or "")
-    return m.group(1) if m and _issuer_line(m.group(1)) else None
+    if not (m and _issuer_line(m.group(1))):
+        return None
+    printed = re.match(r"^(.{2,50}?)(?:关于|印发)", (first_line or "").strip())
+    if printed and _squeeze(printed.group(1)) == m.group(1):
+        return _signature_names(printed.group(1))
+    return m.group(1)
 
 
 def find_doc_number(lines: list[Line]) -> str | None:
@@ -217,6 +240,19 @@ def find_doc_number(lines: list[Line]) -> str | None:
             return m.group(1)
         if _DOC_NUMBER_LINE.match(s) and "。" not in s and len(s) <= 30:
             return _squeeze(s)
+    return None
+
+
+def _dated_heading(lines: list[Line], title_line: int) -> str | None:
+    """The (2025年3月16日) standing on one of the two lines under the title."""
+    if title_line < 0:
+        return None
+    below = [ln for ln in lines[title_line + 1:title_line + 4] if ln.stripped][:2]
+    for ln in below:
+        m = _DATED_HEADING.match(_squeeze(ln.stripped))
+        if m:
+            date = parse_date(m.group(1))
+            return date if date and len(date) == 10 else None
     return None
 
 
@@ -263,7 +299,7 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
         candidates.append((fields["issuer"], "header_field"))
     candidates += [(name, "signature") for name, _, _ in signatures if name]
     candidates += [(name, "page_header") for name in _header_issuers(lines, title_line)]
-    by_title = _title_issuer(heading)
+    by_title = _title_issuer(heading, _first_title_line(lines, heading, title_line))
     if by_title:
         candidates.append((by_title, "title"))
     for line in lines[:40]:
@@ -286,6 +322,9 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
     elif signatures:
         date, source = signatures[0][1], "signature"
         prov["date"] = "signature"
+    elif _dated_heading(lines, title_line):
+        date, source = _dated_heading(lines, title_line), "signature"
+        prov["date"] = "dated_heading"  # the document's own date, printed under its title
     elif doc_number and _DOC_NUMBER_YEAR.search(doc_number):
         date, source = _DOC_NUMBER_YEAR.search(doc_number).group(1), "doc_number_year"
         prov["date"] = "doc_number"

@@ -163,3 +163,22 @@ def test_every_development_page_gets_a_region_level_and_a_clean_title(path):
     assert doc.issuer and doc.date and doc.date_source == "signature"
     assert not doc.title.startswith(("政策解读", "政策原文", "---", "来源"))
     assert "layout" not in doc.title
+
+
+def test_a_party_and_state_document_dated_under_its_title():
+    """中共中央办公厅　国务院办公厅关于…的意见 / （2025年3月16日）: two issuing bodies, and the date the
+    document prints under its title is its own (no signature follows)."""
+    doc = ingest_bytes("中共中央办公厅　国务院办公厅关于进一步优化营商环境的意见\n（2025年3月16日）\n\n"
+                       "为持续优化营商环境，现提出如下意见。\n一、深化商事制度改革。推行登记一网通办。\n"
+                       "二、加强知识产权保护。建立快速保护机制。\n".encode("utf-8"), "opinion.txt")
+    assert doc.issuer == "中共中央办公厅、国务院办公厅"
+    assert (doc.date, doc.date_source, doc.provenance["date"]) == ("2025-03-16", "signature", "dated_heading")
+    assert [m.label for m in doc.measures if m.kind == "measure"] == ["一、", "二、"]
+
+
+def test_one_body_whose_name_holds_another_stays_one_issuer():
+    doc = ingest_bytes("国务院国有资产监督管理委员会关于加强中央企业科技创新的通知\n\n"
+                       "一、加大研发投入。提高研发投入强度。\n二、强化人才支撑。引进领军人才。\n".encode("utf-8"),
+                       "sasac.txt")
+    assert doc.issuer == "国务院国有资产监督管理委员会"
+    assert doc.date is None  # nothing dates it: no guess
