@@ -121,6 +121,7 @@ def test_jieba_userdict_keeps_policy_terms_whole():
 
 @pytest.mark.parametrize("text, tagged", [
     ("推行注册资本认缴登记制，放宽市场主体住所登记条件。", True),
+    ("在金融、教育等领域放宽注册资本、投资方式等方面限制。", True),
     ("对新引进企业，按其实际到位注册资本的5%给予落户奖励，最高500万元。", False),  # a subsidy's base
 ])
 def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(tx, text, tagged):
