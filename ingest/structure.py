@@ -43,14 +43,16 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("num_enclosed", r"^([\u2474-\u2487])[\s\u3000]*"),
     ("circled", rf"^([{_CIRCLED_CLASS}])[\s\u3000]*"),
     # 1.1 / 1.1.1 / 2.3.4.1 (decimal outline numbering); the style carries the depth: dotted2, dotted3 ...
-    ("dotted", rf"^({_D}{{1,3}}(?:[.．]{_D}{{1,6}}){{1,9}})(?![.．]?{_D})[.．、]?(?![{_QUANTITY_AFTER}])[\s\u3000]*"),
-    ("num_dot", rf"^({_D}{{1,6}})(?:[.．](?!{_D})|、)[\s\u3000]*"),
+    # (not before a letter: 1.5G网络工程 is item 1 on 5G, 2.4K超高清 item 2 on 4K)
+    ("dotted", rf"^({_D}{{1,3}}(?:[.．]{_D}{{1,6}}){{1,9}})(?![.．]?{_D})[.．、]?(?![{_QUANTITY_AFTER}A-Za-z])[\s\u3000]*"),
+    ("num_dot", rf"^({_D}{{1,6}})(?:[.．](?!{_D})|[.．](?={_D}[A-Za-z])|、)[\s\u3000]*"),
     ("num_rparen", rf"^({_D}{{1,6}})[)）][\s\u3000]*"),
 )]
 
 # After a label, another number of the same kind means the line lists numbers (3、4月份开展 /
 # 一、二、三等奖分别奖励): prose, not an item.
-_PROSE_ENUMERATION = {"num_dot": re.compile(rf"^{_D}"), "cn_dun": re.compile(rf"^{_CN}[、，,]")}
+# (but 1.5G网络: item 1, on 5G)
+_PROSE_ENUMERATION = {"num_dot": re.compile(rf"^{_D}(?!{_D}*[A-Za-z])"), "cn_dun": re.compile(rf"^{_CN}[、，,]")}
 
 # Every label starts with one of these characters; other lines skip the pattern list.
 _LABEL_FIRST = frozenset("第(（" + CN_DIGITS + "0123456789０１２３４５６７８９"
@@ -382,9 +384,37 @@ def _opens_excerpt(lab: _Label, previous: int, next_number: int | None) -> bool:
     return previous == 0 and next_number in (None, lab.number + 1) and not lab.rest[:1].isdigit()
 
 
+# A box a plan prints inside a task (专栏1　新型基础设施重点工程 / 专栏一：…): its own short list of
+# projects, numbered apart from the plan's outline.
+_BOX_LINE = re.compile(rf"^专栏\s*(?:{_CN}|{_D}+)(?:[\s\u3000:：、．.]|$)")
+
+
+def _outside_boxes(labels: list[_Label], lines: list[Line]) -> list[_Label]:
+    """The labels that are not a box's own numbering: after a 专栏 line, labels of a style the text
+    has not used before it belong to the box, up to the first label of a style it has (the plan's
+    next task or section), so its projects stay text of the task they illustrate."""
+    boxes = [ln.index for ln in lines if ln.stripped.startswith("专栏") and _BOX_LINE.match(ln.stripped)]
+    if not boxes:
+        return labels
+    kept: list[_Label] = []
+    seen: set[str] = set()
+    box = 0  # boxes opened so far
+    inside = False
+    for lab in labels:
+        while box < len(boxes) and boxes[box] < lab.line.index:
+            box += 1
+            inside = True
+        if inside and lab.style not in seen:
+            continue
+        inside = False
+        seen.add(lab.style)
+        kept.append(lab)
+    return kept
+
+
 def _outline(lines: list[Line], skip: set[int]) -> tuple[list[Item], list[_Label]]:
     """The numbering tree, and the labels that could not be placed in it."""
-    labels = _labels(lines, skip)
+    labels = _outside_boxes(_labels(lines, skip), lines)
     # the number of the next label of the same style, for telling a misprint from prose
     next_number: list[int | None] = [None] * len(labels)
     upcoming: dict[str, int] = {}

@@ -358,3 +358,35 @@ def test_articles_about_the_document_itself_frame_it_and_are_no_measures():
     found = parse_structure(text)
     assert [m.label for m in found.measures] == ["第三条", "第四条"]
     assert [s.label for s in found.safeguards] == ["第一条", "第二条", "第五条"]
+
+
+PLAN_WITH_BOXES = """某市数字经济发展规划
+
+一、主要任务
+（一）建设新型基础设施。加快5G基站建设，推进算力中心布局。
+专栏1　新型基础设施重点工程
+1.5G网络工程。新建5G基站1万个。
+2.算力工程。建设算力中心。
+（二）培育数字产业集群。做强集成电路产业。
+专栏二：数字产业集群培育工程
+1.集成电路工程。建设集成电路产业园。
+（三）推进产业数字化转型。实施智能化改造项目500个。
+二、保障措施
+（一）加强组织领导。成立领导小组。
+"""
+
+
+def test_a_plans_boxes_are_text_of_the_task_they_illustrate():
+    """专栏 boxes list key projects numbered apart from the plan: the tasks around them stay the
+    measures, each box's projects part of its task's text (1.5G网络工程 is project 1, on 5G)."""
+    record = ingest_text(PLAN_WITH_BOXES)
+    ms = kinds(record)
+    assert [m.label for m in ms] == ["（一）", "（二）", "（三）"]
+    assert "1.5G网络工程。新建5G基站1万个。" in ms[0].text and "集成电路工程" in ms[1].text
+    assert [m.label for m in kinds(record, "safeguard")] == ["（一）"]
+
+
+def test_a_list_number_before_5g_is_a_label_and_a_decimal_before_a_letter_is_not():
+    record = ingest_text("某区措施\n\n1.5G应用示范。建设5G应用场景。\n2.4K超高清推广。推广4K电视。\n3.算力补贴。给予补贴。\n")
+    assert [(m.label, m.title) for m in kinds(record)] == [
+        ("1.", "5G应用示范。"), ("2.", "4K超高清推广。"), ("3.", "算力补贴。")]
