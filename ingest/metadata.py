@@ -72,6 +72,9 @@ class DocumentMeta:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _squeeze(text: str) -> str:
     """Blanks inside a title are layout, not content."""
     return re.sub(r"[ \t\u3000\xa0]+", "", text)
@@ -312,6 +315,8 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
         prov["issuer"] = candidates[0][1]
 
     doc_number = fields.get("doc_number") or find_doc_number(lines)
+    if doc_number:  # 珠府办函〔２０２５〕１５号 is written down as 珠府办函〔2025〕15号
+        doc_number = doc_number.translate(_FULL_WIDTH_DIGITS)
     if doc_number:
         prov["doc_number"] = "header_field" if "doc_number" in fields else "text"
 

@@ -278,6 +278,8 @@ def _named_origin(fragment: str | None, issuing: str | None, gaz: Gazetteer) -> 
     for name in gaz.mentioned(fragment):
         origin = _origin_name(name, gaz)
         if issuing and (origin == issuing or gaz.is_within(issuing, origin)):
+            if origin != name and gaz.is_within(name, issuing):
+                return name  # a zone of the issuing city (横琴 in a 珠海 notice): the zone itself
             continue
         return origin
     return None

@@ -182,3 +182,16 @@ def test_one_body_whose_name_holds_another_stays_one_issuer():
                        "sasac.txt")
     assert doc.issuer == "国务院国有资产监督管理委员会"
     assert doc.date is None  # nothing dates it: no guess
+
+
+def test_a_traditional_notice_with_full_width_digits():
+    """珠府辦函〔２０２５〕１５號 is written down 珠府办函〔2025〕15号; the signature's full-width date is read."""
+    doc = ingest_bytes("珠海市人民政府辦公室關於印發珠海市支持低空經濟發展若干措施的通知\n珠府辦函〔２０２５〕１５號\n\n"
+                       "各區人民政府，市政府各部門：\n現印發給你們，請認真組織實施。\n\n珠海市人民政府辦公室\n２０２５年７月３日\n\n"
+                       "１．支持場景開放。給予補貼。（責任單位：市交通運輸局）\n"
+                       "２．推廣橫琴「跨境通辦」經驗。在全市推廣橫琴粵澳深度合作區「跨境通辦」做法。\n".encode("utf-8"),
+                       "zhuhai.txt")
+    assert (doc.doc_number, doc.date, doc.issuer) == ("珠府办函〔2025〕15号", "2025-07-03", "珠海市人民政府办公室")
+    # a zone of the issuing city is the origin of what the city spreads, not the city itself
+    facts = [(f.from_region, f.to_region, f.scope) for m in doc.measures for f in m.replications]
+    assert facts == [("横琴", "珠海", "全市")]
