@@ -23,7 +23,7 @@ from ingest.records import DocumentRecord, MeasureRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import DocumentSpread, attribute_themes, document_spread, extract_replications
 from ingest.responsibility import carried_units, first_listed_rule_from
-from ingest.scope import Scope, document_subject, measure_scope
+from ingest.scope import Scope, column_scope, document_subject, measure_scope
 from ingest.structure import Segment, StructureError, parse_structure
 from ingest.themes import load_taxonomy
 
@@ -172,6 +172,8 @@ def _measure(seg: Segment, ordinal: int, doc_id: str, region: str, original: str
                 content = next((v for k, v in seg.fields.items() if _CONTENT_COLUMN.search(k) and v), "")
                 if content:
                     scope = measure_scope(content, region, gazetteer)
+            if not scope.regions and seg.fields:
+                scope = column_scope(seg.fields, region, gazetteer)  # 报送单位: the case's own place
             if not scope.regions and subject is not None and subject.regions:
                 scope = subject  # the plan of one place that the document issues (scope.py, way 5)
             replications = extract_replications(seg.text, region, gazetteer, fields=seg.fields or None,

@@ -200,7 +200,8 @@ class DocumentSpread(NamedTuple):
 # produce such practices (总结推广经验, 形成可复制可推广的经验): those are aspirations, masked first.
 _SPREAD_TITLE = re.compile(r"关于(?:复制推广|推广)[^。;]{0,40}?" + _PRACTICE)
 _SPREAD_OPENING = re.compile(r"现将[^。;]{0,40}?" + _PRACTICE + r"[^。;]{0,16}?(?:予以|加以)?(?:复制推广|推广)")
-_BORROW_OPENING = re.compile(r"现将[^。;]{0,40}?" + _PRACTICE + r"[^。]{0,30}?(?:供|请)[^。;]{0,12}?借鉴")
+_BORROW_OPENING = re.compile(r"(?:现将[^。;]{0,40}?" + _PRACTICE + r"|" + _PRACTICE + r"[”\"]?,?现(?:印发|转发)给你们)"
+                             r"[^。]{0,30}?(?:供|请)[^。;]{0,12}?借鉴")
 _WHOLE = {"country": "全国", "province": "全省", "prefecture": "全市", "city": "全市"}
 
 

@@ -15,6 +15,8 @@ The genre writes it in five ways, the first four tried in this order on one meas
    approves the plan of one place below its issuer (国务院关于印发中国(河南)自由贸易试验区总体方案的通知:
    the plan's measures are the 河南 zone's). Notices that replicate, promote or learn from a place's
    practice (推广/复制/借鉴…) are not plans of that place: their measures hold wherever they are issued.
+6. A table of cases whose row names who reported it (报送单位 / 申报单位 / 所在地区: 江苏自贸试验区苏州片区):
+   the place that column opens with, when neither the row's name nor its content cell names one.
 
 Places equal to the document's region or above it add nothing (the measure applies wherever the
 document does); 等/等地 (an open list) never makes a scope. The first place found is also the
@@ -23,6 +25,7 @@ measure's locality for replication facts: where the practice came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ingest.regions import Gazetteer
@@ -46,7 +49,7 @@ _OPEN_END = re.compile(r"^\s*(?:等|等地|等地区|等城市)")
 class Scope:
     regions: list[str] = field(default_factory=list)
     evidence: str = ""
-    how: str = ""  # range | opening | parenthesis | pilot
+    how: str = ""  # range | opening | parenthesis | pilot | column | document
 
     @property
     def locality(self) -> str | None:
@@ -99,6 +102,24 @@ def document_subject(title: str | None, doc_region: str | None, gaz: Gazetteer) 
     if len(places) != 1:
         return Scope()
     return Scope(regions=places, evidence=title or "", how="document")
+
+
+# The column of a table of cases that names who reported each one (报送单位: 江苏自贸试验区苏州片区,
+# 浙江省杭州市人民政府): the place it opens with is where the case comes from. Not a 推广 column.
+_SOURCE_COLUMN = re.compile(r"报送单位|申报单位|推荐单位|报送地区|推荐地区|所在地区|^地区$|^单位$")
+
+
+def column_scope(fields: Mapping[str, str], doc_region: str | None, gaz: Gazetteer) -> Scope:
+    """The place a table row's reporting-unit column opens with (the sixth way)."""
+    for key, value in fields.items():
+        k = "".join(str(key).split())
+        if not _SOURCE_COLUMN.search(k) or re.search(r"推广|拟|牵头|责任|配合", k):
+            continue
+        found = _chains(simplified_punct(str(value or "")).strip(), gaz, whole=False)
+        places = _beyond_document(found[0], doc_region, gaz) if found else []
+        if places:
+            return Scope(regions=places, evidence=f"{k}:{value}", how="column")
+    return Scope()
 
 
 def _beyond_document(places: list[str], doc_region: str | None, gaz: Gazetteer) -> list[str]:

@@ -3,7 +3,7 @@ notations (State Council FTZ replication notice with a 任务分工 table, provi
 重点任务分工表, city 若干措施 in 第X条 saved as GBK text, a district's measures in Traditional script
 with a title over two lines, a joint ministry notice, a development zone's measures with field lines,
 a provincial FTZ replication list as a tab-separated table, notices spreading or offering places' typical
-practices). Each expectation is what a reader of the
+practices, in prose or as a table of cases). Each expectation is what a reader of the
 page would write down; the files are in tests/fixtures/genre/."""
 from __future__ import annotations
 
@@ -62,6 +62,10 @@ DOCUMENTS = {
         region="江西", level="province", parents=[],
         title="江西省人民政府办公厅关于印发优化营商环境典型案例的通知",
         issuer="江西省人民政府办公厅", date="2031-11-20", date_source="signature", doc_number="赣府厅字〔2031〕44号"),
+    "g12_ministry_case_table.html": dict(
+        region="中国", level="national", parents=[],
+        title="商务部办公厅关于印发自由贸易试验区第八批“最佳实践案例”的函",
+        issuer="商务部办公厅", date="2031-12-10", date_source="signature", doc_number="商办自贸函〔2031〕118号"),
     "g7_province_ftz_replication.txt": dict(
         region="四川", level="province", parents=[],
         title="四川省人民政府关于复制推广中国（四川）自由贸易试验区第四批改革试点经验的通知",
@@ -140,6 +144,9 @@ MEASURES["g10_typical_practices.txt"] = [("一、", [], [], ["南通"]), ("二�
                                          ("三、", [], [], ["西安"])]
 MEASURES["g11_province_cases_borrow.html"] = [("一、", [], [], ["南昌"]), ("二、", [], [], ["赣州"]),
                                               ("三、", [], [], ["九江"])]
+# a table of cases: the 报送单位 column names where each comes from
+MEASURES["g12_ministry_case_table.html"] = [("1", [], [], ["苏州自贸片区"]), ("2", [], [], ["杭州"]),
+                                            ("3", [], [], ["浦东新区"])]
 
 # file -> (from, to, scope) of every replication fact, in measure order
 REPLICATIONS = {
@@ -159,6 +166,8 @@ REPLICATIONS = {
     "g10_typical_practices.txt": [("南通", "中国", "全国"), ("合肥", "中国", "全国"), ("西安", "中国", "全国")],
     # 现将…典型案例印发给你们，供各地各部门学习借鉴: offered to learn from, across the province
     "g11_province_cases_borrow.html": [("南昌", "江西", "全省"), ("赣州", "江西", "全省"), ("九江", "江西", "全省")],
+    # …遴选出第八批"最佳实践案例"，现印发给你们，请结合实际学习借鉴: each case offered to the whole country
+    "g12_ministry_case_table.html": [("苏州自贸片区", "中国", "全国"), ("杭州", "中国", "全国"), ("浦东新区", "中国", "全国")],
 }
 
 
@@ -204,6 +213,7 @@ def test_a_notice_spreading_listed_practices_says_how_and_carries_each_item(reco
     assert "ip_pledge_financing" in spread[1].themes  # the item's own themes travel with it
     borrowed = [m.replications[0] for m in _measures(records["g11_province_cases_borrow.html"])]
     assert {f.kind for f in borrowed} == {"borrow"}
+    assert {f.kind for m in _measures(records["g12_ministry_case_table.html"]) for f in m.replications} == {"borrow"}
     assert "tech_finance_credit" in borrowed[1].themes
 
 

@@ -104,3 +104,17 @@ def test_a_state_council_plan_for_a_zone_credits_its_measures_to_the_zone(tmp_pa
     # a measure's own pilot place stays its scope
     assert [m.scope for m in record.measures] == [["河南自贸试验区"], ["郑州"]]
     assert "总体方案" in record.measures[0].scope_evidence
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"案例名称": "保税维修", "报送单位": "江苏自贸试验区苏州片区"}, ["苏州自贸片区"]),
+    ({"报送单位": "浙江省杭州市人民政府", "主要做法": "…"}, ["杭州"]),
+    ({"推广区域": "杭州市"}, []),  # where it goes, not where it comes from
+    ({"牵头单位": "杭州市商务局"}, []),  # who carries it out
+    ({"报送单位": "国家税务总局"}, []),  # no place
+    ({"报送单位": "浙江省商务厅"}, []),  # the document's own region adds nothing
+])
+def test_a_table_of_cases_names_where_each_comes_from(gaz, fields, expected):
+    from ingest.scope import column_scope
+
+    assert column_scope(fields, "浙江", gaz).regions == expected
