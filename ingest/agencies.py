@@ -440,10 +440,13 @@ def _is_national_document(region: str, gazetteer) -> bool:
     return found is not None and found.level == "country"
 
 
+_ROUND_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")"})
+
+
 def _compute_identity(name: str, region: str, gazetteer, vocab: Vocabulary,
                       national_list: bool = False) -> tuple[str, str, bool]:
     if _is_collective(name, vocab):
-        return region, name.replace("（", "(").replace("）", ")"), True
+        return region, name.translate(_ROUND_BRACKETS), True
     national = vocab.national.get(name)
     if national is not None and (national[1] or national_list or _is_national_document(region, gazetteer)):
         return NATIONAL_REGION, national[0], False
@@ -454,7 +457,7 @@ def _compute_identity(name: str, region: str, gazetteer, vocab: Vocabulary,
 def _compute_canonical(printed: str, region: str, gazetteer, vocab: Vocabulary) -> str:
     name = printed.strip()
     # 市市场监管局（知识产权局） is also printed 市市场监管局〔知识产权局〕: one agency, one name
-    name = name.replace("（", "(").replace("）", ")").replace("〔", "(").replace("〕", ")")
+    name = name.translate(_ROUND_BRACKETS)
     for long, short in vocab.suffix_aliases:
         if name.endswith(long) and long != short:
             name = name[: -len(long)] + short

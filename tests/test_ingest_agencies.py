@@ -311,3 +311,5 @@ def test_an_agency_printed_with_either_bracket_is_one_agency():
     square = extract_agencies("扩大质押融资规模。（市市场监管局〔知识产权局〕牵头，市财政局配合）", "广州")
     assert [(a.name, a.role) for a in round_] == [(a.name, a.role) for a in square] == \
         [("市市场监管局(知识产权局)", "lead"), ("市财政局", "support")]
+    collective = extract_agencies("加强统筹。（责任单位：市人社局，各区县〔自治县〕政府）", "重庆")
+    assert [a.name for a in collective] == ["市人社局", "各区县(自治县)政府"]
