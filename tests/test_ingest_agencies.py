@@ -313,3 +313,8 @@ def test_an_agency_printed_with_either_bracket_is_one_agency():
         [("市市场监管局(知识产权局)", "lead"), ("市财政局", "support")]
     collective = extract_agencies("加强统筹。（责任单位：市人社局，各区县〔自治县〕政府）", "重庆")
     assert [a.name for a in collective] == ["市人社局", "各区县(自治县)政府"]
+
+
+def test_a_natural_resources_bureau_keeps_its_name():
+    """县自然资源局 is printed so; no shorter form of it is in use (自然资源和规划局 is 资源规划局)."""
+    assert [a.name for a in extract_agencies("降低用地成本。（责任单位：县自然资源局）", "长汀")] == ["县自然资源局"]
