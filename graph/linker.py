@@ -36,6 +36,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -104,22 +105,18 @@ class _Block:
 
     def add_row(self, tokens: Sequence[str]) -> None:
         counts = Counter(tokens)
-        vocab = self.vocab
-        ids = []
-        for t in counts:
-            i = vocab.get(t)
-            if i is None:
-                i = vocab[t] = len(self.terms)
-                self.terms.append(t)
-            ids.append(i)
+        vocab, known = self.vocab, len(self.vocab)
+        ids = [vocab.setdefault(t, len(vocab)) for t in counts]  # a new term: the next number
+        if len(vocab) > known:
+            self.terms.extend(t for t, i in zip(counts, ids) if i >= known)
         self._rows.append((ids, list(counts.values())))
 
     def matrix(self) -> sparse.csr_matrix:
         """Counts, rows x the whole vocabulary (earlier chunks widened as the vocabulary grew)."""
         if self._rows:
             indptr = np.cumsum([0] + [len(ids) for ids, _ in self._rows])
-            indices = np.fromiter((i for ids, _ in self._rows for i in ids), dtype=np.int32, count=indptr[-1])
-            data = np.fromiter((c for _, cs in self._rows for c in cs), dtype=np.float32, count=indptr[-1])
+            indices = np.fromiter(chain.from_iterable(ids for ids, _ in self._rows), dtype=np.int32, count=indptr[-1])
+            data = np.fromiter(chain.from_iterable(cs for _, cs in self._rows), dtype=np.float32, count=indptr[-1])
             self._chunks.append(sparse.csr_matrix((data, indices, indptr), shape=(len(self._rows), len(self.terms))))
             self._rows = []
             self._matrix = None
