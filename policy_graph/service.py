@@ -19,8 +19,8 @@ from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
-from policy_graph.isolated import Runner, in_process
 from policy_graph.gc_pause import cyclic_gc_paused
+from policy_graph.isolated import Runner, in_process
 from policy_graph.pause_points import pause
 from policy_graph.settings import text_index_beside
 
