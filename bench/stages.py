@@ -24,6 +24,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     from graph.linker import SimilarityIndex
     from graph.store import open_store
     from graph.loader import load_documents, load_reference
+    from policy_graph.gc_pause import cyclic_gc_paused
     from policy_graph.service import (IngestReport, index_text, link_new, parse_files, reference_rows,
                                       summarise_adoption, text_index_path)
 
@@ -37,44 +38,46 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
 
         tokenizer_signature()
         _warm_jieba()
-    with timer.stage("parse"):
-        for file, rec, error in parse_files(files, workers=0):  # as the CLI does
-            if rec is None:
-                errors.append((str(file), error or ""))
-                continue
-            records.append(rec)
-            for name, seconds in (rec.timings or {}).items():
-                stage = STAGE_OF.get(name)
-                if stage:
-                    sub[stage] = sub.get(stage, 0.0) + seconds
-    parse = timer.stages.pop("parse")
-    accounted = sum(sub.values())
-    # time the pipeline's clock does not see (per-file bookkeeping) is shared out pro rata
-    scale = parse["seconds"] / accounted if accounted else 1.0
-    cpu_scale = parse["cpu_seconds"] / parse["seconds"] if parse["seconds"] else 1.0
-    for stage in ("read/normalise", "segment", "extract"):
-        seconds = sub.get(stage, 0.0) * scale
-        timer.stages[stage] = {"seconds": seconds, "cpu_seconds": seconds * cpu_scale,
-                               "peak_rss_mib": parse["peak_rss_mib"]}
+    # as service.ingest_into: no cyclic garbage collection from the parse to the checkpoint
+    with cyclic_gc_paused():
+        with timer.stage("parse"):
+            for file, rec, error in parse_files(files, workers=0):  # as the CLI does
+                if rec is None:
+                    errors.append((str(file), error or ""))
+                    continue
+                records.append(rec)
+                for name, seconds in (rec.timings or {}).items():
+                    stage = STAGE_OF.get(name)
+                    if stage:
+                        sub[stage] = sub.get(stage, 0.0) + seconds
+        parse = timer.stages.pop("parse")
+        accounted = sum(sub.values())
+        # time the pipeline's clock does not see (per-file bookkeeping) is shared out pro rata
+        scale = parse["seconds"] / accounted if accounted else 1.0
+        cpu_scale = parse["cpu_seconds"] / parse["seconds"] if parse["seconds"] else 1.0
+        for stage in ("read/normalise", "segment", "extract"):
+            seconds = sub.get(stage, 0.0) * scale
+            timer.stages[stage] = {"seconds": seconds, "cpu_seconds": seconds * cpu_scale,
+                                   "peak_rss_mib": parse["peak_rss_mib"]}
 
-    store = open_store("ladybug", path=db)
-    try:
-        with store.bulk_load():  # as service.load_records: one checkpoint, at the end
-            report = IngestReport(documents=records)
-            with timer.stage("load"):
-                store.apply_schema()
-                regions, themes = reference_rows()
-                load_reference(store, regions, themes)
-                report.load = load_documents(store, records, {r["name"] for r in regions})
-            with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
-                link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
-                fts = text_index_path(Path(str(db) + ".simindex"))
-                summarise_adoption(store, fts, records, index_text(records, fts, store))
-                store.checkpoint()
-            timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
-            timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
-    finally:
-        store.close()
+        store = open_store("ladybug", path=db)
+        try:
+            with store.bulk_load():  # as service.load_records: one checkpoint, at the end
+                report = IngestReport(documents=records)
+                with timer.stage("load"):
+                    store.apply_schema()
+                    regions, themes = reference_rows()
+                    load_reference(store, regions, themes)
+                    report.load = load_documents(store, records, {r["name"] for r in regions})
+                with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
+                    link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
+                    fts = text_index_path(Path(str(db) + ".simindex"))
+                    summarise_adoption(store, fts, records, index_text(records, fts, store))
+                    store.checkpoint()
+                timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
+                timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
+        finally:
+            store.close()
     return records, errors
 
 

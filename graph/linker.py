@@ -36,6 +36,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -104,22 +105,18 @@ class _Block:
 
     def add_row(self, tokens: Sequence[str]) -> None:
         counts = Counter(tokens)
-        vocab = self.vocab
-        ids = []
-        for t in counts:
-            i = vocab.get(t)
-            if i is None:
-                i = vocab[t] = len(self.terms)
-                self.terms.append(t)
-            ids.append(i)
+        vocab, known = self.vocab, len(self.vocab)
+        ids = [vocab.setdefault(t, len(vocab)) for t in counts]  # a new term: the next number
+        if len(vocab) > known:
+            self.terms.extend(t for t, i in zip(counts, ids) if i >= known)
         self._rows.append((ids, list(counts.values())))
 
     def matrix(self) -> sparse.csr_matrix:
         """Counts, rows x the whole vocabulary (earlier chunks widened as the vocabulary grew)."""
         if self._rows:
             indptr = np.cumsum([0] + [len(ids) for ids, _ in self._rows])
-            indices = np.fromiter((i for ids, _ in self._rows for i in ids), dtype=np.int32, count=indptr[-1])
-            data = np.fromiter((c for _, cs in self._rows for c in cs), dtype=np.float32, count=indptr[-1])
+            indices = np.fromiter(chain.from_iterable(ids for ids, _ in self._rows), dtype=np.int32, count=indptr[-1])
+            data = np.fromiter(chain.from_iterable(cs for _, cs in self._rows), dtype=np.float32, count=indptr[-1])
             self._chunks.append(sparse.csr_matrix((data, indices, indptr), shape=(len(self._rows), len(self.terms))))
             self._rows = []
             self._matrix = None
@@ -295,18 +292,16 @@ class SimilarityIndex:
         region = self._row_region
         skip_rows = {self._row_of[s] for s in skip if s in self._row_of}
         out: dict[str, list[tuple[float, int]]] = {}
+        # (-score, row) tuples sort best first, ties by row, without a key function per candidate
+        negated = [-round(score, 4) for score in exact.tolist()]
+        columns, bounds, own = product.indices.tolist(), product.indptr.tolist(), rows.tolist()
         for i, src_id in enumerate(sources):
-            a, b = product.indptr[i], product.indptr[i + 1]
-            me = rows[i]
-            scored = sorted(((round(float(score), 4), j) for j, score in
-                             zip(product.indices[a:b].tolist(), exact[a:b].tolist())), key=lambda t: (-t[0], t[1]))
-            out[src_id] = [(score, j) for score, j in scored
-                           if score >= p.min_score and j != me and j not in skip_rows
+            a, b = bounds[i], bounds[i + 1]
+            me = own[i]
+            out[src_id] = [(-neg, j) for neg, j in sorted(zip(negated[a:b], columns[a:b]))
+                           if -neg >= p.min_score and j != me and j not in skip_rows
                            and (not p.cross_region or region[j] != region[me])]
         return out
-
-    def _edge(self, a: int, b: int, score: float) -> SimilarEdge:
-        return self._edges_of_pairs([(a, b, score)])[0]
 
     def _edges_of_pairs(self, pairs: Sequence[tuple[int, int, float]]) -> list[SimilarEdge]:
         """The edges of (row, row, score) pairs, with the words each pair shares."""
@@ -324,25 +319,29 @@ class SimilarityIndex:
         x, _ = self._matrix()
         if not len(a):
             return []
+        terms, words = self._shown_terms()
         both = x[a].multiply(x[b]).tocsr()
         both.sort_indices()
         row = np.repeat(np.arange(len(a)), np.diff(both.indptr))
-        order = np.lexsort((both.indices, -both.data, row))
-        cols = both.indices[order].tolist()
-        bounds = both.indptr.tolist()
-        return [self._shared(cols[bounds[k]:bounds[k + 1]]) for k in range(len(a))]
+        order = _by_row_heaviest_first(row, both.data, both.indices)
+        cols, row = both.indices[order], row[order]
+        # words and bigrams apart (theme columns, past the terms, dropped), each in the same order
+        is_word, is_bigram = cols < words, (cols >= words) & (cols < len(terms))
+        word_cols, bigram_cols = cols[is_word].tolist(), cols[is_bigram].tolist()
+        word_bounds = np.searchsorted(row[is_word], np.arange(len(a) + 1)).tolist()
+        bigram_bounds = np.searchsorted(row[is_bigram], np.arange(len(a) + 1)).tolist()
+        return [self._shared(terms, word_cols[word_bounds[k]:word_bounds[k + 1]],
+                             bigram_cols[bigram_bounds[k]:bigram_bounds[k + 1]]) for k in range(len(a))]
 
-    def _shared(self, cols: list[int], limit: int = 8) -> list[str]:
-        """The words of ``cols`` (both measures' columns, heaviest first) to show; a word inside
-        one already shown is left out, a longer one takes its place; bigrams only when fewer
-        than 3 words."""
-        terms, words = self._shown_terms()
+    @staticmethod
+    def _shared(terms: list[str], word_cols: list[int], bigram_cols: list[int], limit: int = 8) -> list[str]:
+        """The terms of the columns (both measures' words, then bigrams, heaviest first) to show;
+        a term inside one already shown is left out, a longer one takes its place; bigrams only
+        when fewer than 3 words."""
         picked: list[str] = []
         shown = ""  # the picked terms joined by NUL: "inside one already shown" is one substring test
-        for is_bigram in (False, True):
+        for cols in (word_cols, bigram_cols):
             for j in cols:
-                if (j >= words) is not is_bigram or j >= len(terms):
-                    continue  # the other pass's kind, or a theme
                 term = terms[j]
                 if term in shown:
                     continue  # a part of a term already shown says nothing new
@@ -422,6 +421,7 @@ class SimilarityIndex:
         tops = self._tops(sources, p, set(), workers)
         for mid, edges in self._lists(tops, p).items():
             self._edges[mid] = edges
+        entered: list[tuple[SimilarEdge, int, int]] = []  # (edge, row, row): shared words still to find
         for mid in sorted(new):
             q = self._row_of[mid]
             # Scores are symmetric: a new measure enters an old one's top-k exactly
@@ -433,10 +433,17 @@ class SimilarityIndex:
                 cur = [e for e in self._edges.get(other, []) if e.dst != mid]
                 if len(cur) >= p.top_k and score <= cur[-1].score:
                     continue
-                cur.append(self._edge(j, q, score))
+                edge = SimilarEdge(other, mid, score, "")
+                entered.append((edge, j, q))
+                cur.append(edge)
                 cur.sort(key=lambda e: (-e.score, e.dst))
                 self._edges[other] = cur[:p.top_k]
                 replace.add(other)
+        if entered:  # the words the entering edges share, for all of them at once
+            done = self._edges_of_pairs([(j, q, edge.score) for edge, j, q in entered])
+            final = {id(edge): edge_done for (edge, _, _), edge_done in zip(entered, done)}
+            for other in {edge.src for edge, _, _ in entered}:
+                self._edges[other] = [final.get(id(e), e) for e in self._edges[other]]
         for mid in self._stale:
             if mid not in self._row_of:
                 replace.add(mid)  # removed: its own edges go too
@@ -521,6 +528,19 @@ class SimilarityIndex:
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""
         return self.tokenizer_signature == tokenizer_signature()
+
+
+def _by_row_heaviest_first(row: np.ndarray, data: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The order of entries by row, then weight descending, then column: ``np.lexsort((cols,
+    -data, row))``. For float32 weights ≥ 0 (tf-idf products) in CSR order (columns ascending
+    in each row) one stable sort of one integer key gives it: such floats order as their bit
+    patterns, and the stable sort keeps the columns' order among equal weights (5x faster than
+    the three-key lexsort over 2.3 M entries at 10k measures)."""
+    bits = data.view(np.int32) if data.dtype == np.float32 else None
+    if bits is None or not ((data >= 0) & (bits >= 0)).all():  # NaN, -0.0 or below zero: the general sort
+        return np.lexsort((cols, -data, row))
+    key = (row.astype(np.int64) << 32) | (0x7FFFFFFF - bits.astype(np.int64))
+    return np.argsort(key, kind="stable")
 
 
 def _scatter_rows(m: sparse.csr_matrix, rows: np.ndarray, n: int) -> sparse.csr_matrix:

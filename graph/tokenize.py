@@ -137,10 +137,6 @@ def _word_tokens(tok: rjieba.Jieba, w: str) -> tuple[tuple[str, ...], tuple[str,
     return hit
 
 
-def _is_cjk_char(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
-
-
 def _run_bigrams(s: str) -> list[str]:
     """Bigrams across a run of single characters jieba could not group, function words skipped."""
     return [BIGRAM_PREFIX + s[i:i + 2] for i in range(len(s) - 1)
@@ -155,9 +151,10 @@ def words_and_bigrams(text: str) -> tuple[list[str], list[str]]:
     words: list[str] = []
     bigrams: list[str] = []
     run = ""  # consecutive single CJK characters jieba could not group
+    cached = _word_cache.get  # looked up here first: a call per word costs more than the lookup
     for w in tok.cut(text, False):
         if len(w) == 1:
-            if _is_cjk_char(w):
+            if "\u4e00" <= w <= "\u9fff" or "\u3400" <= w <= "\u4dbf":  # a CJK character
                 run += w
                 continue
             if len(run) > 1:
@@ -168,7 +165,7 @@ def words_and_bigrams(text: str) -> tuple[list[str], list[str]]:
             if len(run) > 1:
                 bigrams.extend(_run_bigrams(run))
             run = ""
-        ws, bs = _word_tokens(tok, w)
+        ws, bs = cached(w) or _word_tokens(tok, w)
         if ws:
             words.extend(ws)
             bigrams.extend(bs)

@@ -71,6 +71,8 @@ def detect_script(original: str, simplified: str) -> str:
     """'traditional' when a noticeable share of Han characters change under t2s, else 'simplified'."""
     # The script is a property of the whole document: a generous sample decides it.
     original, simplified = original[:_SCRIPT_SAMPLE], simplified[:_SCRIPT_SAMPLE]
+    if original == simplified:  # nothing changed (most documents): no need to count characters
+        return "simplified"
     han = len(_HAN.findall(original))
     if han == 0:
         return "simplified"

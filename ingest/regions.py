@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ingest.yamlfile import read_yaml
 
-from ingest.literals import trie_regex
+from ingest.literals import LongestMatcher
 from ingest.textutil import normalise_punct, simplified_punct, to_simplified
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.yaml"
@@ -140,9 +140,11 @@ class Gazetteer:
                 self._children.setdefault(r.parent, []).append(r.name)
         self._index = self._build_index()
         self._scan_aliases = self._build_scan_aliases()
-        # longest alias first at each position (a trie-shaped regex: the same matches as a plain
-        # longest-first alternation, several times faster over ~900 aliases)
-        self._scan_re = re.compile(trie_regex(self._scan_aliases)) if self._scan_aliases else None
+        # longest alias first at each position
+        self._scan = LongestMatcher(self._scan_aliases) if self._scan_aliases else None
+        self._scan_names = [self._scan_aliases[form] for form in self._scan.words] if self._scan else []
+        # 城东区域 / 西城区域 are areas (区域), not the districts 城东区 / 西城区
+        self._scan_district = [form.endswith("区") for form in self._scan.words] if self._scan else []
         self._synthetic: dict[str, Region] = {}
         fulls = [r.full_name for r in self._regions.values()]
         self._shared_full = {f for f, n in _count(fulls).items() if n > 1}  # 鼓楼区 names four districts
@@ -265,12 +267,12 @@ class Gazetteer:
 
         Offsets index the text as given (conversion and bracket normalisation keep length).
         """
-        if not text or self._scan_re is None:
+        if not text or self._scan is None:
             return []
         scan = self._mask_excludes(simplified_punct(text))
-        # 城东区域 / 西城区域 are areas (区域), not the districts 城东区 / 西城区
-        return [(m.start(), m.end(), self._scan_aliases[m.group(0)]) for m in self._scan_re.finditer(scan)
-                if not (scan.startswith("域", m.end()) and m.group(0).endswith("区"))]
+        names, district = self._scan_names, self._scan_district
+        return [(start, end, names[form]) for start, end, form in self._scan.spans(scan)
+                if not (district[form] and scan.startswith("域", end))]
 
     def mentioned(self, text: str) -> list[str]:
         """Regions named in ``text``, in order of first appearance, each once."""

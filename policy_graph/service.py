@@ -19,6 +19,7 @@ from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
+from policy_graph.gc_pause import cyclic_gc_paused
 from policy_graph.isolated import Runner, in_process
 from policy_graph.pause_points import pause
 from policy_graph.settings import text_index_beside
@@ -72,16 +73,17 @@ def ingest_into(store: GraphStore, paths: Iterable[Path], *,
     """
     report = IngestReport()
     files = expand_paths(paths)
-    t0 = time.perf_counter()
-    for file, record, error in parse_files(files, workers=workers):
-        if record is not None:
-            report.documents.append(record)
-        else:
-            report.errors.append((str(file), error or ""))
-        if progress:
-            progress(file.name)
-    report.timings["parse"] = time.perf_counter() - t0
-    load_records(store, report, index_path=index_path, link_workers=workers)
+    with cyclic_gc_paused():  # a batch of long-lived objects without cycles (policy_graph/gc_pause.py)
+        t0 = time.perf_counter()
+        for file, record, error in parse_files(files, workers=workers):
+            if record is not None:
+                report.documents.append(record)
+            else:
+                report.errors.append((str(file), error or ""))
+            if progress:
+                progress(file.name)
+        report.timings["parse"] = time.perf_counter() - t0
+        load_records(store, report, index_path=index_path, link_workers=workers)
     return report
 
 

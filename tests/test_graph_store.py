@@ -105,3 +105,21 @@ def test_locked_database_gives_a_clear_message(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_an_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    # The ingest pauses cyclic collection for its batch (policy_graph/gc_pause.py); a process
+    # that ingests and goes on (a test run, a notebook) must get its collector back unchanged.
+    import gc
+
+    tumen = CORPUS / "002_8c9ad063a80fd192.txt"
+    with open_store("ladybug", path=tmp_path / "g.lbdb") as store:
+        assert gc.isenabled()
+        report = ingest_into(store, [tumen], index_path=tmp_path / "g.simindex")
+        assert report.load.measures and gc.isenabled()
+        gc.disable()
+        try:
+            ingest_into(store, [tumen], index_path=tmp_path / "g.simindex")
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

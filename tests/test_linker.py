@@ -186,6 +186,15 @@ def test_relink_changed_touches_only_new_measures_and_the_lists_they_enter():
         total += len(b)
         agree += len(a & b)
     assert agree / total >= 0.9
+    # an edge a new measure brings into an old list says how it was scored and which words the
+    # two share, as the same pair linked from scratch does
+    full_edges = {(e.src, e.dst): e for m in first + late for e in full.edges_of(m["id"])}
+    entering = [e for src in old_changed for e in idx.edges_of(src) if e.dst in late_ids]
+    assert all(e.method for e in entering)
+    compared = [(e, full_edges[e.src, e.dst]) for e in entering if (e.src, e.dst) in full_edges]
+    assert compared
+    for e, f in compared:
+        assert (e.method, e.shared_terms) == (f.method, f.shared_terms)
 
 
 def test_replacing_a_measure_relinks_those_that_pointed_at_it():
@@ -354,3 +363,21 @@ if __name__ == "__main__":
         print({k: v for k, v in r.items() if k not in ("similar", "dissimilar")})
         for row in r["similar"] + r["dissimilar"]:
             print(row["rank"], row["a"], row["b"], row.get("note", ""))
+
+
+def test_shared_words_order_is_the_three_key_sort():
+    # the shared words an edge shows come heaviest first, ties by column: the one-key sort used
+    # for speed must order exactly as np.lexsort((cols, -weights, rows)) does, ties included
+    from graph.linker import _by_row_heaviest_first
+
+    rng = np.random.default_rng(8)
+    counts = rng.integers(0, 30, size=400)
+    rows = np.repeat(np.arange(len(counts)), counts)
+    cols = np.concatenate([np.sort(rng.choice(5000, size=n, replace=False)) for n in counts])
+    weights = rng.choice(np.float32([0.0, 1e-30, 0.01, 0.25, 0.25, 0.5, 3.0]), size=len(rows)).astype(np.float32)
+    assert np.array_equal(_by_row_heaviest_first(rows, weights, cols), np.lexsort((cols, -weights, rows)))
+    some_negative_zeros = weights.copy()
+    some_negative_zeros[np.flatnonzero(weights == 0)[::2]] = np.float32(-0.0)  # equal to 0.0, other bits
+    for signed in (some_negative_zeros, -weights):
+        # a negative zero or weights below zero take the general path, with the same order
+        assert np.array_equal(_by_row_heaviest_first(rows, signed, cols), np.lexsort((cols, -signed, rows)))

@@ -83,24 +83,24 @@ def test_prefiltered_tagging_equals_running_every_pattern():
     assert tagged > 100
 
 
-def test_trie_regex_matches_like_a_longest_first_alternation():
+def test_longest_matcher_finds_what_a_longest_first_alternation_finds():
     import random
 
-    from ingest.literals import trie_regex
+    from ingest.literals import LongestMatcher
     from ingest.regions import load_gazetteer
 
     rng = random.Random(8)
     alphabet = "ab(c.)市区"
     words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(60)}
     plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    trie = re.compile(trie_regex(words))
-    followed_plain, followed_trie = (re.compile(f"(?:{r.pattern})c") for r in (plain, trie))  # backtracking
+    matcher = LongestMatcher(words)
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
-        assert [m.span() for m in followed_trie.finditer(text)] == [m.span() for m in followed_plain.finditer(text)]
+        assert [(s, e, matcher.words[w]) for s, e, w in matcher.spans(text)] == \
+            [(*m.span(), m.group()) for m in plain.finditer(text)]
     aliases = load_gazetteer()._scan_aliases
+    matcher = LongestMatcher(aliases)
     plain = re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)))
     for path in sorted(CORPUS.glob("*.txt")):
         text = normalise_punct(to_simplified(path.read_text(encoding="utf-8")))
-        assert [m.span() for m in load_gazetteer()._scan_re.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert [(s, e) for s, e, _ in matcher.spans(text)] == [m.span() for m in plain.finditer(text)]
