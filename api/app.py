@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, ORJSONResponse
 
 from api import errors
+from api.answers import AnswerCache
 from api.counts import GraphCounts
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
@@ -61,7 +62,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app.add_middleware(Downloads)  # ?format=csv|json on the research answers
     declare_format(app)
-    app.add_middleware(ETagMiddleware, version=_graph_version(settings))  # outermost: a 304 before any work
+    version = _graph_version(settings)
+    # answers are kept only where they carry a version (api/answers.py)
+    app.state.answers = AnswerCache(int(settings.answer_cache_mib * 2**20) if version is not None else 0)
+    # outside the routes and downloads: a 304 or a kept answer before any of their work
+    app.add_middleware(ETagMiddleware, version=version, answers=app.state.answers)
     for module in ROUTERS:
         app.include_router(module.router)
 
