@@ -58,8 +58,14 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": None if ar is None or gr is None else ar > gr})
         ratio, fr = grep.get("api_over_fts_plus_floor"), grep.get("fts_recall_mean")
         if ratio is not None:
-            out.append({"goal": "/api/adopters text questions ≤ 2× (FTS5 peer + empty route), worst question",
+            cached = ((run.get("grep_peer_cached") or {}).get("summary") or {}).get("api_over_fts_plus_floor")
+            out.append({"goal": "/api/adopters text questions ≤ 2× (FTS5 peer + empty route), worst question"
+                                + (", answer cache off" if cached is not None else ""),
                         "value": _fmt(ratio, "×"), "met": ratio <= 2})
+            if cached is not None:
+                out.append({"goal": "/api/adopters text questions ≤ 2× (FTS5 peer + empty route), worst question, "
+                                    "answer cache on (a question asked again)",
+                            "value": _fmt(cached, "×"), "met": cached <= 2})
             out.append({"goal": "/api/adopters recall ≥ the FTS5 peer's and 1.00",
                         "value": f"api {_fmt(ar)} vs FTS5 {_fmt(fr)}",
                         "met": None if ar is None else ar >= max(fr or 0, 1.0)})
@@ -67,7 +73,9 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
     floor_rps = (api.get("floor") or {}).get("throughput_rps")
     # judged twice: as served (answer cache on; the rounds repeat 2,000 URLs, so most answers are
     # kept ones) and with the cache off (the work itself)
-    for key, how in (("endpoints", "answer cache on"), ("endpoints_uncached", "answer cache off")):
+    # (a run from before the answer cache has the first rows only, measured without one)
+    both = "endpoints_uncached" in api
+    for key, how in (("endpoints", "answer cache on" if both else ""), ("endpoints_uncached", "answer cache off")):
         for ep in api.get(key, []):
             share = THROUGHPUT_GOALS.get(ep["name"])
             if share and floor_rps and ep.get("throughput_rps") is not None:
@@ -78,8 +86,8 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
                 if hits is not None:
                     note.append(f"{hits:.0%} from the cache")
                 # a refused request (429, 503) is quick: a run with errors says nothing of the goal
-                out.append({"goal": f"{api.get('clients')} connections, {how}: {ep['name']} ≥ {share:.0%} of the "
-                                    "empty route's throughput",
+                out.append({"goal": f"{api.get('clients')} connections{', ' + how if how else ''}: {ep['name']} ≥ "
+                                    f"{share:.0%} of the empty route's throughput",
                             "value": f"{got:.0%}" + (f" ({', '.join(note)})" if note else ""),
                             "met": got >= share and not errors})
     return out
@@ -195,12 +203,15 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                   "requests sent one after another with httpx. Client and server share the machine's cores. "
                   "wrk's connections all come from one address, so the server is started with as many expensive "
                   "requests per client as there are connections (`POLICY_GRAPH_EXPENSIVE_PER_CLIENT`); one "
-                  "expensive request runs at a time, its default.", "",
-                  "Each connection cycles through the same 2,000 URLs, so with the answer cache on (as "
-                  "`policy-graph serve` runs by default, api/answers.py) most requests after the first pass are "
-                  "answered from it: the last column says how many were. The rows with the cache off "
-                  f"({_fmt(api.get('uncached_duration_s'), ' s', 0)} per endpoint, a server started with "
-                  "`POLICY_GRAPH_ANSWER_CACHE_MIB=0`) are the cost of the work itself.", "",
+                  "expensive request runs at a time, its default.", ""]
+        if "endpoints_uncached" in api:
+            lines += ["wrk's two threads walk the same 2,000 URLs per endpoint in the same order, so with the "
+                      "answer cache on (as `policy-graph serve` runs by default, api/answers.py) a question one "
+                      "thread asked is often a kept answer for the other, and after the first pass nearly every "
+                      "one is: the last column says how many were. The rows with the cache off "
+                      f"({_fmt(api.get('uncached_duration_s'), ' s', 0)} per endpoint, a server started with "
+                      "`POLICY_GRAPH_ANSWER_CACHE_MIB=0`) are the cost of the work itself.", ""]
+        lines += [
                   "| endpoint | status | one client p50 | requests | errors | p50 | p95 | p99 | throughput | "
                   "of the empty route | from the cache |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -229,8 +240,8 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                   "grep: Python `re` over the raw files. FTS5: the same files loaded into SQLite, one row per "
                   "paragraph with the trigram tokenizer, queried in this process (bench/fts_peer.py; loading "
                   f"and indexing took {_fmt(s.get('fts_build_seconds'), ' s')}). FTS5 and /api/adopters (one "
-                  "client, HTTP on loopback, the server's answer cache off: a repeated question would otherwise "
-                  "be a kept answer): median of 7 after a first request. The last column divides the "
+                  "client, HTTP on loopback; since the answer cache, on a server with it off: a question asked "
+                  "again would be a kept answer): median of 7 after a first request. The last column divides the "
                   "API's time by the FTS5 peer's plus the empty route's one-client time "
                   f"({_fmt(s.get('floor_ms'), ' ms')}, measured in the same run).", "",
                   "| X | true regions | grep time | grep recall | FTS5 time | FTS5 recall | /api/adopters time | "
