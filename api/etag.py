@@ -4,7 +4,8 @@ Every GET answer under /api/ depends only on the graph, its derived indexes and 
 it. Their version is read from the files themselves — the database, its write-ahead log, the text
 and similarity indexes beside it (a commit appends to the log, a checkpoint rewrites the file, an
 ingest rewrites the indexes) — plus a token of this server process (new code, new tags). A client
-that sends back the tag it was given gets ``304 Not Modified`` before any route runs.
+that sends back the tag it was given gets ``304 Not Modified`` before any route runs; a question
+asked again is sent from the answer cache (api/answers.py), keyed by the same version.
 """
 from __future__ import annotations
 
