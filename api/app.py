@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, ORJSONResponse
 
 from api import errors
+from api.answers import AnswerCache
 from api.counts import GraphCounts
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
@@ -24,6 +25,9 @@ ROUTERS = (core, research, subgraph, documents, entities, pages, diffusion)
 # How often health's counts are checked against the graph in the background, for writers other
 # than this server's uploads (which recount before they answer).
 COUNTS_REFRESH_SECONDS = 30.0
+
+
+NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -51,7 +55,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 app.state.store.close()
 
     # orjson: the answers are plain dicts and lists; it encodes them ~10x faster than json.dumps
-    app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan,
+    # telemetry off: FastAPI's own OpenTelemetry hooks looked up the global providers and the
+    # environment on every request (a few % of a measure request's CPU), for a server that
+    # configures no exporter
+    app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan, telemetry=NO_TELEMETRY,
                   default_response_class=ORJSONResponse,
                   docs_url=None, redoc_url=None,  # served from packaged assets: api/docs.py
                   description="Cross-region policy comparison knowledge graph: who adopted which "
@@ -61,7 +68,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app.add_middleware(Downloads)  # ?format=csv|json on the research answers
     declare_format(app)
-    app.add_middleware(ETagMiddleware, version=_graph_version(settings))  # outermost: a 304 before any work
+    version = _graph_version(settings)
+    # answers are kept only where they carry a version (api/answers.py)
+    app.state.answers = AnswerCache(int(settings.answer_cache_mib * 2**20) if version is not None else 0)
+    # outside the routes and downloads: a 304 or a kept answer before any of their work
+    app.add_middleware(ETagMiddleware, version=version, answers=app.state.answers)
     for module in ROUTERS:
         app.include_router(module.router)
 

@@ -4,17 +4,25 @@ Every GET answer under /api/ depends only on the graph, its derived indexes and 
 it. Their version is read from the files themselves — the database, its write-ahead log, the text
 and similarity indexes beside it (a commit appends to the log, a checkpoint rewrites the file, an
 ingest rewrites the indexes) — plus a token of this server process (new code, new tags). A client
-that sends back the tag it was given gets ``304 Not Modified`` before any route runs.
+that sends back the tag it was given gets ``304 Not Modified`` before any route runs; a question
+asked again is sent from the answer cache (api/answers.py), keyed by the same version.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api.answers import Answer, AnswerCache
+
 _PROCESS = secrets.token_hex(4)
+# How long a version read from the files is used before they are read again. Writes of this server
+# (uploads) reread it at once; the others (a LadybugDB file has no other writer while the server
+# holds it) are seen within this much.
+VERSION_SECONDS = 0.25
 
 
 def graph_files(db: Path) -> list[Path]:
@@ -35,37 +43,93 @@ def file_version(paths: Sequence[Path]) -> str:
 
 
 class ETagMiddleware:
-    """Pure ASGI: adds ``ETag`` to successful GET answers under ``prefix`` and answers a
-    matching ``If-None-Match`` with 304. ``version`` None: no tags (a server database)."""
+    """Pure ASGI: adds ``ETag`` to successful GET answers under ``prefix``, answers a matching
+    ``If-None-Match`` with 304, and sends a repeated question's answer from ``answers``
+    (api/answers.py). ``version`` None: no tags and no cache (a server database)."""
 
-    # a health check must reach the store every time: a 304 would hide an outage
-    UNTAGGED = frozenset({"/api/health"})
+    # a health check must reach the store every time: a 304 would hide an outage; the cache's own
+    # counts change with every request
+    UNTAGGED = frozenset({"/api/health", "/api/answer-cache"})
 
-    def __init__(self, app, version: Callable[[], str] | None, prefix: str = "/api/") -> None:
+    def __init__(self, app, version: Callable[[], str] | None, prefix: str = "/api/",
+                 answers: AnswerCache | None = None) -> None:
         self.app = app
         self.version = version
         self.prefix = prefix
+        self.answers = answers if answers is not None else AnswerCache(0)
+        self._known: tuple[str, int, float] | None = None  # (version, write generation, read at)
+
+    def current_version(self) -> str:
+        """The graph's version, read from its files at most every VERSION_SECONDS (four stats and a
+        hash were ~45 µs of every request), and at once after a write of this server began or
+        ended; during a write, every time."""
+        now = time.monotonic()
+        known = self._known
+        generation = self.answers.generation
+        if (known is not None and known[1] == generation and now - known[2] < VERSION_SECONDS
+                and not self.answers.writing):
+            return known[0]
+        version = self.version()
+        self._known = (version, generation, now)
+        return version
 
     async def __call__(self, scope, receive, send):
         if (scope["type"] != "http" or self.version is None or scope["method"] not in ("GET", "HEAD")
                 or not scope["path"].startswith(self.prefix) or scope["path"] in self.UNTAGGED):
             await self.app(scope, receive, send)
             return
-        tag = f'W/"{self.version()}"'.encode()
+        version = self.current_version()
+        tag = f'W/"{version}"'.encode()
         sent = _header(scope, b"if-none-match")
         if sent is not None and tag in [t.strip() for t in sent.split(b",")]:
             await send({"type": "http.response.start", "status": 304,
                         "headers": [(b"etag", tag), (b"cache-control", b"no-cache")]})
             await send({"type": "http.response.body", "body": b""})
             return
+        answers = self.answers
+        if not answers.enabled:
+            await self.app(scope, receive, _tagging(send, tag))
+            return
+        key = (scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""), version)
+        kept = answers.get(key)
+        if kept is not None:
+            await send({"type": "http.response.start", "status": 200, "headers": list(kept.headers)})
+            await send({"type": "http.response.body", "body": kept.body})
+            return
+        generation = answers.generation
+        headers: list | None = None
+        chunks: list[bytes] | None = None
+        size = 0
 
-        async def tagged(message):
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                message = {**message, "headers": [*message.get("headers", []), (b"etag", tag),
-                                                  (b"cache-control", b"no-cache")]}
+        async def keeping(message):
+            nonlocal headers, chunks, size
+            if message["type"] == "http.response.start":
+                if message["status"] == 200:
+                    headers = [*message.get("headers", []), (b"etag", tag), (b"cache-control", b"no-cache")]
+                    message = {**message, "headers": headers}
+                    chunks = []
+            elif message["type"] == "http.response.body" and chunks is not None:
+                body = message.get("body", b"")
+                size += len(body)
+                if size > answers.entry_max:  # will not be kept: stop copying it
+                    chunks = None
+                    answers.too_large += 1
+                else:
+                    chunks.append(body)
+                    if not message.get("more_body", False):
+                        answers.put(key, Answer(tuple(headers), b"".join(chunks)), generation)
             await send(message)
 
-        await self.app(scope, receive, tagged)
+        await self.app(scope, receive, keeping)
+
+
+def _tagging(send, tag: bytes):
+    async def tagged(message):
+        if message["type"] == "http.response.start" and message["status"] == 200:
+            message = {**message, "headers": [*message.get("headers", []), (b"etag", tag),
+                                              (b"cache-control", b"no-cache")]}
+        await send(message)
+    return tagged
 
 
 def _header(scope, name: bytes) -> bytes | None:

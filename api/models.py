@@ -22,6 +22,16 @@ class Health(BaseModel):
     counts: Counts
 
 
+class AnswerCacheStats(BaseModel):
+    budget_bytes: int
+    entry_max_bytes: int
+    entries: int
+    bytes: int
+    hits: int
+    misses: int
+    too_large: int
+
+
 class RegionOut(BaseModel):
     name: str
     full_name: str | None = None

@@ -32,12 +32,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path, *, log: Path, startup_timeout: float = 600.0, clients: int = 1):
+def serve(db: Path, *, log: Path, startup_timeout: float = 600.0, clients: int = 1,
+          answer_cache_mib: float | None = None):
     """Start the server the way `make run` does and yield its base URL. ``clients``: how many
     clients the load generator's connections stand for. They all come from 127.0.0.1, and the
     server admits at most a few expensive requests per address (api/limits.py): with its default
-    of 2, 16 connections got 429 for nine requests in ten."""
+    of 2, 16 connections got 429 for nine requests in ten. ``answer_cache_mib``: the answer
+    cache's budget (api/answers.py; 0 turns it off), the server's default when None."""
     env = {"POLICY_GRAPH_EXPENSIVE_PER_CLIENT": str(max(clients, 2))}
+    if answer_cache_mib is not None:
+        env["POLICY_GRAPH_ANSWER_CACHE_MIB"] = str(answer_cache_mib)
     return _serve(["-m", "policy_graph.cli", "serve", "--db", str(db)], "/api/health", log, startup_timeout, env)
 
 
@@ -91,6 +95,8 @@ class EndpointResult:
     p99_ms: float | None = None
     mean_ms: float | None = None
     throughput_rps: float | None = None
+    # share of the loaded requests the server answered from its answer cache (None: off or absent)
+    cache_hit_rate: float | None = None
     note: str = ""
 
     def to_dict(self) -> dict:
@@ -176,11 +182,15 @@ def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str],
     if _route_missing(probe):
         return EndpointResult(name, "missing", note=f"{probe.status_code} {probe_url}")
     unloaded = _sequential(base, make_url, seed=seed)
+    before = answer_cache_counts(base)
     if shutil.which("wrk"):
-        return _run_wrk(base, name, make_url, clients=clients, duration=duration, seed=seed,
-                        unloaded=unloaded, probe=probe)
+        result = _run_wrk(base, name, make_url, clients=clients, duration=duration, seed=seed,
+                          unloaded=unloaded, probe=probe)
+        result.cache_hit_rate = hit_rate(before, answer_cache_counts(base))
+        return result
     latencies, errors, elapsed, first_error = asyncio.run(
         _drive(base, make_url, clients=clients, duration=duration, max_requests=max_requests, seed=seed))
+    cache_hit_rate = hit_rate(before, answer_cache_counts(base))
     lat = sorted(x * 1000 for x in latencies)
     status = "ok" if errors == 0 else ("failing" if errors == len(lat) else "ok")
     return EndpointResult(
@@ -188,9 +198,26 @@ def run_endpoint(base: str, name: str, make_url: Callable[[random.Random], str],
         unloaded_p50_ms=round(unloaded, 2) if unloaded is not None else None,
         p50_ms=round(percentile(lat, 50), 2), p95_ms=round(percentile(lat, 95), 2),
         p99_ms=round(percentile(lat, 99), 2), mean_ms=round(sum(lat) / len(lat), 2) if lat else None,
-        throughput_rps=round(len(lat) / elapsed, 1) if elapsed else None,
+        throughput_rps=round(len(lat) / elapsed, 1) if elapsed else None, cache_hit_rate=cache_hit_rate,
         note=(f"{errors} errors; first: {first_error}" if errors else (
             f"probe returned {probe.status_code}" if probe.status_code >= 400 else "")))
+
+
+def answer_cache_counts(base: str) -> dict | None:
+    """The server's answer-cache counts (GET /api/answer-cache), None without one (the floor)."""
+    try:
+        r = httpx.get(base + "/api/answer-cache", timeout=30.0)
+    except httpx.HTTPError:
+        return None
+    return r.json() if r.status_code == 200 else None
+
+
+def hit_rate(before: dict | None, after: dict | None) -> float | None:
+    """Hits over the requests the cache was asked about between two readings; None when it is off."""
+    if not before or not after or not after.get("budget_bytes"):
+        return None
+    hits, misses = after["hits"] - before["hits"], after["misses"] - before["misses"]
+    return round(hits / (hits + misses), 3) if hits + misses else None
 
 
 # wrk walks the request paths in turn, one list per connection offset; done() reports in JSON.

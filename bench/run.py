@@ -126,6 +126,17 @@ def endpoint_urls(records, manifest) -> dict[str, tuple[str, callable]]:
     }
 
 
+def _load_rounds(base: str, urls: dict, args, duration: float, label: str) -> list[dict]:
+    results = []
+    for i, (name, (path, make)) in enumerate(urls.items()):
+        res = load.run_endpoint(base, name, make, clients=args.clients, duration=duration,
+                                max_requests=args.max_requests, seed=args.seed + i)
+        results.append({**res.to_dict(), "path": path})
+        print(f"{label} {name}: {res.status} p50 {res.p50_ms} ms p99 {res.p99_ms} ms "
+              f"{res.throughput_rps} req/s, cache hits {res.cache_hit_rate} {res.note[:120]}", flush=True)
+    return results
+
+
 def run_size(size: int, args, work: Path) -> dict:
     from bench.synth import generate
 
@@ -181,25 +192,35 @@ def run_size(size: int, args, work: Path) -> dict:
     print(f"[{size}] linking N/4 -> N ratio {run['linking'].get('ratio')}", flush=True)
 
     log = work / f"serve_{size}.log"
+    urls = endpoint_urls(records, manifest)
     try:
+        run["api"] = {"clients": args.clients, "duration_s": args.duration, "max_requests": args.max_requests,
+                      "client": load.client_description(args.clients)}
+        with load.serve_floor(log=work / f"floor_{size}.log") as floor_base:
+            res = load.run_endpoint(floor_base, "floor", lambda rng: "/floor", clients=args.clients,
+                                    duration=args.duration, max_requests=args.max_requests, seed=args.seed)
+        run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
+        print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
+        floor_ms = res.unloaded_p50_ms
+        queries = grep_peer.pick_queries(corpus, manifest, k=args.grep_queries)
+        fts_path = work / f"fts_peer_{size}.sqlite"
+        # As deployed (the answer cache on): wrk cycles 2,000 URLs per endpoint, so after the first
+        # pass most answers come from the cache (each row says how many), and the peers' questions,
+        # asked 8 times each, are kept answers after the first.
         with load.serve(db, log=log, clients=args.clients) as base:
-            results = []
-            for i, (name, (path, make)) in enumerate(endpoint_urls(records, manifest).items()):
-                res = load.run_endpoint(base, name, make, clients=args.clients, duration=args.duration,
-                                        max_requests=args.max_requests, seed=args.seed + i)
-                results.append({**res.to_dict(), "path": path})
-                print(f"[{size}] {name}: {res.status} p50 {res.p50_ms} ms p99 {res.p99_ms} ms "
-                      f"{res.throughput_rps} req/s {res.note[:120]}", flush=True)
-            run["api"] = {"clients": args.clients, "duration_s": args.duration, "max_requests": args.max_requests,
-                          "client": load.client_description(args.clients), "endpoints": results}
-            with load.serve_floor(log=work / f"floor_{size}.log") as floor_base:
-                res = load.run_endpoint(floor_base, "floor", lambda rng: "/floor", clients=args.clients,
-                                        duration=args.duration, max_requests=args.max_requests, seed=args.seed)
-            run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
-            print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
-            queries = grep_peer.pick_queries(corpus, manifest, k=args.grep_queries)
-            run["grep_peer"] = grep_peer.compare(base, corpus, manifest, queries, fts_path=work / f"fts_peer_{size}.sqlite",
-                                                 floor_ms=run["api"]["floor"].get("unloaded_p50_ms"))
+            run["api"]["endpoints"] = _load_rounds(base, urls, args, args.duration, f"[{size}]")
+            run["grep_peer_cached"] = grep_peer.compare(base, corpus, manifest, queries, fts_path=fts_path,
+                                                        floor_ms=floor_ms)
+            print(f"[{size}] grep peer, answer cache on {run['grep_peer_cached']['summary']}", flush=True)
+        # The work itself: the same rounds (at half the duration) and the peers' questions against a
+        # server with the answer cache off.
+        with load.serve(db, log=work / f"serve_{size}_uncached.log", clients=args.clients,
+                        answer_cache_mib=0) as base:
+            run["api"]["uncached_duration_s"] = args.duration / 2
+            run["api"]["endpoints_uncached"] = _load_rounds(base, urls, args, args.duration / 2,
+                                                            f"[{size}] cache off")
+            run["grep_peer"] = grep_peer.compare(base, corpus, manifest, queries, fts_path=fts_path,
+                                                 floor_ms=floor_ms)
             print(f"[{size}] grep peer {run['grep_peer']['summary']}", flush=True)
     except RuntimeError as exc:
         run["notes"].append(f"API not measured: {exc}")

@@ -139,9 +139,11 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
 
 
 def _copied(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Regions of a cached answer, copied so that what is added for one answer stays out of the
-    cache (a measure's agencies are shared: nothing changes them once they are set)."""
-    return [{**r, "measures": [dict(m) for m in r["measures"]]} for r in regions]
+    """Regions of a cached answer, copied so that what is added to a region for one answer
+    (first_date_source) stays out of the cache. Their measures are shared: each got its agencies
+    before the answer was cached and nothing changes a shown measure after that (copying every
+    shown measure of a practice's ~460 was a seventh of the server's time for its answer)."""
+    return [dict(r) for r in regions]
 
 
 def agency_lines(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     expensive_queue_seconds: float = Field(5.0, gt=0, description="wait for a slot at most this; then 503")
     request_budget_seconds: float = Field(8.0, gt=0, description="an expensive request's queries in all; "
                                                                  "then 503")
+    # The answer cache (api/answers.py): encoded GET answers under /api/ kept per graph version.
+    answer_cache_mib: float = Field(64, ge=0, description="memory for repeated answers, MiB (0: off); one "
+                                                          "answer may take at most a sixteenth of it")
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
     neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")

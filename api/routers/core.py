@@ -6,7 +6,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from api.deps import get_store, text_index
-from api.models import BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
+from api.models import AnswerCacheStats, BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
 from api.resolve import optional_region
 from graph.store import GraphStore
 from policy_graph import browse, limits, lookups, research
@@ -23,6 +23,13 @@ async def health(request: Request) -> Health:
     if current is None:  # not yet counted: count now, and say 503 if the graph cannot be read
         current = await run_in_threadpool(counts.refresh)
     return Health(status="ok", backend=request.app.state.store.backend, counts=current)
+
+
+@router.get("/answer-cache", response_model=AnswerCacheStats)
+async def answer_cache(request: Request) -> dict:
+    """The answer cache's budget, fill and counts since start-up (api/answers.py): how often a
+    question was answered from it (hits) or worked out (misses)."""
+    return request.app.state.answers.stats()
 
 
 @router.get("/regions", response_model=list[RegionOut])

@@ -174,6 +174,8 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
 async def upload_document(request: Request, _writer: None = Depends(require_writer)):
     settings: Settings = request.app.state.settings
     data, name, overrides = await _read_form(request, settings.max_upload_bytes)
+    answers = request.app.state.answers  # kept answers are dropped as the graph changes (api/answers.py)
+    answers.begin_write()
     try:
         result = await run_in_threadpool(ingest_upload, request.app.state.store, settings,
                                          data, name, overrides)
@@ -187,6 +189,7 @@ async def upload_document(request: Request, _writer: None = Depends(require_writ
         # health's snapshot (api/counts.py) is counted again before the answer: a client that
         # uploads and then asks /api/health sees its document (a replaced one keeps the measure
         # count, so the recount is forced)
+        answers.end_write()
         await run_in_threadpool(request.app.state.counts.refresh, True)
     body = UploadResult(**result)
     return JSONResponse(body.model_dump(), status_code=200 if body.replaced else 201)

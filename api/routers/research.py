@@ -19,8 +19,11 @@ router = APIRouter(prefix="/api", tags=["research"])
 ExplainQ = Query(False, description="also return the Cypher text and parameters that produced the answer")
 
 
-def _answer(trace: Trace, body: dict[str, Any], explain: bool) -> dict[str, Any]:
-    return {**body, **trace.explain()} if explain else body
+def _answer(trace: Trace, body: dict[str, Any], explain: bool) -> ORJSONResponse:
+    """The answer sent as built. Returned as a dict, FastAPI ran it through pydantic's
+    serialiser for the route's `dict[str, Any]` return type before orjson encoded it: for a
+    comparison that was a seventh of the server's time, for a result that is already JSON's."""
+    return ORJSONResponse({**body, **trace.explain()} if explain else body)
 
 
 @router.get("/themes")
@@ -28,7 +31,7 @@ def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> 
     trace = Trace(store)
     rows = lookups.theme_list(trace)
     # A bare list is the documented shape; explain wraps it so the query can ride along.
-    return _answer(trace, {"items": rows}, True) if explain else rows
+    return _answer(trace, {"items": rows}, True) if explain else ORJSONResponse(rows)
 
 
 @router.get("/adopters")
@@ -48,8 +51,8 @@ def adopters(request: Request,
     trace = Trace(store, text_index=text_index(request))
     # Sent as built: a page of ~1,000 measures (460 KB) took 20.6 ms through the response model's
     # validation and 14.1 ms as a plain JSONResponse (in-process, same body); orjson encodes it.
-    return ORJSONResponse(_answer(trace, research.adopters(trace, q, limit=limit, per_region=per_region,
-                                                         offset=offset), explain))
+    return _answer(trace, research.adopters(trace, q, limit=limit, per_region=per_region, offset=offset),
+                   explain)
 
 
 @router.get("/timeline")

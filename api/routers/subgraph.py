@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import ORJSONResponse
 
 from api.deps import get_store
 from api.resolve import region_name
@@ -36,4 +37,5 @@ def subgraph(center: str = Query(..., min_length=1, max_length=300,
     found = find_center(store, center)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no node {center!r}")
-    return neighbourhood(store, found, depth=depth, limit=limit).to_public()
+    # sent as built, not through pydantic's serialiser for the `dict` return type (api/routers/research.py)
+    return ORJSONResponse(neighbourhood(store, found, depth=depth, limit=limit).to_public())

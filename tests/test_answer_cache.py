@@ -1,0 +1,119 @@
+"""A repeated question is answered from the answer cache (api/answers.py), byte for byte what the
+route gives, and never an answer of an older graph (real uvicorn on loopback)."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from conftest import Server
+from fixtures.hostile import TOKEN, serving_uploads, synth_documents
+
+QUESTIONS = ["/api/adopters?q=知识产权", "/api/search?q=人才", "/api/documents", "/api/compare?regions=厦门,武汉",
+             "/api/measures?region=厦门&limit=5", "/api/paths?from=厦门", "/api/subgraph?center=Region:厦门"]
+# headers the server sets per request, not part of an answer
+PER_REQUEST = {"x-request-id", "date"}
+
+
+@pytest.fixture(scope="module")
+def server(corpus_db, tmp_path_factory):
+    with serving_uploads(corpus_db, tmp_path_factory.mktemp("answers")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server.base_url, timeout=300,
+                      headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def uncached(corpus_db):
+    srv = Server(corpus_db, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0"})
+    yield srv
+    srv.stop()
+
+
+def counts(client: httpx.Client) -> dict:
+    return client.get("/api/answer-cache").json()
+
+
+def answer(r: httpx.Response) -> tuple[int, dict, bytes]:
+    return r.status_code, {k: v for k, v in r.headers.items() if k not in PER_REQUEST}, r.content
+
+
+def test_a_repeated_question_is_a_hit_with_the_same_bytes_and_headers(client, uncached):
+    with httpx.Client(base_url=uncached.base_url, timeout=300) as plain:
+        for path in QUESTIONS:
+            before = counts(client)
+            fresh = client.get(path)
+            middle = counts(client)
+            again = client.get(path)
+            after = counts(client)
+            assert fresh.status_code == 200, (path, fresh.text[:200])
+            assert middle["misses"] == before["misses"] + 1 and middle["hits"] == before["hits"], path
+            assert after["hits"] == middle["hits"] + 1, path
+            assert answer(again) == answer(fresh), path
+            head = client.head(path)
+            assert head.status_code == 200 and head.content == b""
+            assert {k: v for k, v in head.headers.items() if k not in PER_REQUEST} == answer(fresh)[1]
+            # and what a server without the cache computes
+            other = plain.get(path)
+            assert other.content == fresh.content, path
+            assert other.headers["content-type"] == fresh.headers["content-type"]
+        assert counts(plain)["hits"] == 0 and counts(plain)["budget_bytes"] == 0
+
+
+def test_a_download_is_kept_apart_from_the_json_answer(client):
+    json_answer = client.get("/api/adopters?q=知识产权").content
+    first = client.get("/api/adopters?q=知识产权&format=csv")
+    hits = counts(client)["hits"]
+    again = client.get("/api/adopters?q=知识产权&format=csv")
+    assert counts(client)["hits"] == hits + 1
+    assert again.headers["content-type"].startswith("text/csv")
+    assert again.headers["content-disposition"] == first.headers["content-disposition"]
+    assert "attachment" in again.headers["content-disposition"]
+    assert again.content == first.content and again.content != json_answer
+    assert client.get("/api/adopters?q=知识产权").content == json_answer
+
+
+def test_a_304_still_comes_before_the_cache(client):
+    r = client.get("/api/documents")
+    again = client.get("/api/documents", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_an_upload_is_seen_at_once_by_every_kept_question(client, tmp_path):
+    first = {path: client.get(path) for path in QUESTIONS}
+    assert counts(client)["entries"] >= len(QUESTIONS)
+    doc = synth_documents(tmp_path / "new", 40, seed=47)[0]
+    posted = client.post("/api/documents", files={"file": (doc.name, doc.read_bytes())})
+    assert posted.status_code in (200, 201), posted.text
+    assert counts(client)["entries"] == 0  # dropped with the graph they were worked out from
+    before = counts(client)
+    after = {path: client.get(path) for path in QUESTIONS}
+    assert counts(client)["misses"] == before["misses"] + len(QUESTIONS)
+    for path in QUESTIONS:
+        assert after[path].headers["etag"] != first[path].headers["etag"], path
+    assert posted.json()["document_id"] in after["/api/documents"].text
+    assert posted.json()["document_id"] not in first["/api/documents"].text
+
+
+def test_the_budget_and_the_cap_of_one_answer_hold(corpus_db, tmp_path):
+    # 64 KiB in all, 4 KiB for one answer
+    with serving_uploads(corpus_db, tmp_path, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0.0625"}) as srv, \
+            httpx.Client(base_url=srv.base_url, timeout=300) as c:
+        big = c.get("/api/adopters?q=知识产权")
+        assert len(big.content) > 4096
+        c.get("/api/adopters?q=知识产权")
+        stats = counts(c)
+        assert stats["entry_max_bytes"] == 4096 and stats["hits"] == 0 and stats["too_large"] == 2
+        ids = [m["id"] for m in c.get("/api/measures?limit=100").json()["items"]]
+        small = [f"/api/measures/{i}/similar?limit=1" for i in ids]
+        for path in small:
+            assert c.get(path).status_code == 200
+            stats = counts(c)
+            assert stats["bytes"] <= stats["budget_bytes"]
+        assert 0 < stats["entries"] < len(small)  # the oldest were let go
+        last = c.get(small[-1])
+        assert counts(c)["hits"] == 1 and last.status_code == 200
