@@ -71,8 +71,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     version = _graph_version(settings)
     # answers are kept only where they carry a version (api/answers.py)
     app.state.answers = AnswerCache(int(settings.answer_cache_mib * 2**20) if version is not None else 0)
-    # outside the routes and downloads: a 304 or a kept answer before any of their work
-    app.add_middleware(ETagMiddleware, version=version, answers=app.state.answers)
     for module in ROUTERS:
         app.include_router(module.router)
 
@@ -81,6 +79,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         per_client=settings.expensive_per_client,
         slots=min(settings.expensive_slots, max(1, settings.db_connections - 1)),
         queue_seconds=settings.expensive_queue_seconds, budget_seconds=settings.request_budget_seconds))
+    # outside the cost limits, the routes and downloads: a 304 or a kept answer costs a lookup, so it
+    # neither waits for an expensive request's slot nor counts against a client's share of them
+    app.add_middleware(ETagMiddleware, version=version, answers=app.state.answers)
     errors.install(app)  # added last: outermost, so every answer carries the request id
     pages.install_error_pages(app)  # after errors.install: wraps its handlers for /viz paths
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from conftest import Server
-from fixtures.hostile import TOKEN, serving_uploads, synth_documents
+from fixtures.hostile import TOKEN, copy_graph, serving_uploads, synth_documents
 
 QUESTIONS = ["/api/adopters?q=知识产权", "/api/search?q=人才", "/api/documents", "/api/compare?regions=厦门,武汉",
              "/api/measures?region=厦门&limit=5", "/api/paths?from=厦门", "/api/subgraph?center=Region:厦门"]
@@ -28,8 +28,9 @@ def client(server):
 
 
 @pytest.fixture(scope="module")
-def uncached(corpus_db):
-    srv = Server(corpus_db, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0"})
+def uncached(corpus_db, tmp_path_factory):
+    # its own copy: the session's server may hold the corpus database open (one process per file)
+    srv = Server(copy_graph(corpus_db, tmp_path_factory.mktemp("uncached")), {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0"})
     yield srv
     srv.stop()
 

@@ -96,3 +96,19 @@ def test_compare_is_paged_with_a_maximum(api):
         assert theme["measure_counts"] == {r: len(ms) for r, ms in full["regions"].items()}
     assert api.get("/api/compare", params={"regions": FIVE, "limit": 501}).status_code == 422
     assert api.get("/api/compare", params={"regions": FIVE, "per_region": 101}).status_code == 422
+
+
+def test_an_answer_asked_again_is_no_expensive_request(tight):
+    """A kept answer (api/answers.py) or a 304 costs a lookup: it is sent while the one expensive slot
+    is held, even to the client holding it; a question not asked before still waits its turn."""
+    question = "/api/compare?regions=厦门,福建"
+    first = get_from(tight, question, "127.0.0.1")
+    assert first.status_code == 200
+    with held_page(tight, "127.0.0.1"):
+        again = get_from(tight, question, "127.0.0.1")
+        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.1"), timeout=60) as c:
+            revalidated = c.get(tight.base_url + question, headers={"If-None-Match": first.headers["etag"]})
+        new = get_from(tight, "/api/compare?regions=厦门,武汉", "127.0.0.1")
+    assert again.status_code == 200 and again.content == first.content
+    assert revalidated.status_code == 304
+    assert new.status_code == 429, new.text[:200]
