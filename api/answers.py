@@ -3,7 +3,8 @@
 Every GET answer under /api/ that the ETag covers (api/etag.py) depends only on the graph's
 version, the request's path and its query string. So the encoded answer (status 200, its
 headers and its bytes, exactly as sent) is kept in a bounded LRU keyed by those three, and the
-ETag layer sends it again for the same question (inside the request ids and the cost limits).
+ETag layer sends it again for the same question (inside the request ids, outside the cost limits: a kept
+answer costs a lookup, so it neither waits for an expensive request's slot nor counts against a client's share).
 
 Exactness: the graph's version is part of the key, so an answer of an older graph is never
 found for a newer one. This server is the only writer of its LadybugDB file; its writes (an
