@@ -130,7 +130,7 @@ def targets_of(scope_text: str, issuing: str | None, gaz: Gazetteer,
 
 _ASPIRATION = re.compile(r"可复制[、,和与及]?可推广|可复制推广|可推广|可复制")
 _PRACTICE = r"(?:经验|模式|做法|举措|措施|成果|任务|案例|机制)"
-_BORROW = re.compile(r"(?:学习借鉴|借鉴|对标)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
+_BORROW = re.compile(r"(?:学习借鉴|借鉴|对标|参照|参考|学习)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _ADVERB = r"(?:进行|全面|加快|逐步|予以|率先|先行|统一|加大|积极|大力)*"
 _SCOPED = re.compile(
     r"(?:(?:将|把)(?P<obj>[^;。]{1,60}?))?(?:在|向)(?P<scope>[^,;。]{1,24}?)(?:范围内|内)?"
@@ -286,6 +286,20 @@ def _named_origin(fragment: str | None, issuing: str | None, gaz: Gazetteer) -> 
     return None
 
 
+def _named_origins(fragment: str | None, issuing: str | None, gaz: Gazetteer) -> list[str]:
+    """Every place a list at the start of ``fragment`` names (借鉴上海、深圳等地经验: both), else the
+    first place named in it."""
+    listed = []
+    for name in localities(fragment or "", gaz):
+        origin = _named_origin(name, issuing, gaz)
+        if origin and origin not in listed:
+            listed.append(origin)
+    if len(listed) > 1:
+        return listed
+    first = _named_origin(fragment, issuing, gaz)
+    return [first] if first else []
+
+
 def _subject_origin(fragment: str, issuing: str | None, gaz: Gazetteer) -> str | None:
     """A place the sentence opens with (杭州“亩均论英雄”改革经验在全省推广): the subject's origin.
     Only the opening position: a place named further on may be anything (a zone, a comparison)."""
@@ -312,8 +326,7 @@ def _from_sentence(sentence: str, issuing: str | None, gaz: Gazetteer,
     target_local = [adopter] if adopter else []
 
     for m in _BORROW.finditer(masked):
-        origin = _named_origin(m.group("obj"), adopter, gaz)
-        if origin:
+        for origin in _named_origins(m.group("obj"), adopter, gaz):
             facts += [ReplicationFact(origin, t, "borrow", sentence, kind="borrow") for t in target_local]
     if facts:
         return facts

@@ -176,6 +176,10 @@ def test_replication_notations(gaz, text, issuing, kw, expected):
     ("借鉴杭州“最多跑一次”经验，推进政务服务改革。", "中国", {}, [("杭州", "中国")]),
     # the item's locality borrowed it, not the State Council
     ("借鉴苏州“关助融”模式开展关税保证保险。", "中国", {"origin": "营口"}, [("苏州", "营口")]),
+    # every place of a list is a source, the open end (等地) included in no place
+    ("借鉴上海、深圳等地经验，建立首席数据官制度。", "合肥", {}, [("上海", "合肥"), ("深圳", "合肥")]),
+    ("参照苏州工业园区做法，推行“标准地”出让。", "南通", {}, [("苏州", "南通")]),
+    ("学习杭州经验，打造数字政府。", "南通", {}, [("杭州", "南通")]),
 ])
 def test_borrowing_notations(gaz, text, issuing, kw, expected):
     facts = extract_replications(text, issuing, gaz, **kw)
@@ -214,6 +218,9 @@ def test_table_column_推广范围_with_no_source_column(gaz):
     "及时总结可复制可推广的经验做法。",
     "在贫困地区推广食用农产品质量安全追溯技术。",
     "借鉴国际有益经验，完善职业联赛制度。",  # no place named: no origin to credit
+    "参照国家有关规定执行。",  # 参照 an administrative rule, not a practice
+    "参考先进地区做法，完善工作机制。",
+    "组织干部学习贯彻全会精神。",
 ])
 def test_no_fact_without_a_named_place_or_target(gaz, text):
     assert extract_replications(text, "中国", gaz) == []
