@@ -126,3 +126,13 @@ def test_jieba_userdict_keeps_policy_terms_whole():
 ])
 def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(tx, text, tagged):
     assert ("commercial_registration_reform" in [h.key for h in tx.tag(text)]) == tagged
+
+
+@pytest.mark.parametrize("text, key", [
+    ("制定数据跨境流动白名单，企业按清单开展数据出境活动。", "digital_economy"),
+    ("市场监管、应急管理等部门对同一企业联合检查，一次进门、全面体检。", "credit_supervision"),
+    ("推行跨部门综合监管，实现“综合查一次”。", "credit_supervision"),
+    ("健全守信联合激励和失信联合惩戒机制。", "credit_supervision"),
+])
+def test_the_genres_words_for_data_flows_and_joint_inspections(tx, text, key):
+    assert key in [h.key for h in tx.tag(text)]
