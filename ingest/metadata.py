@@ -298,8 +298,8 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
 
     signatures = _signatures(lines)
     candidates: list[tuple[str, str]] = []
-    if "issuer" in fields:
-        candidates.append((fields["issuer"], "header_field"))
+    if "issuer" in fields:  # 中共杭州市委办公厅　杭州市人民政府办公厅: two bodies side by side
+        candidates.append((_signature_names(fields["issuer"]), "header_field"))
     candidates += [(name, "signature") for name, _, _ in signatures if name]
     candidates += [(name, "page_header") for name in _header_issuers(lines, title_line)]
     by_title = _title_issuer(heading, _first_title_line(lines, heading, title_line))

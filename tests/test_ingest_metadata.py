@@ -195,3 +195,13 @@ def test_a_traditional_notice_with_full_width_digits():
     # a zone of the issuing city is the origin of what the city spreads, not the city itself
     facts = [(f.from_region, f.to_region, f.scope) for m in doc.measures for f in m.replications]
     assert facts == [("横琴", "珠海", "全市")]
+
+
+def test_joint_bodies_in_the_issuer_field_are_each_named():
+    doc = ingest_bytes(page(
+        "<table><tr><td>发文机关：</td><td>中共杭州市委办公厅　杭州市人民政府办公厅</td><td>成文日期：</td>"
+        "<td>2025年03月05日</td></tr><tr><td>发文字号：</td><td>市委办发〔2025〕6号</td></tr></table>"
+        "<h1>中共杭州市委办公厅 杭州市人民政府办公厅关于加快人工智能产业发展的若干意见</h1>" + MEASURES,
+        chrome=False), "hangzhou.html")
+    assert doc.issuer == "中共杭州市委办公厅、杭州市人民政府办公厅"
+    assert (doc.region, doc.date) == ("杭州", "2025-03-05")
