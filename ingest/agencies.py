@@ -28,6 +28,7 @@ from ingest.yamlfile import read_yaml
 from ingest.normalise import to_simplified
 from ingest.records import AgencyRef
 from ingest.responsibility import Group, Notation, notes_and_lines, prose_assignments, split_top
+from ingest.textutil import join_broken_brackets
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "agencies.yaml"
 NATIONAL_PATH = Path(__file__).resolve().parent.parent / "data" / "national_agencies.yaml"
@@ -553,12 +554,19 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 _MARKED = re.compile(r"[（(](牵头|配合|参与|协办)[)）]$")
 
 
+# When or how long, never who: 2026年底前完成, 持续推进, 长期坚持, 每年开展, 2026-12.
+_TIME_PHRASE = re.compile(r"^(?:[\d〇零一二三四五六七八九十]{4}\s*(?:年|-|\.)|持续|长期|常态化|逐年|每年|年内|年底|"
+                          r"分步|分阶段|\d{1,2}月)")
+
+
 def _units(group: Group, vocab: Vocabulary, gazetteer) -> list[tuple[str, str, bool]]:
     """(printed name, role, explicit) of a group. A会同B: A keeps the group's role, B supports.
     A（牵头）、B、C: A leads and the others of the list support."""
     head, _, convened = group.listed.partition("会同")
     out, marked_lead = [], False
     for name in _split_list(head, vocab, gazetteer):
+        if _TIME_PHRASE.match(name):
+            continue  # the note's deadline after its units (…、市财政局，2026年底前完成): no unit
         mark = _MARKED.search(name)
         if mark:
             marked_lead = marked_lead or mark.group(1) == "牵头"
@@ -580,7 +588,7 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
     of a list leads (列第一位者为牵头单位), so the others of a plain list support. ``carried``: units an
     earlier item made responsible for every later one (以下均需X落实，不再列出)."""
     vocab = vocab or load_vocabulary()
-    text = to_simplified(text)
+    text = join_broken_brackets(to_simplified(text))
     refs: list[AgencyRef] = []
     seen: set[tuple[str, str, str]] = set()
 

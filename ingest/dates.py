@@ -5,6 +5,7 @@ import re
 
 from ingest.normalise import BLANKS
 from ingest.structure import cn_number
+from ingest.textutil import join_broken_brackets
 
 ONGOING = "ongoing"
 
@@ -109,6 +110,7 @@ def find_deadline(text: str) -> tuple[str | None, str | None]:
     """(raw, normalised) deadline of a measure: a 完成时限-style line, or a part of the parenthesis that
     closes the item (…牵头，2032年底前完成); (None, None) when neither states one. Goals in the prose
     (到2025年…) are not deadlines."""
+    text = join_broken_brackets(text)
     for line in text.split("\n"):
         m = DEADLINE_LINE.search(line)
         if m:

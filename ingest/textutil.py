@@ -163,3 +163,14 @@ def normalise_punct(text: str) -> str:
     # six str.replace passes are several times faster than one str.translate with a dict
     return (text.replace("（", "(").replace("）", ")").replace("　", " ")
             .replace("，", ",").replace("：", ":").replace("；", ";"))
+
+
+_BROKEN_BRACKET = re.compile(r"[（(][^（()）\n]{0,120}\n[^（()）]{0,120}[)）]")
+
+
+def join_broken_brackets(text: str) -> str:
+    """A page's stray line break inside a closed parenthesis (（责任单位：市金融监管局<br>、市财政局）) is
+    layout: the note is one line again. An unclosed one joins nothing."""
+    if "\n" not in text:
+        return text
+    return _BROKEN_BRACKET.sub(lambda m: m.group(0).replace("\n", ""), text)

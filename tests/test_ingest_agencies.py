@@ -318,3 +318,11 @@ def test_an_agency_printed_with_either_bracket_is_one_agency():
 def test_a_natural_resources_bureau_keeps_its_name():
     """县自然资源局 is printed so; no shorter form of it is in use (自然资源和规划局 is 资源规划局)."""
     assert [a.name for a in extract_agencies("降低用地成本。（责任单位：县自然资源局）", "长汀")] == ["县自然资源局"]
+
+
+@pytest.mark.parametrize("note", ["（责任单位：市金融监管局、市财政局，2026年底前完成）",
+                                  "（责任单位：市金融监管局、市财政局，持续推进）",
+                                  "（责任单位：市金融监管局、市财政局，长期坚持）"])
+def test_a_deadline_after_the_units_of_a_note_is_no_unit(note):
+    assert [(a.name, a.role) for a in extract_agencies("加大融资支持。" + note, "泉州")] == \
+        [("市金融监管局", "lead"), ("市财政局", "lead")]

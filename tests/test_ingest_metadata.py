@@ -205,3 +205,18 @@ def test_joint_bodies_in_the_issuer_field_are_each_named():
         chrome=False), "hangzhou.html")
     assert doc.issuer == "中共杭州市委办公厅、杭州市人民政府办公厅"
     assert (doc.region, doc.date) == ("杭州", "2025-03-05")
+
+
+def test_a_line_break_inside_a_closing_note_is_layout():
+    """Pages put stray <br> in a paragraph: the responsibility note it cuts keeps its roles and its
+    deadline; words split over inline elements join."""
+    doc = ingest_bytes(page(
+        "<h1>泉州市人民政府办公室关于印发泉州市支持民营经济发展若干措施的通知</h1>"
+        "<div><span>一、</span><span>加大</span><span>融资支持</span>。<span>开展知识产权</span><font>质押融资</font>，"
+        "对企业给予贴息。（责任单位：市金融监管局<br/>、市财政局，<br/>2026年底前完成）</div>"
+        "<div>二、优化营商环境。推行“一业一证”改革。（责任单位：市行政服务中心管委会）</div>", chrome=False),
+        "quanzhou.html")
+    first = [m for m in doc.measures if m.kind == "measure"][0]
+    assert first.title == "加大融资支持。"
+    assert [(a.name, a.role) for a in first.agencies] == [("市金融监管局", "lead"), ("市财政局", "lead")]
+    assert (first.deadline, "ip_pledge_financing" in [t.key for t in first.themes]) == ("2026-12", True)
