@@ -82,6 +82,7 @@ PREAMBLE_HEADING = re.compile(
 # Lines that annotate a task rather than continue its prose: who does it and by when.
 ANNOTATION_LINE = re.compile(
     r"^(责任单位|牵头单位|配合单位|协办单位|参与单位|责任部门|牵头部门|配合部门|主办单位|负责单位|"
+    r"主管部门|主管单位|实施单位|实施部门|承办单位|兑现部门|受理部门|"
     r"完成时限|完成时间|时间节点|时限要求|进度安排|实施时间|责任领导|责任人)\s*[:：]")
 # Paragraphs that address the readers of the whole document once its numbered items are done.
 CLOSING_PARAGRAPH = re.compile(
@@ -729,7 +730,8 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
     if name_col is None and content_col is None:
         return [], set()
     id_col = table.column(*_TABLE_ID)
-    lead_col = table.column(r"牵头", r"责任单位", r"责任部门", r"负责单位", r"主办")
+    lead_col = table.column(r"牵头", r"责任单位", r"责任部门", r"负责单位", r"主办", r"主管(部门|单位)",
+                            r"(兑现|受理|实施)(部门|单位)")
     support_col = table.column(r"配合", r"协办", r"参与")
     deadline_col = table.column(r"时限", r"完成时间", r"时间节点")
     listed_by_name = _ListedNames(list_items)

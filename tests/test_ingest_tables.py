@@ -104,3 +104,17 @@ def test_listed_items_that_quote_table_rows_sum_them_up_and_the_others_stay_meas
                         ("（五）", "加强宣传解读，及时总结推广经验。"),
                         ("1", "企业开办一日办结"), ("2", "跨境电商零售进口退货监管"),
                         ("3", "工程建设项目多测合一"), ("4", "保税研发料件分类监管")]
+
+
+def test_a_policy_list_names_its_departments_in_its_own_words():
+    """A 政策清单 table: 主管部门 / 兑现部门 are the departments that carry each policy (lead)."""
+    from ingest.pipeline import ingest_bytes
+
+    html = ("<html><body><h1>青岛市人工智能产业政策清单（第一批）</h1><table>"
+            "<tr><td>序号</td><td>政策名称</td><td>政策内容</td><td>主管部门</td></tr>"
+            "<tr><td>1</td><td>算力补贴</td><td>对租用算力的企业按费用30%给予补贴。</td><td>市工业和信息化局</td></tr>"
+            "<tr><td>2</td><td>人才奖励</td><td>对引进的顶尖人才给予奖励。</td><td>市人力资源和社会保障局</td></tr>"
+            "</table></body></html>")
+    doc = ingest_bytes(html.encode("utf-8"), "list.html", {"region": "青岛"})
+    got = [(m.title, [(a.name, a.role) for a in m.agencies]) for m in doc.measures if m.kind == "measure"]
+    assert got == [("算力补贴", [("市工信局", "lead")]), ("人才奖励", [("市人社局", "lead")])]
