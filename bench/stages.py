@@ -64,15 +64,11 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
         try:
             with store.bulk_load():  # as service.load_records: one checkpoint, at the end
                 report = IngestReport(documents=records)
-                from graph.linker import preload_engine
-
-                engine = preload_engine()  # as service.load_records: the linker's import beside the load
                 with timer.stage("load"):
                     store.apply_schema()
                     regions, themes = reference_rows()
                     load_reference(store, regions, themes)
                     report.load = load_documents(store, records, {r["name"] for r in regions})
-                    engine.join()
                 with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
                     link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
                     fts = text_index_path(Path(str(db) + ".simindex"))

@@ -543,19 +543,6 @@ def _by_row_heaviest_first(row: np.ndarray, data: np.ndarray, cols: np.ndarray) 
     return np.argsort(key, kind="stable")
 
 
-def preload_engine() -> threading.Thread:
-    """Import scikit-learn's TF-IDF (about 1.2 s, once per process) on a thread, so it overlaps
-    work that leaves the interpreter free (the graph load runs in LadybugDB's C++). Join it before
-    any fork: a child must not inherit an import another thread holds half done."""
-    thread = threading.Thread(target=_import_engine, name="preload-tfidf", daemon=True)
-    thread.start()
-    return thread
-
-
-def _import_engine() -> None:
-    import sklearn.feature_extraction.text  # noqa: F401  (the import is the point)
-
-
 def _scatter_rows(m: sparse.csr_matrix, rows: np.ndarray, n: int) -> sparse.csr_matrix:
     """``m``'s rows placed at ``rows`` of an n-row matrix (the others empty)."""
     lengths = np.zeros(n, dtype=np.int64)

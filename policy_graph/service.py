@@ -146,11 +146,6 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     """Load, link, index and checkpoint. ``link_workers`` > 1 (or 0: one per core) lets a big batch
     be linked in forked processes: right for a CLI run, never inside a threaded server. ``run``
     runs the linking and text-indexing computation (``isolated.in_child`` in a server)."""
-    # the linker's library imports while the graph loads, in a process that links itself (a server
-    # links in a child: its own process never needs the library)
-    from graph.linker import preload_engine
-
-    engine = preload_engine() if run is in_process and report.documents else None
     with store.bulk_load():  # one checkpoint, at the end, instead of one per few commits
         t0 = time.perf_counter()
         store.apply_schema()
@@ -158,8 +153,6 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         load_reference(store, regions, themes)
         report.load = load_documents(store, report.documents, {r["name"] for r in regions})
         report.timings["load"] = time.perf_counter() - t0
-        if engine is not None:
-            engine.join()  # before link_new may fork workers
         t0 = time.perf_counter()
         report.similar_edges = link_new(store, report.documents, index_path, link_workers, run)
         if index_path:
