@@ -12,7 +12,7 @@ The genre writes it in five ways, the first four tried in this order on one meas
 4. One named pilot place: 在X开展…试点 / 选择X开展试点 / 在X先行试点.
 
 5. The document's subject, for every measure the first four leave unscoped: a notice that issues or
-   approves the plan of one place below its issuer (国务院关于印发中国(河南)自由贸易试验区总体方案的通知:
+   approves the plan or the pilot (关于同意温州市开展…试点的批复) of one place below its issuer (国务院关于印发中国(河南)自由贸易试验区总体方案的通知:
    the plan's measures are the 河南 zone's). Notices that replicate, promote or learn from a place's
    practice (推广/复制/借鉴…) are not plans of that place: their measures hold wherever they are issued.
 6. A table of cases whose row names who reported it (报送单位 / 申报单位 / 所在地区: 江苏自贸试验区苏州片区):
@@ -76,7 +76,7 @@ def measure_scope(text: str, doc_region: str | None, gaz: Gazetteer) -> Scope:
 # 印发/转发/批复 the plan of a place: the plan's name follows, in 《》 or bare, up to 的通知/的批复.
 _SUBJECT = re.compile(r"(?:印发|转发|同意|批准|批复)(?:设立|实施)?《?(?P<plan>[^《》]{2,60}?)》?(?:的)?(?:通知|批复|函|意见)?$")
 _PLAN_WORDS = re.compile(r"(?:总体方案|实施方案|工作方案|建设方案|行动方案|方案|规划|若干措施|措施|实施意见|办法|细则|"
-                         r"批复|试验区|示范区|新区|片区)")
+                         r"批复|试验区|示范区|新区|片区|试点)")
 _NOT_SUBJECT = re.compile(r"推广|复制|借鉴|学习|经验|做法|案例")
 
 
