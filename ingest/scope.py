@@ -13,8 +13,9 @@ The genre writes it in five ways, the first four tried in this order on one meas
 
 5. The document's subject, for every measure the first four leave unscoped: a notice that issues or
    approves the plan or the pilot (关于同意温州市开展…试点的批复) of one place below its issuer
-   (国务院关于印发中国(河南)自由贸易试验区总体方案的通知: the plan's measures are the 河南 zone's). Notices that replicate, promote or learn from a place's
-   practice (推广/复制/借鉴…) are not plans of that place: their measures hold wherever they are issued.
+   (国务院关于印发中国(河南)自由贸易试验区总体方案的通知: the plan's measures are the 河南 zone's).
+   Notices that replicate, promote or learn from a place's practice (推广/复制/借鉴…) are not plans
+   of that place: their measures hold wherever they are issued.
 6. A table of cases whose row names who reported it (报送单位 / 申报单位 / 所在地区: 江苏自贸试验区苏州片区):
    the place that column opens with, when neither the row's name nor its content cell names one.
 
