@@ -651,7 +651,8 @@ def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
 
     * a level where at least half of the items have sub-items is a level of group headings: the
       measures are found below it (and an item there with text but no sub-items is a measure too,
-      except at the top, where such an item frames the document rather than acts);
+      except at the top, where such an item frames the document rather than acts -- unless it is
+      assigned to someone, as tasks are);
     * otherwise the items of the level are the measures, and the sub-items of one of them elaborate
       it (第五条 …下列条件：（一）…；（二）…) -- unless it is a bare heading, whose sub-items are then
       the measures;
@@ -693,10 +694,16 @@ def _select(level: list[Item], operative: set[int], out: list[Item], *, top: boo
                 _select([c for c in it.children if id(c) in operative], operative, out)
             else:
                 out.append(it)
-        elif group_level and top:
+        elif group_level and top and not _assigned(it):
             continue
         elif all_bare or _has_own_text(it):
             out.append(it)
+
+
+def _assigned(item: Item) -> bool:
+    """A top-level item whose text ends with whom it is assigned to (…给予补贴。（责任单位：市商务局）):
+    a task among group headings, not a framing paragraph."""
+    return bool(_AGENCY_NOTE.search(item.tail) or ANNOTATION_LINE.match(item.tail))
 
 
 def _elaborated(item: Item) -> bool:

@@ -390,3 +390,14 @@ def test_a_list_number_before_5g_is_a_label_and_a_decimal_before_a_letter_is_not
     record = ingest_text("某区措施\n\n1.5G应用示范。建设5G应用场景。\n2.4K超高清推广。推广4K电视。\n3.算力补贴。给予补贴。\n")
     assert [(m.label, m.title) for m in kinds(record)] == [
         ("1.", "5G应用示范。"), ("2.", "4K超高清推广。"), ("3.", "算力补贴。")]
+
+
+def test_a_task_among_group_headings_is_a_measure_when_it_is_assigned():
+    """一、扩大汽车消费 （一）…（二）… / 二、提振家居消费。…给予补贴。（责任单位：市商务局） / 三、… （一）…:
+    the second section is a task in its own right, assigned like the others; it was dropped."""
+    record = ingest_text("某市促进消费若干措施\n\n一、扩大汽车消费\n（一）发放购车补贴。对购买新能源汽车的给予补贴。\n"
+                         "（二）优化限购政策。增加购车指标。\n二、提振家居消费。对购买绿色智能家电给予补贴。（责任单位：市商务局）\n"
+                         "三、发展服务消费\n（一）丰富文旅供给。打造夜间消费集聚区。\n四、组织保障\n（一）加强组织领导。\n")
+    assert [(m.section, m.title) for m in kinds(record)] == [
+        ("一/（一）", "发放购车补贴。"), ("一/（二）", "优化限购政策。"), ("二", "提振家居消费。"), ("三/（一）", "丰富文旅供给。")]
+    assert [a.name for a in kinds(record)[2].agencies] == ["市商务局"]
