@@ -220,9 +220,11 @@ def document_spread(title: str, opening: str, issuing: str | None, gaz: Gazettee
         for rule in rules:
             m = rule.search(masked)
             if m:
-                start = plain.rfind("。", 0, m.start()) + 1
-                end = plain.find("。", m.end())
-                sentence = plain[start:] if end < 0 else plain[start:end + 1]
+                # the sentence, within its line (a page's chrome lines above carry no full stop)
+                start = max(plain.rfind("。", 0, m.start()), plain.rfind("\n", 0, m.start())) + 1
+                stops = [i for i in (plain.find("。", m.end()), plain.find("\n", m.end())) if i >= 0]
+                end = min(stops) if stops else len(plain)
+                sentence = plain[start:end + (plain[end:end + 1] == "。")]
                 kind = "borrow" if rule is _BORROW_OPENING else "replicate"
                 return DocumentSpread(kind, issuing, scope, sentence.strip())
     return None

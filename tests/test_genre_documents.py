@@ -213,7 +213,11 @@ def test_a_notice_spreading_listed_practices_says_how_and_carries_each_item(reco
     assert "ip_pledge_financing" in spread[1].themes  # the item's own themes travel with it
     borrowed = [m.replications[0] for m in _measures(records["g11_province_cases_borrow.html"])]
     assert {f.kind for f in borrowed} == {"borrow"}
-    assert {f.kind for m in _measures(records["g12_ministry_case_table.html"]) for f in m.replications} == {"borrow"}
+    table = [f for m in _measures(records["g12_ministry_case_table.html"]) for f in m.replications]
+    assert {f.kind for f in table} == {"borrow"}
+    # the evidence is the sentence that says so, not the page's chrome above it
+    assert table[0].evidence == ("为总结推广自贸试验区制度创新成果,我部会同有关部门遴选出第八批“最佳实践案例”,"
+                                 "现印发给你们,请结合实际学习借鉴。")
     assert "tech_finance_credit" in borrowed[1].themes
 
 
