@@ -667,6 +667,8 @@ def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
     attachment: list[Item] = []
     for roots in parts.values():
         _select(roots, operative, attachment if roots[0].in_attachment else measures, top=True)
+    # 附件：1.…申报表 2.…汇总表: the names of the files attached, not measures
+    attachment = [it for it in attachment if not _names_a_file(it)]
     if not measures or not attachment:
         return measures or attachment
     # An attachment is often the policy a notice forwards (现将《…》印发给你们); an attachment that
@@ -674,6 +676,19 @@ def _measure_items(items: list[Item], framing: set[int]) -> list[Item]:
     body = _ListedNames(measures)
     return sorted(measures + [it for it in attachment if body.find(it.heading) is None],
                   key=lambda it: it.start)
+
+
+# How the name of an attached file ends (a form, a list, a guide, a document forwarded).
+_ATTACHMENT_NAME = re.compile(r"(?:表|表格|目录|清单|名单|名录|指南|模板|范本|承诺书|申请书|报告|说明|细则|办法|措施|"
+                              r"方案|通知|意见|规划|计划|要点|标准|流程图)[。.;；]?$")
+
+
+def _names_a_file(item: Item) -> bool:
+    """An item whose line is only the name of an attached file (2.专精特新企业汇总表), whatever lines
+    (a signature) follow it."""
+    heading = item.heading.strip(BLANKS)
+    return not item.children and bool(_ATTACHMENT_NAME.search(heading)) \
+        and not any(c in _CLAUSE_MARKS for c in heading.rstrip("。.;；"))
 
 
 def _select(level: list[Item], operative: set[int], out: list[Item], *, top: bool = False) -> None:

@@ -401,3 +401,12 @@ def test_a_task_among_group_headings_is_a_measure_when_it_is_assigned():
     assert [(m.section, m.title) for m in kinds(record)] == [
         ("一/（一）", "发放购车补贴。"), ("一/（二）", "优化限购政策。"), ("二", "提振家居消费。"), ("三/（一）", "丰富文旅供给。")]
     assert [a.name for a in kinds(record)[2].agencies] == ["市商务局"]
+
+
+@pytest.mark.parametrize("attachments", ["附件：1.专精特新企业申报表\n　　　2.专精特新企业汇总表\n",
+                                         "附件：\n1.专精特新企业申报表\n2.专精特新企业汇总表\n"])
+def test_the_names_of_attached_files_are_no_measures(attachments):
+    record = ingest_text("某市关于开展专精特新企业认定工作的通知\n\n各区科技局：\n现将有关事项通知如下：\n"
+                         "一、认定条件。企业须在本市注册满一年。\n二、支持政策。对认定企业给予20万元奖励。（责任单位：市工信局）\n"
+                         "三、申报程序。企业通过平台申报。\n\n" + attachments + "\n某市工业和信息化局\n2025年3月1日\n")
+    assert [m.label for m in kinds(record)] == ["一、", "二、", "三、"]
