@@ -183,6 +183,7 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.skip_depth = 0
         self.tables = TableCollector(self.parts)  # data tables become one tab-separated line per row
+        self.lists: list[int | None] = []  # per open <ol>: the last number given; None for a <ul>
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIP_TAGS:
@@ -194,6 +195,15 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\t")
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        if tag == "ol":
+            start = dict(attrs).get("start") or "1"
+            self.lists.append(int(start) - 1 if start.strip().isdigit() else 0)
+        elif tag == "ul":
+            self.lists.append(None)
+        elif tag == "li" and self.lists and self.lists[-1] is not None and not self.skip_depth:
+            # the number a browser draws for an <ol> item: the document's own numbering
+            self.lists[-1] += 1
+            self.parts.append(f"{_LIST_NUMBER}{self.lists[-1]}{_LIST_NUMBER}")
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag in _BLOCK_TAGS:
@@ -203,6 +213,8 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip_depth = max(0, self.skip_depth - 1)
             return
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
         if tag == "table" and not self.skip_depth:
             self.tables.end_table()
         if tag in _BLOCK_TAGS:
@@ -215,12 +227,25 @@ class _TextExtractor(HTMLParser):
         self.parts.append(re.sub(r"[ \n\t\r\f]+", " ", data).replace("\xa0", " "))
 
 
+_LIST_NUMBER = "\x00"  # brackets the number of an <ol> item until the item's own text is known
+_LIST_ITEM = re.compile(_LIST_NUMBER + r"(\d+)" + _LIST_NUMBER + r"(\s*)")
+# An item that prints its own number (a list styled without markers): it keeps only that one.
+_OWN_NUMBER = re.compile(r"[(（]?[0-9０-９一二三四五六七八九十]+[)）、.．]|第[一二三四五六七八九十百\d]+[条章]|[①-⑳]")
+
+
+def _number_list_items(raw: str) -> str:
+    def number(m: re.Match) -> str:
+        rest = raw[m.end():m.end() + 12]
+        return "" if _OWN_NUMBER.match(rest) else f"{m.group(1)}."
+    return _LIST_ITEM.sub(number, raw)
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page, one block per line, table cells separated by tabs."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    raw = "".join(parser.parts)
+    raw = _number_list_items("".join(parser.parts))
     lines: list[str] = []
     for line in raw.split("\n"):
         cells = [c.strip(" ") for c in line.split("\t")]

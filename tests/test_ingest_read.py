@@ -97,3 +97,20 @@ def test_zero_width_and_full_width_blanks_do_not_hide_numbering():
     text = "方案\n\u200b一、主要任务\n\u3000\u3000（一）推进改革。落实责任。\n\ufeff（二）扩大开放。深化合作。\n"
     record = ingest_bytes(text.encode("utf-8"), "blanks.txt", {"region": "厦门"})
     assert [m.label for m in record.measures] == ["（一）", "（二）"]
+
+
+def test_an_ordered_lists_numbers_are_the_documents_numbering():
+    """A page whose measures are <ol><li> items: the numbers the browser draws are read, so each
+    item is a measure; an item that prints its own number keeps only that one."""
+    from ingest.pipeline import ingest_bytes
+    from ingest.read import html_to_text
+
+    html = ("<html><body><h1>某区支持科技企业发展的若干措施</h1><ol>"
+            "<li>支持研发投入。对研发费用给予10%补助。（责任单位：区科技局）</li>"
+            "<li>支持人才引进。给予安家补贴。（责任单位：区人社局）</li>"
+            "<li>支持融资。开展知识产权质押融资贴息。（责任单位：区金融办）</li></ol></body></html>")
+    doc = ingest_bytes(html.encode("utf-8"), "ol.html", {"region": "泉州"})
+    assert [(m.label, m.title) for m in doc.measures] == [
+        ("1.", "支持研发投入。"), ("2.", "支持人才引进。"), ("3.", "支持融资。")]
+    assert html_to_text("<ol><li>1.已有编号。</li><li>（二）也有。</li></ol><ul><li>无序</li></ul>"
+                        "<ol start='5'><li>五</li></ol>").split() == ["1.已有编号。", "（二）也有。", "无序", "5.五"]
