@@ -26,6 +26,10 @@ from ingest.textutil import normalise_punct, simplified_punct, to_simplified
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.yaml"
 DIVISIONS_FILE = "divisions.tsv"  # beside the gazetteer file
 
+# 推广 / 扩大 / 加大 / 重大 …: verbs and adjectives whose last character also begins place names
+# (广西, 广东, 广州; 大连, 大同, 大庆); inside these words it never does.
+_VERB_TAIL = re.compile(r"(?<=推)广|(?<=[扩加重做壮放强较最更巨庞宏伟远])大")
+
 # Administrative levels, coarse to fine. Zones and areas sit inside an administrative unit.
 ADMIN_LEVELS = ("country", "province", "prefecture", "city", "county", "district")
 LEVEL_RANK = {lvl: i for i, lvl in enumerate((*ADMIN_LEVELS, "area", "zone"))}
@@ -260,6 +264,10 @@ class Gazetteer:
         for phrase in self._excludes:
             if phrase in text:
                 text = text.replace(phrase, "□" * len(phrase))
+        if "广" in text or "大" in text:
+            # the last character of the genre's commonest verbs, never the first of a place:
+            # 复制推广西安经验 names 西安 (not 广西), 推广东莞 东莞, 扩大连云港开放 连云港 (not 大连)
+            text = _VERB_TAIL.sub("□", text)
         return text
 
     def mention_spans(self, text: str) -> list[tuple[int, int, str]]:

@@ -241,3 +241,15 @@ def test_the_city_of_a_place_is_a_city_or_a_municipality_never_a_province(gaz):
     assert gaz.city_of("厦门片区") == "厦门"
     assert gaz.city_of("海淀") == "北京" and gaz.city_of("上海") == "上海"  # municipalities are cities
     assert gaz.city_of("福建") is None  # a province is no city
+
+
+@pytest.mark.parametrize("text, named", [
+    ("复制推广西安经验。", ["西安"]),  # 推广 is the verb: not 广西
+    ("推广东莞“企业服务”经验。", ["东莞"]),  # not 广东
+    ("推广广州经验。", ["广州"]),
+    ("扩大连云港港口开放。", ["连云港"]),  # 扩大 is the verb: not 大连
+    ("扩大连锁经营规模，实施重大连片开发项目。", []),
+    ("支持大连、连云港建设。", ["大连", "连云港"]),  # the place itself still is one
+])
+def test_a_verb_ending_in_a_places_first_character_does_not_name_it(gaz, text, named):
+    assert gaz.mentioned(text) == named
