@@ -251,6 +251,9 @@ def test_the_city_of_a_place_is_a_city_or_a_municipality_never_a_province(gaz):
     ("扩大连锁经营规模，实施重大连片开发项目。", []),
     ("支持大连、连云港建设。", ["大连", "连云港"]),  # the place itself still is one
     ("四川自贸试验区川南临港片区：建立多式联运。", ["四川"]),  # not Shanghai's 临港片区
+    # words of the genre that hold a place's name without meaning it
+    ("打造西部陆海新通道出海口，确保社会长治久安。", []),
+    ("支持海口、长治发展。", ["海口", "长治"]),
 ])
 def test_a_verb_ending_in_a_places_first_character_does_not_name_it(gaz, text, named):
     assert gaz.mentioned(text) == named
