@@ -133,6 +133,9 @@ def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(
     ("市场监管、应急管理等部门对同一企业联合检查，一次进门、全面体检。", "credit_supervision"),
     ("推行跨部门综合监管，实现“综合查一次”。", "credit_supervision"),
     ("健全守信联合激励和失信联合惩戒机制。", "credit_supervision"),
+    ("支持企业在境内外上市。", "capital_markets"),
+    ("建设概念验证中心和中试基地。", "tech_transfer"),
+    ("推动数据资产入表。", "digital_economy"),
 ])
-def test_the_genres_words_for_data_flows_and_joint_inspections(tx, text, key):
+def test_the_genres_words_for_data_listings_and_joint_inspections(tx, text, key):
     assert key in [h.key for h in tx.tag(text)]
