@@ -42,7 +42,7 @@ from ingest.literals import required_literals
 from ingest.records import ReplicationFact
 from ingest.regions import Gazetteer
 from ingest.scope import localities
-from ingest.textutil import normalise_punct, sentences, simplified_punct, to_simplified
+from ingest.textutil import normalise_punct, sentence_around, sentences, simplified_punct, to_simplified
 
 LOCAL_SCOPE = "本地"  # adopted in the issuing region itself; no wider scope stated
 COUNTRY = "中国"  # the gazetteer's country node: 全国 / 国内 / 全国范围
@@ -220,13 +220,8 @@ def document_spread(title: str, opening: str, issuing: str | None, gaz: Gazettee
         for rule in rules:
             m = rule.search(masked)
             if m:
-                # the sentence, within its line (a page's chrome lines above carry no full stop)
-                start = max(plain.rfind("。", 0, m.start()), plain.rfind("\n", 0, m.start())) + 1
-                stops = [i for i in (plain.find("。", m.end()), plain.find("\n", m.end())) if i >= 0]
-                end = min(stops) if stops else len(plain)
-                sentence = plain[start:end + (plain[end:end + 1] == "。")]
                 kind = "borrow" if rule is _BORROW_OPENING else "replicate"
-                return DocumentSpread(kind, issuing, scope, sentence.strip())
+                return DocumentSpread(kind, issuing, scope, sentence_around(plain, m.start()).strip())
     return None
 
 
