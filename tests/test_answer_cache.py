@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from conftest import Server
-from fixtures.hostile import TOKEN, copy_graph, serving_uploads, synth_documents
+from fixtures.hostile import copy_graph, serving_uploads, synth_documents, writer_client
 
 QUESTIONS = ["/api/adopters?q=知识产权", "/api/search?q=人才", "/api/documents", "/api/compare?regions=厦门,武汉",
              "/api/measures?region=厦门&limit=5", "/api/paths?from=厦门", "/api/subgraph?center=Region:厦门"]
@@ -22,8 +22,7 @@ def server(corpus_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(server):
-    with httpx.Client(base_url=server.base_url, timeout=300,
-                      headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with writer_client(server.base_url) as c:
         yield c
 
 

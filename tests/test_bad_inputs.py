@@ -10,10 +10,9 @@ import re
 import socket
 from pathlib import Path
 
-import httpx
 import pytest
 
-from fixtures.hostile import (MARKUP, TOKEN, copy_graph, corpus_text, measure_titles, odd_but_valid_inputs,
+from fixtures.hostile import (MARKUP, TOKEN, copy_graph, corpus_text, measure_titles, odd_but_valid_inputs, writer_client,
                               refused_inputs, snapshot, stored_texts, with_markup_in_text, write_big_file,
                               cli, serving_uploads)
 from ingest.pipeline import document_id
@@ -128,8 +127,7 @@ def upload_server(corpus_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def writer(upload_server):
-    with httpx.Client(base_url=upload_server.base_url, timeout=120,
-                      headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+    with writer_client(upload_server.base_url, timeout=120) as client:
         yield client
 
 

@@ -1,10 +1,9 @@
 """An unchanged answer costs a 304; an upload that changes the graph changes every tag (real uvicorn)."""
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from fixtures.hostile import TOKEN, serving_uploads, synth_documents
+from fixtures.hostile import serving_uploads, synth_documents, writer_client
 
 QUESTIONS = ["/api/adopters?q=知识产权", "/api/search?q=人才", "/api/documents", "/api/compare?regions=厦门,武汉"]
 
@@ -17,8 +16,7 @@ def server(corpus_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(server):
-    with httpx.Client(base_url=server.base_url, timeout=300,
-                      headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with writer_client(server.base_url) as c:
         yield c
 
 

@@ -5,11 +5,10 @@ import os
 import signal
 import threading
 
-import httpx
 import pytest
 
 from fixtures import children
-from fixtures.hostile import TOKEN, big_document, serving_uploads
+from fixtures.hostile import big_document, serving_uploads, writer_client
 from fixtures.pauses import Pauses
 from ingest.errors import IngestError
 from policy_graph.isolated import ChildDied, in_child, in_process
@@ -36,8 +35,7 @@ def test_an_upload_whose_worker_is_killed_answers_503_and_loads_on_retry(corpus_
     doc = big_document(tmp_path / "big.txt", 600, seed=9020)
     pauses = Pauses(tmp_path / "pauses")
     with serving_uploads(corpus_db, tmp_path / "graph", env=pauses.env) as srv, \
-            httpx.Client(base_url=srv.base_url, timeout=300,
-                         headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+            writer_client(srv.base_url) as client:
         before = client.get("/api/health").json()["counts"]
         result: dict = {}
 

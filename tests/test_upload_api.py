@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fixtures.hostile import (PROSE, TOKEN, big_document, cli, copy_graph, serving_uploads, snapshot,
+from fixtures.hostile import (PROSE, TOKEN, big_document, cli, copy_graph, serving_uploads, snapshot, writer_client,
                               synth_documents)
 from fixtures.pauses import Pauses
 from ingest.pipeline import document_id
@@ -38,8 +38,7 @@ def anonymous(upload_server):
 
 @pytest.fixture(scope="module")
 def writer(upload_server):
-    with httpx.Client(base_url=upload_server.base_url, timeout=300,
-                      headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+    with writer_client(upload_server.base_url) as client:
         yield client
 
 
@@ -203,8 +202,7 @@ def test_concurrent_uploads_are_serialised_and_all_land(writer, docs):
     responses: list = [None] * len(pending)
 
     def upload(i: int, path: Path) -> None:
-        with httpx.Client(base_url=str(writer.base_url), timeout=300,
-                          headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        with writer_client(str(writer.base_url)) as client:
             responses[i] = post(client, path)
 
     threads = [threading.Thread(target=upload, args=(i, p)) for i, p in enumerate(pending)]
