@@ -104,3 +104,17 @@ def api(server) -> httpx.Client:
 @pytest.fixture
 def fresh_db(tmp_path) -> Path:
     return tmp_path / "graph.lbdb"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under playwright, one per test module that asks for it (tests/pagecheck.py)."""
+    import pagecheck
+
+    pagecheck.need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = pagecheck.launch(p)
+        yield b
+        b.close()

@@ -55,17 +55,6 @@ def viz_server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    pagecheck.need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = pagecheck.launch(p)
-        yield b
-        b.close()
-
-
 class Watched(pagecheck.Watched):
     """tests/pagecheck.py's watched page, with the canvas helpers these tests click through."""
 

@@ -59,17 +59,6 @@ def test_document_answer_has_metadata_with_provenance_and_measures_in_order(api)
 
 # -- pages in Chromium -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    pagecheck.need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = pagecheck.launch(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def watched(browser, server):
     w = pagecheck.Watched(browser, server.base_url)
