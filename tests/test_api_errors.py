@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from test_pages_browser import Watched, browser  # noqa: F401  (the shared headless Chromium)
+from test_pages_browser import Watched
 
 
 def get_routes(api: httpx.Client) -> list[str]:

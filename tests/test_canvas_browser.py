@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 
-from test_pages_browser import ARTIFACTS, FIVE, THEME, browser, viz_server, watched  # noqa: F401  (fixtures)
+from test_pages_browser import ARTIFACTS, FIVE, THEME, viz_server, watched  # noqa: F401  (fixtures; browser is conftest's)
 
 XIAMEN = f"/viz/region/{quote('厦门')}"
 COMPARE5 = f"/viz/compare?regions={quote(','.join(FIVE))}"
