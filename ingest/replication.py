@@ -346,17 +346,17 @@ def _from_sentence(sentence: str, issuing: str | None, gaz: Gazetteer,
                  or _named_before(masked[:m.start()], issuing, gaz)
                  or _subject_origin(masked[:m.start()], issuing, gaz)
                  or _practice_owner(masked[:m.start()], issuing, gaz))
-        origin = named or _default_origin(issuing, locality)
+        origins = [named] if named else _pilots_before(masked[:m.start()], issuing, gaz)
         # a practice spread inside its own region (在全市复制推广) has an unnamed origin, not a self-loop;
         # a named place's own practice spread over itself (复制推广厦门经验,在全市… in 厦门) is no travel
-        facts += [ReplicationFact(origin if origin != t else "", t, _scope_label(scope), sentence)
-                  for t in targets if not (named and named == t)]
+        for origin in origins or [_default_origin(issuing, locality)]:
+            facts += [ReplicationFact(origin if origin != t else "", t, _scope_label(scope), sentence)
+                      for t in targets if not (origins and origin == t)]
     if facts:
         return facts
 
     for m in _NAMED.finditer(masked):
-        origin = _named_origin(m.group("obj"), adopter, gaz)
-        if origin:
+        for origin in _named_origins(m.group("obj"), adopter, gaz):
             facts += [ReplicationFact(origin, t, LOCAL_SCOPE, sentence) for t in target_local if t != origin]
     if facts:
         return facts
@@ -372,6 +372,19 @@ def _named_before(prefix: str, issuing: str | None, gaz: Gazetteer) -> str | Non
     for m in _NAMED.finditer(prefix):
         last = m
     return _named_origin(last.group("obj"), issuing, gaz) if last else None
+
+
+# A pilot stated before the spread: 在赣江新区、南昌经开区率先开展…,成熟后在全省推广 / 选择X开展试点.
+_PILOT = re.compile(r"(?:在|选择|支持|由)(?P<places>[^,;。]{2,40}?)(?:率先|先行先试|先行|开展试点|试点)")
+
+
+def _pilots_before(prefix: str, issuing: str | None, gaz: Gazetteer) -> list[str]:
+    """The places a pilot clause before the target names (every place of its list), nearest first."""
+    for m in reversed(list(_PILOT.finditer(prefix))):
+        found = _named_origins(m.group("places"), issuing, gaz)
+        if found:
+            return found
+    return []
 
 
 _SELECTED = re.compile(r"入选|列入|纳入|评为|获评|获批|作为|成为|被")

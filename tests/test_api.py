@@ -12,13 +12,13 @@ def test_health_reports_backend_and_counts(api):
     assert body["backend"] == "ladybug"
     counts = body["counts"]
     # the figures the README's health example shows for the founding corpus: 75 agencies (each
-    # region's own: 厦门's offices named in the Fujian notice are 厦门's), 432 regions (the provinces,
+    # region's own: 厦门's offices named in the Fujian notice are 厦门's), 437 regions (the provinces,
     # prefectures and curated zones loaded up front, the six replication classes, and the places the
     # texts name)
     assert counts["documents"] == 5
     assert counts["measures"] == sum(EXPECTED.values())
     assert counts["agencies"] == 75
-    assert counts["regions"] == 432
+    assert counts["regions"] == 437
     assert counts["relations"] > counts["measures"] * 2
 
 

@@ -164,6 +164,13 @@ def targets(facts):
     ("围绕厦门片区建设，在全省复制推广。", "福建", {}, [("", "福建")]),
     # a list the practice was selected into is not where it came from
     ("该做法已入选湖北自贸区第五批实践案例，在全省复制推广。", "武汉", {}, [("武汉", "湖北")]),
+    # every place of a named list is an origin, as in borrowing
+    ("复制推广上海、广东等地“信用修复”经验做法。", "江西", {}, [("上海", "江西"), ("广东", "江西")]),
+    # a pilot stated before the spread: its places (a national-level new area, a city's zone) are the origins
+    ("在赣江新区、南昌经开区率先开展“标准地”出让改革，成熟后在全省推广。", "江西", {},
+     [("赣江新区", "江西"), ("南昌", "江西")]),
+    ("选择嘉兴开展试点，取得经验后在全省复制推广。", "浙江", {}, [("嘉兴", "浙江")]),
+    ("在全省率先开展试点，成熟后在全市推广。", "杭州", {}, [("", "杭州")]),
 ])
 def test_replication_notations(gaz, text, issuing, kw, expected):
     facts = extract_replications(text, issuing, gaz, **kw)
