@@ -43,6 +43,9 @@ _DATE_ONLY = re.compile(r"^[\d〇零一二三四五六七八九十]{4}\s*年.{0,
 _RELEASE_LINE = re.compile(r"^([\u4e00-\u9fff“”\"]{4,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(发布|印发|$)")
 # The date a party or State Council document is printed with under its title: （2025年3月16日）.
 _DATED_HEADING = re.compile(r"^[(（]\s*([\d〇零一二三四五六七八九十]{4}\s*年[^()（）]{2,8}日)\s*[)）]$")
+# The same label on an info line laid out with spaces (来源：X　发布时间：2023-09-12 10:30　浏览次数：…).
+_PUBLISHED_INLINE = re.compile(r"(?:发布日期|发布时间|发表时间|发文日期|印发日期)\s*[:：]\s*"
+                               r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
 _PAGE_DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(来源|作者|浏览|$)")
 # Labelled header fields of a government page: "发文机关：\t国务院办公厅\t成文日期：\t2018年12月30日".
 _LABEL = r"\s*[:：]\s*([^\t\n]+?)\s*(?=\t|$)"
@@ -195,6 +198,23 @@ def _own_name(part: str) -> bool:
     return m is not None and m.start() > 0 and _issuer_line(part)
 
 
+def opens_signature_block(lines: list[Line], k: int) -> bool:
+    """Line ``k`` begins a signature: bodies' names only (joint issuers side by side or one per
+    line, at most six lines) and then a date alone on its line. Such lines close the text above."""
+    seen = 0
+    for line in lines[k:]:
+        s = _squeeze(line.stripped)
+        if not s:
+            continue
+        if _DATE_ONLY.match(s) and parse_date(s):
+            return seen > 0
+        if seen == 6 or len(s) > 80 or not all(
+                _issuer_line(n) for n in _SEAL.sub("", _signature_names(line.stripped)).split("、")):
+            return False
+        seen += 1
+    return False
+
+
 def _signature_names(text: str) -> str:
     """A signature line: joint issuers printed side by side (商务部　教育部　科技部) are several
     bodies; other blanks are layout inside one name."""
@@ -263,7 +283,7 @@ def _page_date(lines: list[Line], fields: dict[str, str]) -> str | None:
     if "published" in fields:
         return parse_date(fields["published"])
     for line in lines[:40]:
-        m = _PAGE_DATE_LINE.match(line.stripped)
+        m = _PUBLISHED_INLINE.search(line.stripped) or _PAGE_DATE_LINE.match(line.stripped)
         if m:
             return parse_date(m.group(1))
         if _DATE_ONLY.match(_squeeze(line.stripped)):  # a bare date over the document (not a 落款)

@@ -37,6 +37,8 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("jie", rf"^第({_CN}|{_D}+)节[\s\u3000]*"),
     ("article", rf"^第({_CN}|{_D}+)条[\s\u3000]*"),
     ("cn_dun", rf"^({_CN})[、，,．.][\s\u3000]*"),
+    # 一是…　二是…: the items of a report on a practice (经验做法, 典型案例), one paragraph each
+    ("cn_shi", rf"^({_CN})是[，,：:]?[\s\u3000]*"),
     ("cn_paren", rf"^[(（]({_CN})[)）][\s\u3000]*"),
     ("num_paren", rf"^[(（]({_D}{{1,6}})[)）][\s\u3000]*"),
     ("cn_enclosed", r"^([\u3220-\u3229])[\s\u3000]*"),
@@ -87,7 +89,7 @@ ANNOTATION_LINE = re.compile(
 # Paragraphs that address the readers of the whole document once its numbered items are done.
 CLOSING_PARAGRAPH = re.compile(
     r"^(各地|各部门|各单位|各区|各县|各市|各级|各有关|各相关|各乡镇|各街道|各镇|本方案|本意见|本办法|本通知|"
-    r"本规定|本细则|本措施|本政策|本计划|本规划|以上|上述|特此|请各|请认真|如有)")
+    r"本规定|本细则|本措施|本政策|本计划|本规划|以上|上述|特此|请各|请认真|如有|下一步)")
 # A signature (issuing body alone on a line) or a date alone on a line ends the numbered part.
 _SIGNATURE_OR_DATE = re.compile(
     r"^([\d〇零一二三四五六七八九十]{4}\s*年[\d〇零一二三四五六七八九十]{1,2}\s*月[\d〇零一二三四五六七八九十]{1,3}\s*日"
@@ -200,7 +202,7 @@ def _styles_for(first: str) -> list[tuple[str, re.Pattern]]:
         if first in _STYLE_FIRST:
             names = set(_STYLE_FIRST[first])
         elif first in CN_DIGITS:
-            names = {"cn_dun"}
+            names = {"cn_dun", "cn_shi"}
         elif first in "0123456789０１２３４５６７８９":  # not str.isdigit: ① is a digit to it
             names = {"dotted", "num_dot", "num_rparen"}
         else:
@@ -514,6 +516,8 @@ def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
     signature or date line; after the last item of a branch, a closing paragraph (各部门要……,
     本方案自……) is the document's, not the item's. An item of an inline list ends where the next
     one on its line begins."""
+    from ingest.metadata import opens_signature_block  # metadata -> dates -> structure: import here
+
     for idx, it in enumerate(items):
         following = items[idx + 1] if idx + 1 < len(items) else None
         bound = following.line.index if following is not None else len(lines)
@@ -533,6 +537,8 @@ def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
             if not s:
                 continue
             if _SIGNATURE_OR_DATE.match(s) and not ANNOTATION_LINE.match(s):
+                break
+            if opens_signature_block(lines, k):  # 工业和信息化部　国家发展改革委 / … / 2023年12月28日
                 break
             if closing_possible and CLOSING_PARAGRAPH.match(s):
                 break

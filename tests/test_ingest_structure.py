@@ -410,3 +410,31 @@ def test_the_names_of_attached_files_are_no_measures(attachments):
                          "一、认定条件。企业须在本市注册满一年。\n二、支持政策。对认定企业给予20万元奖励。（责任单位：市工信局）\n"
                          "三、申报程序。企业通过平台申报。\n\n" + attachments + "\n某市工业和信息化局\n2025年3月1日\n")
     assert [m.label for m in kinds(record)] == ["一、", "二、", "三、"]
+
+
+def test_a_report_on_a_practice_gives_its_points_one_paragraph_each():
+    # 一是…　二是…: a report of a practice (经验做法) numbers its points that way; the closing
+    # 下一步 paragraph and the page's 主办 footer belong to no point
+    page = ("<h1>某某高新区：探索“科创贷”模式</h1><p>来源：某某高新区管委会　发布时间：2023-09-12 10:30　浏览次数：12</p>"
+            "<p>近年来，某某高新区聚焦科技型中小企业融资难题，探索形成“科创贷”模式。</p>"
+            "<p>一是建立风险共担机制。由区财政设立风险资金池。</p>"
+            "<p>二是创新知识产权质押融资。推动银行开展专利质押贷款。</p>"
+            "<p>三是搭建线上服务平台。实现融资需求线上发布。</p>"
+            "<p>下一步，将持续深化科技金融改革，力争在全省复制推广。</p>"
+            "<p>主办：某某省人民政府办公厅　版权所有</p>")
+    doc = ingest_bytes(f"<html><body>{page}</body></html>".encode(), "report.html", {"region": "成都"})
+    ms = kinds(doc)
+    assert [m.label for m in ms] == ["一是", "二是", "三是"]
+    assert [m.title for m in ms] == ["建立风险共担机制。", "创新知识产权质押融资。", "搭建线上服务平台。"]
+    assert ms[-1].text == "三是搭建线上服务平台。实现融资需求线上发布。"
+    assert (doc.date, doc.date_source) == ("2023-09-12", "page_date")  # 发布时间 on a spaced info line
+
+
+def test_joint_issuers_signing_side_by_side_close_the_last_item():
+    text = ("关于加快传统制造业转型升级的指导意见\n一、重点任务\n（一）加快数字技术赋能。实施智能制造工程。\n"
+            "二、保障措施\n（一）加强统筹协调。\n（二）强化人才支撑。\n"
+            "工业和信息化部　　国家发展改革委\n教育部　　财政部\n中国人民银行　　金融监管总局\n2023年12月28日\n")
+    doc = ingest_text(text, region="中国")
+    assert kinds(doc, "safeguard")[-1].text == "（二）强化人才支撑。"
+    assert doc.issuer.split("、")[:3] == ["工业和信息化部", "国家发展改革委", "教育部"]
+    assert doc.date == "2023-12-28"
