@@ -198,12 +198,16 @@ def _field_start(line: str, marker_re: re.Pattern) -> int | None:
 # -------------------------------------------------------------------------------- prose assignments
 
 _NAME = r"[\u4e00-\u9fff（）()、]{2,40}?"
+_ORGAN = rf"{_NAME}(?:局|委|厅|部|办|署|行|政府|委员会|管委会|中心)"
 _PROSE = (
     # 由A会同B负责 / 由A会同B研究制定…
     re.compile(rf"由({_NAME})会同({_NAME})(?:共同)?(?:负责|研究|制定|组织|推进|开展|做好|落实)"),
     # A要会同B研究制定… (A opens the sentence)
     re.compile(rf"(?:^|[。；;！\n])\s*({_NAME})(?:要|应|应当|将|须|需)会同({_NAME})(?:共同)?"
                r"(?:负责|研究|制定|组织|推进|开展|做好|落实|建立|出台|加强)"),
+    # A牵头，会同B… / A牵头，B配合 (A opens the sentence)
+    # (both named as organs: 龙头企业牵头，联合高校… and 高校牵头，会同企业共建… assign no office)
+    re.compile(rf"(?:^|[。；;！\n])\s*({_ORGAN})牵头(?:负责)?[，,](?:会同|联合)?({_ORGAN})(?:配合|参与|共同|等)?(?=[，,。；;]|$)"),
     # 由A牵头(负责)，B配合
     re.compile(rf"由({_NAME})牵头(?:负责)?(?:[，,]({_NAME})(?:配合|参与))?(?=[，,。；;]|$)"),
     # 由A负责 closing a clause

@@ -37,7 +37,7 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("jie", rf"^第({_CN}|{_D}+)节[\s\u3000]*"),
     ("article", rf"^第({_CN}|{_D}+)条[\s\u3000]*"),
     ("cn_dun", rf"^({_CN})[、，,．.][\s\u3000]*"),
-    # 一是…　二是…: the items of a report on a practice (经验做法, 典型案例), one paragraph each
+    # 一是…　二是…: the points of a report on a practice (经验做法, 典型案例)
     ("cn_shi", rf"^({_CN})是[，,：:]?[\s\u3000]*"),
     ("cn_paren", rf"^[(（]({_CN})[)）][\s\u3000]*"),
     ("num_paren", rf"^[(（]({_D}{{1,6}})[)）][\s\u3000]*"),

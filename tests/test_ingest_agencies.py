@@ -148,6 +148,17 @@ def test_prose_assignment_convened_by_one_agency(gaz):
     assert roles(refs, "support") == ["市财政局", "市国资委"]
 
 
+def test_a_sentence_opening_with_the_lead_office(gaz):
+    refs = extract_agencies("（五）推动质押融资便利化。国家知识产权局牵头，会同金融监管总局，2024年底前出台配套措施。",
+                            "中国", gazetteer=gaz)
+    assert roles(refs, "lead") == ["国家知识产权局"] and roles(refs, "support") == ["金融监管总局"]
+    refs = extract_agencies("三、加强统筹。市科技局牵头，市财政局配合，做好资金保障。", "南昌", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市科技局"] and roles(refs, "support") == ["市财政局"]
+    # firms and universities that lead a project are no offices assigned a task
+    for text in ("一、支持龙头企业牵头，联合高校、科研院所组建创新联合体。", "二、推动合作。高校牵头，会同企业共建联合实验室。"):
+        assert [a for a in extract_agencies(text, "南昌", gazetteer=gaz) if a.role != "mention"] == []
+
+
 def test_convened_with_unnamed_departments_gives_the_lead_alone(gaz):
     refs = extract_agencies("十二、对成效突出的地区给予奖励。（财政部、商务部会同有关部门负责）", "中国", gazetteer=gaz)
     assert roles(refs, "lead") == ["财政部", "商务部"] and roles(refs, "support") == []
