@@ -205,11 +205,11 @@ _PROSE = (
     # A要会同B研究制定… (A opens the sentence)
     re.compile(rf"(?:^|[。；;！\n])\s*({_NAME})(?:要|应|应当|将|须|需)会同({_NAME})(?:共同)?"
                r"(?:负责|研究|制定|组织|推进|开展|做好|落实|建立|出台|加强)"),
-    # A牵头，会同B… / A牵头，B配合 (A opens the sentence)
-    # (both named as organs: 龙头企业牵头，联合高校… and 高校牵头，会同企业共建… assign no office)
-    re.compile(rf"(?:^|[。；;！\n])\s*({_ORGAN})牵头(?:负责)?[，,](?:会同|联合)?({_ORGAN})(?:配合|参与|共同|等)?(?=[，,。；;]|$)"),
     # 由A牵头(负责)，B配合
     re.compile(rf"由({_NAME})牵头(?:负责)?(?:[，,]({_NAME})(?:配合|参与))?(?=[，,。；;]|$)"),
+    # A牵头，会同B… / A牵头，B配合 (A opens the sentence)
+    # (both named as organs: 龙头企业牵头，联合高校… and 高校牵头，会同企业共建… assign no office)
+    re.compile(rf"(?:^|[。；;！\n])\s*(?!由)({_ORGAN})牵头(?:负责)?[，,](?:会同|联合)?({_ORGAN})(?:配合|参与|共同|等)?(?=[，,。；;]|$)"),
     # 由A负责 closing a clause
     re.compile(rf"由({_NAME})(?:具体)?负责(?=[，,。；;]|$)"),
 )
