@@ -283,15 +283,30 @@ def _named_origin(fragment: str | None, issuing: str | None, gaz: Gazetteer) -> 
     return None
 
 
+# What may stand between two places of one list of practices: a quoted name of the first place's
+# practice and a list word (浙江“最多跑一次”、江苏“不见面审批”).
+_LIST_GAP = re.compile(r"^(?:[“\"][^”\"]{1,20}[”\"])?(?:、|和|及|与|以及)$")
+
+
 def _named_origins(fragment: str | None, issuing: str | None, gaz: Gazetteer) -> list[str]:
-    """Every place a list at the start of ``fragment`` names (借鉴上海、深圳等地经验: both), else the
+    """Every place a list at the start of ``fragment`` names (借鉴上海、深圳等地经验: both; 复制推广浙江
+    “最多跑一次”、江苏“不见面审批”等经验: both), the most specific of a chain (福建三明 -> 三明), else the
     first place named in it."""
+    fragment = fragment or ""
     listed = []
-    for name in localities(fragment or "", gaz):
+    for name in localities(fragment, gaz):
         origin = _named_origin(name, issuing, gaz)
         if origin and origin not in listed:
             listed.append(origin)
-    if len(listed) > 1:
+    if len(listed) == 1:
+        spans = gaz.mention_spans(fragment)
+        for (_, end, _), (start, _, name) in zip(spans, spans[1:]):
+            if not _LIST_GAP.match(fragment[end:start]):
+                break
+            origin = _named_origin(name, issuing, gaz)
+            if origin and origin not in listed:
+                listed.append(origin)
+    if listed:
         return listed
     first = _named_origin(fragment, issuing, gaz)
     return [first] if first else []

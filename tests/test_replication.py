@@ -166,6 +166,9 @@ def targets(facts):
     ("该做法已入选湖北自贸区第五批实践案例，在全省复制推广。", "武汉", {}, [("武汉", "湖北")]),
     # every place of a named list is an origin, as in borrowing
     ("复制推广上海、广东等地“信用修复”经验做法。", "江西", {}, [("上海", "江西"), ("广东", "江西")]),
+    # practices named after each place of the list; the most specific place of a chain
+    ("复制推广浙江“最多跑一次”、江苏“不见面审批”等改革经验。", "湖南", {}, [("浙江", "湖南"), ("江苏", "湖南")]),
+    ("推广福建三明医改经验，深化公立医院综合改革。", "中国", {}, [("三明", "中国")]),
     # a pilot stated before the spread: its places (a national-level new area, a city's zone) are the origins
     ("在赣江新区、南昌经开区率先开展“标准地”出让改革，成熟后在全省推广。", "江西", {},
      [("赣江新区", "江西"), ("南昌", "江西")]),
