@@ -184,6 +184,10 @@ class _TextExtractor(HTMLParser):
         self.skip_depth = 0
         self.tables = TableCollector(self.parts)  # data tables become one tab-separated line per row
         self.lists: list[int | None] = []  # per open <ol>: the last number given; None for a <ul>
+        # per open numbered <li>: where its number stands in ``parts`` and whether it shows text
+        # outside links (a list of links only is a menu: 相关文章, a site's sections)
+        self.items: list[list] = []
+        self.link_depth = 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _SKIP_TAGS:
@@ -203,7 +207,12 @@ class _TextExtractor(HTMLParser):
         elif tag == "li" and self.lists and self.lists[-1] is not None and not self.skip_depth:
             # the number a browser draws for an <ol> item: the document's own numbering
             self.lists[-1] += 1
+            self.items.append([len(self.parts), False])
             self.parts.append(f"{_LIST_NUMBER}{self.lists[-1]}{_LIST_NUMBER}")
+        elif tag == "li":
+            self.items.append([None, False])
+        elif tag == "a":
+            self.link_depth += 1
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag in _BLOCK_TAGS:
@@ -215,6 +224,12 @@ class _TextExtractor(HTMLParser):
             return
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
+        elif tag == "a":
+            self.link_depth = max(0, self.link_depth - 1)
+        elif tag == "li" and self.items:
+            at, own_text = self.items.pop()
+            if at is not None and not own_text:
+                self.parts[at] = ""  # a link in a menu, not a numbered item of the document
         if tag == "table" and not self.skip_depth:
             self.tables.end_table()
         if tag in _BLOCK_TAGS:
@@ -224,7 +239,11 @@ class _TextExtractor(HTMLParser):
         if self.skip_depth:
             return
         # Source line breaks and indentation carry no meaning in HTML.
-        self.parts.append(re.sub(r"[ \n\t\r\f]+", " ", data).replace("\xa0", " "))
+        text = re.sub(r"[ \n\t\r\f]+", " ", data).replace("\xa0", " ")
+        if self.items and not self.link_depth and text.strip():
+            for item in self.items:
+                item[1] = True
+        self.parts.append(text)
 
 
 _LIST_NUMBER = "\x00"  # brackets the number of an <ol> item until the item's own text is known

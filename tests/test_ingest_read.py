@@ -114,3 +114,21 @@ def test_an_ordered_lists_numbers_are_the_documents_numbering():
         ("1.", "支持研发投入。"), ("2.", "支持人才引进。"), ("3.", "支持融资。")]
     assert html_to_text("<ol><li>1.已有编号。</li><li>（二）也有。</li></ol><ul><li>无序</li></ul>"
                         "<ol start='5'><li>五</li></ol>").split() == ["1.已有编号。", "（二）也有。", "无序", "5.五"]
+
+
+def test_a_list_of_links_beside_the_document_is_a_menu_not_its_numbering():
+    """相关文章 in a side column: an <ol> of links only. Its entries get no numbers, so they neither
+    become measures nor take the document's last item under them."""
+    from ingest.pipeline import ingest_bytes
+
+    html = ("<html><body><h2>某区支持数字经济发展若干措施</h2>"
+            "<p>一、支持企业数字化转型。给予补助。（责任单位：区经信局）</p>"
+            "<p>二、支持数据要素市场建设。鼓励数据资产入表。（责任单位：区数据资源局）</p>"
+            "<div class='side'><h3>相关文章</h3><ol><li><a href='/a'>关于印发人才新政的通知</a></li>"
+            "<li><a href='/b'>关于支持企业上市的若干意见</a></li></ol></div></body></html>")
+    doc = ingest_bytes(html.encode("utf-8"), "side.html", {"region": "泉州"})
+    assert [m.label for m in doc.measures] == ["一、", "二、"]
+    assert "上市" not in doc.measures[-1].text
+    from ingest.read import html_to_text
+    # a link inside an item's own text keeps the item's number
+    assert html_to_text("<ol><li>支持<a href='/c'>算力券</a>发放。</li></ol>").split() == ["1.支持算力券发放。"]
