@@ -136,6 +136,9 @@ def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(
     ("支持企业在境内外上市。", "capital_markets"),
     ("建设概念验证中心和中试基地。", "tech_transfer"),
     ("推动数据资产入表。", "digital_economy"),
+    ("建立信用修复一网通办机制。", "credit_supervision"),
+    ("率先开展“标准地”出让改革。", "land_use"),
+    ("复制推广“信易贷”模式，建设融资信用服务平台。", "tech_finance_credit"),
 ])
 def test_the_genres_words_for_data_listings_and_joint_inspections(tx, text, key):
     assert key in [h.key for h in tx.tag(text)]
