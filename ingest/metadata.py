@@ -266,6 +266,51 @@ def find_doc_number(lines: list[Line]) -> str | None:
     return None
 
 
+# The history a rule (规章) or regulation (条例) prints under its title: （2023年12月29日省人民政府常务会议
+# 审议通过　2024年1月10日湖北省人民政府令第428号公布　自2024年3月1日起施行）.
+_NOTE_DATE = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+_PROMULGATED = re.compile(_NOTE_DATE + r"\s*(?:(?P<body>[^\s　()（）]{2,30}?)令\s*(?P<no>第\s*\d+\s*号))?\s*(?:公布|发布)")
+_ADOPTED = re.compile(_NOTE_DATE + r"\s*(?P<body>[^\s　()（）]{2,40}?(?:人民代表大会常务委员会|人民政府))?[^\s　()（）]{0,30}?"
+                      r"(?P<how>通过|批准|修正|修订)")
+
+
+@dataclass
+class Promulgation:
+    date: str
+    issuer: str | None
+    doc_number: str | None
+
+
+def _promulgation(lines: list[Line], title_line: int) -> Promulgation | None:
+    """The date, body and 令 number of the note under a rule's or regulation's title: the date it was
+    published (公布), else the last date it was adopted or amended."""
+    if title_line < 0:
+        return None
+    below = [ln.stripped for ln in lines[title_line + 1:title_line + 5] if ln.stripped][:3]
+    note = ""
+    for text in below:
+        if not note and not text.startswith(("(", "（")):
+            return None
+        note += text
+        if text.endswith((")", "）")):
+            break
+    if not note or not re.search(r"(通过|公布|施行|批准|修正|修订)", note):
+        return None
+    published = list(_PROMULGATED.finditer(note))
+    if published:
+        m = published[-1]
+        body = m.group("body")
+        number = f"{body}令{_squeeze(m.group('no'))}" if body and m.group("no") else None
+        return Promulgation(parse_date(m.group(1)), body, number)
+    adopted = list(_ADOPTED.finditer(note))
+    if adopted:
+        # dated by its last step (a city's regulation: the province's approval); issued by the body
+        # that adopted it, not the one that approved it
+        own = [m for m in adopted if m.group("how") != "批准" and m.group("body")]
+        return Promulgation(parse_date(adopted[-1].group(1)), own[-1].group("body") if own else None, None)
+    return None
+
+
 def _dated_heading(lines: list[Line], title_line: int) -> str | None:
     """The (2025年3月16日) standing on one of the two lines under the title."""
     if title_line < 0:
@@ -330,15 +375,19 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
         if m and _ISSUER_END.search(m.group(1)):
             candidates.append((m.group(1), "source_field"))
             break
+    promulgation = _promulgation(lines, title_line)
+    if promulgation is not None and promulgation.issuer:
+        candidates.append((promulgation.issuer, "promulgation_note"))
     issuer = candidates[0][0] if candidates else None
     if candidates:
         prov["issuer"] = candidates[0][1]
 
-    doc_number = fields.get("doc_number") or find_doc_number(lines)
+    doc_number = fields.get("doc_number") or find_doc_number(lines) or (promulgation and promulgation.doc_number)
     if doc_number:  # 珠府办函〔２０２５〕１５号 is written down as 珠府办函〔2025〕15号
         doc_number = doc_number.translate(_FULL_WIDTH_DIGITS)
     if doc_number:
-        prov["doc_number"] = "header_field" if "doc_number" in fields else "text"
+        prov["doc_number"] = ("header_field" if "doc_number" in fields else
+                              "promulgation_note" if promulgation and doc_number == promulgation.doc_number else "text")
 
     date, source = None, None
     if "signed" in fields and parse_date(fields["signed"]):
@@ -350,6 +399,9 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
     elif _dated_heading(lines, title_line):
         date, source = _dated_heading(lines, title_line), "signature"
         prov["date"] = "dated_heading"  # the document's own date, printed under its title
+    elif promulgation is not None and promulgation.date:
+        date, source = promulgation.date, "signature"
+        prov["date"] = "promulgation_note"  # （…通过　…令第N号公布　自…起施行） under a rule's title
     elif doc_number and _DOC_NUMBER_YEAR.search(doc_number):
         date, source = _DOC_NUMBER_YEAR.search(doc_number).group(1), "doc_number_year"
         prov["date"] = "doc_number"

@@ -220,3 +220,24 @@ def test_a_line_break_inside_a_closing_note_is_layout():
     assert first.title == "加大融资支持。"
     assert [(a.name, a.role) for a in first.agencies] == [("市金融监管局", "lead"), ("市财政局", "lead")]
     assert (first.deadline, "ip_pledge_financing" in [t.key for t in first.themes]) == ("2026-12", True)
+
+
+def test_a_rule_and_a_regulation_are_dated_and_issued_by_the_history_under_their_title():
+    rule = ingest_bytes("""湖北省优化营商环境办法
+（2023年12月29日省人民政府常务会议审议通过　2024年1月10日湖北省人民政府令第428号公布　自2024年3月1日起施行）
+第一条　为了持续优化营商环境，制定本办法。
+第二条　推进知识产权质押融资。
+""".encode(), "rule.txt")
+    assert (rule.date, rule.issuer, rule.doc_number, rule.region) == (
+        "2024-01-10", "湖北省人民政府", "湖北省人民政府令第428号", "湖北")
+    assert rule.provenance["date"] == rule.provenance["issuer"] == "promulgation_note"
+    assert rule.effective == "2024-03-01"
+    # a city's regulation: adopted by the city's congress, dated by the province's approval
+    regulation = ingest_bytes("""武汉市科技创新促进条例
+（2021年9月29日武汉市第十五届人民代表大会常务委员会第三十七次会议通过
+2021年11月26日湖北省第十三届人民代表大会常务委员会第二十七次会议批准）
+第一条　为了促进科技创新，制定本条例。
+第二条　市人民政府应当建立知识产权质押融资风险补偿机制。
+""".encode(), "regulation.txt")
+    assert (regulation.date, regulation.region) == ("2021-11-26", "武汉")
+    assert regulation.issuer.startswith("武汉市")
