@@ -298,3 +298,12 @@ def test_a_spread_moves_only_items_that_name_their_origin(gaz):
     named = extract_replications("推行涉企证照一照通办。", "中国", gaz, origin="西安", spread=spread)
     assert [(f.from_region, f.to_region, f.scope, f.kind) for f in named] == [("西安", "中国", "全国", "replicate")]
     assert extract_replications("推行涉企证照一照通办。", "中国", gaz, spread=spread) == []
+
+
+def test_a_first_pilot_area_column_and_the_pearl_river_delta_as_target(gaz):
+    row = {"序号": "3", "改革事项": "“湾区通”工程", "首创片区": "横琴片区", "复制推广范围": "珠三角九市"}
+    facts = extract_replications("", "广东", gaz, fields=row)
+    assert {t for _, t in targets(facts)} == {"广州", "深圳", "佛山", "惠州", "东莞", "中山", "江门", "肇庆"}
+    assert {f for f, _ in targets(facts)} == {"珠海"}  # 横琴 reported as the city holding it
+    row = {"序号": "1", "改革事项": "跨境理财通", "首创片区": "南沙片区", "复制推广范围": "全省"}
+    assert targets(extract_replications("", "广东", gaz, fields=row)) == [("广州", "广东")]
