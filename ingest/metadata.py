@@ -51,7 +51,9 @@ _PAGE_DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(\s+\d{1,2}:\d{2}(:\d{2})
 _LABEL = r"\s*[:：]\s*([^\t\n]+?)\s*(?=\t|$)"
 _FIELDS = {
     "title": re.compile(r"(?:^|\t)(?:标[\s\u3000]*题|名[\s\u3000]*称)" + _LABEL),
-    "issuer": re.compile(r"(?:^|\t)(?:发文机关|发布机关|发文单位|发布机构)" + _LABEL),
+    "issuer": re.compile(r"(?:^|\t)(?:发文机关|发布机关|发文单位)" + _LABEL),
+    # the body that posted the page: often the general office publishing its government's document
+    "publisher": re.compile(r"(?:^|\t)发布机构" + _LABEL),
     "doc_number": re.compile(r"(?:^|\t)(?:发文字号|文[\s\u3000]*号)" + _LABEL),
     "signed": re.compile(r"(?:^|\t)成文日期" + _LABEL),
     "published": re.compile(r"(?:^|\t)(?:发布日期|发布时间|发文日期|印发日期)" + _LABEL),
@@ -366,18 +368,20 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
     if "issuer" in fields:  # 中共杭州市委办公厅　杭州市人民政府办公厅: two bodies side by side
         candidates.append((_signature_names(fields["issuer"]), "header_field"))
     candidates += [(name, "signature") for name, _, _ in signatures if name]
+    promulgation = _promulgation(lines, title_line)
+    if promulgation is not None and promulgation.issuer:
+        candidates.append((promulgation.issuer, "promulgation_note"))
     candidates += [(name, "page_header") for name in _header_issuers(lines, title_line)]
     by_title = _title_issuer(heading, _first_title_line(lines, heading, title_line))
     if by_title:
         candidates.append((by_title, "title"))
+    if "publisher" in fields:  # who posted the page: the issuer only when the document names none
+        candidates.append((_signature_names(fields["publisher"]), "header_field"))
     for line in lines[:40]:
         m = _SOURCE_FIELD.search(line.stripped)
         if m and _ISSUER_END.search(m.group(1)):
             candidates.append((m.group(1), "source_field"))
             break
-    promulgation = _promulgation(lines, title_line)
-    if promulgation is not None and promulgation.issuer:
-        candidates.append((promulgation.issuer, "promulgation_note"))
     issuer = candidates[0][0] if candidates else None
     if candidates:
         prov["issuer"] = candidates[0][1]

@@ -241,3 +241,13 @@ def test_a_rule_and_a_regulation_are_dated_and_issued_by_the_history_under_their
 """.encode(), "regulation.txt")
     assert (regulation.date, regulation.region) == ("2021-11-26", "武汉")
     assert regulation.issuer.startswith("武汉市")
+
+
+def test_the_body_that_posted_the_page_gives_way_to_the_documents_own_issuer():
+    meta = ("<table><tr><td>索引号：</td><td>113201/2024-00123</td><td>发布机构：</td><td>南京市人民政府办公厅</td></tr>"
+            "<tr><td>文号：</td><td>宁政发〔2024〕12号</td></tr></table>")
+    body = "<h2>南京市人民政府关于印发推进产业强市行动计划的通知</h2>" + MEASURES
+    signed = ingest_bytes(page(meta + body + "<p>南京市人民政府</p><p>2024年2月1日</p>"), "nj.html")
+    assert (signed.issuer, signed.provenance["issuer"]) == ("南京市人民政府", "signature")
+    unsigned = ingest_bytes(page(meta + "<h2>推进产业强市行动计划</h2>" + MEASURES), "nj2.html")
+    assert (unsigned.issuer, unsigned.provenance["issuer"]) == ("南京市人民政府办公厅", "header_field")
