@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ingest.regions import Gazetteer
+from ingest.structure import match_label
 from ingest.textutil import simplified_punct
 
 # Words that may sit between the names of one locality chain (辽宁|自贸试验区|营口|片区).
@@ -204,8 +205,18 @@ def _group_region(place: str, doc_region: str | None, gaz: Gazetteer) -> str | N
     return None
 
 
+def _without_label(body: str) -> str:
+    """The item's text after its numbering label: the labels structure.py reads (案例一, 一是, (三),
+    第五条 …), or a table row's bare number (1 跨境理财通)."""
+    stripped = body.lstrip()
+    label = match_label(stripped)
+    if label is not None:
+        return stripped[len(label[2]):].lstrip()
+    return _LABEL.sub("", body, count=1)
+
+
 def _opening(body: str, doc_region: str | None, gaz: Gazetteer):
-    head = _LABEL.sub("", body, count=1).lstrip(" \"“”'")
+    head = _without_label(body).lstrip(" \"“”'")
     first = re.split(r"[。;\n]", head, maxsplit=1)[0]
     found = _chains(first[:60], gaz, whole=False)
     if found is None:
@@ -242,7 +253,7 @@ def _designation(run: str, gaz: Gazetteer) -> bool:
 
 
 def _parenthesis(body: str, doc_region: str | None, gaz: Gazetteer):
-    head = _LABEL.sub("", body, count=1)
+    head = _without_label(body)
     # the end of the first sentence, or a parenthesis standing right after its full stop
     first = re.match(r"[^。;\n]*(?:。\s*(?=\())?(?:\([^()]{2,30}\))?", head).group(0)
     # ... or the end of the item's first paragraph: a heading sentence, then the practice described,

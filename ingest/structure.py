@@ -37,6 +37,8 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("jie", rf"^第({_CN}|{_D}+)节[\s\u3000]*"),
     ("article", rf"^第({_CN}|{_D}+)条[\s\u3000]*"),
     ("cn_dun", rf"^({_CN})[、，,．.][\s\u3000]*"),
+    # 案例一　浙江省湖州市：… / 案例2： — the cases of a collection of typical practices
+    ("case", rf"^(?:典型)?案例\s*({_CN}|{_D}+)(?![{_QUANTITY_AFTER}])[\s\u3000：:、，,．.]*"),
     # 一是…　二是…: the points of a report on a practice (经验做法, 典型案例)
     ("cn_shi", rf"^({_CN})是[，,：:]?[\s\u3000]*"),
     ("cn_paren", rf"^[(（]({_CN})[)）][\s\u3000]*"),
@@ -57,7 +59,7 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
 _PROSE_ENUMERATION = {"num_dot": re.compile(rf"^{_D}(?!{_D}*[A-Za-z])"), "cn_dun": re.compile(rf"^{_CN}[、，,]")}
 
 # Every label starts with one of these characters; other lines skip the pattern list.
-_LABEL_FIRST = frozenset("第(（" + CN_DIGITS + "0123456789０１２３４５６７８９"
+_LABEL_FIRST = frozenset("第(（案典" + CN_DIGITS + "0123456789０１２３４５６７８９"
                          + "".join(map(chr, range(0x3220, 0x322A))) + "".join(map(chr, range(0x2474, 0x2488)))
                          + "".join(chr(c) for a, b, _ in _CIRCLED for c in range(a, b + 1)))
 
@@ -192,7 +194,7 @@ def cn_number(text: str) -> int | None:
 
 
 _STYLE_FIRST = {"第": ("chapter", "jie", "article"), "(": ("cn_paren", "num_paren"),
-                "（": ("cn_paren", "num_paren")}
+                "（": ("cn_paren", "num_paren"), "案": ("case",), "典": ("case",)}
 
 
 def _styles_for(first: str) -> list[tuple[str, re.Pattern]]:

@@ -438,3 +438,17 @@ def test_joint_issuers_signing_side_by_side_close_the_last_item():
     assert kinds(doc, "safeguard")[-1].text == "（二）强化人才支撑。"
     assert doc.issuer.split("、")[:3] == ["工业和信息化部", "国家发展改革委", "教育部"]
     assert doc.date == "2023-12-28"
+
+
+def test_a_collection_of_cases_numbers_them_case_by_case_and_each_opens_with_its_place():
+    text = ("国家发展改革委办公厅关于推广支持民营经济发展典型做法的通知\n"
+            "现将有关典型做法印发给你们，请结合实际学习借鉴。\n"
+            "案例一　浙江省湖州市：推行“民营企业服务专员”制度\n湖州市为每家规上民营企业配备服务专员。\n"
+            "案例二　江苏省苏州市：创新“科技贷”风险补偿机制\n苏州市设立科技信贷风险补偿资金池。\n"
+            "典型案例3：四川省成都市开展知识产权质押融资“入园惠企”行动\n成都市组织银行进园区开展对接。\n")
+    ms = kinds(ingest_text(text, region="中国"))
+    assert [m.label for m in ms] == ["案例一", "案例二", "典型案例3："]
+    assert [m.scope for m in ms] == [["湖州"], ["苏州"], ["成都"]]
+    assert [(r.kind, r.from_region, r.to_region) for r in ms[0].replications] == [("borrow", "湖州", "中国")]
+    # a case counted in prose is no label
+    assert match_label("案例3个，涉及企业20家") is None
