@@ -139,6 +139,13 @@ def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(
     ("建立信用修复一网通办机制。", "credit_supervision"),
     ("率先开展“标准地”出让改革。", "land_use"),
     ("复制推广“信易贷”模式，建设融资信用服务平台。", "tech_finance_credit"),
+    ("对新获批的国家级创新平台，给予最高1000万元支持。", "innovation_platforms"),
 ])
 def test_the_genres_words_for_data_listings_and_joint_inspections(tx, text, key):
     assert key in [h.key for h in tx.tag(text)]
+
+
+def test_a_platform_named_in_passing_is_no_innovation_platform(tx):
+    # a scenario platform, or platforms as partners, are not R&D platforms being built
+    for text in ("依托市场景创新平台建设服务专区。", "鼓励高校联合企业、创新平台共建创业基地。"):
+        assert "innovation_platforms" not in [h.key for h in tx.tag(text)]
