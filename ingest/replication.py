@@ -10,8 +10,10 @@ Only explicit statements count. The rules, in the order they are tried per sente
 2. Borrowing: 借鉴 / 学习借鉴 / 对标 + a named region + 模式|经验|做法 -> from that region, kind=borrow.
 3. A stated target: (将 X …) 在全省 / 全市 / <region> (进行|率先)复制推广, 复制推广到 / 推广至 <region>,
    支持 <region> 率先复制推广. The origin is a region named in X, after the verb, or opening the
-   sentence (嘉兴…经验在全省推广); otherwise as below.
-4. A named origin: (复制)推广 + region + …经验|模式|做法|举措|成果|任务 -> into the issuing region.
+   sentence (嘉兴…经验在全省推广), or every place of a pilot clause before it (在赣江新区、南昌经开区率先
+   开展…，成熟后在全省推广 / 选择嘉兴开展试点…); otherwise as below.
+4. A named origin: (复制)推广 + region + …经验|模式|做法|举措|成果|任务 -> into the issuing region; every
+   place of a list is one (复制推广浙江“最多跑一次”、江苏“不见面审批”等经验).
 5. 复制推广 + …经验|模式|做法|举措 with no place named -> into the issuing region, origin unknown
    (``from_region`` = "": the text does not say where the practice was piloted).
 6. A 推广范围 line in prose (推广范围:全国 / 自贸试验区 / 海关特殊监管区域), like the table column.
