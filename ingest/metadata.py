@@ -182,11 +182,13 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
         date = parse_date(s)
         if not date or len(date) != 10:
             continue
-        above = [_SEAL.sub("", _signature_names(b.stripped)) for b in body[max(0, k - 6):k] if not _chrome(b)]
+        # a table's row (cells apart) is never part of a signature
+        above = [_SEAL.sub("", _signature_names(b.stripped)) if "\t" not in b.stripped else "\t"
+                 for b in body[max(0, k - 6):k] if not _chrome(b)]
         names: list[str] = []
         while above and _issuer_line(above[-1]):  # joint issuers sign one per line
             names.insert(0, above.pop())
-        if len(names) == 1 and above and not re.search(r"[。，,:：；;()（）《》]", above[-1]) \
+        if len(names) == 1 and above and not re.search(r"[\t。，,:：；;()（）《》]", above[-1]) \
                 and len(above[-1]) + len(names[0]) <= 40 and not _DOC_NUMBER_LINE.match(above[-1]):
             names[0] = above[-1] + names[0]  # a long name wrapped onto two lines
         if names or prose:

@@ -251,3 +251,12 @@ def test_the_body_that_posted_the_page_gives_way_to_the_documents_own_issuer():
     assert (signed.issuer, signed.provenance["issuer"]) == ("南京市人民政府", "signature")
     unsigned = ingest_bytes(page(meta + "<h2>推进产业强市行动计划</h2>" + MEASURES), "nj2.html")
     assert (unsigned.issuer, unsigned.provenance["issuer"]) == ("南京市人民政府办公厅", "header_field")
+
+
+def test_a_table_row_above_the_signature_is_not_part_of_the_issuers_name():
+    body = ("<h1>浙江省市场监督管理局关于公布知识产权质押融资试点县名单的通知</h1><p>现予公布。</p>"
+            "<table border='1'><tr><td>序号</td><td>地市</td><td>试点县</td></tr>"
+            "<tr><td>1</td><td>杭州市</td><td>滨江区</td></tr><tr><td>2</td><td>温州市</td><td>乐清市</td></tr></table>"
+            "<p>浙江省市场监督管理局</p><p>2024年5月6日</p>")
+    doc = ingest_bytes(page(body, chrome=False), "list.html")
+    assert (doc.issuer, doc.date) == ("浙江省市场监督管理局", "2024-05-06")
