@@ -324,8 +324,9 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
 
 
 def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
-    """The page's measures, their documents, dates and agencies: one lookup in the text index."""
-    found = trace.text_index.measures([mid for r in regions for *_, mid in r["_shown"]])
+    """The page's measures, their documents, dates, agencies and sentences (_sentence's, cut by
+    the index): one lookup in the text index."""
+    found = trace.text_index.shown([mid for r in regions for *_, mid in r["_shown"]], terms)
     # the graph queries that give the same rows (?explain=true)
     trace.equivalent("adopters_text_shown", {"ids": sorted(found)})
     trace.equivalent("documents_brief", {"ids": sorted({m["document"] for m in found.values()})})
@@ -334,7 +335,7 @@ def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: l
         region["measures"] = []
         for _, _, via, mid in region.pop("_shown"):
             m = found[mid]
-            shown = _measure(m, via, _sentence(m["text"], terms))
+            shown = _measure(m, via, m["evidence"])
             shown["agencies"] = m["agencies"]
             region["measures"].append(shown)
 
