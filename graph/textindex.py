@@ -41,7 +41,7 @@ import orjson
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 6  # 6: + sentence spans; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 6  # 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
 log = logging.getLogger(__name__)
@@ -50,7 +50,10 @@ _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS measure (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, ordinal INTEGER NOT NULL,
     title TEXT NOT NULL, text TEXT NOT NULL, region TEXT NOT NULL, date TEXT NOT NULL,
-    agencies TEXT NOT NULL);
+    agencies TEXT NOT NULL,
+    -- what a text answer shows of the measure, as JSON in the answer's own key order (CARD); kept
+    -- current with its document's title and date by every add
+    card TEXT NOT NULL DEFAULT '');
 -- what a question orders and groups its hits by, apart from the texts: packed a hundred rows to
 -- a page, the hits of a broad term are read in half the time
 CREATE TABLE IF NOT EXISTS measure_key (
@@ -70,6 +73,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
 """
+
+
+# A measure as a text answer shows it (policy_graph.research._measure, with its agencies), built
+# by SQLite when the measure or its document is written: a question then reads one column per
+# shown measure and parses it in C, where reading nine columns into a dict built in Python was a
+# third of a broad question's time. via and evidence belong to the question: research fills them.
+CARD = """json_object('id', measure.id, 'title', measure.title, 'region', measure.region,
+    'document', measure.document, 'document_title', d.title, 'date', nullif(d.date, ''),
+    'date_source', CASE WHEN nullif(d.date, '') IS NULL THEN NULL ELSE d.date_source END,
+    'via', NULL, 'evidence', NULL, 'replication_evidence', NULL, 'agencies', json(measure.agencies))"""
 
 
 class StaleIndex(ValueError):
@@ -177,6 +190,8 @@ class TextIndex:
                            "ON CONFLICT(id) DO UPDATE SET title = coalesce(excluded.title, document.title), "
                            "date = excluded.date, date_source = excluded.date_source",
                            ((d, *v) for d, v in docs.items()))
+            db.execute(f"UPDATE measure SET card = {CARD} FROM document d WHERE d.id = measure.document "
+                       "AND measure.document IN (SELECT value FROM json_each(?))", (json.dumps(list(docs)),))
             added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
         return added
 
@@ -271,8 +286,9 @@ class TextIndex:
                 for mid, title, text, region, date, date_source, document, document_title, agencies in rows}
 
     def shown(self, measure_ids: Sequence[str], terms: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """What a text answer shows of each of the measures, by id, in one statement: measures()
-        without the text, and as ``evidence`` the sentence of the text holding the first place
+        """What a text answer shows of each of the measures, by id, in one statement: its card
+        (CARD: the answer's measure, ``via`` left to the caller), and as ``evidence`` the sentence
+        of the text holding the first place
         where one of ``terms`` occurs (the start of the text when none does), cut by SQLite from
         the spans kept at ingest: a broad question's few hundred texts are neither decoded into
         Python nor split there (the two were a quarter of a broad text question's time)."""
@@ -282,19 +298,21 @@ class TextIndex:
         # instr counts characters, as str.find does; a missing term counts as 2^40, past any text
         firsts = "".join("coalesce(nullif(instr(m.text, ?), 0), 1 << 40), " for _ in terms)
         rows = self._db.execute(
-            "WITH hit AS MATERIALIZED (SELECT m.n, m.id, m.title, m.region, m.document, m.agencies, m.text, "
+            "WITH hit AS MATERIALIZED (SELECT m.n, m.card, m.text, "
             f"  max(min({firsts}1 << 40) % (1 << 40) - 1, 0) AS at "
             "  FROM measure m WHERE m.id IN (SELECT value FROM json_each(?))) "
-            "SELECT h.id, h.title, h.region, d.date, d.date_source, h.document, d.title, h.agencies, "
+            "SELECT h.card, "
             "  coalesce((SELECT CASE WHEN h.at < s.e THEN substr(h.text, s.b + 1, s.e - s.b) ELSE '' END "
             "            FROM sentence s WHERE s.n = h.n AND s.b <= h.at ORDER BY s.b DESC LIMIT 1), '') "
-            "FROM hit h LEFT JOIN document d ON d.id = h.document",
+            "FROM hit h",
             (*terms, json.dumps(list(measure_ids))))
         loads = orjson.loads
-        return {mid: {"id": mid, "title": title, "region": region, "date": date or None,
-                      "date_source": date_source, "document": document, "document_title": document_title,
-                      "agencies": loads(agencies), "evidence": evidence}
-                for mid, title, region, date, date_source, document, document_title, agencies, evidence in rows}
+        found = {}
+        for card, evidence in rows:
+            m = loads(card)
+            m["evidence"] = evidence
+            found[m["id"]] = m
+        return found
 
     def agencies(self, measure_ids: Sequence[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
         """The lead and support agencies of each of the measures the index holds, by id."""

@@ -325,7 +325,7 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
 
 def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
     """The page's measures, their documents, dates, agencies and sentences (_sentence's, cut by
-    the index): one lookup in the text index."""
+    the index), as the index keeps them shown: one lookup."""
     found = trace.text_index.shown([mid for r in regions for *_, mid in r["_shown"]], terms)
     # the graph queries that give the same rows (?explain=true)
     trace.equivalent("adopters_text_shown", {"ids": sorted(found)})
@@ -334,9 +334,8 @@ def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: l
     for region in regions:
         region["measures"] = []
         for _, _, via, mid in region.pop("_shown"):
-            m = found[mid]
-            shown = _measure(m, via, m["evidence"])
-            shown["agencies"] = m["agencies"]
+            shown = found[mid]  # a fresh copy per question, in the shape _measure gives
+            shown["via"] = via
             region["measures"].append(shown)
 
 

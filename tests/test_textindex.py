@@ -188,3 +188,23 @@ def test_evidence_from_texts_with_blank_lines_and_no_terminator():
             for terms in ([text[i:i + 1]], [text[i:i + 2], "句"], ["无"]):
                 if terms[0].strip():
                     assert index.shown([mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
+
+
+def test_a_shown_measure_carries_its_documents_title_and_date_as_written_last():
+    """The card a text answer reads is rewritten when the measure's document is: a re-ingest that
+    reads another date (and where it was read) or title shows them, in every measure of it."""
+    index = TextIndex()
+    first = {"document": "d", "title": "t", "region": "厦门", "document_title": "旧标题",
+             "date": "", "date_source": None, "agencies": {"lead": [], "support": []}}
+    index.add([{**first, "id": "a", "ordinal": 1, "text": "知识产权质押融资。"},
+               {**first, "id": "b", "ordinal": 2, "text": "另一句知识产权。"}])
+    before = index.shown(["a", "b"], ["知识产权"])
+    assert [(m["date"], m["date_source"], m["document_title"]) for m in before.values()] == [(None, None, "旧标题")] * 2
+    index.add([{**first, "id": "a", "ordinal": 1, "text": "知识产权质押融资。", "document_title": "新标题",
+                "date": "2021-03-04", "date_source": "signature",
+                "agencies": {"lead": [{"name": "市科技局", "printed": "市科技局", "region": "厦门"}], "support": []}}])
+    after = index.shown(["a", "b"], ["知识产权"])
+    assert [(m["date"], m["date_source"], m["document_title"]) for m in after.values()] == \
+           [("2021-03-04", "signature", "新标题")] * 2
+    assert after["a"]["agencies"]["lead"][0]["name"] == "市科技局" and after["b"]["agencies"]["lead"] == []
+    assert after["b"]["evidence"] == "另一句知识产权。" and after["a"]["via"] is None
