@@ -287,11 +287,11 @@ class TextIndex:
 
     def shown(self, measure_ids: Sequence[str], terms: Sequence[str]) -> dict[str, dict[str, Any]]:
         """What a text answer shows of each of the measures, by id, in one statement: its card
-        (CARD: the answer's measure, ``via`` left to the caller), and as ``evidence`` the sentence
-        of the text holding the first place
-        where one of ``terms`` occurs (the start of the text when none does), cut by SQLite from
-        the spans kept at ingest: a broad question's few hundred texts are neither decoded into
-        Python nor split there (the two were a quarter of a broad text question's time)."""
+        (CARD: the answer's measure, ``via`` left to the caller) with, as ``evidence``, the
+        sentence of its text holding the first place where one of ``terms`` occurs (the start of
+        the text when none does), cut by SQLite from the spans kept at ingest: a broad question's
+        few hundred texts are neither decoded into Python nor split there (the two were a quarter
+        of a broad text question's time)."""
         if not measure_ids:
             return {}
         # 0-based offset of the first term in the text (0 when none is), each instr evaluated once:
