@@ -213,7 +213,7 @@ def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list
     hits = trace.text_index.in_text(terms) if trace.text_index is not None and terms else None
     if hits is not None:  # answered by the text index, with no scan and no key lookups
         trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
-        return _ordered(_merge_groups(_index_groups(trace.text_index, hits, per_region), per_region)), True
+        return _ordered(_index_regions(trace.text_index, hits, per_region)), True
     if not terms:
         return [], False
     groups = trace.run("adopters_text_regions", {"terms": terms, "per_region": per_region})
@@ -253,10 +253,18 @@ class _AnswerCache:
 _THEME_ANSWERS = _AnswerCache(64)
 
 
-def _index_groups(index: Any, hits: list[int], per_region: int) -> list[dict[str, Any]]:
-    """adopters_text_regions's rows, computed from the text index's matches."""
-    return [{"region": region, "via": "measure", "n": n, "keys": keys}
-            for region, n, keys in index.by_region(hits, per_region)]
+def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any]]:
+    """What _merge_groups makes of adopters_text_regions's rows, from the text index's matches:
+    one way of adopting per region (its own measures) and its keys already in order, so there is
+    nothing to merge (merging was a sixth of a broad question's time)."""
+    regions = []
+    for region, n, keys in index.by_region(hits, per_region):
+        if not region:  # as _merge_groups: an unresolved region adopts nothing anywhere
+            continue
+        date = keys[0].partition(" ")[0] if keys else UNDATED  # keys sort undated last
+        regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": n,
+                        "_shown": [(0, key, "measure", key.partition(" ")[2]) for key in keys]})
+    return regions
 
 
 def _merge_groups(groups: list[dict[str, Any]], per_region: int) -> list[dict[str, Any]]:
