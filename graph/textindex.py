@@ -13,8 +13,10 @@ lookup and a page, not an aggregation over the graph.
 
 The file also keeps what an /api/adopters answer shows of each measure (text, title, region,
 document, the document's title, date and where the date was read, the lead and support
-agencies of its responsibility line, the spans of its sentences), so a text question is answered, grouped by region and
-paged with two SQLite statements and no graph query, and any answer's agencies are one lookup.
+agencies of its responsibility line; the spans of its sentences; and all of it as the answer's
+own JSON, its card), so a text question is answered, grouped by region, paged and shown with its
+evidence sentence with two SQLite statements and no graph query, and any answer's agencies are
+one lookup.
 
 Writes are SQLite transactions: a crash leaves the file as it was before the interrupted add.
 The ingest writes it after the graph has committed the same measures; an index that does not

@@ -263,7 +263,7 @@ def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any
             continue
         date = keys[0].partition(" ")[0] if keys else UNDATED  # keys sort undated last
         regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": n,
-                        "_shown": [(0, key, "measure", key.partition(" ")[2]) for key in keys]})
+                        "_shown": [(VIA_ORDER["measure"], key, "measure", key.partition(" ")[2]) for key in keys]})
     return regions
 
 
