@@ -13,8 +13,10 @@ lookup and a page, not an aggregation over the graph.
 
 The file also keeps what an /api/adopters answer shows of each measure (text, title, region,
 document, the document's title, date and where the date was read, the lead and support
-agencies of its responsibility line), so a text question is answered, grouped by region and
-paged with two SQLite statements and no graph query, and any answer's agencies are one lookup.
+agencies of its responsibility line; the spans of its sentences; and all of it as the answer's
+own JSON, its card), so a text question is answered, grouped by region, paged and shown with its
+evidence sentence with two SQLite statements and no graph query, and any answer's agencies are
+one lookup.
 
 Writes are SQLite transactions: a crash leaves the file as it was before the interrupted add.
 The ingest writes it after the graph has committed the same measures; an index that does not
@@ -38,8 +40,10 @@ from typing import Any
 
 import orjson
 
+from ingest.textutil import sentence_spans
+
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 5  # 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 6  # 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
 log = logging.getLogger(__name__)
@@ -48,12 +52,19 @@ _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS measure (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, ordinal INTEGER NOT NULL,
     title TEXT NOT NULL, text TEXT NOT NULL, region TEXT NOT NULL, date TEXT NOT NULL,
-    agencies TEXT NOT NULL);
+    agencies TEXT NOT NULL,
+    -- what a text answer shows of the measure, as JSON in the answer's own key order (CARD); kept
+    -- current with its document's title and date by every add
+    card TEXT NOT NULL DEFAULT '');
 -- what a question orders and groups its hits by, apart from the texts: packed a hundred rows to
 -- a page, the hits of a broad term are read in half the time
 CREATE TABLE IF NOT EXISTS measure_key (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, document TEXT NOT NULL, ordinal INTEGER NOT NULL,
     region TEXT NOT NULL, date TEXT NOT NULL);
+-- each measure's sentences as (start, end) offsets in its text (ingest.textutil.sentence_spans):
+-- a text answer's evidence is cut here, and its measures' texts never reach Python
+CREATE TABLE IF NOT EXISTS sentence (
+    n INTEGER NOT NULL, b INTEGER NOT NULL, e INTEGER NOT NULL, PRIMARY KEY (n, b)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS document (id TEXT PRIMARY KEY, title TEXT, date TEXT, date_source TEXT);
 CREATE TABLE IF NOT EXISTS adoption (
     kind TEXT NOT NULL, key TEXT NOT NULL, region TEXT, via TEXT NOT NULL, n INTEGER NOT NULL,
@@ -64,6 +75,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
 """
+
+
+# A measure as a text answer shows it (policy_graph.research._measure, with its agencies), built
+# by SQLite when the measure or its document is written: a question then reads one column per
+# shown measure and parses it in C, where reading nine columns into a dict built in Python was a
+# third of a broad question's time. via and evidence belong to the question: research fills them.
+CARD = """json_object('id', measure.id, 'title', measure.title, 'region', measure.region,
+    'document', measure.document, 'document_title', d.title, 'date', nullif(d.date, ''),
+    'date_source', CASE WHEN nullif(d.date, '') IS NULL THEN NULL ELSE d.date_source END,
+    'via', NULL, 'evidence', NULL, 'replication_evidence', NULL, 'agencies', json(measure.agencies))"""
 
 
 class StaleIndex(ValueError):
@@ -161,6 +182,9 @@ class TextIndex:
                            "date = excluded.date", rows)
             db.execute("INSERT INTO measure_fts(rowid, title, text) "
                        "SELECT n, title, text FROM measure WHERE n > ?", (before,))
+            new = db.execute("SELECT n, text FROM measure WHERE n > ?", (before,)).fetchall()
+            db.executemany("INSERT INTO sentence(n, b, e) VALUES (?, ?, ?)",
+                           ((n, b, e) for n, text in new for b, e in sentence_spans(text)))
             db.execute("INSERT OR REPLACE INTO measure_key(n, id, document, ordinal, region, date) "
                        "SELECT n, id, document, ordinal, region, date FROM measure "
                        "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps([r[0] for r in rows]),))
@@ -168,6 +192,8 @@ class TextIndex:
                            "ON CONFLICT(id) DO UPDATE SET title = coalesce(excluded.title, document.title), "
                            "date = excluded.date, date_source = excluded.date_source",
                            ((d, *v) for d, v in docs.items()))
+            db.execute(f"UPDATE measure SET card = {CARD} FROM document d WHERE d.id = measure.document "
+                       "AND measure.document IN (SELECT value FROM json_each(?))", (json.dumps(list(docs)),))
             added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
         return added
 
@@ -260,6 +286,35 @@ class TextIndex:
                       "date_source": date_source, "document": document, "document_title": document_title,
                       "agencies": loads(agencies)}
                 for mid, title, text, region, date, date_source, document, document_title, agencies in rows}
+
+    def shown(self, measure_ids: Sequence[str], terms: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """What a text answer shows of each of the measures, by id, in one statement: its card
+        (CARD: the answer's measure, ``via`` left to the caller) with, as ``evidence``, the
+        sentence of its text holding the first place where one of ``terms`` occurs (the start of
+        the text when none does), cut by SQLite from the spans kept at ingest: a broad question's
+        few hundred texts are neither decoded into Python nor split there (the two were a quarter
+        of a broad text question's time)."""
+        if not measure_ids:
+            return {}
+        # 0-based offset of the first term in the text (0 when none is), each instr evaluated once:
+        # instr counts characters, as str.find does; a missing term counts as 2^40, past any text
+        firsts = "".join("coalesce(nullif(instr(m.text, ?), 0), 1 << 40), " for _ in terms)
+        rows = self._db.execute(
+            "WITH hit AS MATERIALIZED (SELECT m.n, m.card, m.text, "
+            f"  max(min({firsts}1 << 40) % (1 << 40) - 1, 0) AS at "
+            "  FROM measure m WHERE m.id IN (SELECT value FROM json_each(?))) "
+            "SELECT h.card, "
+            "  coalesce((SELECT CASE WHEN h.at < s.e THEN substr(h.text, s.b + 1, s.e - s.b) ELSE '' END "
+            "            FROM sentence s WHERE s.n = h.n AND s.b <= h.at ORDER BY s.b DESC LIMIT 1), '') "
+            "FROM hit h",
+            (*terms, json.dumps(list(measure_ids))))
+        loads = orjson.loads
+        found = {}
+        for card, evidence in rows:
+            m = loads(card)
+            m["evidence"] = evidence
+            found[m["id"]] = m
+        return found
 
     def agencies(self, measure_ids: Sequence[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
         """The lead and support agencies of each of the measures the index holds, by id."""

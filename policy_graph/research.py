@@ -213,7 +213,7 @@ def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list
     hits = trace.text_index.in_text(terms) if trace.text_index is not None and terms else None
     if hits is not None:  # answered by the text index, with no scan and no key lookups
         trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
-        return _ordered(_merge_groups(_index_groups(trace.text_index, hits, per_region), per_region)), True
+        return _ordered(_index_regions(trace.text_index, hits, per_region)), True
     if not terms:
         return [], False
     groups = trace.run("adopters_text_regions", {"terms": terms, "per_region": per_region})
@@ -253,10 +253,18 @@ class _AnswerCache:
 _THEME_ANSWERS = _AnswerCache(64)
 
 
-def _index_groups(index: Any, hits: list[int], per_region: int) -> list[dict[str, Any]]:
-    """adopters_text_regions's rows, computed from the text index's matches."""
-    return [{"region": region, "via": "measure", "n": n, "keys": keys}
-            for region, n, keys in index.by_region(hits, per_region)]
+def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any]]:
+    """What _merge_groups makes of adopters_text_regions's rows, from the text index's matches:
+    one way of adopting per region (its own measures) and its keys already in order, so there is
+    nothing to merge (merging was a sixth of a broad question's time)."""
+    regions = []
+    for region, n, keys in index.by_region(hits, per_region):
+        if not region:  # as _merge_groups: an unresolved region adopts nothing anywhere
+            continue
+        date = keys[0].partition(" ")[0] if keys else UNDATED  # keys sort undated last
+        regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": n,
+                        "_shown": [(VIA_ORDER["measure"], key, "measure", key.partition(" ")[2]) for key in keys]})
+    return regions
 
 
 def _merge_groups(groups: list[dict[str, Any]], per_region: int) -> list[dict[str, Any]]:
@@ -324,8 +332,9 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
 
 
 def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
-    """The page's measures, their documents, dates and agencies: one lookup in the text index."""
-    found = trace.text_index.measures([mid for r in regions for *_, mid in r["_shown"]])
+    """The page's measures, their documents, dates, agencies and sentences (_sentence's, cut by
+    the index), as the index keeps them shown: one lookup."""
+    found = trace.text_index.shown([mid for r in regions for *_, mid in r["_shown"]], terms)
     # the graph queries that give the same rows (?explain=true)
     trace.equivalent("adopters_text_shown", {"ids": sorted(found)})
     trace.equivalent("documents_brief", {"ids": sorted({m["document"] for m in found.values()})})
@@ -333,9 +342,8 @@ def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: l
     for region in regions:
         region["measures"] = []
         for _, _, via, mid in region.pop("_shown"):
-            m = found[mid]
-            shown = _measure(m, via, _sentence(m["text"], terms))
-            shown["agencies"] = m["agencies"]
+            shown = found[mid]  # a fresh copy per question, in the shape _measure gives
+            shown["via"] = via
             region["measures"].append(shown)
 
 

@@ -157,3 +157,54 @@ def test_an_upload_recomputes_only_its_themes_and_they_match_the_graph(corpus_db
             assert kept == research.adopters(Trace(store), theme.key), theme.key
     finally:
         store.close()
+
+
+def test_the_evidence_the_index_cuts_is_the_sentence_the_answer_shows(corpus):
+    """Every measure of the founding corpus, asked for words at the start of each of its
+    sentences, in its middle, across a sentence end and not in it at all: the sentence SQLite
+    cuts from the spans kept at ingest is the one research cuts from the text itself."""
+    from ingest.textutil import sentence_spans
+
+    _, index = corpus
+    texts = dict(index._db.execute("SELECT id, text FROM measure"))
+    asked = 0
+    for mid, text in texts.items():
+        questions = [["不存在的词语"], [text[len(text) // 2:len(text) // 2 + 2]]]
+        for b, e in sentence_spans(text):
+            questions += [[text[b:b + 3]], [text[max(e - 2, 0):e + 2]], ["不存在的词语", text[b:b + 2]]]
+        for terms in questions:
+            terms = [t for t in terms if t.strip()] or ["不存在的词语"]
+            assert index.shown([mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
+            asked += 1
+    assert len(texts) == 101 and asked > 1000
+
+
+def test_evidence_from_texts_with_blank_lines_and_no_terminator():
+    index = TextIndex()
+    texts = {"a": "  第一句。\n\n  第二句没有句号\n第三句！”后面", "b": "只有一句", "c": "\n\n开头空行。结尾。  "}
+    index.add([{"id": k, "document": "d", "ordinal": i, "title": "", "text": t} for i, (k, t) in enumerate(texts.items())])
+    for mid, text in texts.items():
+        for i in range(len(text)):
+            for terms in ([text[i:i + 1]], [text[i:i + 2], "句"], ["无"]):
+                if terms[0].strip():
+                    assert index.shown([mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
+
+
+def test_a_shown_measure_carries_its_documents_title_and_date_as_written_last():
+    """The card a text answer reads is rewritten when the measure's document is: a re-ingest that
+    reads another date (and where it was read) or title shows them, in every measure of it."""
+    index = TextIndex()
+    first = {"document": "d", "title": "t", "region": "厦门", "document_title": "旧标题",
+             "date": "", "date_source": None, "agencies": {"lead": [], "support": []}}
+    index.add([{**first, "id": "a", "ordinal": 1, "text": "知识产权质押融资。"},
+               {**first, "id": "b", "ordinal": 2, "text": "另一句知识产权。"}])
+    before = index.shown(["a", "b"], ["知识产权"])
+    assert [(m["date"], m["date_source"], m["document_title"]) for m in before.values()] == [(None, None, "旧标题")] * 2
+    index.add([{**first, "id": "a", "ordinal": 1, "text": "知识产权质押融资。", "document_title": "新标题",
+                "date": "2021-03-04", "date_source": "signature",
+                "agencies": {"lead": [{"name": "市科技局", "printed": "市科技局", "region": "厦门"}], "support": []}}])
+    after = index.shown(["a", "b"], ["知识产权"])
+    assert [(m["date"], m["date_source"], m["document_title"]) for m in after.values()] == \
+           [("2021-03-04", "signature", "新标题")] * 2
+    assert after["a"]["agencies"]["lead"][0]["name"] == "市科技局" and after["b"]["agencies"]["lead"] == []
+    assert after["b"]["evidence"] == "另一句知识产权。" and after["a"]["via"] is None
