@@ -24,7 +24,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     from graph.loader import load_documents, load_reference
     from policy_graph.gc_pause import cyclic_gc_paused
     from policy_graph.isolated import in_process
-    from policy_graph.service import IngestReport, index_and_summarise, links_ahead, parse_files, reference_rows
+    from policy_graph.service import IngestReport, link_and_index, links_ahead, parse_files, reference_rows
 
     records, errors = [], []
     sub: dict[str, float] = {}
@@ -71,8 +71,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
                     load_reference(store, regions, themes)
                     report.load = load_documents(store, records, {r["name"] for r in regions})
                 with timer.stage("link"):
-                    index_and_summarise(store, records, simindex)
-                    ahead.write(store)
+                    link_and_index(store, records, simindex, ahead)
                     store.checkpoint()
                 # the planner's CPU is the link stage's, though it ran beside the load (its wall time did)
                 timer.stages["link"]["cpu_seconds"] += ahead.compute_cpu_seconds
