@@ -71,12 +71,13 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
                     load_reference(store, regions, themes)
                     report.load = load_documents(store, records, {r["name"] for r in regions})
                 with timer.stage("link"):
-                    link_and_index(store, records, simindex, ahead)
+                    link_and_index(store, records, simindex, ahead, 0)  # as the CLI does
                     store.checkpoint()
-                # the planner's CPU is the link stage's, though it ran beside the load (its wall time did)
-                timer.stages["link"]["cpu_seconds"] += ahead.compute_cpu_seconds
-                timer.stages["link"]["linker_compute_seconds"] = ahead.compute_seconds
-                timer.stages["link"]["linker_compute_cpu_seconds"] = ahead.compute_cpu_seconds
+                if ahead is not None:  # a batch big enough to plan its links beside the load
+                    # the planner's CPU is the link stage's, though it ran beside the load (its wall time did)
+                    timer.stages["link"]["cpu_seconds"] += ahead.compute_cpu_seconds
+                    timer.stages["link"]["linker_compute_seconds"] = ahead.compute_seconds
+                    timer.stages["link"]["linker_compute_cpu_seconds"] = ahead.compute_cpu_seconds
         finally:
             store.close()
     return records, errors

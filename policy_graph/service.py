@@ -347,6 +347,13 @@ def write_links(store: GraphStore, plan: Relink | None | bool, measures: list[di
     return loaded
 
 
+# Fewer measures than this are planned after the load, in this process. Beside the load the
+# planner slows it (the two share two cores), and below this it gained nothing: 3,000 synthetic
+# measures took 8.9-9.1 s planned ahead against 8.8-9.2 s after; 10,000 took 17-20 s against
+# 23-24 s on a quiet machine. The founding corpus (101 measures) took 0.6 s longer.
+LINK_AHEAD_MIN_MEASURES = 4000
+
+
 class LinksAhead:
     """A command-line batch's similar-to links planned in a forked process while this one loads
     the graph (``links_ahead``); ``write`` puts them in once the graph holds the measures."""
@@ -377,8 +384,8 @@ def links_ahead(documents: list[DocumentRecord], index_path: Path | None, worker
     is held from before the plan reads the index until then. A server never forks (its threads'
     locks), and plans after its load in a child of its own (``link_new``)."""
     measures = similarity_rows(documents)
-    if index_path is None or run is not in_process or not measures or \
-            workers_for(len(measures), workers, 1) < 2:
+    if index_path is None or run is not in_process or \
+            workers_for(len(measures), workers, LINK_AHEAD_MIN_MEASURES) < 2:
         yield None
         return
     with writer_lock(index_path):

@@ -13,6 +13,7 @@ import pytest
 from fixtures.hostile import synth_documents
 from graph.store import open_store
 from ingest.parallel import usable_cores
+from policy_graph import service
 from policy_graph.isolated import in_process
 from policy_graph.service import ingest_into, links_ahead, parse_files, text_index_path
 
@@ -42,7 +43,14 @@ def _ingest(db: Path, batches: list[list[Path]], workers: int) -> dict:
     return {"edges": edges, "similarity index": index, "text index": text}
 
 
-def test_links_planned_beside_the_load_are_the_links_planned_after_it(tmp_path):
+@pytest.fixture
+def ahead_from_any_size(monkeypatch):
+    """Plan ahead from the first measure: the two paths are compared on a corpus small enough for
+    a test (the threshold is a question of speed, not of what is written)."""
+    monkeypatch.setattr(service, "LINK_AHEAD_MIN_MEASURES", 1)
+
+
+def test_links_planned_beside_the_load_are_the_links_planned_after_it(tmp_path, ahead_from_any_size):
     files = synth_documents(tmp_path / "docs", 600, seed=1818)
     first, second = files[: len(files) // 2], files[len(files) // 2:]  # a new graph, then a batch into it
     assert first and second
@@ -53,9 +61,12 @@ def test_links_planned_beside_the_load_are_the_links_planned_after_it(tmp_path):
     assert ahead == after
 
 
-def test_a_command_line_batch_plans_ahead_and_a_server_does_not(tmp_path):
+def test_a_big_command_line_batch_plans_ahead_and_a_server_does_not(tmp_path, monkeypatch):
     records = [r for _, r, _ in parse_files(synth_documents(tmp_path / "docs", 40, seed=7))]
     index = tmp_path / "g.lbdb.simindex"
+    with links_ahead(records, index, 0, in_process) as ahead:
+        assert ahead is None  # 40 measures: below the size where planning ahead pays
+    monkeypatch.setattr(service, "LINK_AHEAD_MIN_MEASURES", 40)
     with links_ahead(records, index, 0, in_process) as ahead:
         assert ahead is not None  # forked: the CLI's workers=0
     with links_ahead(records, index, 1, in_process) as ahead:
