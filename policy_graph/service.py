@@ -178,9 +178,6 @@ def link_and_index(store: GraphStore, documents: list[DocumentRecord], index_pat
     # The text index and the summaries come from the committed measures, not from the links:
     # written while the fork is still planning, the edges go in after them.
     index_and_summarise(store, documents, index_path, run)
-    # COPY of the edges looks up both ends of each among the measures: 1.6 s for 50,000 edges
-    # among 10,000 measures the bulk load has not yet checkpointed, 0.6 s once they are.
-    store.checkpoint()
     return ahead.write(store)
 
 
