@@ -148,6 +148,8 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     """Load, link, index and checkpoint. ``link_workers`` > 1 (or 0: one per core) lets a big batch
     be linked in forked processes: right for a CLI run, never inside a threaded server. ``run``
     runs the linking and text-indexing computation (``isolated.in_child`` in a server)."""
+    # one checkpoint, at the end, instead of one per few commits; a big CLI batch's links planned
+    # in a fork while the graph loads
     with store.bulk_load(), links_ahead(report.documents, index_path, link_workers, run) as ahead:
         t0 = time.perf_counter()
         store.apply_schema()
@@ -346,8 +348,8 @@ def write_links(store: GraphStore, plan: Relink | None | bool, measures: list[di
 
 # Fewer measures than this are planned after the load, in this process. Beside the load the
 # planner slows it (the two share two cores), and below this it gained nothing: 3,000 synthetic
-# measures took 8.9-9.1 s planned ahead against 8.8-9.2 s after; 10,000 took 17-20 s against
-# 23-24 s on a quiet machine. The founding corpus (101 measures) took 0.6 s longer.
+# measures took 8.9-9.1 s planned ahead against 8.8-9.2 s after, the founding corpus (101) 0.6 s
+# longer; at 10,000 load + link took 10.3 s against 16.0 s on a quiet machine (BENCHMARKS.md).
 LINK_AHEAD_MIN_MEASURES = 4000
 
 
@@ -375,7 +377,8 @@ def links_ahead(documents: list[DocumentRecord], index_path: Path | None, worker
     Planning reads only the new measures and the similarity index file, never the graph, while
     the load that comes next runs on one core and holds the interpreter (LadybugDB's statements
     and the loader's rows): the fork plans on the other core, scikit-learn's import included,
-    and what is left for the link stage is writing the edges. Nothing changes in what is
+    and what is left after the load is the text index, the summaries and writing the edges
+    (``link_and_index``). Nothing changes in what is
     written, or in its order: the edges go into the graph after its measures, the extended
     index replaces the old one after its edges (``write_links``), and the index's writer lock
     is held from before the plan reads the index until then. A server never forks (its threads'
