@@ -39,7 +39,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     # as service.ingest_into: no cyclic garbage collection from the parse to the checkpoint
     with cyclic_gc_paused():
         with timer.stage("parse"):
-            for file, rec, error in parse_files(files, workers=0):  # as the CLI does
+            for file, rec, error in parse_files(files, workers=0, import_linker=True):  # as the CLI does
                 if rec is None:
                     errors.append((str(file), error or ""))
                     continue

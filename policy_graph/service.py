@@ -5,6 +5,7 @@ import logging
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -77,7 +78,7 @@ def ingest_into(store: GraphStore, paths: Iterable[Path], *,
     files = expand_paths(paths)
     with cyclic_gc_paused():  # a batch of long-lived objects without cycles (policy_graph/gc_pause.py)
         t0 = time.perf_counter()
-        for file, record, error in parse_files(files, workers=workers):
+        for file, record, error in parse_files(files, workers=workers, import_linker=True):
             if record is not None:
                 report.documents.append(record)
             else:
@@ -94,12 +95,14 @@ PARALLEL_MIN_FILES = 32
 _manifests: dict[Path, object] = {}
 
 
-def parse_files(files: list[Path], workers: int = 1
+def parse_files(files: list[Path], workers: int = 1, import_linker: bool = False
                 ) -> Iterator[tuple[Path, DocumentRecord | None, str | None]]:
     """(file, record, None) or (file, None, why it was refused) for each file, in order.
 
     ``workers`` as in ``ingest.parallel.workers_for``: a CLI run parses many files in forked
-    workers (each file is independent); the records are the same either way.
+    workers (each file is independent); the records are the same either way. ``import_linker``:
+    while the workers parse, this process (idle but for taking their records) imports the
+    linker's libraries on a thread, so the link planner forked later inherits them.
     """
     _manifests.clear()  # a folder's manifest may have changed since the last call
     n = workers_for(len(files), workers, PARALLEL_MIN_FILES)
@@ -108,8 +111,23 @@ def parse_files(files: list[Path], workers: int = 1
             yield (file, *_parse(file))
         return
     with fork_pool(n) as pool:
-        for file, result in zip(files, pool.imap(_parse, files, chunksize=8)):
-            yield (file, *result)
+        # started once the workers are forked (none inherits a half-done import), joined before
+        # any later fork
+        importing = threading.Thread(target=_import_linker, daemon=True) if import_linker else None
+        if importing:
+            importing.start()
+        try:
+            for file, result in zip(files, pool.imap(_parse, files, chunksize=8)):
+                yield (file, *result)
+        finally:
+            if importing:
+                importing.join()
+
+
+def _import_linker() -> None:
+    from graph.linker import import_engines
+
+    import_engines()
 
 
 def _parse(file: Path) -> tuple[DocumentRecord | None, str | None]:

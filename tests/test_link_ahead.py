@@ -1,4 +1,5 @@
-"""A command-line ingest plans its similar-to links in a forked process while the graph loads
+"""A command-line ingest parses in forked workers while it imports the linker's libraries, and plans its
+similar-to links in a forked process while the graph loads
 (policy_graph.service.links_ahead). What a user gets from it — the links with their scores and
 shared words, the similarity index, the text index and the theme summaries — is what the
 server's path gives, which plans them after the load in this process."""
@@ -45,9 +46,11 @@ def _ingest(db: Path, batches: list[list[Path]], workers: int) -> dict:
 
 @pytest.fixture
 def ahead_from_any_size(monkeypatch):
-    """Plan ahead from the first measure: the two paths are compared on a corpus small enough for
-    a test (the threshold is a question of speed, not of what is written)."""
+    """Plan ahead from the first measure, and parse in forked workers (importing the linker's
+    libraries meanwhile) from the first file: the two paths are compared on a corpus small enough
+    for a test (the thresholds are a question of speed, not of what is written)."""
     monkeypatch.setattr(service, "LINK_AHEAD_MIN_MEASURES", 1)
+    monkeypatch.setattr(service, "PARALLEL_MIN_FILES", 1)
 
 
 def test_links_planned_beside_the_load_are_the_links_planned_after_it(tmp_path, ahead_from_any_size):
