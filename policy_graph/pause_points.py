@@ -16,6 +16,10 @@ Phases, in the order an ingest reaches them:
     text-index  the text index is about to be extended (child)
     checkpoint  everything has committed; the closing CHECKPOINT is next
 
+(A command-line batch plans its links in a fork while it loads, and reaches ``text-index`` before
+``link``: the text index needs only the committed measures. Its ``link`` pause is in its own
+process, after the load, like the others.)
+
 And one of the server's reads:
     expensive   an expensive read (api/limits.py) holds its slot and is about to run
 """

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +23,7 @@ from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
 from policy_graph.gc_pause import cyclic_gc_paused
-from policy_graph.isolated import Runner, in_process
+from policy_graph.isolated import Runner, die_with_parent, in_process
 from policy_graph.pause_points import pause
 from policy_graph.settings import text_index_beside
 
@@ -75,7 +78,7 @@ def ingest_into(store: GraphStore, paths: Iterable[Path], *,
     files = expand_paths(paths)
     with cyclic_gc_paused():  # a batch of long-lived objects without cycles (policy_graph/gc_pause.py)
         t0 = time.perf_counter()
-        for file, record, error in parse_files(files, workers=workers):
+        for file, record, error in parse_files(files, workers=workers, import_linker=True):
             if record is not None:
                 report.documents.append(record)
             else:
@@ -92,12 +95,14 @@ PARALLEL_MIN_FILES = 32
 _manifests: dict[Path, object] = {}
 
 
-def parse_files(files: list[Path], workers: int = 1
+def parse_files(files: list[Path], workers: int = 1, import_linker: bool = False
                 ) -> Iterator[tuple[Path, DocumentRecord | None, str | None]]:
     """(file, record, None) or (file, None, why it was refused) for each file, in order.
 
     ``workers`` as in ``ingest.parallel.workers_for``: a CLI run parses many files in forked
-    workers (each file is independent); the records are the same either way.
+    workers (each file is independent); the records are the same either way. ``import_linker``:
+    while the workers parse, this process (idle but for taking their records) imports the
+    linker's libraries on a thread, so the link planner forked later inherits them.
     """
     _manifests.clear()  # a folder's manifest may have changed since the last call
     n = workers_for(len(files), workers, PARALLEL_MIN_FILES)
@@ -106,8 +111,23 @@ def parse_files(files: list[Path], workers: int = 1
             yield (file, *_parse(file))
         return
     with fork_pool(n) as pool:
-        for file, result in zip(files, pool.imap(_parse, files, chunksize=8)):
-            yield (file, *result)
+        # started once the workers are forked (none inherits a half-done import), joined before
+        # any later fork
+        importing = threading.Thread(target=_import_linker, daemon=True) if import_linker else None
+        if importing:
+            importing.start()
+        try:
+            for file, result in zip(files, pool.imap(_parse, files, chunksize=8)):
+                yield (file, *result)
+        finally:
+            if importing:
+                importing.join()
+
+
+def _import_linker() -> None:
+    from graph.linker import import_engines
+
+    import_engines()
 
 
 def _parse(file: Path) -> tuple[DocumentRecord | None, str | None]:
@@ -146,7 +166,9 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
     """Load, link, index and checkpoint. ``link_workers`` > 1 (or 0: one per core) lets a big batch
     be linked in forked processes: right for a CLI run, never inside a threaded server. ``run``
     runs the linking and text-indexing computation (``isolated.in_child`` in a server)."""
-    with store.bulk_load():  # one checkpoint, at the end, instead of one per few commits
+    # one checkpoint, at the end, instead of one per few commits; a big CLI batch's links planned
+    # in a fork while the graph loads
+    with store.bulk_load(), links_ahead(report.documents, index_path, link_workers, run) as ahead:
         t0 = time.perf_counter()
         store.apply_schema()
         regions, themes = reference_rows()
@@ -154,10 +176,7 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         report.load = load_documents(store, report.documents, {r["name"] for r in regions})
         report.timings["load"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report.similar_edges = link_new(store, report.documents, index_path, link_workers, run)
-        if index_path:
-            added = index_text(report.documents, text_index_path(index_path), store, run)
-            summarise_adoption(store, text_index_path(index_path), report.documents, added)
+        report.similar_edges = link_and_index(store, report.documents, index_path, ahead, link_workers, run)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         pause("checkpoint")
@@ -166,6 +185,29 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
 
 
 text_index_path = text_index_beside  # the rule is Settings'; the name stays for callers
+
+
+def link_and_index(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
+                   ahead: LinksAhead | None, workers: int = 1, run: Runner = in_process) -> int:
+    """Once the graph holds the documents: their similar-to links (planned ``ahead`` in a batch,
+    here otherwise), the text index and the adoption summaries; the number of edges written."""
+    if ahead is None:
+        edges = link_new(store, documents, index_path, workers, run)
+        index_and_summarise(store, documents, index_path, run)
+        return edges
+    # The text index and the summaries come from the committed measures, not from the links:
+    # written while the fork is still planning, the edges go in after them.
+    index_and_summarise(store, documents, index_path, run)
+    return ahead.write(store)
+
+
+def index_and_summarise(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
+                        run: Runner = in_process) -> None:
+    """Extend the text index beside ``index_path`` with the documents' measures, then the
+    adoption summaries; both derive from the measures the graph holds (committed before this)."""
+    if index_path:
+        path = text_index_path(index_path)
+        summarise_adoption(store, path, documents, index_text(documents, path, store, run))
 
 
 def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,
@@ -214,8 +256,9 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
         if partial:
             touched = {t.key for doc in documents for m in doc.measures for t in m.themes}
             keys = [k for k in keys if k in touched]
-        groups = {key: store.run("adopters_theme_regions", {"theme": key, "per_region": PER_REGION_MAX})
-                  for key in keys}
+        groups: dict[str, list[dict]] = {key: [] for key in keys}
+        for row in store.run("adopters_themes_regions", {"themes": keys, "per_region": PER_REGION_MAX}):
+            groups[row.pop("theme")].append(row)
         index.set_adoption("theme", groups, replace_all=not partial)
     finally:
         index.close()
@@ -277,12 +320,16 @@ def graph_measures_for_text_index(store: GraphStore) -> list[dict]:
     return out
 
 
+def similarity_rows(documents: list[DocumentRecord]) -> list[dict]:
+    """The documents' measures as the linker takes them."""
+    return [{"id": m.id, "region": m.region, "title": m.title, "text": m.text, "themes": [t.key for t in m.themes]}
+            for doc in documents for m in doc.measures if m.kind == "measure"]
+
+
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
              workers: int = 1, run: Runner = in_process) -> int:
     """Re-link only what changed: new measures and those whose top matches they displace."""
-    measures = [{"id": m.id, "region": m.region, "title": m.title, "text": m.text,
-                 "themes": [t.key for t in m.themes]}
-                for doc in documents for m in doc.measures if m.kind == "measure"]
+    measures = similarity_rows(documents)
     if not measures:
         return 0
     if index_path is None:
@@ -294,32 +341,104 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
         pending = pending_path(index_path)
         try:
             plan = run(plan_links, measures, index_path, pending, workers)
-            if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
-                plan = run(plan_links, measures, index_path, pending, workers,
-                           store.run("measures_for_similarity", {}))
-            if plan is None:
-                return 0
-            loaded = load_similarity(store, plan.edges, plan.replace_sources)
-            # The extended index becomes the index only once its edges are in the graph: a run
-            # killed before this point leaves the new measures out of it, so the next run links
-            # them again instead of skipping them.
-            if pending.exists():
-                pause("pending")
-                os.replace(pending, index_path)
-            return loaded
+            return write_links(store, plan, measures, index_path, pending, workers, run)
         finally:
             pending.unlink(missing_ok=True)
 
 
+def write_links(store: GraphStore, plan: Relink | None | bool, measures: list[dict], index_path: Path,
+                pending: Path, workers: int = 1, run: Runner = in_process) -> int:
+    """Write ``plan_links``' answer: its edges into the graph, then its extended index (``pending``)
+    over the index; the number of edges. The caller holds the index's writer lock."""
+    if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
+        plan = run(plan_links, measures, index_path, pending, workers, store.run("measures_for_similarity", {}))
+    if plan is None:
+        return 0
+    loaded = load_similarity(store, plan.edges, plan.replace_sources)
+    # The extended index becomes the index only once its edges are in the graph: a run
+    # killed before this point leaves the new measures out of it, so the next run links
+    # them again instead of skipping them.
+    if pending.exists():
+        pause("pending")
+        os.replace(pending, index_path)
+    return loaded
+
+
+# Fewer measures than this are planned after the load, in this process. Beside the load the
+# planner slows it (the two share two cores), and below this it gained nothing: 3,000 synthetic
+# measures took 8.9-9.1 s planned ahead against 8.8-9.2 s after, the founding corpus (101) 0.6 s
+# longer; at 10,000 load + link took 10.3 s against 16.0 s on a quiet machine (BENCHMARKS.md).
+LINK_AHEAD_MIN_MEASURES = 4000
+
+
+class LinksAhead:
+    """A command-line batch's similar-to links planned in a forked process while this one loads
+    the graph (``links_ahead``); ``write`` puts them in once the graph holds the measures."""
+
+    def __init__(self, measures: list[dict], index_path: Path, pending: Path, workers: int, pool) -> None:
+        self.measures, self.index_path, self.pending, self.workers = measures, index_path, pending, workers
+        self._planned = pool.apply_async(_plan_timed, (measures, index_path, pending, workers))
+        self.compute_seconds = self.compute_cpu_seconds = 0.0  # the planning's own, in the fork
+
+    def write(self, store: GraphStore) -> int:
+        pause("link")  # as plan_links does where it runs after the load: the measures have committed
+        plan, self.compute_seconds, self.compute_cpu_seconds = self._planned.get()
+        return write_links(store, plan, self.measures, self.index_path, self.pending, self.workers)
+
+
+@contextmanager
+def links_ahead(documents: list[DocumentRecord], index_path: Path | None, workers: int,
+                run: Runner) -> Iterator[LinksAhead | None]:
+    """Start planning the documents' similar-to links now, in a forked process, when a
+    command-line batch may fork (``workers`` != 1, ``run`` in this process); None otherwise.
+
+    Planning reads only the new measures and the similarity index file, never the graph, while
+    the load that comes next runs on one core and holds the interpreter (LadybugDB's statements
+    and the loader's rows): the fork plans on the other core, scikit-learn's import included,
+    and what is left after the load is the text index, the summaries and writing the edges
+    (``link_and_index``). Nothing changes in what is
+    written, or in its order: the edges go into the graph after its measures, the extended
+    index replaces the old one after its edges (``write_links``), and the index's writer lock
+    is held from before the plan reads the index until then. A server never forks (its threads'
+    locks), and plans after its load in a child of its own (``link_new``)."""
+    measures = similarity_rows(documents)
+    if index_path is None or run is not in_process or \
+            workers_for(len(measures), workers, LINK_AHEAD_MIN_MEASURES) < 2:
+        yield None
+        return
+    with writer_lock(index_path):
+        pending = pending_path(index_path)
+        # The child dies with this process (die_with_parent): a killed ingest leaves no planner
+        # holding the lock's descriptor, which the fork shares.
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=die_with_parent, initargs=(os.getpid(),))
+        try:
+            yield LinksAhead(measures, index_path, pending, workers, pool)
+        finally:
+            pool.terminate()  # ended before the lock goes; a plan nobody waited for (the load failed) is dropped
+            pool.join()
+            pending.unlink(missing_ok=True)
+
+
+def _plan_timed(measures: list[dict], index_path: Path, pending: Path,
+                workers: int) -> tuple[Relink | None | bool, float, float]:
+    """plan_links without its pause (the parent pauses once the measures have committed), and
+    the wall and CPU seconds it took."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    plan = plan_links(measures, index_path, pending, workers, paused=False)
+    return plan, time.perf_counter() - t0, time.process_time() - c0
+
+
 def plan_links(measures: list[dict], index_path: Path | None, pending: Path | None,
-               workers: int = 1, graph_rows: list[dict] | None = None) -> Relink | None | bool:
+               workers: int = 1, graph_rows: list[dict] | None = None, paused: bool = True) -> Relink | None | bool:
     """The similar-to edges to write for ``measures`` not yet in the index at ``index_path``; the
     index extended with them is written to ``pending``. None: every measure is already linked.
     False: the index file cannot be read and ``graph_rows`` (every measure of the graph, these
-    included) were not given to rebuild it from; given, every measure is linked afresh."""
+    included) were not given to rebuild it from; given, every measure is linked afresh.
+    ``paused``: a test may hold the run here (the "link" pause point)."""
     from graph.linker import Relink, SimilarityIndex
 
-    pause("link")
+    if paused:
+        pause("link")
     if graph_rows is not None:
         index = SimilarityIndex()
         index.add(graph_rows)
