@@ -170,13 +170,17 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                   f"| **ratio ingest / jieba** | **{_fmt(ing.get('ratio_to_jieba'), '×')}** | "
                   f"{_fmt(ing.get('cpu_ratio_to_jieba'), '×')} | |", ""]
         link_st = ing.get("stages", {}).get("link", {})
-        if link_st.get("linker_compute_seconds") is not None:
+        if link_st.get("linker_compute_seconds") is not None and link_st.get("planned_ahead"):
             lines += [f"The linker's own computation took {_fmt(link_st['linker_compute_seconds'], ' s')} "
                       f"(CPU {_fmt(link_st.get('linker_compute_cpu_seconds'), ' s')}, counted in the link "
                       "stage's CPU) in a process forked before the load, as the CLI runs it "
                       "(policy_graph.service.links_ahead): its wall time overlaps the load's; the link "
                       "stage's wall time is the text index, the summaries, the wait for the plan and "
                       "writing the edges.", ""]
+        elif link_st.get("linker_compute_seconds") is not None:  # runs before the planner was forked
+            lines += [f"Of the link stage, {_fmt(link_st['linker_compute_seconds'], ' s')} "
+                      f"(CPU {_fmt(link_st.get('linker_compute_cpu_seconds'), ' s')}) are the linker's own "
+                      "computation; the rest is saving its index and writing the edges.", ""]
         acc = ing.get("accuracy")
         if acc:
             lines += [f"Extraction against the manifest: {acc.get('documents_exact', '–')}/{acc.get('documents', '–')} "

@@ -78,6 +78,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
                     timer.stages["link"]["cpu_seconds"] += ahead.compute_cpu_seconds
                     timer.stages["link"]["linker_compute_seconds"] = ahead.compute_seconds
                     timer.stages["link"]["linker_compute_cpu_seconds"] = ahead.compute_cpu_seconds
+                    timer.stages["link"]["planned_ahead"] = True
         finally:
             store.close()
     return records, errors
