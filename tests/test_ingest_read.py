@@ -5,7 +5,7 @@ import pytest
 
 from ingest.errors import IngestError
 from ingest.pipeline import ingest_bytes
-from ingest.read import decode_document
+from ingest.read import decode_document, html_to_text
 
 SAMPLE = "厦门市人民政府办公厅关于印发试点方案的通知\n一、主要任务\n(一)深化改革。推进审批制度改革。\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -102,9 +102,6 @@ def test_zero_width_and_full_width_blanks_do_not_hide_numbering():
 def test_an_ordered_lists_numbers_are_the_documents_numbering():
     """A page whose measures are <ol><li> items: the numbers the browser draws are read, so each
     item is a measure; an item that prints its own number keeps only that one."""
-    from ingest.pipeline import ingest_bytes
-    from ingest.read import html_to_text
-
     html = ("<html><body><h1>某区支持科技企业发展的若干措施</h1><ol>"
             "<li>支持研发投入。对研发费用给予10%补助。（责任单位：区科技局）</li>"
             "<li>支持人才引进。给予安家补贴。（责任单位：区人社局）</li>"
@@ -119,8 +116,6 @@ def test_an_ordered_lists_numbers_are_the_documents_numbering():
 def test_a_list_of_links_beside_the_document_is_a_menu_not_its_numbering():
     """相关文章 in a side column: an <ol> of links only. Its entries get no numbers, so they neither
     become measures nor take the document's last item under them."""
-    from ingest.pipeline import ingest_bytes
-
     html = ("<html><body><h2>某区支持数字经济发展若干措施</h2>"
             "<p>一、支持企业数字化转型。给予补助。（责任单位：区经信局）</p>"
             "<p>二、支持数据要素市场建设。鼓励数据资产入表。（责任单位：区数据资源局）</p>"
@@ -129,6 +124,5 @@ def test_a_list_of_links_beside_the_document_is_a_menu_not_its_numbering():
     doc = ingest_bytes(html.encode("utf-8"), "side.html", {"region": "泉州"})
     assert [m.label for m in doc.measures] == ["一、", "二、"]
     assert "上市" not in doc.measures[-1].text
-    from ingest.read import html_to_text
     # a link inside an item's own text keeps the item's number
     assert html_to_text("<ol><li>支持<a href='/c'>算力券</a>发放。</li></ol>").split() == ["1.支持算力券发放。"]
