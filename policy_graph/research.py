@@ -598,8 +598,9 @@ def _emit(chain: list[dict[str, Any]], forward: bool, seen: set[tuple], result: 
 
 def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict[str, Any]]:
     """theme key -> {name_zh, name_en, regions: {region: [measure evidence...]}}."""
-    rows = trace.run("theme_adoption", {"any_region": not regions, "regions": regions or [""],
-                                        "limit": FACT_ROW_CAP})
+    # the regions asked about are walked from; every region at once is a scan of every theme edge
+    rows = (trace.run("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP}) if regions
+            else trace.run("theme_adoption_all", {"limit": FACT_ROW_CAP}))
     themes: dict[str, dict[str, Any]] = {}
     for row in rows:
         if not row["region"]:  # unresolved region: never a peer, never a holder

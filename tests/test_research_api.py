@@ -182,6 +182,27 @@ def test_gaps_of_tumen(api):
     assert all(g["peers"] == ["厦门"] for g in narrowed["gaps"])
 
 
+def test_gaps_against_all_peers_agree_with_gaps_against_each_peer(api):
+    """Two ways of reading the same adoption (every region at once, or walking from the regions
+    named): a region's gaps against everyone, narrowed to one peer, are its gaps against that peer,
+    with evidence from the same measures."""
+    regions = [r["name"] for r in api.get("/api/regions", params={"limit": 100}).json()
+               if r.get("measure_count")]
+    assert len(regions) >= 4
+    for region in regions:
+        everyone = api.get(f"/api/regions/{region}/gaps", params={"limit": 200}).json()["gaps"]
+        for peer in regions:
+            if peer == region:
+                continue
+            named = api.get(f"/api/regions/{region}/gaps", params={"peers": peer, "limit": 200}).json()["gaps"]
+            # (an evidence row names its measure's own region: a replicated measure is another's)
+            expected = {g["theme"]["key"]: {e["id"] for e in g["evidence"]} for g in everyone if peer in g["peers"]}
+            assert {g["theme"]["key"] for g in named} == set(expected), (region, peer)
+            for gap in named:
+                assert gap["peers"] == [peer] and gap["evidence"]
+                assert {e["id"] for e in gap["evidence"]} <= expected[gap["theme"]["key"]], (region, peer)
+
+
 def test_timeline(api):
     body = api.get("/api/timeline", params={"q": "IP pledge financing"}).json()
     dates = [e["date"] for e in body["events"]]
