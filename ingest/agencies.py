@@ -150,15 +150,24 @@ def load_national(path: str | Path = NATIONAL_PATH) -> dict[str, tuple[str, bool
 
 # ---------------------------------------------------------------- list splitting
 
+_DANGLING_AND = re.compile(r"(?:以及|以|和|及|与)$")  # 以: what 及相关单位 leaves of 以及
+
+
 def _strip_tails(text: str, vocab: Vocabulary) -> str:
     text = text.strip(" \u3000,，;；。.:：")
     tails = vocab._tails
     changed = True
     while changed and text and text.endswith(tails):  # one C-level test before the ordered search
         changed = False
+        last = re.split(r"[、，,；;]", text)[-1]
+        if vocab.generic_re.match(last):  # 市级有关部门 names no one: no 市级 once 有关部门 is cut
+            text = text[: -len(last)].rstrip(" \u3000,，、;；")
+            changed = True
+            continue
         for tail in tails:
             if text.endswith(tail) and len(text) > len(tail):
-                text = text[: -len(tail)].rstrip(" \u3000,，、")
+                # a name never ends with a conjunction: 市财政局和有关部门 -> 市财政局
+                text = _DANGLING_AND.sub("", text[: -len(tail)].rstrip(" \u3000,，、"))
                 changed = True
                 break
     return text

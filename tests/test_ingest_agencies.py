@@ -23,6 +23,10 @@ def gaz():
     ("各设区市政府、平潭综合实验区管委会", ["各设区市政府", "平潭综合实验区管委会"]),
     ("自贸委、火炬管委会,配合", ["自贸委", "火炬管委会"]),  # a closing role word is no unit
     ("国家外汇管理局厦门分局、人行厦门市中心支行", ["国家外汇管理局厦门分局", "人行厦门市中心支行"]),
+    ("市级有关部门，各区（市）县政府", ["各区（市）县政府"]),  # 市级有关部门 names no one, not 市级
+    ("市财政局、区直相关单位", ["市财政局"]),
+    ("市财政局以及相关单位", ["市财政局"]),  # no dangling conjunction once the tail is cut
+    ("市发展改革委和有关部门", ["市发展改革委"]),
 ])
 def test_split_agency_list(gaz, printed, expected):
     assert split_agency_list(printed, gazetteer=gaz) == expected
