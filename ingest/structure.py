@@ -81,7 +81,14 @@ _MAX_HEADING = 24
 PREAMBLE_HEADING = re.compile(
     r"^(总体要求|总体思路|指导思想|基本原则|发展目标|工作目标|主要目标|总体目标|目标任务|适用范围|编制依据|"
     r"重要意义|基本情况|发展现状|现状分析|区位布局|功能定位|实施范围|战略定位|发展定位|总体布局|空间布局|"
-    r"工作原则|指导原则|发展思路|适用对象|支持对象|总则)[。.]?$")
+    r"工作原则|指导原则|发展思路|适用对象|支持对象|总则|"
+    # a policy interpretation (政策解读) opens with why and how the policy was drafted
+    r"(出台|起草|制定|编制|修订|政策)(背景|过程|依据|目的|必要性)(和|及|与)?(过程|依据|目的|必要性)?)[。.]?$")
+
+# A heading that announces the policy's measures (a 政策解读's 二、主要内容 / 主要措施): its sub-items
+# are the measures, even after a line that introduces them (共四个方面12条，主要包括：).
+_MEASURES_HEADING = re.compile(r"^(主要|重点|核心|具体)?(内容|措施|政策|条款|举措|政策措施|政策内容|政策要点|支持内容|"
+                               r"支持措施|支持政策)[：:。.]?$")
 
 # Lines that annotate a task rather than continue its prose: who does it and by when.
 ANNOTATION_LINE = re.compile(
@@ -717,8 +724,8 @@ def _select(level: list[Item], operative: set[int], out: list[Item], *, top: boo
                 _select([c for c in it.children if id(c) in operative], operative, out)
             else:
                 out.append(it)
-        elif group_level and top and not _assigned(it):
-            continue
+        elif group_level and top and not _assigned(it) and it.style != "article":
+            continue  # (an article of a rule is never a framing paragraph: 第三条 …负责发放和兑付。)
         elif all_bare or _has_own_text(it):
             out.append(it)
 
@@ -733,6 +740,8 @@ def _elaborated(item: Item) -> bool:
     """Sub-items that belong to their item's sentence: announced by a colon (…下列条件：), written
     as list points (…；…；…。), or printed inline in its paragraph. Sub-items with headings and
     paragraphs of their own are measures in their own right."""
+    if item.style != "article" and _MEASURES_HEADING.match(item.heading.strip(BLANKS)):
+        return False  # (an article's 支持内容：（一）…（二）… is still one article)
     if item.tail.endswith(("：", ":")):
         return True
     kids = item.children

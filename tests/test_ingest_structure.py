@@ -452,3 +452,29 @@ def test_a_collection_of_cases_numbers_them_case_by_case_and_each_opens_with_its
     assert [(r.kind, r.from_region, r.to_region) for r in ms[0].replications] == [("borrow", "湖州", "中国")]
     # a case counted in prose is no label
     assert match_label("案例3个，涉及企业20家") is None
+
+
+def test_a_policy_interpretation_gives_the_measures_of_its_main_contents():
+    """政策解读: why and how it was drafted frames it; the points under 主要内容 are the measures,
+    after the line that introduces them."""
+    text = ("关于《某市推进知识产权强市建设若干政策措施》的政策解读\n"
+            "一、出台背景\n近年来，我市深入实施知识产权强市战略。为进一步激发创新活力，起草了《若干政策措施》。\n"
+            "二、主要内容\n《若干政策措施》共四个方面12条，主要包括：\n"
+            "（一）提升知识产权创造质量。对获得中国专利金奖的单位给予100万元奖励。\n"
+            "（二）促进知识产权转化运用。推进知识产权质押融资，对企业知识产权质押贷款给予贴息。\n"
+            "（三）加强知识产权保护。建设知识产权保护中心，提供快速预审服务。\n"
+            "三、适用对象\n在本市行政区域内依法登记注册的企事业单位。\n")
+    ms = kinds(ingest_text(text, region="苏州"))
+    assert [m.section for m in ms] == ["二/（一）", "二/（二）", "二/（三）"]
+    assert ms[1].title == "促进知识产权转化运用。"
+
+
+def test_an_article_beside_an_article_with_points_is_a_measure():
+    text = ("某市科技创新券管理办法\n"
+            "第一条　为激发中小企业创新活力，制定本办法。\n"
+            "第二条　支持内容：\n（一）企业购买检验检测服务的，按实际费用的50%给予补助；\n"
+            "（二）企业购买研发设计服务的，按实际费用的30%给予补助。\n"
+            "第三条　创新券由市科技局负责发放和兑付。\n"
+            "第四条　本办法自发布之日起施行。\n")
+    ms = kinds(ingest_text(text, region="苏州"))
+    assert [m.section for m in ms] == ["第二条/（一）", "第二条/（二）", "第三条"]
