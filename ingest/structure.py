@@ -36,6 +36,8 @@ _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
     ("chapter", rf"^第({_CN}|{_D}+)章[\s\u3000]*"),
     ("jie", rf"^第({_CN}|{_D}+)节[\s\u3000]*"),
     ("article", rf"^第({_CN}|{_D}+)条[\s\u3000]*"),
+    # 第一，…　第二，…: the points of an opinion or a speech written out as ordinals
+    ("cn_di", rf"^第({_CN})[，,、：:][\s\u3000]*"),
     ("cn_dun", rf"^({_CN})[、，,．.][\s\u3000]*"),
     # 案例一　浙江省湖州市：… / 案例2： — the cases of a collection of typical practices
     ("case", rf"^(?:典型)?案例\s*({_CN}|{_D}+)(?![{_QUANTITY_AFTER}])[\s\u3000：:、，,．.]*"),
@@ -200,7 +202,7 @@ def cn_number(text: str) -> int | None:
     return total + section + current
 
 
-_STYLE_FIRST = {"第": ("chapter", "jie", "article"), "(": ("cn_paren", "num_paren"),
+_STYLE_FIRST = {"第": ("chapter", "jie", "article", "cn_di"), "(": ("cn_paren", "num_paren"),
                 "（": ("cn_paren", "num_paren"), "案": ("case",), "典": ("case",)}
 
 

@@ -478,3 +478,16 @@ def test_an_article_beside_an_article_with_points_is_a_measure():
             "第四条　本办法自发布之日起施行。\n")
     ms = kinds(ingest_text(text, region="苏州"))
     assert [m.section for m in ms] == ["第二条/（一）", "第二条/（二）", "第三条"]
+
+
+def test_ordinal_points_written_out_are_items():
+    """第一，…　第二，…: an opinion's points as ordinals; 第一章 / 第一条 / 第一批 stay what they are."""
+    text = ("某市人民政府关于加快发展跨境电子商务的实施意见\n为加快跨境电子商务发展，提出以下意见。\n"
+            "第一，加快建设跨境电商综合试验区。完善“单一窗口”功能。（责任单位：市商务局）\n"
+            "第二，支持企业建设海外仓。对新建海外仓的给予补助。（责任单位：市商务局、市财政局）\n"
+            "第三，强化跨境电商人才支撑。开展跨境电商人才培训。（责任单位：市教育局）\n")
+    ms = kinds(ingest_text(text, region="宁波"))
+    assert [m.label for m in ms] == ["第一，", "第二，", "第三，"]
+    assert [m.title for m in ms][1] == "支持企业建设海外仓。"
+    assert [a.name for a in ms[1].agencies] == ["市商务局", "市财政局"]
+    assert match_label("第一批试点城市名单") is None and match_label("第一章 总则")[0] == "chapter"
