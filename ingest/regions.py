@@ -43,7 +43,10 @@ _ZONE_KINDS = {"经济技术开发区": "经开区", "经济开发区": "经开�
                "高新技术产业开发区": "高新区", "高新技术产业园区": "高新区", "高新技术开发区": "高新区",
                "新技术产业开发区": "高新区", "高新区": "高新区", "工业园区": "工业园区",
                "综合保税区": "综合保税区", "综保区": "综合保税区", "保税港区": "保税港区", "保税区": "保税区",
-               "开发区": "开发区", "新区": "新区"}
+               "开发区": "开发区", "新区": "新区",
+               # zones with a management committee of their own: 中新天津生态城, 中新广州知识城,
+               # 西部（重庆）科学城, 济南新旧动能转换起步区
+               "生态城": "生态城", "知识城": "知识城", "科学城": "科学城", "起步区": "起步区"}
 _ZONE_NAME = re.compile(r"([\u4e00-\u9fff]{2,14}?)(" + "|".join(sorted(_ZONE_KINDS, key=len, reverse=True)) + ")")
 # 中国(辽宁)自由贸易试验区营口片区, or the short form 辽宁自贸试验区营口片区 / 四川自由贸易试验区川南临港片区.
 _FTZ = re.compile(r"(?:中国\(([\u4e00-\u9fff]{2,3})\)自由贸易试验区|([\u4e00-\u9fff]{2,3}?)(?:自由贸易试验区|自贸试验区))"
@@ -53,7 +56,10 @@ _NATIONAL_ORGAN = re.compile(
     r"(中共中央|党中央|国务院|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中央[\u4e00-\u9fff]{0,10}?(委员会|办公厅|部)"
     r"|国家[\u4e00-\u9fff]{1,14}?(委员会|委|局|署|院|办公室|中心)|(中国)?人民银行|海关总署|税务总局|市场监管总局"
     r"|中国[\u4e00-\u9fff]{2,12}?(委员会|会|总局|银行)|全国[\u4e00-\u9fff]{0,12}?(委员会|办公室|联合会|工商联|总工会|妇联)"
-    r"|共青团中央|中华全国|银保监会|证监会|金融监管总局|(?![省市区县州旗盟])[\u4e00-\u9fff]{1,8}?(部|总局|总署))")
+    r"|共青团中央|中华全国|银保监会|证监会|金融监管总局"
+    # (东部/西部/中部/全部/内部… end in 部 and are no ministry: 西部（重庆）科学城管理委员会)
+    r"|(?![省市区县州旗盟])(?![东西南北中全内外局总干]部)[\u4e00-\u9fff]{1,8}?(部|总局|总署))")
+_COOPERATION = re.compile(r"^中[新德欧以日韩俄意法瑞奥](?=[\u4e00-\u9fff]{2})")
 # Words that show a <place>…<kind> phrase is a sentence (杭州市支持新区…), not a zone's name.
 _NOT_ZONE_WORDS = re.compile(r"关于|印发|的|和|与|及|支持|推进|加快|建设|发展|促进|打造|全面|深化|进一步|推动|实施|开展")
 
@@ -335,6 +341,8 @@ class Gazetteer:
         if m is None or named_to >= m.end():  # the whole name is a district's (滨海新区), not a zone's
             return None
         head, kind = m.group(1), m.group(2)
+        # a zone built with another country opens with both (中新天津生态城, 中德沈阳…): the place follows
+        head = _COOPERATION.sub("", head)
         for cut in range(len(head), 1, -1):  # the longest leading place name, then the zone's own words
             place = self._place(head[:cut])
             if place is not None:

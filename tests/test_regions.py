@@ -132,6 +132,11 @@ def test_mentioned_reads_traditional_text(gaz):
     (["中国（山东）自由贸易试验区工作领导小组办公室"], None, "山东自贸试验区", "zone", ["山东"]),
     (["中国（上海）自由贸易试验区临港新片区管理委员会"], None, "临港新片区", "zone", ["上海"]),
     (["上海市浦东新区人民政府"], None, "浦东新区", "county", ["上海"]),
+    # a zone built with another country names both before its place; an eco-city, a science city
+    (["中新天津生态城管理委员会"], None, "天津生态城", "zone", ["天津"]),
+    (["北京怀柔科学城管理委员会"], None, "北京怀柔科学城", "zone", ["北京"]),
+    # 西部 is no ministry: a committee whose place is not known is unresolved, not national
+    (["西部（重庆）科学城管理委员会"], None, "", "unresolved", []),
     # a park committee issuing the measures of a district of the same city: the district's policy
     (["某某科学城管理委员会"], "海淀区关于支持创业的若干措施", "海淀", "county", ["北京"]),
     ([], "图们市关于推进大众创业万众创新的实施意见", "图们", "county", ["延边", "吉林"]),
