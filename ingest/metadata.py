@@ -30,7 +30,7 @@ _SITE_CHROME = re.compile(r"^(-{3}|政策解读|政策原文|政策文件|返回
                           r"|(政府网|门户网站|网站|门户|频道|栏目|专栏|客户端|公众号)$|[>＞»|｜]")
 
 # Issuing bodies print their name on a line of its own.
-_ISSUER_END = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|管委会|管委|管理委员会|专班|局|厅|委|办|部|院|署|银行|分行|总行)$")
+_ISSUER_END = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|监会|联合会|领导小组|管委会|管委|管理委员会|专班|局|厅|委|办|部|院|署|银行|分行|总行)$")
 _SEAL = re.compile(r"[(（](代章|印章|盖章|章)[)）]$")
 _FIELD_NAMES = r"(?!来源|索引号|文号|发布|作者|主题)"
 _SOURCE_FIELD = re.compile(rf"(?:来源|信息来源|发布机构)\s*[:：]\s*{_FIELD_NAMES}([^\s:：]{{2,40}})")
@@ -265,9 +265,14 @@ def find_doc_number(lines: list[Line]) -> str | None:
         m = _DOC_NUMBER_FIELD.search(s)
         if m:
             return m.group(1)
-        if _DOC_NUMBER_LINE.match(s) and "。" not in s and len(s) <= 30:
+        if (_DOC_NUMBER_LINE.match(s) or _ANNOUNCEMENT_NUMBER_LINE.match(s)) and "。" not in s and len(s) <= 40:
             return _squeeze(s)
     return None
+
+
+# An announcement's or an order's number on its own line: 财政部 税务总局公告2023年第12号 /
+# 国家税务总局公告2024年第3号 / 湖北省人民政府令第428号.
+_ANNOUNCEMENT_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,38}?(?:公告|令)\s*(?:\d{4}\s*年\s*)?第\s*\d{1,4}\s*号$")
 
 
 # The history a rule (规章) or regulation (条例) prints under its title: （2023年12月29日省人民政府常务会议

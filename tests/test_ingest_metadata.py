@@ -112,6 +112,19 @@ def test_joint_signature_lists_every_issuer_and_files_a_ministries_notice_nation
     assert (doc.region, doc.level) == ("中国", "national")
 
 
+def test_an_announcements_number_and_regulators_signing_side_by_side():
+    """财政部 税务总局公告2023年第12号 is the document's number; 中国银保监会 is a body of its own in
+    a signature printed side by side."""
+    text = ("财政部 国家知识产权局 中国银保监会关于支持小微企业发展有关政策的公告\n\n"
+            "财政部 国家知识产权局 中国银保监会公告2023年第12号\n\n"
+            "一、自2023年1月1日起，对小型微利企业减半征收资源税。\n二、推广知识产权组合质押融资。\n\n"
+            "财政部　　国家知识产权局　　中国银保监会\n2023年8月2日\n")
+    doc = ingest_bytes(text.encode(), "a.txt", {})
+    assert doc.doc_number == "财政部国家知识产权局中国银保监会公告2023年第12号"
+    assert doc.issuer == "财政部、国家知识产权局、中国银保监会"
+    assert [[t.key for t in m.themes] for m in doc.measures] == [["tax_incentives"], ["ip_pledge_financing"]]
+
+
 def test_provincial_page_fields_and_a_one_line_signature():
     fields = ("<table><tr><td>发布机构：</td><td>某某省人民政府办公厅</td><td>成文日期：</td><td>2023-03-01</td></tr>"
               "<tr><td>名　　称：</td><td>某某省人民政府办公厅关于印发科技创新二十条的通知</td></tr>"
