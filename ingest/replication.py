@@ -131,7 +131,7 @@ def targets_of(scope_text: str, issuing: str | None, gaz: Gazetteer,
     return [n for n in dict.fromkeys(out) if n not in exclude]
 
 _ASPIRATION = re.compile(r"可复制[、,和与及]?可推广|可复制推广|可推广|可复制")
-_PRACTICE = r"(?:经验|模式|做法|举措|措施|成果|任务|案例|机制)"
+_PRACTICE = r"(?:经验|模式|做法|举措|措施|成果|任务|案例|机制|制度)"
 _BORROW = re.compile(r"(?:学习借鉴|借鉴|对标|参照|参考|学习)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _ADVERB = r"(?:进行|全面|加快|逐步|予以|率先|先行|统一|加大|积极|大力)*"
 _SCOPED = re.compile(

@@ -174,6 +174,8 @@ def targets(facts):
      [("赣江新区", "江西"), ("南昌", "江西")]),
     ("选择嘉兴开展试点，取得经验后在全省复制推广。", "浙江", {}, [("嘉兴", "浙江")]),
     ("在全省率先开展试点，成熟后在全市推广。", "杭州", {}, [("", "杭州")]),
+    # a district's system spread over the city (制度 is a practice like 经验, 模式)
+    ("推广青山湖区知识产权质押融资“白名单”制度，在各县区复制实施。", "南昌", {}, [("青山湖", "南昌")]),
 ])
 def test_replication_notations(gaz, text, issuing, kw, expected):
     facts = extract_replications(text, issuing, gaz, **kw)
