@@ -188,6 +188,9 @@ def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
             continue
         if len(cells) > len(header) or len(cells) < 2:
             break
+        if cells == header:  # the header printed again on each page of a long table
+            k += 1
+            continue
         # a row whose last cells are empty may be printed without them
         cells += [""] * (len(header) - len(cells))
         rows.append(TableRow(cells=[normalise_cell([c]) for c in cells], start=line.content_start,

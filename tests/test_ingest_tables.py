@@ -118,3 +118,15 @@ def test_a_policy_list_names_its_departments_in_its_own_words():
     doc = ingest_bytes(html.encode("utf-8"), "list.html", {"region": "青岛"})
     got = [(m.title, [(a.name, a.role) for a in m.agencies]) for m in doc.measures if m.kind == "measure"]
     assert got == [("算力补贴", [("市工信局", "lead")]), ("人才奖励", [("市人社局", "lead")])]
+
+
+def test_a_header_printed_again_on_each_page_is_no_row():
+    rows = "".join(f"<tr><td>{n}</td><td>{task}</td><td>{unit}</td><td>2024年12月底前</td></tr>"
+                   for n, task, unit in [(1, "建设城市大数据平台。", "市大数据局"), (2, "实施工业互联网工程。", "市工信局")])
+    more = "<tr><td>3</td><td>推进知识产权质押融资扩面增量。</td><td>市市场监管局</td><td>持续推进</td></tr>"
+    header = "<tr><th>序号</th><th>重点任务</th><th>责任单位</th><th>完成时限</th></tr>"
+    page = (f"<html><body><h1>某市数字经济重点任务分工方案</h1><table>{header}{rows}{header}{more}</table>"
+            "<p>某市人民政府办公室</p><p>2024年1月5日</p></body></html>")
+    doc = ingest_bytes(page.encode(), "t.html", {"region": "泉州"})
+    assert [m.title for m in doc.measures] == ["建设城市大数据平台。", "实施工业互联网工程。", "推进知识产权质押融资扩面增量。"]
+    assert [a.name for a in doc.measures[2].agencies] == ["市市场监管局"]
