@@ -151,6 +151,9 @@ _CHROME_PATTERNS = [re.compile(p) for p in (
     r"^(版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|网站地图|联系我们)",
     r"^(主\s*办|承\s*办|协\s*办)\s*[:：]",  # a page footer: 主办：X省人民政府办公厅　版权所有
     r"^[\s\-—_=]{3,}$",
+    # a printed page's number, left in the text of a converted PDF: — 1 — / - 2 - / 第3页 共8页
+    r"^[—－\-–]\s*\d{1,3}\s*[—－\-–]$",
+    r"^第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?$",
 )]
 
 _CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME_PATTERNS))

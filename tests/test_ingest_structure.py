@@ -491,3 +491,15 @@ def test_ordinal_points_written_out_are_items():
     assert [m.title for m in ms][1] == "支持企业建设海外仓。"
     assert [a.name for a in ms[1].agencies] == ["市商务局", "市财政局"]
     assert match_label("第一批试点城市名单") is None and match_label("第一章 总则")[0] == "chapter"
+
+
+def test_the_page_numbers_of_a_converted_pdf_stay_out_of_the_measures():
+    text = ("某市人民政府办公厅关于印发加快培育新型研发机构若干措施的通知\n\n"
+            "一、支持新型研发机构建设。对新认定的市级新型研发机构，给予一次\n性补助100万元。（责任单位：市\n科技局）\n"
+            "\n— 1 —\n\n"
+            "二、鼓励开展技术攻关。按项目实际投入的20%给予补助。（责任单位：市科技局）\n"
+            "\n- 2 -\n第2页 共3页\n")
+    ms = kinds(ingest_text(text, region="福州"))
+    assert len(ms) == 2
+    assert not any(mark in m.text for m in ms for mark in ("— 1 —", "- 2 -", "第2页"))
+    assert [a.name for a in ms[0].agencies] == ["市科技局"]
