@@ -188,8 +188,12 @@ class _TextExtractor(HTMLParser):
         # outside links (a list of links only is a menu: 相关文章, a site's sections)
         self.items: list[list] = []
         self.link_depth = 0
+        self.in_title = False
+        self.page_title: list[str] = []  # the <title> in the page's head (skipped as text)
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "title":
+            self.in_title = True
         if tag in _SKIP_TAGS:
             self.skip_depth += 1
             return
@@ -219,6 +223,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
         if tag in _SKIP_TAGS:
             self.skip_depth = max(0, self.skip_depth - 1)
             return
@@ -236,6 +242,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.page_title.append(data)
         if self.skip_depth:
             return
         # Source line breaks and indentation carry no meaning in HTML.
@@ -259,12 +267,42 @@ def _number_list_items(raw: str) -> str:
     return _LIST_ITEM.sub(number, raw)
 
 
+# A page's <title> names the site and the column after the document: 关于印发…的通知_政策文件_绍兴市人民政府
+# / …的通知 - 中国政府网 / …｜某市人民政府.
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–－]\s)\s*")
+# A document's title ends with what kind of document it is.
+_DOCUMENT_KIND = re.compile(r"(通知|意见|方案|办法|措施|规定|决定|公告|通告|批复|细则|规划|计划|要点|条例|政策|函|令)"
+                            r"(（[^（）]{1,20}）)?$")
+_BLANKS_RE = re.compile(r"[\s\u3000\xa0]+")
+
+
+def _document_title_of_page(page_title: str, body: str) -> str | None:
+    """The document's title from the page's <title>, when the body never prints it (a page whose
+    only heading is the policy it forwards, under a notice with its number and signature): the
+    part of the <title> that is a document's title, else None."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(page_title.strip()) if p.strip()]
+    title = next((p for p in parts if len(p) >= 8 and _DOCUMENT_KIND.search(p)), None)
+    if title is None:
+        return None
+    kind = _DOCUMENT_KIND.search(title).group(1)
+    # the body prints a heading of the same kind of document (its own wording of the title, which
+    # the site may have shortened): that heading is the title
+    lines = [ln.strip() for ln in body[:20000].split("\n") if ln.strip()][:60]
+    if any(len(ln) <= 100 and "。" not in ln and re.search(kind + r"(（[^（）]{1,20}）)?$", _BLANKS_RE.sub("", ln))
+           for ln in lines):
+        return None
+    return title
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page, one block per line, table cells separated by tabs."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
     raw = _number_list_items("".join(parser.parts))
+    heading = _document_title_of_page("".join(parser.page_title), raw)
+    if heading:
+        raw = heading + "\n" + raw
     lines: list[str] = []
     for line in raw.split("\n"):
         cells = [c.strip(" ") for c in line.split("\t")]

@@ -273,3 +273,20 @@ def test_a_table_row_above_the_signature_is_not_part_of_the_issuers_name():
             "<p>浙江省市场监督管理局</p><p>2024年5月6日</p>")
     doc = ingest_bytes(page(body, chrome=False), "list.html")
     assert (doc.issuer, doc.date) == ("浙江省市场监督管理局", "2024-05-06")
+
+
+def test_a_page_that_never_prints_the_notice_heading_takes_it_from_its_title():
+    """The body shows the policy the notice forwards under the notice's number and signature; the
+    notice's own title is only in the page's <title>, after which the site names itself."""
+    page = ("<html><head><title>关于印发某市支持集成电路产业发展若干政策的通知_政策文件_绍兴市人民政府</title></head>"
+            "<body><p>绍政发〔2022〕8号</p><p>各区、县（市）人民政府：</p><p>现将《若干政策》印发给你们。</p>"
+            "<p>绍兴市人民政府</p><p>2022年3月15日</p><p>某市支持集成电路产业发展若干政策</p>"
+            "<p>一、对新引进的集成电路制造项目，按设备投资额的10%给予补助。</p>"
+            "<p>二、对企业承担国家集成电路重大专项的，给予配套支持。</p></body></html>")
+    doc = ingest_bytes(page.encode(), "p.html", {})
+    assert doc.title == "关于印发某市支持集成电路产业发展若干政策的通知"
+    assert (doc.doc_number, doc.issuer, doc.date) == ("绍政发〔2022〕8号", "绍兴市人民政府", "2022-03-15")
+    assert len(doc.measures) == 2
+    # a heading the body prints, even worded otherwise than the <title>, is the title
+    printed = page.replace("<body>", "<body><h1>绍兴市人民政府关于印发支持集成电路产业发展若干政策的通知</h1>")
+    assert ingest_bytes(printed.encode(), "p.html", {}).title == "绍兴市人民政府关于印发支持集成电路产业发展若干政策的通知"
