@@ -29,6 +29,8 @@ def gaz():
     # one named pilot place
     ("（九）支持在昆明开展跨境人民币结算便利化试点。", "云南", ["昆明"], "pilot"),
     ("7. 选择泉州先行开展民营企业质量品牌提升试点。", "福建", ["泉州"], "pilot"),
+    # a comprehensive trial (综合试验) a reply approves in one zone
+    ("一、同意在苏州工业园区开展开放创新综合试验。", "中国", ["苏州工业园区"], "pilot"),
 ])
 def test_scope_notations(gaz, text, doc_region, expected, how):
     scope = measure_scope(text, doc_region, gaz)
