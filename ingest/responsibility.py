@@ -199,6 +199,7 @@ def _field_start(line: str, marker_re: re.Pattern) -> int | None:
 
 _NAME = r"[\u4e00-\u9fff（）()、]{2,40}?"
 _ORGAN = rf"{_NAME}(?:局|委|厅|部|办|署|行|政府|委员会|管委会|中心)"
+_LABEL = r"[（(][一二三四五六七八九十]+[)）]\s*|[一二三四五六七八九十]+、\s*|[0-9]+[.．、]\s*|第[一二三四五六七八九十百]+条\s*"
 _PROSE = (
     # 由A会同B负责 / 由A会同B研究制定…
     re.compile(rf"由({_NAME})会同({_NAME})(?:共同)?(?:负责|研究|制定|组织|推进|开展|做好|落实)"),
@@ -211,7 +212,11 @@ _PROSE = (
     # (both named as organs: 龙头企业牵头，联合高校… and 高校牵头，会同企业共建… assign no office)
     re.compile(rf"(?:^|[。；;！\n])\s*(?!由)({_ORGAN})牵头(?:负责)?[，,](?:会同|联合)?({_ORGAN})(?:配合|参与|共同|等)?(?=[，,。；;]|$)"),
     # 由A负责 closing a clause
-    re.compile(rf"由({_NAME})(?:具体)?负责(?=[，,。；;]|$)"),
+    re.compile(rf"由({_NAME})(?:具体)?负责(?:[\u4e00-\u9fff、和]{{0,10}})(?=[，,。；;]|$)"),  # 由A负责发放和兑付
+    # A要加强… / A负责… (one named organ opens the sentence and is told what to do: a State
+    # Council reply's 江苏省人民政府要加强对试验工作的组织领导; a tier exhorted, 县级以上地方人民政府要…,
+    # is no assignment)
+    re.compile(rf"(?:^|[。；;！\n])\s*(?:{_LABEL})?+(?!由|各|有关|相关|县级以上|地方|省级|市级|其他)({_ORGAN})(?:要|应当|负责)(?!求)"),
 )
 
 

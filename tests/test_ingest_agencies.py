@@ -163,6 +163,15 @@ def test_a_sentence_opening_with_the_lead_office(gaz):
         assert [a for a in extract_agencies(text, "南昌", gazetteer=gaz) if a.role != "mention"] == []
 
 
+def test_a_named_organ_told_what_to_do_is_assigned_and_a_tier_exhorted_is_not(gaz):
+    refs = extract_agencies("二、江苏省人民政府要加强对试验工作的组织领导。", "中国", gazetteer=gaz)
+    assert roles(refs, "lead") == ["江苏省人民政府"]
+    refs = extract_agencies("第三条　创新券由市科技局负责发放和兑付。", "南昌", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市科技局"]
+    for text in ("（二十一）县级以上地方人民政府要落实属地管理责任。", "（五）各级人民政府要加大投入。"):
+        assert roles(extract_agencies(text, "中国", gazetteer=gaz), "lead") == []
+
+
 def test_convened_with_unnamed_departments_gives_the_lead_alone(gaz):
     refs = extract_agencies("十二、对成效突出的地区给予奖励。（财政部、商务部会同有关部门负责）", "中国", gazetteer=gaz)
     assert roles(refs, "lead") == ["财政部", "商务部"] and roles(refs, "support") == []
