@@ -120,8 +120,10 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
     subject = document_subject(to_simplified(title or ""), region, gazetteer)
     first = min((seg.start for seg in structure.measures), default=0)
     spread = document_spread(to_simplified(title or ""), simplified[:first], region, gazetteer)
+    # 附件2 试点地区名单 1.杭州市 2.宁波市: places listed, not measures
+    listed = [seg for seg in structure.measures if not _names_a_place(seg, gazetteer)]
     measures = [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried, subject, spread)
-                for n, seg in enumerate(structure.measures, 1)]
+                for n, seg in enumerate(listed, 1)]
     measures += [_measure(seg, n, doc_id, region, original, gazetteer, clock, rule_from, carried)
                  for n, seg in enumerate(structure.safeguards, 1)]
     clock.timings["total"] = time.perf_counter() - t_start
@@ -136,6 +138,13 @@ def _build(data: bytes, name: str, decoded, overrides: dict, clock: _Clock, t_st
 
 
 _CONTENT_COLUMN = re.compile(r"内容|做法|具体措施")
+
+
+def _names_a_place(seg: Segment, gazetteer) -> bool:
+    """An item that holds nothing but a place's name (2.宁波市)."""
+    name = seg.title.strip(" \u3000。.;；")
+    rest = seg.text.strip()[len(seg.label):].strip(" \u3000。.;；") if seg.text.strip().startswith(seg.label) else None
+    return not seg.fields and rest == name and 2 <= len(name) <= 14 and gazetteer.resolve(name) is not None
 
 
 def _first_listed_rule_start(simplified: str, segments: list[Segment]) -> int | None:

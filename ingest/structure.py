@@ -778,7 +778,10 @@ def _table_segments(table: Table, list_items: list[Item], simplified: str) -> tu
     listed_by_name = _ListedNames(list_items)
     matched = [listed_by_name.find(row.get(name_col)) if name_col and row.get(name_col) else None
                for row in table.rows]
-    by_order = not any(matched) and _numbered_like(table, id_col, list_items)
+    by_order = not any(matched) and _numbered_like(table, id_col, list_items) and all(
+        _shares_words(" ".join(row.get(c) for c in (name_col, content_col) if c),
+                      _span_text(simplified, it.start, _subtree_end(it)))
+        for row, it in zip(table.rows, list_items))
     if by_order:
         matched = list(list_items)  # the same items in the same order, worded differently
     replaced: set[int] = _summaries_of_rows(table, name_col, list_items, simplified)
@@ -835,6 +838,17 @@ def _numbered_like(table: Table, id_col: str | None, list_items: list[Item]) -> 
         return False
     ids = [cn_number(row.get(id_col).strip(BLANKS + "、.．")) for row in table.rows]
     return ids == list(range(1, len(ids) + 1))
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _shares_words(a: str, b: str, at_least: int = 3) -> bool:
+    """Two wordings of one task share words (建成全市统一的算力调度平台 / 建设算力调度平台): at least a few
+    character pairs. A row beside a section on another subject (试点地区) shares none."""
+    def pairs(text: str) -> set[str]:
+        return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    return len(pairs(a) & pairs(b)) >= at_least
 
 
 class _ListedNames:

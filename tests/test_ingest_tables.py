@@ -130,3 +130,25 @@ def test_a_header_printed_again_on_each_page_is_no_row():
     doc = ingest_bytes(page.encode(), "t.html", {"region": "泉州"})
     assert [m.title for m in doc.measures] == ["建设城市大数据平台。", "实施工业互联网工程。", "推进知识产权质押融资扩面增量。"]
     assert [a.name for a in doc.measures[2].agencies] == ["市市场监管局"]
+
+
+def test_a_task_table_in_an_attachment_is_no_rewording_of_the_notices_sections():
+    """A notice's sections (试点内容, 试点地区) and its attachment's task table, both numbered 1…N, are
+    no list and its rewording: the rows share no words with the sections they would stand for. The
+    attachment listing the places chosen (1.杭州市 2.宁波市) gives no measures, and the bodies signing
+    under the attachments' names are the issuers."""
+    text = ("浙江省商务厅 浙江省财政厅关于开展跨境电商高质量发展试点工作的通知\n"
+            "一、试点内容\n支持试点地区建设跨境电商产业园，培育跨境电商品牌企业。\n"
+            "二、试点地区\n经地方申报、专家评审，确定杭州、宁波、义乌为试点地区（名单见附件2）。\n"
+            "附件：1.跨境电商高质量发展试点任务清单\n2.跨境电商高质量发展试点地区名单\n"
+            "浙江省商务厅　　　　浙江省财政厅\n2024年3月1日\n"
+            "附件1\n跨境电商高质量发展试点任务清单\n序号\t任务\t责任单位\t完成时限\n"
+            "1\t建设跨境电商产业园，完善海外仓布局。\t各试点地区商务局\t2024年12月底前\n"
+            "2\t培育跨境电商品牌企业，支持企业开展海外商标注册。\t各试点地区商务局、财政局\t2024年12月底前\n"
+            "附件2\n跨境电商高质量发展试点地区名单\n1.杭州市\n2.宁波市\n3.义乌市\n")
+    doc = ingest_bytes(text.encode("utf-8"), "n.txt", {})
+    assert doc.issuer == "浙江省商务厅、浙江省财政厅"
+    ms = [m for m in doc.measures if m.kind == "measure"]
+    assert [m.title for m in ms] == ["试点内容", "试点地区", "建设跨境电商产业园，完善海外仓布局。",
+                                     "培育跨境电商品牌企业，支持企业开展海外商标注册。"]
+    assert [m.deadline for m in ms] == [None, None, "2024-12", "2024-12"]
