@@ -34,7 +34,7 @@ def free_port() -> int:
 
 def serve(db: Path, *, log: Path, startup_timeout: float = 600.0, clients: int = 1,
           answer_cache_mib: float | None = None):
-    """Start the server the way `make run` does and yield its base URL. ``clients``: how many
+    """Start the server the way `make run` does and yield it (a Server). ``clients``: how many
     clients the load generator's connections stand for. They all come from 127.0.0.1, and the
     server admits at most a few expensive requests per address (api/limits.py): with its default
     of 2, 16 connections got 429 for nine requests in ten. ``answer_cache_mib``: the answer
@@ -48,6 +48,31 @@ def serve(db: Path, *, log: Path, startup_timeout: float = 600.0, clients: int =
 def serve_floor(*, log: Path):
     """bench/floor.py under uvicorn with the settings `policy-graph serve` uses."""
     return _serve(["-m", "uvicorn", "bench.floor:app", "--no-access-log"], "/floor", log, 60.0)
+
+
+@dataclass(frozen=True)
+class Server:
+    """A started server: where it answers and the process that answers there. `policy-graph
+    serve` runs uvicorn in its own process (re-executed in place with jemalloc preloaded, which
+    keeps the pid), so this process holds the database and everything the server keeps."""
+    base: str
+    pid: int
+
+    def memory(self) -> dict:
+        """The server's peak resident memory so far (VmHWM) and its resident memory now (VmRSS),
+        MiB. The peak counts from the exec that started the process's current program."""
+        fields = {"VmHWM:": "peak_rss_mib", "VmRSS:": "rss_mib"}
+        out: dict = {}
+        for line in Path(f"/proc/{self.pid}/status").read_text(encoding="ascii").splitlines():
+            key = line.split(None, 1)[0] if line else ""
+            if key in fields:
+                out[fields[key]] = round(int(line.split()[1]) / 1024, 1)
+        return out
+
+
+def file_mib(*paths: Path) -> float:
+    """The size of the files given, MiB (missing ones count 0)."""
+    return round(sum(p.stat().st_size for p in paths if p.is_file()) / 2**20, 1)
 
 
 @contextmanager
@@ -72,7 +97,7 @@ def _serve(args: list[str], ready_path: str, log: Path, startup_timeout: float, 
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"server did not answer {ready_path} in {startup_timeout:.0f} s; see {log}")
                 time.sleep(0.2)
-            yield base
+            yield Server(base, proc.pid)
         finally:
             proc.terminate()
             try:

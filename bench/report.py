@@ -103,6 +103,29 @@ def _endpoint_row(ep: dict[str, Any], floor_rps: float | None) -> str:
             f"{'–' if hits is None else f'{hits:.0%}'} |")
 
 
+# the servers a run starts, in the order it starts them: key in api.server_memory, row label
+SERVERS = (("floor", "*floor* (`bench/floor.py` under uvicorn)"),
+           ("serve", "`policy-graph serve`"),
+           ("serve_uncached", "`policy-graph serve`, answer cache off"))
+
+
+def _memory_lines(api: dict[str, Any]) -> list[str]:
+    """Each server's peak RSS and its RSS after its rounds, beside the size of the graph it served
+    (runs from before these were read show "–")."""
+    memory = api.get("server_memory") or {}
+    lines = ["Memory of each server process (`/proc/PID/status`), read just before it was stopped: the peak "
+             "(VmHWM) over its whole life, from start-up through its rounds (and, for `policy-graph serve`, "
+             "the peers' questions), and the resident memory at that moment (VmRSS). For scale: the graph's "
+             f"database file {_fmt(api.get('graph_file_mib'), ' MiB', 0)}, its similarity and text index "
+             f"files {_fmt(api.get('index_files_mib'), ' MiB', 0)}.", "",
+             "| server | peak RSS | RSS after the rounds |", "|---|---|---|"]
+    for key, label in SERVERS:
+        got = memory.get(key) or {}
+        lines.append(f"| {label} | {_fmt(got.get('peak_rss_mib'), ' MiB', 0)} | "
+                     f"{_fmt(got.get('rss_mib'), ' MiB', 0)} |")
+    return lines + [""]
+
+
 def render(results: dict[str, Any]) -> str:
     lines = ["# Benchmarks", "",
              "Written by `python -m bench.run` (`make bench`: 1k measures; `make bench-full`: 10k and 100k). "
@@ -240,6 +263,7 @@ def _render_run(run: dict[str, Any]) -> list[str]:
             if ep.get("note"):
                 lines.append(f"- {ep['name']}: {ep['note']}")
         lines.append("")
+        lines += _memory_lines(api)
     grep = run.get("grep_peer") or {}
     if grep.get("rows"):
         s = grep.get("summary", {})

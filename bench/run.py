@@ -23,6 +23,7 @@ from pathlib import Path
 from bench import grep_peer, load, report
 from bench.rss import StageTimer, rss_mib
 from bench.stages import SETUP_STAGE, check_against_manifest, ingest_by_stage, jieba_floor, link_scaling
+from policy_graph.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -194,11 +195,18 @@ def run_size(size: int, args, work: Path) -> dict:
     log = work / f"serve_{size}.log"
     urls = endpoint_urls(records, manifest)
     try:
+        settings = get_settings(db=db)
+        # each server's memory is read just before it is stopped, after its rounds (issue 18);
+        # the graph's files for scale
+        memory: dict = {}
         run["api"] = {"clients": args.clients, "duration_s": args.duration, "max_requests": args.max_requests,
-                      "client": load.client_description(args.clients)}
-        with load.serve_floor(log=work / f"floor_{size}.log") as floor_base:
-            res = load.run_endpoint(floor_base, "floor", lambda rng: "/floor", clients=args.clients,
+                      "client": load.client_description(args.clients), "server_memory": memory,
+                      "graph_file_mib": load.file_mib(db),
+                      "index_files_mib": load.file_mib(settings.similarity_index_path, settings.text_index_path)}
+        with load.serve_floor(log=work / f"floor_{size}.log") as floor:
+            res = load.run_endpoint(floor.base, "floor", lambda rng: "/floor", clients=args.clients,
                                     duration=args.duration, max_requests=args.max_requests, seed=args.seed)
+            memory["floor"] = floor.memory()
         run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
         print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
         floor_ms = res.unloaded_p50_ms
@@ -207,21 +215,24 @@ def run_size(size: int, args, work: Path) -> dict:
         # As deployed (the answer cache on): wrk cycles 2,000 URLs per endpoint, so after the first
         # pass most answers come from the cache (each row says how many), and the peers' questions,
         # asked 8 times each, are kept answers after the first.
-        with load.serve(db, log=log, clients=args.clients) as base:
-            run["api"]["endpoints"] = _load_rounds(base, urls, args, args.duration, f"[{size}]")
-            run["grep_peer_cached"] = grep_peer.compare(base, corpus, manifest, queries, fts_path=fts_path,
+        with load.serve(db, log=log, clients=args.clients) as server:
+            run["api"]["endpoints"] = _load_rounds(server.base, urls, args, args.duration, f"[{size}]")
+            run["grep_peer_cached"] = grep_peer.compare(server.base, corpus, manifest, queries, fts_path=fts_path,
                                                         floor_ms=floor_ms)
             print(f"[{size}] grep peer, answer cache on {run['grep_peer_cached']['summary']}", flush=True)
+            memory["serve"] = server.memory()
         # The work itself: the same rounds (at half the duration) and the peers' questions against a
         # server with the answer cache off.
         with load.serve(db, log=work / f"serve_{size}_uncached.log", clients=args.clients,
-                        answer_cache_mib=0) as base:
+                        answer_cache_mib=0) as server:
             run["api"]["uncached_duration_s"] = args.duration / 2
-            run["api"]["endpoints_uncached"] = _load_rounds(base, urls, args, args.duration / 2,
+            run["api"]["endpoints_uncached"] = _load_rounds(server.base, urls, args, args.duration / 2,
                                                             f"[{size}] cache off")
-            run["grep_peer"] = grep_peer.compare(base, corpus, manifest, queries, fts_path=fts_path,
+            run["grep_peer"] = grep_peer.compare(server.base, corpus, manifest, queries, fts_path=fts_path,
                                                  floor_ms=floor_ms)
             print(f"[{size}] grep peer {run['grep_peer']['summary']}", flush=True)
+            memory["serve_uncached"] = server.memory()
+        print(f"[{size}] server memory (MiB) {memory}", flush=True)
     except RuntimeError as exc:
         run["notes"].append(f"API not measured: {exc}")
         print(f"[{size}] API not measured: {exc}", flush=True)

@@ -1,0 +1,44 @@
+"""BENCHMARKS.md's "API under load" section: each server's peak RSS and RSS after its rounds, with
+the graph's size; results from before these were read still render."""
+from __future__ import annotations
+
+from bench import report
+
+MEMORY = {"floor": {"peak_rss_mib": 61.2, "rss_mib": 58.0},
+          "serve": {"peak_rss_mib": 1523.4, "rss_mib": 1490.6},
+          "serve_uncached": {"peak_rss_mib": 1210.0, "rss_mib": 1188.1}}
+
+
+def run(api_extra: dict) -> dict:
+    floor = {"name": "floor", "status": "ok", "requests": 10, "errors": 0, "unloaded_p50_ms": 1.0,
+             "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "throughput_rps": 900.0}
+    return {"size": 100_000, "api": {"clients": 16, "duration_s": 30, "floor": floor, "endpoints": [],
+                                     **api_extra}}
+
+
+def memory_rows(markdown: str) -> dict[str, list[str]]:
+    rows = {}
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in dict(report.SERVERS).values():
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_each_server_shows_its_peak_and_after_rounds_rss_beside_the_graph_size():
+    text = report.render({"runs": [run({"server_memory": MEMORY, "graph_file_mib": 586.6,
+                                        "index_files_mib": 452.0})]})
+    rows = memory_rows(text)
+    assert rows["`policy-graph serve`"] == ["1523 MiB", "1491 MiB"]
+    assert rows["`policy-graph serve`, answer cache off"] == ["1210 MiB", "1188 MiB"]
+    assert rows["*floor* (`bench/floor.py` under uvicorn)"] == ["61 MiB", "58 MiB"]
+    assert "database file 587 MiB" in text and "index files 452 MiB" in text
+
+
+def test_a_run_from_before_the_memory_was_read_shows_dashes():
+    text = report.render({"runs": [run({})]})
+    rows = memory_rows(text)
+    assert set(rows) == {"`policy-graph serve`", "`policy-graph serve`, answer cache off",
+                         "*floor* (`bench/floor.py` under uvicorn)"}
+    assert all(cells == ["–", "–"] for cells in rows.values())
+    assert "database file –," in text
