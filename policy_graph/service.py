@@ -477,7 +477,10 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
     rebuilt = []
     with writer_lock(index_path):
         graph_rows = None
-        held = _similarity_ids(index_path)
+        # in ``run``'s process (a server's: a child): reading the ids parses the index's whole
+        # description (74 MiB of JSON at 100k measures), which took a server's peak RSS from
+        # ~200 to ~900 MiB at start-up, above all its load afterwards (bench/FIXES.md)
+        held = run(_similarity_ids, index_path)
         if held is None or len(held) != graph_count:
             graph_rows = store.run("measures_for_similarity", {})
         if graph_rows is not None:
