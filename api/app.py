@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI):
         sweep_index_files(settings)
         own = store is None
-        app.state.store = store or open_store(settings.backend, **settings.store_options())
+        app.state.store = store or open_store(settings.backend, **settings.store_options(serving=True))
         app.state.store.apply_schema()
         repair_index_files(settings, app.state.store)
         app.state.text_index = _text_index(settings, app.state.store)

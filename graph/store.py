@@ -143,7 +143,8 @@ def open_store(backend: str = "ladybug", *, read_only: bool = False, **options: 
 
         return LadybugStore(options.get("path"), read_only=read_only,
                             query_timeout_ms=options.get("query_timeout_ms"),
-                            connections=options.get("connections"))
+                            connections=options.get("connections"),
+                            buffer_pool_mib=options.get("buffer_pool_mib"))
     if backend == "neo4j":
         from graph.backends.neo4j import Neo4jStore
 

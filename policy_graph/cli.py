@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
@@ -27,7 +28,14 @@ Neo4jUriOpt = typer.Option(None, "--neo4j-uri", help="bolt/neo4j URI (env NEO4J_
 
 
 def settings_for(db: Optional[Path], backend: Optional[str], neo4j_uri: Optional[str] = None) -> Settings:
-    settings = get_settings(db=db, backend=backend)
+    try:
+        settings = get_settings(db=db, backend=backend)
+    except ValidationError as exc:  # a setting from the environment: name it, no traceback
+        for e in exc.errors():
+            field = "_".join(str(x) for x in e["loc"])
+            name = field if field.isupper() else "POLICY_GRAPH_" + field.upper()  # NEO4J_* are aliases
+            err.print(f"[red]error:[/red] {name}={e.get('input')!r}: {e['msg']}")
+        raise typer.Exit(2) from exc
     if neo4j_uri:
         settings.neo4j_uri = neo4j_uri
     if settings.backend not in ("ladybug", "neo4j"):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from policy_graph.limits import NODES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DB_BUFFER_POOL_MIB = 128  # measured on the 100k graph: bench/FIXES.md, "Server memory"
+MIN_BUFFER_POOL_MIB = 64
 DATA_DIR = REPO_ROOT / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
 
@@ -26,6 +28,14 @@ class Settings(BaseSettings):
     query_timeout_ms: int = 10_000
     db_connections: int = Field(4, ge=1, description="LadybugDB queries run at once; more wait their "
                                                       "turn (each running query holds working memory)")
+    # LadybugDB's buffer pool caches the database's pages and holds running queries' working memory,
+    # and never hands back what it touched; its own default is ~80 % of the machine's memory, so a
+    # server kept every page its readers ever reached (bench/FIXES.md, server memory).
+    db_buffer_pool_mib: int = Field(DB_BUFFER_POOL_MIB, ge=0,
+                                    description="LadybugDB buffer pool of `policy-graph serve`, MiB (0: "
+                                                "LadybugDB's default, ~80 % of RAM; else at least "
+                                                f"{MIN_BUFFER_POOL_MIB}); ingest and the other commands keep "
+                                                "LadybugDB's default")
     max_nodes: int = Field(NODES, ge=1, description="default node cap of a page's drawing")
     # HTTP limits in front of the app (api/http_limits.py); the connection caps are also kept
     # below the process's descriptor limit at start-up.
@@ -53,6 +63,16 @@ class Settings(BaseSettings):
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str | None = Field(None, validation_alias="NEO4J_DATABASE")
 
+    @field_validator("db_buffer_pool_mib")
+    @classmethod
+    def _pool_fits_a_query(cls, mib: int) -> int:
+        # a pool of a few MiB cannot hold one statement's working memory (4 MiB: "the buffer pool
+        # is full" on a 20,000-row write); 64 MiB answers the founding corpus as the engine's
+        # default does and takes an upload (tests/test_buffer_pool.py)
+        if 0 < mib < MIN_BUFFER_POOL_MIB:
+            raise ValueError(f"0 (LadybugDB's default) or at least {MIN_BUFFER_POOL_MIB} MiB, got {mib}")
+        return mib
+
     def http_limits(self):
         from api.http_limits import HttpLimits
 
@@ -74,13 +94,16 @@ class Settings(BaseSettings):
         """The text index (graph.textindex), beside the similarity index."""
         return text_index_beside(self.similarity_index_path)
 
-    def store_options(self) -> dict:
+    def store_options(self, *, serving: bool = False) -> dict:
+        """The store's options; ``serving``: for the long-lived server, whose memory is bounded
+        (a one-shot command, the ingest above all, keeps the engine's defaults)."""
         if self.backend == "neo4j":
             return {"uri": self.neo4j_uri, "user": self.neo4j_user,
                     "password": self.neo4j_password, "database": self.neo4j_database,
                     "query_timeout_ms": self.query_timeout_ms}
         return {"path": self.db, "query_timeout_ms": self.query_timeout_ms,
-                "connections": self.db_connections}
+                "connections": self.db_connections,
+                "buffer_pool_mib": self.db_buffer_pool_mib if serving else None}
 
 
 def text_index_beside(similarity_index: Path) -> Path:

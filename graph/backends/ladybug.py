@@ -56,28 +56,31 @@ def _ladybug():
     return ladybug
 
 
-def _open_database(path: Path, read_only: bool):
+def _open_database(path: Path, read_only: bool, buffer_pool_mib: int | None = None):
+    """The process's one Database object for ``path``; ``buffer_pool_mib`` (None or 0: LadybugDB's
+    default, ~80 % of the machine's memory) applies when this call opens it, later ones share it."""
     lb = _ladybug()
     key = (str(path), read_only)
+    pool = (buffer_pool_mib or 0) << 20
     with _DATABASES_LOCK:
         db = _DATABASES.get(key)
         if db is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                db = _new_database(lb, path, read_only)
+                db = _new_database(lb, path, read_only, pool)
             except StoreError as exc:
                 if not (read_only and "recovery is pending" in str(exc)):
                     raise
                 # A writer was killed mid-checkpoint; only a read-write open completes the recovery.
-                _new_database(lb, path, False).close()
-                db = _new_database(lb, path, True)
+                _new_database(lb, path, False, pool).close()
+                db = _new_database(lb, path, True, pool)
             _DATABASES[key] = db
         return db
 
 
-def _new_database(lb, path: Path, read_only: bool):
+def _new_database(lb, path: Path, read_only: bool, buffer_pool_bytes: int = 0):
     try:
-        return lb.Database(str(path), read_only=read_only)
+        return lb.Database(str(path), read_only=read_only, buffer_pool_size=buffer_pool_bytes)
     except RuntimeError as exc:
         msg = str(exc)
         if "Could not set lock" in msg or "lock" in msg.lower():
@@ -212,7 +215,8 @@ class LadybugStore(GraphStore):
     backend = "ladybug"
 
     def __init__(self, path: str | Path | None, *, read_only: bool = False,
-                 query_timeout_ms: int | None = None, connections: int | None = None) -> None:
+                 query_timeout_ms: int | None = None, connections: int | None = None,
+                 buffer_pool_mib: int | None = None) -> None:
         if path is None:
             from policy_graph.settings import get_settings
 
@@ -224,7 +228,7 @@ class LadybugStore(GraphStore):
             raise StoreError(f"no database at {self.path}: run `policy-graph ingest` first")
         self.read_only = read_only
         self.query_timeout_ms = query_timeout_ms
-        self._db = _open_database(self.path, read_only)
+        self._db = _open_database(self.path, read_only, buffer_pool_mib)
         self._local = threading.local()
         # Reads share a pool of at most `connections` connections, so at most that many queries
         # run at once and the rest wait for one to come back (see _reading).
