@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from policy_graph.limits import NODES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DB_BUFFER_POOL_MIB = 128  # measured on the 100k graph: bench/FIXES.md, "Server memory"
+DB_BUFFER_POOL_MIB = 512  # measured on the 100k graph: bench/FIXES.md, "Server memory"
 MIN_BUFFER_POOL_MIB = 64
 DATA_DIR = REPO_ROOT / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
@@ -30,7 +30,9 @@ class Settings(BaseSettings):
                                                       "turn (each running query holds working memory)")
     # LadybugDB's buffer pool caches the database's pages and holds running queries' working memory,
     # and never hands back what it touched; its own default is ~80 % of the machine's memory, so a
-    # server kept every page its readers ever reached (bench/FIXES.md, server memory).
+    # server kept every page its readers ever reached. An upload's transaction must fit in it: a
+    # 9.1 MB document (14,447 measures) failed with "the buffer pool is full" at 256 MiB and
+    # landed at 512 (bench/FIXES.md, "Server memory").
     db_buffer_pool_mib: int = Field(DB_BUFFER_POOL_MIB, ge=0,
                                     description="LadybugDB buffer pool of `policy-graph serve`, MiB (0: "
                                                 "LadybugDB's default, ~80 % of RAM; else at least "
