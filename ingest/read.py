@@ -192,7 +192,7 @@ class _TextExtractor(HTMLParser):
         self.page_title: list[str] = []  # the <title> in the page's head (skipped as text)
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag == "title":
+        if tag == "title" and not self.page_title:  # the page's own, not an <svg> icon's further on
             self.in_title = True
         if tag in _SKIP_TAGS:
             self.skip_depth += 1
