@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.structure import match_label
+
 @dataclass(frozen=True)
 class Notation:
     """The words of the notations, from data/agencies.yaml (built by ingest.agencies.Vocabulary)."""
@@ -199,7 +201,6 @@ def _field_start(line: str, marker_re: re.Pattern) -> int | None:
 
 _NAME = r"[\u4e00-\u9fff（）()、]{2,40}?"
 _ORGAN = rf"{_NAME}(?:局|委|厅|部|办|署|行|政府|委员会|管委会|中心)"
-_LABEL = r"[（(][一二三四五六七八九十]+[)）]\s*|[一二三四五六七八九十]+、\s*|[0-9]+[.．、]\s*|第[一二三四五六七八九十百]+条\s*"
 _PROSE = (
     # 由A会同B负责 / 由A会同B研究制定…
     re.compile(rf"由({_NAME})会同({_NAME})(?:共同)?(?:负责|研究|制定|组织|推进|开展|做好|落实)"),
@@ -216,7 +217,7 @@ _PROSE = (
     # A要加强… / A负责… (one named organ opens the sentence and is told what to do: a State
     # Council reply's 江苏省人民政府要加强对试验工作的组织领导; a tier exhorted, 县级以上地方人民政府要…,
     # is no assignment)
-    re.compile(rf"(?:^|[。；;！\n])\s*(?:{_LABEL})?+(?!由|各|有关|相关|县级以上|地方|省级|市级|其他)({_ORGAN})(?:要|应当|负责)(?!求)"),
+    re.compile(rf"(?:^|[。；;！\n])\s*(?!由|各|有关|相关|县级以上|地方|省级|市级|其他)({_ORGAN})(?:要|应当|负责)(?!求)"),
 )
 
 
@@ -226,8 +227,11 @@ def prose_assignments(text: str, note_base: int) -> list[Group]:
     for sentence in re.split(r"(?<=[。；;！？\n])", text):
         if _ABOUT_DOCUMENT.search(sentence):
             continue
+        # the item's label is no part of the sentence's subject: （二十一）县级以上地方人民政府要…
+        labelled = match_label(sentence.strip())
+        said = labelled[3] if labelled else sentence
         for pattern in _PROSE:
-            for m in pattern.finditer(sentence):
+            for m in pattern.finditer(said):
                 note = note_base + len(groups)
                 groups.append(Group("lead", True, m.group(1), sentence.strip(), note))
                 if m.lastindex and m.lastindex >= 2 and m.group(2):
