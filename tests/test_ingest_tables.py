@@ -108,8 +108,6 @@ def test_listed_items_that_quote_table_rows_sum_them_up_and_the_others_stay_meas
 
 def test_a_policy_list_names_its_departments_in_its_own_words():
     """A 政策清单 table: 主管部门 / 兑现部门 are the departments that carry each policy (lead)."""
-    from ingest.pipeline import ingest_bytes
-
     html = ("<html><body><h1>青岛市人工智能产业政策清单（第一批）</h1><table>"
             "<tr><td>序号</td><td>政策名称</td><td>政策内容</td><td>主管部门</td></tr>"
             "<tr><td>1</td><td>算力补贴</td><td>对租用算力的企业按费用30%给予补贴。</td><td>市工业和信息化局</td></tr>"
