@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ingest.dates import parse_date
 from ingest.normalise import Line, is_chrome_line
+from ingest.structure import match_label
 
 # Words that end the title of an official document.
 _DOC_TYPES = ("实施意见", "指导意见", "若干意见", "意见", "通知", "通告", "公告", "方案", "办法", "规定", "决定",
@@ -190,16 +191,13 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
             names.insert(0, above.pop())
         if len(names) == 1 and above and not re.search(r"[\t。，,:：；;()（）《》]", above[-1]) \
                 and len(above[-1]) + len(names[0]) <= 40 and not _DOC_NUMBER_LINE.match(above[-1]) \
-                and "、" not in names[0] and not _LISTED_LINE.match(above[-1]):
+                and "、" not in names[0] and match_label(above[-1]) is None:
             # a long name wrapped onto two lines (not bodies signing together under the last
             # attachment's name: 2.…试点地区名单 / 浙江省商务厅　浙江省财政厅)
             names[0] = above[-1] + names[0]
         if names or prose:
             out.append(("、".join(names) or None, date, line.index))
     return out
-
-
-_LISTED_LINE = re.compile(r"^(?:[0-9０-９]+[.．、]|[(（][一二三四五六七八九十0-9]+[)）]|[一二三四五六七八九十]+、)")
 
 
 def _own_name(part: str) -> bool:
