@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.rss import status_mib
+
 HOST = "127.0.0.1"  # loopback only
 
 
@@ -61,13 +63,8 @@ class Server:
     def memory(self) -> dict:
         """The server's peak resident memory so far (VmHWM) and its resident memory now (VmRSS),
         MiB. The peak counts from the exec that started the process's current program."""
-        fields = {"VmHWM:": "peak_rss_mib", "VmRSS:": "rss_mib"}
-        out: dict = {}
-        for line in Path(f"/proc/{self.pid}/status").read_text(encoding="ascii").splitlines():
-            key = line.split(None, 1)[0] if line else ""
-            if key in fields:
-                out[fields[key]] = round(int(line.split()[1]) / 1024, 1)
-        return out
+        status = status_mib(self.pid)
+        return {"peak_rss_mib": round(status["VmHWM"], 1), "rss_mib": round(status["VmRSS"], 1)}
 
 
 def file_mib(*paths: Path) -> float:

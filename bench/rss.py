@@ -24,13 +24,21 @@ def cpu_time() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def status_mib(pid: int | str = "self") -> dict[str, float]:
+    """A process's memory figures from /proc/PID/status (VmRSS, VmHWM, …), MiB."""
+    out: dict[str, float] = {}
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("Vm"):
+                key, value = line.split(":", 1)
+                out[key] = int(value.split()[0]) / 1024
+    return out
+
+
 def rss_mib() -> float:
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
+        return status_mib()["VmRSS"]
+    except (OSError, KeyError):
         pass
     import resource
 
