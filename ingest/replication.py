@@ -134,11 +134,19 @@ _ASPIRATION = re.compile(r"可复制[、,和与及]?可推广|可复制推广|�
 _PRACTICE = r"(?:经验|模式|做法|举措|措施|成果|任务|案例|机制|制度)"
 _BORROW = re.compile(r"(?:学习借鉴|借鉴|对标|参照|参考|学习)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _ADVERB = r"(?:进行|全面|加快|逐步|予以|率先|先行|统一|加大|积极|大力)*"
+_SPREAD_VERB = r"(?:复制推广|推广|推开)"  # 在全省全面推开: rolled out over the whole region
+_WIDE_SCOPE = r"(?:全国|全省|全市|全区|全县)"
 _SCOPED = re.compile(
     r"(?:(?:将|把)(?P<obj>[^;。]{1,60}?))?(?:在|向)(?P<scope>[^,;。]{1,24}?)(?:范围内|内)?"
-    + _ADVERB + r"(?:复制推广|推广)"
-    r"|(?:(?:将|把)(?P<obj2>[^;。]{1,60}?))?(?:复制推广|推广)(?:到|至)(?P<scope2>[^,;。]{1,24})"
-    r"|(?:支持|推动|鼓励|由)(?P<scope3>[^,;。在]{2,16}?)率先(?:复制推广|推广)")
+    + _ADVERB + _SPREAD_VERB
+    + r"|(?:(?:将|把)(?P<obj2>[^;。]{1,60}?))?(?:复制推广|推广)(?:到|至)(?P<scope2>[^,;。]{1,24})"
+    r"|(?:支持|推动|鼓励|由)(?P<scope3>[^,;。在]{2,16}?)率先(?:复制推广|推广)"
+    # a clause that opens with the whole region, no 在 (在海门区试点基础上,全市推广…)
+    r"|(?:^|(?<=[,;:]))(?P<scope4>" + _WIDE_SCOPE + r")(?:范围内|内)?" + _ADVERB + _SPREAD_VERB
+    # a pilot widened to a region (将海门区…试点范围扩大至全市)
+    + r"|(?:(?:将|把)(?P<obj5>[^;。]{1,60}?))?试点(?:范围|区域)?" + _ADVERB
+    + r"(?:扩大|扩展|拓展|延伸)(?:到|至)(?P<scope5>[^,;。]{1,24})")
+_SCOPE_GROUPS = ("scope", "scope2", "scope3", "scope4", "scope5")
 _NAMED = re.compile(r"(?:复制推广|推广)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _PLAIN = re.compile(r"复制推广(?P<obj>[^;。]{0,40}?)" + _PRACTICE + r"|复制推广")
 # 推广范围:全国 / 复制推广范围:自贸试验区 — the table column written as a line of the item.
@@ -355,11 +363,11 @@ def _from_sentence(sentence: str, issuing: str | None, gaz: Gazetteer,
         return facts
 
     for m in _SCOPED.finditer(masked):
-        scope = m.group("scope") or m.group("scope2") or m.group("scope3") or ""
+        scope = next((m.group(g) for g in _SCOPE_GROUPS if m.group(g)), "")
         targets = targets_of(scope, issuing, gaz)
         if not targets:
             continue
-        named = (_named_origin(m.group("obj") or m.group("obj2"), issuing, gaz)
+        named = (_named_origin(m.group("obj") or m.group("obj2") or m.group("obj5"), issuing, gaz)
                  or _named_origin(masked[m.end():], issuing, gaz)
                  or _named_before(masked[:m.start()], issuing, gaz)
                  or _subject_origin(masked[:m.start()], issuing, gaz)

@@ -176,6 +176,13 @@ def targets(facts):
     ("在全省率先开展试点，成熟后在全市推广。", "杭州", {}, [("", "杭州")]),
     # a district's system spread over the city (制度 is a practice like 经验, 模式)
     ("推广青山湖区知识产权质押融资“白名单”制度，在各县区复制实施。", "南昌", {}, [("青山湖", "南昌")]),
+    # a clause opening with the whole region, no 在; rolled out (推开) as well as spread (推广)
+    ("在海门区试点基础上，全市推广科技创新券制度。", "南通", {}, [("海门", "南通")]),
+    ("在海门区先行先试的基础上，逐步在全市范围内推开。", "南通", {}, [("海门", "南通")]),
+    ("“标准地”改革在嘉兴试点后，全省全面推开。", "浙江", {}, [("嘉兴", "浙江")]),
+    # a pilot widened to the whole region
+    ("将海门区科技创新券试点范围扩大至全市。", "南通", {}, [("海门", "南通")]),
+    ("企业投资项目承诺制试点逐步扩大到全省。", "浙江", {}, [("", "浙江")]),
 ])
 def test_replication_notations(gaz, text, issuing, kw, expected):
     facts = extract_replications(text, issuing, gaz, **kw)
@@ -233,6 +240,8 @@ def test_table_column_推广范围_with_no_source_column(gaz):
     "参照国家有关规定执行。",  # 参照 an administrative rule, not a practice
     "参考先进地区做法，完善工作机制。",
     "组织干部学习贯彻全会精神。",
+    "全面推开市场主体登记确认制。",  # rolled out, with no region or pilot named
+    "扩大至全省范围的覆盖面。",  # widened, but no pilot
 ])
 def test_no_fact_without_a_named_place_or_target(gaz, text):
     assert extract_replications(text, "中国", gaz) == []
