@@ -450,7 +450,7 @@ def _is_national_document(region: str, gazetteer) -> bool:
     return found is not None and found.level == "country"
 
 
-_ROUND_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")"})
+_ROUND_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "［": "(", "］": ")", "[": "(", "]": ")"})
 
 
 def _compute_identity(name: str, region: str, gazetteer, vocab: Vocabulary,

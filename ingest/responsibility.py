@@ -32,9 +32,10 @@ class Notation:
     closing_words: tuple[tuple[str, tuple[str, bool]], ...]  # 负责 -> (lead, False), longest first
 
 
-_OPEN = "（([【［"
-_CLOSE = {"（": "）", "(": ")", "[": "]", "【": "】", "［": "］"}
-_ANY_CLOSE = "）)]】］"
+# 〔〕 nest too (各县〔市、区〕政府 is one unit), but never open a note: 〔2023〕 is a year in a number
+_OPEN = "（([【［〔"
+_CLOSE = {"（": "）", "(": ")", "[": "]", "【": "】", "［": "］", "〔": "〕"}
+_ANY_CLOSE = "）)]】］〕"
 
 # 列第一位者为牵头单位 / 排在第一位的部门为牵头部门 / 排名第一的为牵头单位 / 首位为牵头单位.
 FIRST_LISTED_RULE = re.compile(

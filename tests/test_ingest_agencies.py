@@ -100,6 +100,15 @@ def test_responsible_unit_field_inside_parenthesis_with_a_collective_unit(gaz):
     assert [a.collective for a in refs if a.role == "lead"] == [False, False, True]
 
 
+def test_a_collective_unit_in_tortoise_shell_brackets_is_one_unit(gaz):
+    # 各县〔市、区〕政府: the 、 inside the brackets lists its tiers, not units
+    refs = extract_agencies("4.推广科技创新券。（牵头单位：市科技局；配合单位：各县〔市、区〕政府、市财政局）",
+                            "南通", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市科技局"]
+    assert roles(refs, "support") == ["各县〔市、区〕政府", "市财政局"]
+    assert [a.name for a in refs if a.collective] == ["各县(市、区)政府"]
+
+
 def test_several_notes_in_one_measure_are_merged(gaz):
     text = ("（七）完善赛事服务。简化审批流程。（公安部、体育总局负责）优化场馆开放。（体育总局、教育部负责）")
     refs = extract_agencies(text, "中国", gazetteer=gaz)
