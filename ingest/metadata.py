@@ -39,7 +39,8 @@ _DOC_NUMBER_FIELD = re.compile(rf"(?:文\s*号|发文字号)\s*[:：]\s*{_FIELD_
 # A document number standing on its own line: 厦府办〔2020〕12号, or a garbled 图政办发〔201889.
 _DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*\d{4}[^\n]{0,12}$")
 _DOC_NUMBER_YEAR = re.compile(r"[〔\[【(（]\s*(\d{4})\s*[〕\]】)）]")
-_DATE_ONLY = re.compile(r"^[\d〇零一二三四五六七八九十]{4}\s*年.{0,8}[日号]$")
+# a date alone on its line: a day (2023年5月12日), or a month (2021年9月: some signatures print no day)
+_DATE_ONLY = re.compile(r"^[\d〇零一二三四五六七八九十]{4}\s*年(?:.{0,8}[日号]|\s*[\d〇零一二三四五六七八九十]{1,3}\s*月)$")
 # 某市科学技术局2026年5月25日发布 / 某市人民政府 2023年1月5日: issuer and date on one line.
 _RELEASE_LINE = re.compile(r"^([\u4e00-\u9fff“”\"]{4,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(发布|印发|$)")
 # The date a party or State Council document is printed with under its title: （2025年3月16日）.
@@ -181,7 +182,7 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
         if not _DATE_ONLY.match(s):
             continue
         date = parse_date(s)
-        if not date or len(date) != 10:
+        if not date or len(date) == 4:
             continue
         # a table's row (cells apart) is never part of a signature
         above = [_SEAL.sub("", _signature_names(b.stripped)) if "\t" not in b.stripped else "\t"
@@ -195,7 +196,8 @@ def _signatures(lines: list[Line]) -> list[tuple[str | None, str, int]]:
             # a long name wrapped onto two lines (not bodies signing together under the last
             # attachment's name: 2.…试点地区名单 / 浙江省商务厅　浙江省财政厅)
             names[0] = above[-1] + names[0]
-        if names or prose:
+        # a month alone (2021年9月) dates a document only under the body that signs it
+        if names or (prose and len(date) == 10):
             out.append(("、".join(names) or None, date, line.index))
     return out
 

@@ -145,6 +145,17 @@ def test_doc_number_year_is_the_date_when_nothing_is_signed():
     assert doc.provenance["date"] == "doc_number"
 
 
+def test_a_signature_dated_to_the_month_dates_the_document_to_the_month():
+    """二〇二一年九月 under the body that signs: the month is known, the day is not; a month on a
+    line of its own with no body above it signs nothing."""
+    doc = ingest_bytes(page("<h1>某某市人民政府关于印发某某市数字经济发展规划的通知</h1><p>某政发〔2021〕52号</p>"
+                            + MEASURES + "<p>某某市人民政府</p><p>二〇二一年九月</p>"), "m.html")
+    assert (doc.date, doc.date_source, doc.issuer) == ("2021-09", "signature", "某某市人民政府")
+    unsigned = ingest_bytes(page("<h1>某某县人民政府关于做好春耕生产的通知</h1><p>某政发〔2019〕12号</p>"
+                                 + MEASURES + "<p>表格：</p><p>2019年3月</p>"), "u.html")
+    assert (unsigned.date, unsigned.date_source) == ("2019", "doc_number_year")
+
+
 def test_page_date_is_only_a_labelled_fallback():
     doc = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1><p>2025-03-18</p><p>来源：某某网</p>" + MEASURES),
                        "p.html")
