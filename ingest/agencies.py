@@ -501,10 +501,15 @@ def _responsibility_groups(text: str, vocab: Vocabulary) -> tuple[list[Group], l
 _NOT_A_LIST = re.compile(r"简称|以下|含|包括|即|如|例如|除外")
 
 
+_ALIAS_NOTE = re.compile(r"[（(][\u4e00-\u9fff]{1,12}[)）]$")
+
+
 def _looks_like_agency_list(listed: str, vocab: Vocabulary, any_unit: bool = False) -> bool:
     """Every unit (or, ``any_unit``, at least one) looks like an agency: an agency ending, a national
     body's name or a collective unit. Prose assignments and carried units must pass for every unit."""
     names = _split_list(listed.replace("会同", "、"), vocab, None)
+    # 市市场监管局（知识产权局）: judged by the name before its other name in brackets
+    names = [_ALIAS_NOTE.sub("", n) or n for n in names]
     looks = [(vocab.has_suffix(n) and not n.endswith(vocab._not_agency_endings)) or n in vocab.national
              or _is_collective(n, vocab) for n in names]
     return bool(names) and (any(looks) if any_unit else all(looks))
@@ -636,7 +641,9 @@ def extract_agencies(text: str, region: str, *, table_lead: str = "", table_supp
                 firsts.add(group.note)
             add(printed, role, group.evidence, national_list)
 
-    with_role = {(own, name) for own, name, _ in seen}
+    # a unit with a role printed with its other name (市市场监管局（知识产权局）) is also what the
+    # prose names without it
+    with_role = {(own, n) for own, name, _ in seen for n in {name, _ALIAS_NOTE.sub("", name) or name}}
     for printed, sentence in mentioned_agencies(_strip_spans(text, spans), vocab, gazetteer):
         own, name, _ = _identity(printed, region, gazetteer, vocab)
         if (own, name) in with_role or any(printed == r.printed for r in refs):

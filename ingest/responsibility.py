@@ -201,7 +201,8 @@ def _field_start(line: str, marker_re: re.Pattern) -> int | None:
 # -------------------------------------------------------------------------------- prose assignments
 
 _NAME = r"[\u4e00-\u9fff（）()、]{2,40}?"
-_ORGAN = rf"{_NAME}(?:局|委|厅|部|办|署|行|政府|委员会|管委会|中心)"
+# an organ's name may carry its other name in brackets: 市市场监管局（知识产权局）
+_ORGAN = rf"{_NAME}(?:局|委|厅|部|办|署|行|政府|委员会|管委会|中心)(?:[（(][\u4e00-\u9fff]{{1,12}}[)）])?"
 _PROSE = (
     # 由A会同B负责 / 由A会同B研究制定…
     re.compile(rf"由({_NAME})会同({_NAME})(?:共同)?(?:负责|研究|制定|组织|推进|开展|做好|落实)"),
@@ -217,8 +218,9 @@ _PROSE = (
     re.compile(rf"由({_NAME})(?:具体)?负责(?:[\u4e00-\u9fff、和]{{0,10}})(?=[，,。；;]|$)"),  # 由A负责发放和兑付
     # A要加强… / A负责… (one named organ opens the sentence and is told what to do: a State
     # Council reply's 江苏省人民政府要加强对试验工作的组织领导; a tier exhorted, 县级以上地方人民政府要…,
-    # is no assignment)
-    re.compile(rf"(?:^|[。；;！\n])\s*(?!由|各|有关|相关|县级以上|地方|省级|市级|其他)({_ORGAN})(?:要|应当|负责)(?!求)"),
+    # is no assignment); A负责X，B负责Y assigns both
+    re.compile(rf"(?:^|[。；;！\n]|[，,](?=\s*{_ORGAN}负责))\s*(?!由|各|有关|相关|县级以上|地方|省级|市级|其他)"
+               rf"({_ORGAN})(?:要|应当|负责)(?!求)"),
 )
 
 

@@ -181,6 +181,18 @@ def test_a_named_organ_told_what_to_do_is_assigned_and_a_tier_exhorted_is_not(ga
         assert roles(extract_agencies(text, "中国", gazetteer=gaz), "lead") == []
 
 
+def test_each_organ_of_a_division_of_duties_leads_its_part(gaz):
+    """A 管理职责 article: 'A负责X，B负责Y' assigns both; A printed with its other name in brackets
+    is one unit, not also a mention."""
+    refs = extract_agencies("第五条　市市场监管局（知识产权局）负责资金的日常管理，市财政局负责资金拨付和监督。",
+                            "福州", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市市场监管局（知识产权局）", "市财政局"]
+    assert roles(refs, "mention") == []
+    # a clause that opens with a tier or an unnamed body still assigns no one
+    refs = extract_agencies("（三）市科技局负责组织实施，有关部门负责配合。", "福州", gazetteer=gaz)
+    assert roles(refs, "lead") == ["市科技局"]
+
+
 def test_convened_with_unnamed_departments_gives_the_lead_alone(gaz):
     refs = extract_agencies("十二、对成效突出的地区给予奖励。（财政部、商务部会同有关部门负责）", "中国", gazetteer=gaz)
     assert roles(refs, "lead") == ["财政部", "商务部"] and roles(refs, "support") == []
