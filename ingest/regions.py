@@ -330,7 +330,7 @@ class Gazetteer:
                 break
             r = self._regions[name]
             if r.level in ("zone", "area"):
-                return r, start + e
+                return self._inner_zone(text, r, start + e) or (r, start + e)
             named_to = start + e
         m = _FTZ.match(text, start)
         if m:
@@ -352,6 +352,21 @@ class Gazetteer:
                 return self._synth(f"{place.name}{rest}{_ZONE_KINDS[kind]}", m.group(0), place.name), m.end()
         return None
 
+    def _inner_zone(self, text: str, outer: Region, end: int) -> tuple[Region, int] | None:
+        """A zone named inside the one ending at ``end``: an FTZ's area the data does not list
+        (中国(广东)自由贸易试验区南沙新区片区), or a zone of a place in the same province
+        (中国(海南)自由贸易试验区海口江东新区)."""
+        m = _FTZ.match(text, end - len(outer.full_name)) if outer.full_name else None
+        if m and m.group(3) and m.end() > end:
+            zone = self._ftz_zone(m.group(1) or m.group(2), m.group(3))
+            if zone is not None:
+                return zone, m.end()
+        inner = self.zone_at(text, end) if end < len(text) else None
+        province = self._province(outer.name)
+        if inner is not None and province and self._province(inner[0].name) == province:
+            return inner
+        return None
+
     def _place(self, text: str) -> Region | None:
         r = self.resolve(text)
         return r if r is not None and r.is_admin and r.level != "country" else None
@@ -370,7 +385,11 @@ class Gazetteer:
         known = self.resolve(full)
         if known is not None:
             return known
+        # the area's city: its name (武汉), the place it opens with (深圳前海蛇口), or a zone's (南沙新区)
         city = self._place(area)
+        spans = self.mention_spans(area)
+        if city is None and spans and spans[0][0] == 0:
+            city = self.get(self.admin_of(spans[0][2]) or "")
         parent = city.name if city is not None and self.is_within(city.name, prov.name) else ftz.name
         return self._synth(f"{area}自贸片区", full, parent)
 

@@ -132,6 +132,10 @@ def test_mentioned_reads_traditional_text(gaz):
     (["中国（山东）自由贸易试验区工作领导小组办公室"], None, "山东自贸试验区", "zone", ["山东"]),
     (["中国（上海）自由贸易试验区临港新片区管理委员会"], None, "临港新片区", "zone", ["上海"]),
     (["上海市浦东新区人民政府"], None, "浦东新区", "county", ["上海"]),
+    # an FTZ's area or a zone the data does not list, named after the FTZ: the area or zone, in its city
+    (["中国(广东)自由贸易试验区南沙新区片区管委会"], None, "南沙新区自贸片区", "zone", ["广州", "广东"]),
+    (["中国（广东）自由贸易试验区深圳前海蛇口片区管委会"], None, "深圳前海蛇口自贸片区", "zone", ["深圳", "广东"]),
+    (["中国（海南）自由贸易试验区海口江东新区管理局"], None, "海口江东新区", "zone", ["海口", "海南"]),
     # a zone built with another country names both before its place; an eco-city, a science city
     (["中新天津生态城管理委员会"], None, "天津生态城", "zone", ["天津"]),
     (["北京怀柔科学城管理委员会"], None, "北京怀柔科学城", "zone", ["北京"]),
