@@ -145,6 +145,8 @@ def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(
     ("深化“高效办成一件事”改革，新推出13个“一件事”集成服务。", "approval_reform"),
     ("深化“最多跑一次”改革，推动政务服务事项“一次办好”。", "approval_reform"),
     ("推进“安吉白茶”地理标志质押融资。", "ip_pledge_financing"),
+    ("取消行政许可事项5项，下放行政许可事项3项。", "approval_reform"),
+    ("做好省级下放行政许可事项的承接工作。", "approval_reform"),
 ])
 def test_the_genres_words_for_data_listings_and_joint_inspections(tx, text, key):
     assert key in [h.key for h in tx.tag(text)]
