@@ -583,8 +583,17 @@ _LEAD_IN = re.compile(r"(下列|以下|如下)")
 _AGENCY_NOTE = re.compile(r"[(（][^()（）]*(负责|牵头|配合|责任单位|责任部门|参与)[^()（）]*[)）][。.]?$")
 
 
+# A measure's name printed before its text: in 【】 (1.【降低用地成本】对…) or as a short phrase and a
+# colon (2.企业开办：推行…), not a lead clause (对符合下列条件的：)
+_BRACKETED_NAME = re.compile(r"^【([^【】]{2,20})】")
+_NAME_AND_COLON = re.compile(rf"^([^，,；;：:。！!？?【】]{{2,{_MAX_TITLE}}})[：:](?=\S)")
+
+
 def _title(item: Item) -> str:
     rest = item.heading
+    named = _BRACKETED_NAME.match(rest) or _NAME_AND_COLON.match(rest)
+    if named and not _LEAD_IN.search(named.group(1)):
+        return named.group(1).strip(BLANKS)
     if _is_heading_like(rest):
         return _AGENCY_NOTE.sub("", rest).rstrip("：:，,").strip(BLANKS) or rest.strip(BLANKS)
     cut = rest.find("。")

@@ -171,6 +171,17 @@ def test_decimal_outline_numbering_keeps_every_level():
     assert ms[0].text == "2.1.1 支持企业建设研发中心。对新认定的给予奖励。"
 
 
+def test_a_name_printed_in_brackets_or_before_a_colon_is_the_measures_title():
+    text = ("促进民营经济发展若干措施\n"
+            "1.【降低用地成本】对新建工业项目，土地出让起始价按最低价标准的70%确定。\n"
+            "2.企业开办：推行企业开办全程网办，压缩至1个工作日。\n"
+            "3.对符合下列条件的企业：给予一次性奖励。\n"
+            "4.对新认定的高新技术企业给予奖励，具体为：一次性奖励30万元。\n")
+    ms = kinds(ingest_text(text))
+    assert [m.title for m in ms] == ["降低用地成本", "企业开办", "对符合下列条件的企业：给予一次性奖励。",
+                                     "对新认定的高新技术企业给予奖励，具体为：一次性奖励30万元。"]
+
+
 def test_quantities_and_years_in_prose_open_no_item():
     text = ("若干措施\n1.扩大有效投资。目标如下：\n1.5倍于上年的投资增速。\n2.3万元以下的小额项目简化审批。\n"
             "2019、2020年结转资金统筹使用。\n2024.12.31 前完成清理。\n2.优化营商环境。推行承诺制。\n")
