@@ -126,3 +126,15 @@ def test_a_list_of_links_beside_the_document_is_a_menu_not_its_numbering():
     assert "上市" not in doc.measures[-1].text
     # a link inside an item's own text keeps the item's number
     assert html_to_text("<ol><li>支持<a href='/c'>算力券</a>发放。</li></ol>").split() == ["1.支持算力券发放。"]
+
+
+def test_the_widgets_and_attachment_links_under_a_page_stay_out_of_the_last_measure():
+    body = ("<h2>关于印发某市支持人才发展若干措施的通知</h2><p>某府〔2023〕9号</p>"
+            "<p>一、支持人才引进。给予安家补贴。（责任单位：市人社局）</p>"
+            "<p>二、优化人才服务。推行人才服务“一卡通”。（责任单位：市人才工作局）</p>"
+            "<div>相关附件：<a href='#'>江门市支持人才发展若干措施（政策解读）.pdf</a></div>"
+            "<div>扫一扫在手机打开当前页</div><p>【打印本页】 【关闭窗口】</p>")
+    doc = ingest_bytes(f"<html><body><article>{body}</article></body></html>".encode(), "page.html")
+    last = [m for m in doc.measures if m.kind == "measure"][-1]
+    assert last.text == "二、优化人才服务。推行人才服务“一卡通”。（责任单位：市人才工作局）"
+    assert last.regions_mentioned == []
