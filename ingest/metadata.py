@@ -22,7 +22,9 @@ _DOC_TYPES = ("实施意见", "指导意见", "若干意见", "意见", "通知"
               "细则", "规划", "计划", "措施", "举措", "要点", "批复", "函", "报告", "纲要", "条例", "指引",
               "指南", "清单", "政策", "决议", "规则", "制度", "纪要", "工作方案", "行动方案", "通报")
 _TITLE_END = re.compile(rf"({'|'.join(_DOC_TYPES)})\s*[(（][^()（）]{{1,20}}[)）]$|({'|'.join(_DOC_TYPES)})$"
-                        r"|(若干|[一二三四五六七八九十百\d]{1,4})条$")  # …二十条, …若干条
+                        r"|(若干|[一二三四五六七八九十百\d]{1,4})条$"  # …二十条, …若干条
+                        # a release headed by what was issued: 中共中央办公厅　国务院办公厅印发《关于…的意见》
+                        rf"|印发《[^《》]+({'|'.join(_DOC_TYPES)})》$")
 _NOT_TITLE_CHARS = re.compile(r"[。，,:：；;!！?？]")
 _MAX_TITLE_LINES = 6
 _MAX_TITLE = 160
@@ -48,6 +50,9 @@ _DATED_HEADING = re.compile(r"^[(（]\s*([\d〇零一二三四五六七八九十
 # The same label on an info line laid out with spaces (来源：X　发布时间：2023-09-12 10:30　浏览次数：…).
 _PUBLISHED_INLINE = re.compile(r"(?:发布日期|发布时间|发表时间|发文日期|印发日期)\s*[:：]\s*"
                                r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
+# A news agency's dateline over a release: 新华社北京2023年7月20日电 (a dateline without the year
+# dates nothing)
+_DATELINE = re.compile(r"^(?:新华社|人民日报|中新社)[\u4e00-\u9fff]{0,8}?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*电")
 _PAGE_DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*(来源|作者|浏览|$)")
 # Labelled header fields of a government page: "发文机关：\t国务院办公厅\t成文日期：\t2018年12月30日".
 _LABEL = r"\s*[:：]\s*([^\t\n]+?)\s*(?=\t|$)"
@@ -237,8 +242,9 @@ def _signature_names(text: str) -> str:
 def _header_issuers(lines: list[Line], title_line: int) -> list[str]:
     """Issuing bodies printed around the heading: above it (a joint notice lists each on its own
     line) or on the page's source line right under it."""
-    above = [_squeeze(ln.stripped) for ln in lines[:max(title_line, 0)] if ln.stripped and not _chrome(ln)]
-    names = [s for s in above if _issuer_line(s)]
+    above = [ln.stripped for ln in lines[:max(title_line, 0)] if ln.stripped and not _chrome(ln)]
+    # bodies side by side on one line (中共浙江省委　浙江省人民政府) are each named, as in a signature
+    names = [_signature_names(s) for s in above if _issuer_line(_squeeze(s))]
     if names:
         return ["、".join(dict.fromkeys(names))]
     below = []
@@ -343,7 +349,8 @@ def _page_date(lines: list[Line], fields: dict[str, str]) -> str | None:
     if "published" in fields:
         return parse_date(fields["published"])
     for line in lines[:40]:
-        m = _PUBLISHED_INLINE.search(line.stripped) or _PAGE_DATE_LINE.match(line.stripped)
+        m = _PUBLISHED_INLINE.search(line.stripped) or _PAGE_DATE_LINE.match(line.stripped) \
+            or _DATELINE.match(line.stripped)
         if m:
             return parse_date(m.group(1))
         if _DATE_ONLY.match(_squeeze(line.stripped)):  # a bare date over the document (not a 落款)

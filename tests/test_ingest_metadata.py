@@ -156,6 +156,25 @@ def test_a_signature_dated_to_the_month_dates_the_document_to_the_month():
     assert (unsigned.date, unsigned.date_source) == ("2019", "doc_number_year")
 
 
+def test_a_release_headed_by_what_the_two_offices_issued():
+    """中办国办印发《…》: the release names the document and both offices; the news agency's
+    dateline dates it."""
+    doc = ingest_bytes(("中共中央办公厅　国务院办公厅印发《关于进一步优化营商环境的意见》\n"
+                        "新华社北京2023年7月20日电　近日，中共中央办公厅、国务院办公厅印发了《关于进一步优化营商环境的意见》。\n"
+                        "一、深化改革\n（一）全面实行行政许可事项清单管理。严格按照清单实施。\n"
+                        "（二）推进知识产权质押融资。完善风险分担机制。\n").encode(), "release.txt")
+    assert doc.title == "中共中央办公厅国务院办公厅印发《关于进一步优化营商环境的意见》"
+    assert (doc.issuer, doc.region) == ("中共中央办公厅、国务院办公厅", "中国")
+    assert (doc.date, doc.date_source) == ("2023-07-20", "page_date")
+
+
+def test_a_party_committee_and_a_government_printed_side_by_side_over_the_heading():
+    doc = ingest_bytes(("中共浙江省委　浙江省人民政府\n关于推进高质量发展的实施意见\n（2023年3月1日）\n\n"
+                        "一、推动高质量发展\n1.实施创新驱动发展战略。加快建设科创走廊。\n"
+                        "2.推进知识产权质押融资。扩大融资规模。\n").encode(), "opinion.txt")
+    assert (doc.issuer, doc.region, doc.date) == ("中共浙江省委、浙江省人民政府", "浙江", "2023-03-01")
+
+
 def test_page_date_is_only_a_labelled_fallback():
     doc = ingest_bytes(page("<h1>关于支持小微企业发展的若干措施</h1><p>2025-03-18</p><p>来源：某某网</p>" + MEASURES),
                        "p.html")
