@@ -565,7 +565,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left + 1:right].strip()
 
 
-_MARKED = re.compile(r"[（(](牵头|配合|参与|协办)[)）]$")
+_MARKED = re.compile(r"[（(〔［\[](牵头|配合|参与|协办)[)）〕］\]]$")  # A（牵头） / A〔牵头〕
 
 
 # When or how long, never who: 2026年底前完成, 持续推进, 长期坚持, 每年开展, 2026-12.

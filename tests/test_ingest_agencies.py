@@ -107,6 +107,9 @@ def test_a_collective_unit_in_tortoise_shell_brackets_is_one_unit(gaz):
     assert roles(refs, "lead") == ["市科技局"]
     assert roles(refs, "support") == ["各县〔市、区〕政府", "市财政局"]
     assert [a.name for a in refs if a.collective] == ["各县(市、区)政府"]
+    # the lead marked in the same brackets: A〔牵头〕、B
+    refs = extract_agencies("4.推广科技创新券。（责任单位：市科技局〔牵头〕、市财政局）", "南通", gazetteer=gaz)
+    assert (roles(refs, "lead"), roles(refs, "support")) == (["市科技局"], ["市财政局"])
 
 
 def test_several_notes_in_one_measure_are_merged(gaz):
