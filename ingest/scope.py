@@ -3,7 +3,8 @@
 The genre writes it in five ways, the first four tried in this order on one measure:
 
 1. A stated range: 适用范围:X / 适用于X / 仅适用于X / 限于X, where X names places (a province's group
-   word such as 自贸试验区 in a provincial document stands for the group's own zone).
+   word such as 自贸试验区 in a provincial document stands for the group's own zone); or a stated
+   source, the place a listed practice came from (（…负责，来源：郑州片区） / 经验来源：X / 首创地区：X).
 2. An item that opens with the locality that originated it (national notices listing practices to
    replicate): 黑龙江省哈尔滨市:…, 辽宁自贸试验区营口片区探索…, several places before a colon
    (北京市、上海市:…). A locality chain (省 + 市, FTZ + 片区) is one place, the most specific.
@@ -51,7 +52,7 @@ _OPEN_END = re.compile(r"^\s*(?:等|等地|等地区|等城市)")
 class Scope:
     regions: list[str] = field(default_factory=list)
     evidence: str = ""
-    how: str = ""  # range | opening | parenthesis | pilot | column | document
+    how: str = ""  # range | source | opening | parenthesis | pilot | column | document
 
     @property
     def locality(self) -> str | None:
@@ -64,8 +65,8 @@ def measure_scope(text: str, doc_region: str | None, gaz: Gazetteer) -> Scope:
     body = simplified_punct(text or "")
     if not body.strip():
         return Scope()
-    for how, finder in (("range", _stated_range), ("opening", _opening), ("parenthesis", _parenthesis),
-                        ("pilot", _pilot)):
+    for how, finder in (("range", _stated_range), ("source", _stated_source), ("opening", _opening),
+                        ("parenthesis", _parenthesis), ("pilot", _pilot)):
         found = finder(body, doc_region, gaz)
         if found:
             places, evidence = found
@@ -190,6 +191,20 @@ def _stated_range(body: str, doc_region: str | None, gaz: Gazetteer):
         if _OPEN_END.match(place[end:]):
             continue
         return places, m.group(0)
+    return None
+
+
+# Where a listed practice came from, as a field of its note or line: （省商务厅负责，来源：郑州片区） /
+# 经验来源：洛阳片区 / 首创地区：… (not 资金来源：市财政专项资金)
+_SOURCE = re.compile(r"(?:经验来源|案例来源|来源地区|来源片区|来源单位|首创地区|首创片区|首创单位|(?<![\u4e00-\u9fff])来源)\s*[:：]\s*"
+                     r"(?P<place>[^,;。()\n]{2,30})")
+
+
+def _stated_source(body: str, doc_region: str | None, gaz: Gazetteer):
+    for m in _SOURCE.finditer(body):
+        found = _chains(m.group("place"), gaz, whole=False)
+        if found and not _OPEN_END.match(m.group("place")[found[1]:]):
+            return found[0], m.group(0)
     return None
 
 

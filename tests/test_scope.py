@@ -31,6 +31,9 @@ def gaz():
     ("7. 选择泉州先行开展民营企业质量品牌提升试点。", "福建", ["泉州"], "pilot"),
     # a comprehensive trial (综合试验) a reply approves in one zone
     ("一、同意在苏州工业园区开展开放创新综合试验。", "中国", ["苏州工业园区"], "pilot"),
+    # where a listed practice came from, as a field of its note or on its own line
+    ("1.跨境电商零售进口退货中心仓模式（省商务厅、郑州海关负责，来源：郑州片区）", "河南", ["郑州"], "source"),
+    ("3.多式联运“一单制”（省交通运输厅负责；经验来源：洛阳片区）", "河南", ["洛阳"], "source"),
 ])
 def test_scope_notations(gaz, text, doc_region, expected, how):
     scope = measure_scope(text, doc_region, gaz)
@@ -55,6 +58,8 @@ def test_scope_notations(gaz, text, doc_region, expected, how):
     ("（七）在福州、厦门开展数据资产登记试点。", "福建"),
     # a place named in a responsible unit, not a locality
     ("4. 建设区域性股权市场（福建省金融监管局负责）。", "福建"),
+    # where money comes from is no place a practice came from
+    ("5. 设立技术改造专项资金。资金来源：南京市财政预算安排。", "江苏"),
 ])
 def test_no_scope(gaz, text, doc_region):
     assert measure_scope(text, doc_region, gaz).regions == []
