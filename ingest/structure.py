@@ -33,6 +33,7 @@ _QUANTITY_AFTER = "倍万亿元千百%％个家项米吨度年月日天小时分
 # (style, pattern of the label at the start of a stripped line); group 1 is the number. Arabic
 # numbers take any number of digits: a list may run to ten thousand items and beyond.
 _STYLES: list[tuple[str, re.Pattern]] = [(name, re.compile(p)) for name, p in (
+    ("part", rf"^第({_CN}|{_D}+)部分[\s\u3000]*"),  # 第二部分　重点任务: a plan's parts
     ("chapter", rf"^第({_CN}|{_D}+)章[\s\u3000]*"),
     ("jie", rf"^第({_CN}|{_D}+)节[\s\u3000]*"),
     ("article", rf"^第({_CN}|{_D}+)条[\s\u3000]*"),
@@ -202,7 +203,7 @@ def cn_number(text: str) -> int | None:
     return total + section + current
 
 
-_STYLE_FIRST = {"第": ("chapter", "jie", "article", "cn_di"), "(": ("cn_paren", "num_paren"),
+_STYLE_FIRST = {"第": ("part", "chapter", "jie", "article", "cn_di"), "(": ("cn_paren", "num_paren"),
                 "（": ("cn_paren", "num_paren"), "案": ("case",), "典": ("case",)}
 
 

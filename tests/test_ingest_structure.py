@@ -182,6 +182,16 @@ def test_a_name_printed_in_brackets_or_before_a_colon_is_the_measures_title():
                                      "对新认定的高新技术企业给予奖励，具体为：一次性奖励30万元。"]
 
 
+def test_a_plans_parts_head_its_outline_and_its_safeguard_part_holds_no_measures():
+    text = ("促进外贸高质量发展行动方案\n第一部分　总体要求\n以习近平新时代中国特色社会主义思想为指导。\n"
+            "第二部分　重点任务\n一、培育外贸新业态\n（一）发展跨境电商。支持建设海外仓。\n"
+            "（二）发展市场采购贸易。扩大试点范围。\n二、优化通关环境\n（三）推进通关便利化。推广“两步申报”。\n"
+            "第三部分　保障措施\n一、加强组织领导。建立联席会议制度。\n二、加大资金支持。统筹用好专项资金。\n")
+    record = ingest_text(text, region="广州")
+    assert [m.section for m in kinds(record)] == ["第二部分/一/（一）", "第二部分/一/（二）", "第二部分/二/（三）"]
+    assert [m.title for m in kinds(record, "safeguard")] == ["加强组织领导。", "加大资金支持。"]
+
+
 def test_quantities_and_years_in_prose_open_no_item():
     text = ("若干措施\n1.扩大有效投资。目标如下：\n1.5倍于上年的投资增速。\n2.3万元以下的小额项目简化审批。\n"
             "2019、2020年结转资金统筹使用。\n2024.12.31 前完成清理。\n2.优化营商环境。推行承诺制。\n")
