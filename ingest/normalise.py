@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.textutil import convert
+from ingest.textutil import CORNER_QUOTES, convert
 from ingest.textutil import to_simplified as _plain_t2s
 
 
@@ -76,7 +76,8 @@ def detect_script(original: str, simplified: str) -> str:
     han = len(_HAN.findall(original))
     if han == 0:
         return "simplified"
-    changed = sum(map(str.__ne__, original, simplified))  # only Han characters ever change
+    # only Han characters change, and corner quotes (textutil.CORNER_QUOTES), which are no script
+    changed = sum(map(str.__ne__, original.translate(CORNER_QUOTES), simplified))
     # Simplified text changes almost nowhere (a handful of variant characters at most).
     return "traditional" if changed >= 3 and changed / han >= 0.03 else "simplified"
 

@@ -24,11 +24,18 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+# Traditional text quotes with corner brackets (「一件事」, 『…』); the rules read mainland quotes.
+# OpenCC's t2s leaves them: they are mapped here, one character for one, so offsets carry over.
+CORNER_QUOTES = str.maketrans("「」『』", "“”‘’")
+
+
 def convert(text: str, config: str = "t2s") -> str:
     """OpenCC conversion (t2s, s2t ...) under the one lock: OpenCC objects are not documented
-    as thread-safe, and the server converts on several threads at once."""
+    as thread-safe, and the server converts on several threads at once. t2s also gives corner
+    quotes as mainland quotes."""
     with _lock:
-        return _converter(config).convert(text)
+        converted = _converter(config).convert(text)
+    return converted.translate(CORNER_QUOTES) if config == "t2s" else converted
 
 
 # The extractors of one measure each ask for the same text's simplified (and punctuation-

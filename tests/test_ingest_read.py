@@ -138,3 +138,18 @@ def test_the_widgets_and_attachment_links_under_a_page_stay_out_of_the_last_meas
     last = [m for m in doc.measures if m.kind == "measure"][-1]
     assert last.text == "二、优化人才服务。推行人才服务“一卡通”。（责任单位：市人才工作局）"
     assert last.regions_mentioned == []
+
+
+def test_corner_quotes_read_as_mainland_quotes_and_the_original_keeps_them():
+    text = ("延吉市人民政府關於印發優化營商環境若干措施的通知\n\n"
+            "一、深化「放管服」改革。推行「一件事」集成服務。（責任單位：市政務服務局）\n"
+            "二、推廣「銀稅互動」。（責任單位：市金融辦）\n")
+    doc = ingest_bytes(text.encode(), "trad.txt", {"region": "延吉"})
+    first = doc.measures[0]
+    assert doc.script == "traditional"
+    assert "one_stop_online_service" in [p.key for p in first.practices]
+    assert first.text.startswith("一、深化“放管服”改革。") and "「放管服」" in first.text_original
+    # a simplified text that happens to quote with corner brackets is still simplified
+    simplified = ingest_bytes("关于推行“一件事”的通知\n\n一、推行「一件事」集成服务。\n二、推广「银税互动」。\n".encode(),
+                              "simp.txt", {"region": "延吉"})
+    assert simplified.script == "simplified"
