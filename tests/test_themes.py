@@ -74,8 +74,10 @@ def test_traditional_text_is_tagged(tx):
 
 def test_other_pledges_and_guarantees_are_not_ip_pledge(tx):
     for text in ("开展应收账款质押融资", "探索农机具抵押贷款试点", "创新出口货物专利纠纷担保放行方式",
-                 "支持企业开展海关税款担保业务", "依托知识产权交易所开展知识产权证券化交易", "创新知识产权金融服务模式"):
+                 "支持企业开展海关税款担保业务", "依托知识产权交易所开展知识产权证券化交易", "创新知识产权金融服务模式",
+                 "纳入科技型中小微企业知识价值信用贷款支持范围"):  # unsecured: credit on assessed value
         assert "ip_pledge_financing" not in {h.key for h in tx.tag(text)}, text
+    assert "tech_finance_credit" in {h.key for h in tx.tag("纳入科技型中小微企业知识价值信用贷款支持范围")}
 
 
 def test_taxonomy_is_broad_and_well_formed(tx):
