@@ -148,6 +148,9 @@ def test_registered_capital_is_a_registration_reform_only_when_its_rules_change(
     ("深化“最多跑一次”改革，推动政务服务事项“一次办好”。", "approval_reform"),
     ("推进“安吉白茶”地理标志质押融资。", "ip_pledge_financing"),
     ("取消行政许可事项5项，下放行政许可事项3项。", "approval_reform"),
+    # brackets as the genre prints them, full width (a pattern written with ASCII ones never matched)
+    ("对首台（套）重大技术装备给予保费补贴。", "sci_tech_insurance"),
+    ("对新认定的省级工程（技术）研究中心给予奖励。", "innovation_platforms"),
     ("做好省级下放行政许可事项的承接工作。", "approval_reform"),
 ])
 def test_the_genres_words_for_data_listings_and_joint_inspections(tx, text, key):
