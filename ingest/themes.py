@@ -273,8 +273,23 @@ def _cover(matches: list[re.Match]) -> int:
     return len(covered)
 
 
+# The rules read simplified text with its punctuation as printed: full width (，；：（）) in the
+# genre, ASCII in some copies. A stop class written with one width ([^。;,]) holds both.
+_WIDTHS = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+_WIDTHS.update({full: ascii_ for ascii_, full in list(_WIDTHS.items())})
+_STOP_CLASS = re.compile(r"\[\^([^\]]*)\]")
+
+
+def _both_widths(pattern: str) -> str:
+    def widen(m: re.Match) -> str:
+        members = m.group(1)
+        extra = "".join(dict.fromkeys(_WIDTHS[c] for c in members if c in _WIDTHS and _WIDTHS[c] not in members))
+        return f"[^{members}{extra}]"
+    return _STOP_CLASS.sub(widen, pattern)
+
+
 def _compile(patterns) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p) for p in patterns or ())
+    return tuple(re.compile(_both_widths(p)) for p in patterns or ())
 
 
 def _practice(row: dict, theme: str) -> Practice:

@@ -157,6 +157,13 @@ def test_the_genres_words_for_data_listings_and_joint_inspections(tx, text, key)
     assert key in [h.key for h in tx.tag(text)]
 
 
+def test_a_stop_class_holds_both_widths_of_punctuation(tx):
+    # "给予…N万元" stops at a clause break, printed full width or ASCII alike
+    for text in ("给予支持，单个企业每年最高100万元。", "给予支持,单个企业每年最高100万元。"):
+        assert "fiscal_support" not in [h.key for h in tx.tag(text)], text
+    assert "fiscal_support" in [h.key for h in tx.tag("按贷款实际利息的50%给予贴息。")]
+
+
 def test_a_platform_named_in_passing_is_no_innovation_platform(tx):
     # a scenario platform, or platforms as partners, are not R&D platforms being built
     for text in ("依托市场景创新平台建设服务专区。", "鼓励高校联合企业、创新平台共建创业基地。"):
