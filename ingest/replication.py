@@ -320,6 +320,14 @@ def _named_origins(fragment: str | None, issuing: str | None, gaz: Gazetteer) ->
     if listed:
         return listed
     first = _named_origin(fragment, issuing, gaz)
+    if first is None:
+        # a place named by its short name right before the practice word (推广“晋江经验”, 学习昆山
+        # 经验): a county-level city is scanned only by its full name elsewhere, but here it is the
+        # whole of what names the practice's owner
+        bare = fragment.strip(" “”\"'").removesuffix("的")
+        place = gaz.resolve(bare) if 2 <= len(bare) <= 8 else None
+        if place is not None and place.is_admin and place.level != "country":
+            first = _named_origin(place.full_name or place.name, issuing, gaz)
     return [first] if first else []
 
 

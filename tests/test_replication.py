@@ -176,6 +176,7 @@ def targets(facts):
     ("在全省率先开展试点，成熟后在全市推广。", "杭州", {}, [("", "杭州")]),
     # a district's system spread over the city (制度 is a practice like 经验, 模式)
     ("推广青山湖区知识产权质押融资“白名单”制度，在各县区复制实施。", "南昌", {}, [("青山湖", "南昌")]),
+    ("深入推广“晋江经验”。", "福建", {}, [("晋江", "福建")]),
     # a clause opening with the whole region, no 在; rolled out (推开) as well as spread (推广)
     ("在海门区试点基础上，全市推广科技创新券制度。", "南通", {}, [("海门", "南通")]),
     ("在海门区先行先试的基础上，逐步在全市范围内推开。", "南通", {}, [("海门", "南通")]),
@@ -199,6 +200,9 @@ def test_replication_notations(gaz, text, issuing, kw, expected):
     ("借鉴上海、深圳等地经验，建立首席数据官制度。", "合肥", {}, [("上海", "合肥"), ("深圳", "合肥")]),
     ("参照苏州工业园区做法，推行“标准地”出让。", "南通", {}, [("苏州", "南通")]),
     ("学习杭州经验，打造数字政府。", "南通", {}, [("杭州", "南通")]),
+    # a county-level city by its short name, the whole of what names the practice's owner
+    ("学习借鉴昆山经验，打造开发区升级版。", "南通", {}, [("昆山", "南通")]),
+    ("借鉴义乌模式发展市场采购贸易。", "临沂", {}, [("义乌", "临沂")]),
 ])
 def test_borrowing_notations(gaz, text, issuing, kw, expected):
     facts = extract_replications(text, issuing, gaz, **kw)
@@ -242,6 +246,8 @@ def test_table_column_推广范围_with_no_source_column(gaz):
     "组织干部学习贯彻全会精神。",
     "全面推开市场主体登记确认制。",  # rolled out, with no region or pilot named
     "扩大至全省范围的覆盖面。",  # widened, but no pilot
+    "推广“枫桥经验”。",  # a township's name, no place the gazetteer knows
+    "学习先进地区经验。",
 ])
 def test_no_fact_without_a_named_place_or_target(gaz, text):
     assert extract_replications(text, "中国", gaz) == []
