@@ -134,7 +134,8 @@ _ASPIRATION = re.compile(r"可复制[、,和与及]?可推广|可复制推广|�
 _PRACTICE = r"(?:经验|模式|做法|举措|措施|成果|任务|案例|机制|制度)"
 _BORROW = re.compile(r"(?:学习借鉴|借鉴|对标|参照|参考|学习)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _ADVERB = r"(?:进行|全面|加快|逐步|予以|率先|先行|统一|加大|积极|大力)*"
-_SPREAD_VERB = r"(?:复制推广|推广|推开)"  # 在全省全面推开: rolled out over the whole region
+# 在全省全面推开: rolled out over the whole region; 在全省复制: replicated, 推广 left unsaid
+_SPREAD_VERB = r"(?:复制推广|推广|推开|复制)"
 _WIDE_SCOPE = r"(?:全国|全省|全市|全区|全县)"
 _SCOPED = re.compile(
     r"(?:(?:将|把)(?P<obj>[^;。]{1,60}?))?(?:在|向)(?P<scope>[^,;。]{1,24}?)(?:范围内|内)?"
@@ -147,7 +148,7 @@ _SCOPED = re.compile(
     + r"|(?:(?:将|把)(?P<obj5>[^;。]{1,60}?))?试点(?:范围|区域)?" + _ADVERB
     + r"(?:扩大|扩展|拓展|延伸)(?:到|至)(?P<scope5>[^,;。]{1,24})")
 _SCOPE_GROUPS = ("scope", "scope2", "scope3", "scope4", "scope5")
-_NAMED = re.compile(r"(?:复制推广|推广)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
+_NAMED = re.compile(r"(?:复制推广|推广|推行)(?P<obj>[^,;。:]{1,40}?)" + _PRACTICE)
 _PLAIN = re.compile(r"复制推广(?P<obj>[^;。]{0,40}?)" + _PRACTICE + r"|复制推广")
 # 推广范围:全国 / 复制推广范围:自贸试验区 — the table column written as a line of the item.
 _RANGE_LINE = re.compile(r"(?:复制)?推广(?:范围|区域)\s*[:为是]\s*(?P<scope>[^;。\n]{1,40})")

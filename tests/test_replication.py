@@ -177,6 +177,9 @@ def targets(facts):
     # a district's system spread over the city (制度 is a practice like 经验, 模式)
     ("推广青山湖区知识产权质押融资“白名单”制度，在各县区复制实施。", "南昌", {}, [("青山湖", "南昌")]),
     ("深入推广“晋江经验”。", "福建", {}, [("晋江", "福建")]),
+    # 复制 with 推广 left unsaid; a named place's practice put in force (推行…经验)
+    ("将萧山区“标准地”改革经验在全省复制。", "浙江", {}, [("萧山", "浙江")]),
+    ("在全省推行德清县“多规合一”经验。", "浙江", {}, [("德清", "浙江")]),
     # a clause opening with the whole region, no 在; rolled out (推开) as well as spread (推广)
     ("在海门区试点基础上，全市推广科技创新券制度。", "南通", {}, [("海门", "南通")]),
     ("在海门区先行先试的基础上，逐步在全市范围内推开。", "南通", {}, [("海门", "南通")]),
@@ -247,6 +250,7 @@ def test_table_column_推广范围_with_no_source_column(gaz):
     "全面推开市场主体登记确认制。",  # rolled out, with no region or pilot named
     "扩大至全省范围的覆盖面。",  # widened, but no pilot
     "推广“枫桥经验”。",  # a township's name, no place the gazetteer knows
+    "在全市推行“一网通办”。",  # a service put in force: no practice word, no place
     "学习先进地区经验。",
 ])
 def test_no_fact_without_a_named_place_or_target(gaz, text):
