@@ -1,6 +1,6 @@
 """Per-measure scope: the place(s) a measure is limited to, when that differs from the document's.
 
-The genre writes it in five ways, the first four tried in this order on one measure:
+The genre writes it in six ways, the first four tried in this order on one measure:
 
 1. A stated range: 适用范围:X / 适用于X / 仅适用于X / 限于X, where X names places (a province's group
    word such as 自贸试验区 in a provincial document stands for the group's own zone); or a stated
