@@ -165,8 +165,12 @@ def _trimmed(text: str, start: int, end: int, offset: int) -> str:
         end -= 1
     return text[start:end] if start <= offset < end else ""
 
+# The full-width punctuation the genre prints and the ASCII it is read as (normalise_punct).
+FULL_WIDTH_PUNCT = {"（": "(", "）": ")", "　": " ", "，": ",", "：": ":", "；": ";"}
+
+
 def normalise_punct(text: str) -> str:
-    """Full-width brackets/commas/colons to ASCII; same length, so offsets survive."""
+    """Full-width brackets/commas/colons to ASCII (FULL_WIDTH_PUNCT); same length, so offsets survive."""
     # six str.replace passes are several times faster than one str.translate with a dict
     return (text.replace("（", "(").replace("）", ")").replace("　", " ")
             .replace("，", ",").replace("：", ":").replace("；", ";"))

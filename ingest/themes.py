@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ingest.literals import LiteralIndex, required_literals
 from ingest.records import PracticeHit, ThemeHit
-from ingest.textutil import normalise_punct, sentence_at, to_simplified
+from ingest.textutil import FULL_WIDTH_PUNCT, normalise_punct, sentence_at, to_simplified
 from ingest.yamlfile import read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
@@ -275,8 +275,8 @@ def _cover(matches: list[re.Match]) -> int:
 
 # The rules read simplified text with its punctuation as printed: full width (，；：（）) in the
 # genre, ASCII in some copies. A stop class written with one width ([^。;,]) holds both.
-_WIDTHS = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
-_WIDTHS.update({full: ascii_ for ascii_, full in list(_WIDTHS.items())})
+_WIDTHS = {full: ascii_ for full, ascii_ in FULL_WIDTH_PUNCT.items() if ascii_ != " "}
+_WIDTHS.update({ascii_: full for full, ascii_ in list(_WIDTHS.items())})
 _STOP_CLASS = re.compile(r"\[\^([^\]]*)\]")
 
 
