@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.textutil import normalise_punct, to_simplified
+from ingest.textutil import FULL_WIDTH_PUNCT, normalise_punct, to_simplified
 from ingest.themes import load_taxonomy
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -162,6 +162,8 @@ def test_a_stop_class_holds_both_widths_of_punctuation(tx):
     for text in ("给予支持，单个企业每年最高100万元。", "给予支持,单个企业每年最高100万元。"):
         assert "fiscal_support" not in [h.key for h in tx.tag(text)], text
     assert "fiscal_support" in [h.key for h in tx.tag("按贷款实际利息的50%给予贴息。")]
+    # the pairs are the ones the text is normalised by
+    assert normalise_punct("".join(FULL_WIDTH_PUNCT)) == "".join(FULL_WIDTH_PUNCT.values())
 
 
 def test_a_platform_named_in_passing_is_no_innovation_platform(tx):
