@@ -132,10 +132,17 @@ def _span(value: str | None) -> int:
 _BREAKS = re.compile(r"[\t ]*\n[\t \n]*")
 
 
+# A cell whose every paragraph is a short bare name (市商务局<br>中国信保山东分公司) lists units.
+_LISTED_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,25}$")
+
+
 def _cell_text(pieces: list[str]) -> str:
     """A cell's paragraphs joined on one line: directly between Chinese text, by a space between
-    Latin words."""
+    Latin words; by 、 when every paragraph is a short bare name (a cell listing units)."""
     text = "".join(pieces).strip("\t \n")
+    parts = _BREAKS.split(text)
+    if len(parts) > 1 and all(_LISTED_PART.match(p) for p in parts):
+        return "、".join(parts)
 
     def join(m: re.Match) -> str:
         before, after = text[m.start() - 1], text[m.end()] if m.end() < len(text) else ""

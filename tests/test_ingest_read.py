@@ -93,6 +93,20 @@ def test_html_task_table_rows_become_measures_with_their_columns():
     assert record.text_original[ms[1].start:ms[1].end] == ms[1].text_original
 
 
+def test_units_listed_one_per_line_in_a_table_cell_are_each_a_unit():
+    page = ("<html><body><h1>关于印发支持外贸若干措施的通知</h1><table>"
+            "<tr><td>序号</td><td>政策措施</td><td>具体内容</td><td>责任单位</td></tr>"
+            "<tr><td>1</td><td>扩大出口信用保险覆盖面</td><td><p>对小微企业投保给予保费补贴。</p>"
+            "<p>单个企业最高补助50万元。</p></td><td>市商务局<br/>中国信保山东分公司</td></tr>"
+            "<tr><td>2</td><td>支持企业开拓国际市场</td><td>对参加境外展会的给予补助。</td><td>市商务局</td></tr>"
+            "</table></body></html>")
+    record = ingest_bytes(page.encode("utf-8"), "table.html", {"region": "青岛"})
+    first = [m for m in record.measures if m.kind == "measure"][0]
+    assert [a.printed for a in first.agencies if a.role == "lead"] == ["市商务局", "中国信保山东分公司"]
+    # a cell's sentences are still one text
+    assert first.fields["具体内容"] == "对小微企业投保给予保费补贴。单个企业最高补助50万元。"
+
+
 def test_zero_width_and_full_width_blanks_do_not_hide_numbering():
     text = "方案\n\u200b一、主要任务\n\u3000\u3000（一）推进改革。落实责任。\n\ufeff（二）扩大开放。深化合作。\n"
     record = ingest_bytes(text.encode("utf-8"), "blanks.txt", {"region": "厦门"})
