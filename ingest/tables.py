@@ -5,7 +5,8 @@ Two layouts occur in the genre:
 * one cell per line, each cell's first line starting with a tab; a cell may run on over several
   untabbed lines (blank ones included). The header is a run of short tabbed lines; every following
   group of as many cells is a row.
-* one row per line, cells separated by tabs; the header is the first such line.
+* one row per line, cells separated by tabs (or, in text copied without them, by runs of blanks
+  under a header that names a task table's columns); the header is the first such line.
 
 Detection is by shape only: a header of N cells followed by rows of N cells.
 """
@@ -147,15 +148,25 @@ def _looks_like_prose_break(line: Line) -> bool:
     return bool(re.match(r"^([一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节条])", line.stripped))
 
 
-def _split_row(line: Line) -> list[str]:
-    """A row's cells; an empty cell keeps its column (only the line's outer blanks go)."""
-    return [c.strip(" \u3000\xa0") for c in line.text.strip(" \u3000\xa0").split("\t")]
+def _split_row(line: Line, spaced: bool = False) -> list[str]:
+    """A row's cells; an empty cell keeps its column (only the line's outer blanks go). ``spaced``:
+    columns aligned with runs of blanks instead of tabs (a table copied as plain text)."""
+    text = line.text.strip(" \u3000\xa0")
+    cells = _BLANK_RUN.split(text) if spaced else text.split("\t")
+    return [c.strip(" \u3000\xa0") for c in cells]
+
+
+# Columns aligned by blanks: two or more spaces (ASCII or full width) or a tab. One blank is a
+# word break or a label's (第三条　…), and bodies signing side by side are one blank apart.
+_BLANK_RUN = re.compile(r"[ \u3000\xa0]{2,}|\t")
+# A blank-aligned header must name the columns of a task or practice table.
+_SPACED_HEADER = re.compile(r"^(序号|编号)$|单位|部门|时限|时间|任务|措施|事项|内容|名称|区域|范围")
 
 
 _MAX_GROUP_ROW = 40
 
 
-def _group_row(lines: list[Line], k: int, width: int) -> bool:
+def _group_row(lines: list[Line], k: int, width: int, spaced: bool = False) -> bool:
     """A short untabbed line between rows of the table, with a full-width row right after it: a
     cell spanning every column that heads a group of rows (a category), not the end of the table."""
     text = lines[k].stripped
@@ -163,16 +174,20 @@ def _group_row(lines: list[Line], k: int, width: int) -> bool:
         return False
     for nxt in lines[k + 1:]:
         if nxt.stripped:
-            return len(_split_row(nxt)) == width
+            return len(_split_row(nxt, spaced)) == width
     return False
 
 
 def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
     first = lines[i]
-    if first.text.count("\t") < _MIN_COLUMNS - 1 or first.text.startswith("\t") and first.text.count("\t") < _MIN_COLUMNS:
+    spaced = "\t" not in first.text and _BLANK_RUN.search(first.stripped) is not None
+    if not spaced and (first.text.count("\t") < _MIN_COLUMNS - 1
+                       or first.text.startswith("\t") and first.text.count("\t") < _MIN_COLUMNS):
         return None
-    header = _split_row(first)
+    header = _split_row(first, spaced)
     if len(header) < _MIN_COLUMNS or any(not c or len(c) > _MAX_HEADER_CELL for c in header):
+        return None
+    if spaced and sum(1 for c in header if _SPACED_HEADER.search(c)) < 2:
         return None
     index = {name: n for n, name in enumerate(header)}
     rows: list[TableRow] = []
@@ -182,8 +197,8 @@ def _row_per_line_table(lines: list[Line], i: int) -> Table | None:
         if not line.stripped:
             k += 1
             continue
-        cells = _split_row(line)
-        if len(cells) < 2 and _group_row(lines, k, len(header)):
+        cells = _split_row(line, spaced)
+        if len(cells) < 2 and _group_row(lines, k, len(header), spaced):
             k += 1  # a row spanning the table names the group of the rows below it (一、投资管理领域（3项）)
             continue
         if len(cells) > len(header) or len(cells) < 2:

@@ -150,3 +150,22 @@ def test_a_task_table_in_an_attachment_is_no_rewording_of_the_notices_sections()
     assert [m.title for m in ms] == ["试点内容", "试点地区", "建设跨境电商产业园，完善海外仓布局。",
                                      "培育跨境电商品牌企业，支持企业开展海外商标注册。"]
     assert [m.deadline for m in ms] == [None, None, "2024-12", "2024-12"]
+
+
+def test_a_table_copied_as_text_with_its_columns_aligned_by_blanks():
+    text = ("某市2023年优化营商环境重点任务分工\n"
+            "序号    重点任务    责任单位    完成时限\n"
+            "1    推行企业开办“一网通办”，压缩开办时间至1个工作日    市市场监管局    2023年6月\n"
+            "2    深化工程建设项目审批制度改革    市住建局、市发改委    2023年12月\n"
+            "3    扩大知识产权质押融资规模    市市场监管局、市金融办    持续推进\n")
+    record = ingest_bytes(text.encode("utf-8"), "tasks.txt", {"region": "嘉兴"})
+    ms = [m for m in record.measures if m.kind == "measure"]
+    assert [m.title for m in ms] == ["推行企业开办“一网通办”，压缩开办时间至1个工作日", "深化工程建设项目审批制度改革",
+                                     "扩大知识产权质押融资规模"]
+    assert [m.deadline for m in ms] == ["2023-06", "2023-12", "ongoing"]
+    assert [a.printed for a in ms[1].agencies if a.role == "lead"] == ["市住建局", "市发改委"]
+    # bodies signing side by side, a blank apart, are no table
+    signed = ingest_bytes(("某部门关于推进改革的通知\n一、推进改革。加快实施。\n二、加强保障。落实责任。\n\n"
+                           "商务部　国家发展改革委　财政部\n自然资源部　海关总署　税务总局\n2023年4月12日\n").encode(),
+                          "signed.txt")
+    assert signed.issuer == "商务部、国家发展改革委、财政部、自然资源部、海关总署、税务总局"
