@@ -165,6 +165,7 @@ def _trimmed(text: str, start: int, end: int, offset: int) -> str:
         end -= 1
     return text[start:end] if start <= offset < end else ""
 
+
 # The full-width punctuation the genre prints and the ASCII it is read as (normalise_punct).
 FULL_WIDTH_PUNCT = {"（": "(", "）": ")", "　": " ", "，": ",", "：": ":", "；": ";"}
 
