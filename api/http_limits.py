@@ -39,7 +39,7 @@ class HttpLimits:
     max_request_line: int = 8 * 1024
     head_timeout: float = 10.0
     body_timeout: float = 60.0
-    keep_alive_timeout: float = 5.0
+    keep_alive_timeout: float = 30.0
     max_connections: int = 4096
     max_connections_per_client: int = 256
 

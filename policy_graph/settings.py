@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     http_max_request_line: int = Field(8 * 1024, ge=256, description="over: 414")
     http_head_timeout: float = Field(10.0, gt=0, description="seconds to send a request head; over: 408")
     http_body_timeout: float = Field(60.0, gt=0, description="seconds to send a request body; over: 408")
-    http_keep_alive_timeout: float = Field(5.0, gt=0, description="an idle kept-alive connection closes")
+    # Longer than clients keep an idle connection (httpx 5 s, aiohttp 15 s): a server closing one at
+    # the moment its client reuses it fails that request (RELIABILITY.md, "Under attack").
+    http_keep_alive_timeout: float = Field(30.0, gt=0, description="an idle kept-alive connection closes")
     http_max_connections: int = Field(4096, ge=1)
     http_max_connections_per_client: int = Field(256, ge=1, description="open connections from one address")
     # Cost limits on the expensive reads (api/limits.py).
