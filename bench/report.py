@@ -69,6 +69,12 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"goal": "/api/adopters recall ≥ the FTS5 peer's and 1.00",
                         "value": f"api {_fmt(ar)} vs FTS5 {_fmt(fr)}",
                         "met": None if ar is None else ar >= max(fr or 0, 1.0)})
+    tq = run.get("theme_questions")
+    if tq:
+        out.append({"goal": "theme questions, one client, each theme's first request ≤ 20 ms",
+                    "value": f"median {_fmt(tq['median_ms'], ' ms', 1)}, max {_fmt(tq['max_ms'], ' ms', 1)} "
+                             f"({tq['slowest']}); {tq['over_goal']} of {tq['themes']} over",
+                    "met": tq["max_ms"] <= 20})
     api = run.get("api") or {}
     floor_rps = (api.get("floor") or {}).get("throughput_rps")
     # judged twice: as served (answer cache on; the rounds repeat 2,000 URLs, so most answers are
@@ -291,6 +297,14 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                   f"{_fmt(None if fm is None else fm * 1000, ' ms', 2)} | {_fmt(s.get('fts_recall_mean'))} | "
                   f"{_fmt(s.get('api_seconds_mean') * 1000, ' ms', 2)} | {_fmt(s.get('api_recall_mean'))} | | "
                   f"worst {_fmt(s.get('api_over_fts_plus_floor'), '×')} |", ""]
+    if tq := run.get("theme_questions"):
+        lines += ["### Theme questions, first request", "",
+                  f"Each of the {tq['themes']} themes asked once by its key of a fresh server (bench/themes.py), one "
+                  f"client over HTTP: median {_fmt(tq['median_ms'], ' ms', 1)}, max {_fmt(tq['max_ms'], ' ms', 1)} "
+                  f"({tq['slowest']}); the largest answer shows {tq['max_measures_shown']} measures in "
+                  f"{tq['max_bytes'] / 1024:.0f} KiB. The server's very first question (a text one, asked before) took "
+                  f"{_fmt(tq['process_first_question_ms'], ' ms', 1)}; the empty route's one-client time in this run "
+                  f"is {_fmt(tq.get('floor_ms'), ' ms', 2)}.", ""]
     prof = run.get("profile") or {}
     if prof:
         lines += ["### Profile (cProfile, own time)", "",

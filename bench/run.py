@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import grep_peer, load, report
+from bench import grep_peer, load, report, themes
 from bench.rss import StageTimer, rss_mib
 from bench.stages import SETUP_STAGE, check_against_manifest, ingest_by_stage, jieba_floor, link_scaling
 from policy_graph.settings import get_settings
@@ -225,6 +225,11 @@ def run_size(size: int, args, work: Path) -> dict:
         # server with the answer cache off.
         with load.serve(db, log=work / f"serve_{size}_uncached.log", clients=args.clients,
                         answer_cache_mib=0) as server:
+            # a fresh server: every theme's first request, before the rounds ask any
+            run["theme_questions"] = themes.first_requests(server.base, floor_ms)
+            tq = run["theme_questions"]
+            print(f"[{size}] theme questions, first request: median {tq['median_ms']} ms, max {tq['max_ms']} ms "
+                  f"({tq['slowest']})", flush=True)
             run["api"]["uncached_duration_s"] = args.duration / 2
             run["api"]["endpoints_uncached"] = _load_rounds(server.base, urls, args, args.duration / 2,
                                                             f"[{size}] cache off")

@@ -43,7 +43,7 @@ import orjson
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 6  # 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 7  # 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
 log = logging.getLogger(__name__)
@@ -71,6 +71,12 @@ CREATE TABLE IF NOT EXISTS adoption (
     keys TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS adoption_key ON adoption(kind, key);
 CREATE TABLE IF NOT EXISTS adoption_state (kind TEXT PRIMARY KEY, measures INTEGER NOT NULL);
+-- a question's whole answer as research computed it at ingest (its regions with their shown
+-- measures, and the queries that give it), as JSON; valid while adoption_state holds the same
+-- stamp for 'answer:' || kind
+CREATE TABLE IF NOT EXISTS answer (
+    kind TEXT NOT NULL, key TEXT NOT NULL, per_region INTEGER NOT NULL, body BLOB NOT NULL,
+    runs BLOB NOT NULL, PRIMARY KEY (kind, key, per_region)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
@@ -195,6 +201,11 @@ class TextIndex:
             db.execute(f"UPDATE measure SET card = {CARD} FROM document d WHERE d.id = measure.document "
                        "AND measure.document IN (SELECT value FROM json_each(?))", (json.dumps(list(docs)),))
             added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
+            if added < len(rows):
+                # measures indexed before were written again (a re-ingest, a replaced document):
+                # what the summaries and answers kept of them may have changed, and the count of
+                # measures that stamps them would not show it
+                db.execute("DELETE FROM adoption_state")
         return added
 
     def last_number(self) -> int:
@@ -234,6 +245,34 @@ class TextIndex:
         rows = self._db.execute("SELECT region, via, n, keys FROM adoption WHERE kind = ? AND key = ?", (kind, key))
         return [{"region": region, "via": via, "n": n, "keys": json.loads(keys)[:per_region]}
                 for region, via, n, keys in rows]
+
+    def set_answers(self, kind: str, answers: Mapping[str, tuple[int, Any, Any]], replace_all: bool = True) -> None:
+        """Keep ``answers`` (key -> (per_region, regions, runs), JSON-able) as the answers of
+        ``kind`` in one transaction, stamped with the measures the index holds now: replacing
+        every answer of ``kind``, or (``replace_all`` False) only those of the keys given."""
+        db = self._db
+        with db:
+            if replace_all:
+                db.execute("DELETE FROM answer WHERE kind = ?", (kind,))
+            else:
+                db.executemany("DELETE FROM answer WHERE kind = ? AND key = ?", ((kind, k) for k in answers))
+            db.executemany("INSERT INTO answer(kind, key, per_region, body, runs) VALUES (?, ?, ?, ?, ?)",
+                           ((kind, key, per_region, orjson.dumps(regions), orjson.dumps(runs))
+                            for key, (per_region, regions, runs) in answers.items()))
+            db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
+                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures",
+                       ("answer:" + kind,))
+
+    def answer(self, kind: str, key: str, per_region: int) -> tuple[Any, list[tuple[str, Any]]] | None:
+        """The kept answer of ``key`` for ``per_region`` shown measures and the queries that
+        give it. None: none kept, or kept for fewer measures than the index holds now."""
+        row = self._db.execute(
+            "SELECT a.body, a.runs FROM answer a JOIN adoption_state s ON s.kind = 'answer:' || a.kind "
+            "WHERE a.kind = ? AND a.key = ? AND a.per_region = ? "
+            "AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (kind, key, per_region)).fetchone()
+        if row is None:
+            return None
+        return orjson.loads(row[0]), [(name, params) for name, params in orjson.loads(row[1])]
 
     # ------------------------------------------------------------------ questions
     def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:

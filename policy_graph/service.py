@@ -22,6 +22,7 @@ from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
+from policy_graph import research
 from policy_graph.gc_pause import cyclic_gc_paused
 from policy_graph.isolated import Runner, die_with_parent, in_process
 from policy_graph.pause_points import pause
@@ -256,10 +257,16 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
         if partial:
             touched = {t.key for doc in documents for m in doc.measures for t in m.themes}
             keys = [k for k in keys if k in touched]
+        answers_current = partial and index.adoption_stamp("answer:theme") == index.last_number() - added
         groups: dict[str, list[dict]] = {key: [] for key in keys}
         for row in store.run("adopters_themes_regions", {"themes": keys, "per_region": PER_REGION_MAX}):
             groups[row.pop("theme")].append(row)
         index.set_adoption("theme", groups, replace_all=not partial)
+        # then each theme's whole answer, read from those summaries as a request reads them
+        # (a second transaction: answers stamped older than the measures are not used)
+        if not answers_current:
+            keys = [t.key for t in load_taxonomy().themes()]
+        index.set_answers("theme", research.theme_answers(store, index, keys), replace_all=not answers_current)
     finally:
         index.close()
 
@@ -510,6 +517,9 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
         summarise_adoption(store, text_path)
         store.checkpoint()
         log.warning("rebuilt from the graph's %d measures: %s", graph_count, ", ".join(rebuilt))
+    elif not _summaries_current(text_path):  # a writer killed after the measures, before these
+        summarise_adoption(store, text_path)
+        log.warning("theme summaries and answers computed again for the graph's %d measures", graph_count)
     return rebuilt
 
 
@@ -524,6 +534,20 @@ def _similarity_ids(path: Path) -> set[str] | None:
     except ValueError as exc:
         log.warning("similarity index cannot be loaded: %s", exc)
         return None
+
+
+def _summaries_current(path: Path) -> bool:
+    """Whether the text index's theme summaries and kept answers cover every measure it holds."""
+    from graph.textindex import StaleIndex, TextIndex
+
+    try:
+        index = TextIndex.load(path)
+    except (OSError, StaleIndex):
+        return True  # no index to summarise into: nothing to do
+    try:
+        return index.adoption_stamp("theme") == index.adoption_stamp("answer:theme") == index.last_number()
+    finally:
+        index.close()
 
 
 def _text_needs_rebuild(path: Path, graph_count: int) -> bool:

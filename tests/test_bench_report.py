@@ -42,3 +42,15 @@ def test_a_run_from_before_the_memory_was_read_shows_dashes():
                          "*floor* (`bench/floor.py` under uvicorn)"}
     assert all(cells == ["–", "–"] for cells in rows.values())
     assert "database file –," in text
+
+
+def test_theme_questions_show_their_first_request_times_and_the_goal():
+    tq = {"themes": 51, "median_ms": 15.4, "max_ms": 24.9, "slowest": "ip_pledge_financing", "over_goal": 1,
+          "process_first_question_ms": 286.1, "floor_ms": 1.5, "max_measures_shown": 1032, "max_bytes": 811078,
+          "rows": []}
+    text = report.render({"runs": [{**run({}), "theme_questions": tq}]})
+    assert "### Theme questions, first request" in text
+    goal = next(line for line in text.splitlines() if line.startswith("| theme questions"))
+    assert "max 24.9 ms (ip_pledge_financing); 1 of 51 over" in goal and goal.endswith("| **missed** |")
+    met = report.render({"runs": [{**run({}), "theme_questions": {**tq, "max_ms": 19.0, "over_goal": 0}}]})
+    assert next(line for line in met.splitlines() if line.startswith("| theme questions")).endswith("| met |")

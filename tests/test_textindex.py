@@ -1,6 +1,7 @@
 """Text search answers from the SQLite FTS5 index beside the graph, and gives exactly what a scan gives."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -126,6 +127,84 @@ def test_theme_adopters_from_the_kept_summary_equal_the_graph_query(corpus):
             assert kept == research.adopters(Trace(store), theme.key, per_region=per_region), theme.key
 
 
+def test_a_themes_first_question_is_the_answer_the_ingest_kept(corpus):
+    """The ingest keeps each theme's whole answer: a theme's first question reads nothing from the
+    graph, and ?explain=true still names the queries that give the answer."""
+    from ingest.themes import load_taxonomy
+
+    store, index = corpus
+    asked: list[str] = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def run(self, name, params):
+            asked.append(name)
+            return self.inner.run(name, params)
+
+    counting = Counting(store)
+    for theme in load_taxonomy().themes():
+        research._THEME_ANSWERS.clear()
+        asked.clear()
+        kept_trace = Trace(counting, text_index=index)
+        kept = research.adopters(kept_trace, theme.key)
+        assert asked == [], (theme.key, asked)
+        research._THEME_ANSWERS.clear()
+        computed_trace = Trace(store)
+        assert kept == research.adopters(computed_trace, theme.key), theme.key
+        _, _, runs = research.theme_answers(store, index, [theme.key])[theme.key]
+        assert kept_trace.runs == [(name, json.loads(json.dumps(params))) for name, params in runs], theme.key
+
+
+def test_measures_written_again_void_the_kept_summaries_and_answers(corpus, tmp_path):
+    """A re-ingest writes measures the index held (new agencies, a new title): the count of
+    measures is unchanged, so the summaries and answers kept for it must not be used."""
+    store, current = corpus
+    path = tmp_path / "g.fts"
+    shutil.copy2(current.path, path)
+    index = TextIndex(path)
+    assert index.answer("theme", "ip_pledge_financing", 3) is not None
+    some = next(iter(index.measures([index._db.execute("SELECT id FROM measure LIMIT 1").fetchone()[0]]).values()))
+    index.add([{**some, "agencies": {"lead": [{"name": "新机关", "printed": "新机关", "region": None}], "support": []}}])
+    assert index.adoption("theme", "ip_pledge_financing", 3) is None
+    assert index.answer("theme", "ip_pledge_financing", 3) is None
+
+
+def test_answers_a_killed_writer_left_older_are_not_used_and_the_next_start_computes_them(corpus_db, tmp_path):
+    """An ingest killed between keeping the summaries and keeping the answers (two transactions)
+    leaves answers stamped older: theme questions are computed from the graph meanwhile, with the
+    same answer, and a server's start-up keeps them again (policy_graph.service.repair_indexes)."""
+    import sqlite3
+
+    from fixtures.hostile import copy_graph
+    from ingest.themes import load_taxonomy
+    from policy_graph.service import repair_indexes, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    fts = text_index_path(simindex)
+    with sqlite3.connect(fts) as raw:
+        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:theme'")
+    store = open_store("ladybug", path=db)
+    try:
+        index = TextIndex.load(fts)
+        assert index.answer("theme", "ip_pledge_financing", 3) is None
+        research._THEME_ANSWERS.clear()
+        computed = research.adopters(Trace(store, text_index=index), "ip_pledge_financing")
+        research._THEME_ANSWERS.clear()
+        assert computed == research.adopters(Trace(store), "ip_pledge_financing")
+        index.close()
+        assert repair_indexes(store, simindex) == []  # nothing rebuilt: only the answers computed
+        index = TextIndex.load(fts)
+        for theme in load_taxonomy().themes():
+            assert index.answer("theme", theme.key, 3) is not None, theme.key
+        research._THEME_ANSWERS.clear()
+        assert research.adopters(Trace(store, text_index=index), "ip_pledge_financing") == computed
+    finally:
+        store.close()
+
+
 def test_a_summary_older_than_the_measures_is_not_used(corpus, tmp_path):
     store, current = corpus
     path = tmp_path / "g.fts"
@@ -134,6 +213,7 @@ def test_a_summary_older_than_the_measures_is_not_used(corpus, tmp_path):
     assert index.adoption("theme", "ip_pledge_financing", 3) is not None
     index.add([{"id": "late-1", "document": "late", "ordinal": 1, "title": "知识产权质押", "text": "知识产权质押融资"}])
     assert index.adoption("theme", "ip_pledge_financing", 3) is None  # the graph query answers instead
+    assert index.answer("theme", "ip_pledge_financing", 3) is None
 
 
 def test_an_upload_recomputes_only_its_themes_and_they_match_the_graph(corpus_db, tmp_path):
@@ -149,7 +229,7 @@ def test_an_upload_recomputes_only_its_themes_and_they_match_the_graph(corpus_db
         report = ingest_into(store, [doc], index_path=simindex)
         assert report.documents and not report.errors
         index = TextIndex.load(text_index_path(simindex))
-        assert index.adoption_stamp("theme") == index.last_number() == len(index)
+        assert index.adoption_stamp("theme") == index.adoption_stamp("answer:theme") == index.last_number() == len(index)
         for theme in load_taxonomy().themes():
             research._THEME_ANSWERS.clear()
             kept = research.adopters(Trace(store, text_index=index), theme.key)
