@@ -304,7 +304,10 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                   f"({tq['slowest']}); the largest answer shows {tq['max_measures_shown']} measures in "
                   f"{tq['max_bytes'] / 1024:.0f} KiB. The server's very first question (a text one, asked before) took "
                   f"{_fmt(tq['process_first_question_ms'], ' ms', 1)}; the empty route's one-client time in this run "
-                  f"is {_fmt(tq.get('floor_ms'), ' ms', 2)}.", ""]
+                  f"is {_fmt(tq.get('floor_ms'), ' ms', 2)}."
+                  + (f" Each of the {pq['asked']} practices, asked the same way after the themes: median "
+                     f"{_fmt(pq['median_ms'], ' ms', 1)}, max {_fmt(pq['max_ms'], ' ms', 1)} ({pq['slowest']}; its "
+                     f"answer holds its theme's other adopters too)." if (pq := tq.get("practices")) else ""), ""]
     prof = run.get("profile") or {}
     if prof:
         lines += ["### Profile (cProfile, own time)", "",

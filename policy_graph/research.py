@@ -188,8 +188,9 @@ def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _fact_regions(trace: Trace, level: str, key: str, per_region: int) -> list[dict[str, Any]]:
     """Every adopting region of a theme or practice with its shown measures; computed once per
     state of the graph (a broad theme costs the database 100-250 ms at 100k measures), then cached."""
-    # the answer the ingest kept (theme_answers): a lookup, where computing it took a broad
-    # theme 70-150 ms at 100k measures, most of it showing ~1,000 measures with their sentences
+    # the answer the ingest kept (kept_answers): a lookup, where computing it took a broad
+    # theme 70-150 ms at 100k measures (a practice up to 220), most of it showing ~1,000
+    # measures with their sentences
     kept = trace.text_index.answer(level, key, per_region) if trace.text_index is not None else None
     if kept is not None:
         # not cached in memory: read again it costs a few ms, and ~1,000 shown measures per
@@ -229,15 +230,15 @@ def _computed_fact_regions(trace: Trace, level: str, key: str, per_region: int) 
     return ordered
 
 
-def theme_answers(store: GraphStore, text_index: Any, keys: Iterable[str]) -> dict[str, tuple[int, Any, Any]]:
-    """The answer to each theme's question (its regions, each with its first PER_REGION measures
-    and their evidence, and the queries that give them), computed as a request would, for the
-    ingest to keep in the text index once its adoption summaries are written: the first request
-    for a theme is then a lookup. key -> (per_region, regions, runs)."""
+def kept_answers(store: GraphStore, text_index: Any, level: str, keys: Iterable[str]) -> dict[str, tuple[int, Any, Any]]:
+    """The answer to each theme's or practice's question (``level``): its regions, each with its
+    first PER_REGION measures and their evidence, and the queries that give them, computed as a
+    request would, for the ingest to keep in the text index (a theme's once its summaries are
+    written): the first request for it is then a lookup. key -> (per_region, regions, runs)."""
     answers = {}
     for key in keys:
         trace = Trace(store, text_index=text_index)
-        answers[key] = (PER_REGION, _computed_fact_regions(trace, "theme", key, PER_REGION), trace.runs)
+        answers[key] = (PER_REGION, _computed_fact_regions(trace, level, key, PER_REGION), trace.runs)
     return answers
 
 

@@ -232,13 +232,14 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
 
 def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
                        added: int = 0) -> None:
-    """Each theme's adopters (per region and way: count and first measures) computed once the
-    graph and the text index hold the new measures, kept in the index file: a theme question is
-    then a lookup and a page. When the summaries were current before this ingest's ``added``
-    (> 0) measures, only the themes of ``documents`` are computed again (a theme's adopters
-    change only through measures, and replications of measures, that carry it); otherwise all are. A run
-    killed before this leaves summaries stamped with fewer measures than the index holds: they
-    are not used, and the next ingest writes them all again."""
+    """Each theme's adopters (per region and way: count and first measures), then each theme's
+    and practice's whole answer, computed once the graph and the text index hold the new
+    measures and kept in the index file: a theme or practice question is then a lookup. When they
+    were current before this ingest's ``added`` (> 0) measures, only the themes and practices of
+    ``documents`` are computed again (their adopters change only through measures, and
+    replications of measures, that carry them); otherwise all are. A run killed before this
+    leaves them stamped with fewer measures than the index holds: they are not used, and the next
+    ingest (or a server's start) writes them all again."""
     from graph.textindex import StaleIndex, TextIndex
     from policy_graph.limits import PER_REGION_MAX
 
@@ -249,24 +250,30 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
     except StaleIndex:
         return
     try:
-        keys = [t.key for t in load_taxonomy().themes()]
-        # new documents change no other document's facts; a re-ingest (nothing added) may, with
-        # newer extraction rules, so it computes every theme again
-        partial = documents is not None and added > 0 and \
-            index.adoption_stamp("theme") == index.last_number() - added
-        if partial:
-            touched = {t.key for doc in documents for m in doc.measures for t in m.themes}
-            keys = [k for k in keys if k in touched]
-        answers_current = partial and index.adoption_stamp("answer:theme") == index.last_number() - added
+        taxonomy = load_taxonomy()
+        every = {"theme": [t.key for t in taxonomy.themes()], "practice": [p.key for p in taxonomy.practices()]}
+        touched = {"theme": {t.key for doc in documents or () for m in doc.measures for t in m.themes},
+                   "practice": {p.key for doc in documents or () for m in doc.measures for p in m.practices}}
+
+        def current_before(kind: str) -> bool:
+            # new documents change no other document's facts; a re-ingest (nothing added) may,
+            # with newer extraction rules, so it computes every key again
+            return documents is not None and added > 0 and index.adoption_stamp(kind) == index.last_number() - added
+
+        partial = current_before("theme")
+        keys = [k for k in every["theme"] if k in touched["theme"]] if partial else every["theme"]
         groups: dict[str, list[dict]] = {key: [] for key in keys}
         for row in store.run("adopters_themes_regions", {"themes": keys, "per_region": PER_REGION_MAX}):
             groups[row.pop("theme")].append(row)
+        # then each theme's and practice's whole answer, a theme's read from those summaries as a
+        # request reads them (later transactions: answers stamped older than the measures are not used)
+        answers_partial = {kind: current_before("answer:" + kind) for kind in every}
         index.set_adoption("theme", groups, replace_all=not partial)
-        # then each theme's whole answer, read from those summaries as a request reads them
-        # (a second transaction: answers stamped older than the measures are not used)
-        if not answers_current:
-            keys = [t.key for t in load_taxonomy().themes()]
-        index.set_answers("theme", research.theme_answers(store, index, keys), replace_all=not answers_current)
+        for kind, keys in every.items():
+            if answers_partial[kind]:
+                keys = [k for k in keys if k in touched[kind]]
+            index.set_answers(kind, research.kept_answers(store, index, kind, keys),
+                              replace_all=not answers_partial[kind])
     finally:
         index.close()
 
@@ -537,7 +544,8 @@ def _similarity_ids(path: Path) -> set[str] | None:
 
 
 def _summaries_current(path: Path) -> bool:
-    """Whether the text index's theme summaries and kept answers cover every measure it holds."""
+    """Whether the text index's theme summaries and kept answers (themes, practices) cover every
+    measure it holds."""
     from graph.textindex import StaleIndex, TextIndex
 
     try:
@@ -545,7 +553,8 @@ def _summaries_current(path: Path) -> bool:
     except (OSError, StaleIndex):
         return True  # no index to summarise into: nothing to do
     try:
-        return index.adoption_stamp("theme") == index.adoption_stamp("answer:theme") == index.last_number()
+        return (index.adoption_stamp("theme") == index.adoption_stamp("answer:theme")
+                == index.adoption_stamp("answer:practice") == index.last_number())
     finally:
         index.close()
 

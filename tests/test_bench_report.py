@@ -49,7 +49,11 @@ def test_theme_questions_show_their_first_request_times_and_the_goal():
           "process_first_question_ms": 286.1, "floor_ms": 1.5, "max_measures_shown": 1032, "max_bytes": 811078,
           "rows": []}
     text = report.render({"runs": [{**run({}), "theme_questions": tq}]})
-    assert "### Theme questions, first request" in text
+    assert "### Theme questions, first request" in text and "practices" not in text.split("### Theme questions")[1][:900]
+    with_practices = report.render({"runs": [{**run({}), "theme_questions": {**tq, "practices": {
+        "asked": 50, "median_ms": 12.0, "max_ms": 31.5, "slowest": "patent_pledge_loans"}}}]})
+    assert "Each of the 50 practices, asked the same way after the themes: median 12.0 ms, max 31.5 ms " \
+           "(patent_pledge_loans;" in with_practices
     goal = next(line for line in text.splitlines() if line.startswith("| theme questions"))
     assert "max 24.9 ms (ip_pledge_financing); 1 of 51 over" in goal and goal.endswith("| **missed** |")
     met = report.render({"runs": [{**run({}), "theme_questions": {**tq, "max_ms": 19.0, "over_goal": 0}}]})

@@ -127,9 +127,9 @@ def test_theme_adopters_from_the_kept_summary_equal_the_graph_query(corpus):
             assert kept == research.adopters(Trace(store), theme.key, per_region=per_region), theme.key
 
 
-def test_a_themes_first_question_is_the_answer_the_ingest_kept(corpus):
-    """The ingest keeps each theme's whole answer: a theme's first question reads nothing from the
-    graph, and ?explain=true still names the queries that give the answer."""
+def test_a_themes_or_practices_first_question_is_the_answer_the_ingest_kept(corpus):
+    """The ingest keeps each theme's and practice's whole answer: its first question reads nothing
+    from the graph, and ?explain=true still names the queries that give the answer."""
     from ingest.themes import load_taxonomy
 
     store, index = corpus
@@ -144,17 +144,20 @@ def test_a_themes_first_question_is_the_answer_the_ingest_kept(corpus):
             return self.inner.run(name, params)
 
     counting = Counting(store)
-    for theme in load_taxonomy().themes():
+    taxonomy = load_taxonomy()
+    for level, key in [("theme", t.key) for t in taxonomy.themes()] + [("practice", p.key) for p in taxonomy.practices()]:
         research._THEME_ANSWERS.clear()
         asked.clear()
         kept_trace = Trace(counting, text_index=index)
-        kept = research.adopters(kept_trace, theme.key)
-        assert asked == [], (theme.key, asked)
+        kept = research.adopters(kept_trace, key)
+        assert asked == [], (key, asked)
         research._THEME_ANSWERS.clear()
-        computed_trace = Trace(store)
-        assert kept == research.adopters(computed_trace, theme.key), theme.key
-        _, _, runs = research.theme_answers(store, index, [theme.key])[theme.key]
-        assert kept_trace.runs == [(name, json.loads(json.dumps(params))) for name, params in runs], theme.key
+        assert kept == research.adopters(Trace(store), key), key
+        _, _, runs = research.kept_answers(store, index, level, [key])[key]
+        if level == "practice":  # and then its theme's, for the theme's other adopters (related)
+            theme = taxonomy.practice(key).theme
+            runs = runs + research.kept_answers(store, index, "theme", [theme])[theme][2]
+        assert kept_trace.runs == [(name, json.loads(json.dumps(params))) for name, params in runs], key
 
 
 def test_measures_written_again_void_the_kept_summaries_and_answers(corpus, tmp_path):
@@ -229,7 +232,8 @@ def test_an_upload_recomputes_only_its_themes_and_they_match_the_graph(corpus_db
         report = ingest_into(store, [doc], index_path=simindex)
         assert report.documents and not report.errors
         index = TextIndex.load(text_index_path(simindex))
-        assert index.adoption_stamp("theme") == index.adoption_stamp("answer:theme") == index.last_number() == len(index)
+        assert index.adoption_stamp("theme") == index.adoption_stamp("answer:theme") == \
+            index.adoption_stamp("answer:practice") == index.last_number() == len(index)
         for theme in load_taxonomy().themes():
             research._THEME_ANSWERS.clear()
             kept = research.adopters(Trace(store, text_index=index), theme.key)
