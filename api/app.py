@@ -46,11 +46,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.counts = GraphCounts(app.state.store)
         try:
             app.state.counts.refresh()
+            app.state.text_index.get()  # its check against the graph, before the first question waits for it
         except StoreError:
             pass  # health counts on request until the graph can be read (and answers 503 meanwhile)
         refresher = asyncio.create_task(app.state.counts.keep_fresh(COUNTS_REFRESH_SECONDS))
         warm_research()
-        app.state.text_index.get()  # its check against the graph, before the first question waits for it
         # What start-up built lives as long as the server: frozen, the collector's full passes
         # no longer walk it (~110k objects at 100k measures; each pass then took 40-70 ms more).
         gc.collect()
