@@ -124,6 +124,10 @@ def split_lines(simplified: str) -> list[Line]:
 # font-size widgets, publication / source headers, index and file-number fields, related-link and
 # open-government menus, contacts, copy-to lists, attachment footers. Patterns work on simplified text.
 
+# A printed page's number, left in the text of a converted PDF (— 1 — / - 2 - / 第3页 共8页 / a bare
+# 12): page chrome, and a page break, not the end of what the page was saying.
+_PAGE_MARK = re.compile(r"^(?:[—－\-–]\s*\d{1,3}\s*[—－\-–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
+
 _CHROME_PATTERNS = [re.compile(p) for p in (
     r"^打印\s*[|｜]?\s*字号",
     r"^(【)?(打印|关闭|返回顶部|分享到?|扫一扫|收藏|字号)(本页|窗口)?(】)?\s*[:：|｜]?\s*$",
@@ -146,7 +150,6 @@ _CHROME_PATTERNS = [re.compile(p) for p in (
     r"^索引号\s*[:：]",
     r"^(文\s*号|发文字号)\s*[:：]",
     r"^(主题分类|公开方式|公开范围|主题词|体裁分类|组配分类|发布机构)\s*[:：]",
-    r"^\d{1,3}$",
     r"^附\s*件\s*\d*\s*([:：]|$)",
     r"^抄\s*送\s*[:：]",
     r"^(主\s*送)\s*[:：]",
@@ -156,9 +159,7 @@ _CHROME_PATTERNS = [re.compile(p) for p in (
     r"^(版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|网站地图|联系我们)",
     r"^(主\s*办|承\s*办|协\s*办)\s*[:：]",  # a page footer: 主办：X省人民政府办公厅　版权所有
     r"^[\s\-—_=]{3,}$",
-    # a printed page's number, left in the text of a converted PDF: — 1 — / - 2 - / 第3页 共8页
-    r"^[—－\-–]\s*\d{1,3}\s*[—－\-–]$",
-    r"^第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?$",
+    _PAGE_MARK.pattern,
 )]
 
 _CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME_PATTERNS))
@@ -172,6 +173,11 @@ def is_chrome_line(text: str) -> bool:
     if not s:
         return False
     return bool(_CHROME.search(s))
+
+
+def is_page_mark(text: str) -> bool:
+    """A line that is only a printed page's number (chrome that a measure continues across)."""
+    return bool(_PAGE_MARK.match(text.strip(BLANKS)))
 
 
 def chrome_line_indexes(lines: list[Line]) -> set[int]:

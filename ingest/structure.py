@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ingest.normalise import BLANKS, Line, chrome_line_indexes, split_lines
+from ingest.normalise import BLANKS, Line, chrome_line_indexes, is_page_mark, split_lines
 from ingest.tables import Table, find_tables
 
 CN_DIGITS = "零〇一二三四五六七八九十百千万两"
@@ -523,11 +523,11 @@ def _ends_branch(items: list[Item], idx: int) -> bool:
     return idx + 1 == len(items) or items[idx + 1].depth < items[idx].depth
 
 
-def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
+def _extend_items(items: list[Item], lines: list[Line], stop: set[int], page_breaks: set[int]) -> None:
     """An item's own text runs from its label line to the next numbered line, page chrome, table,
-    signature or date line; after the last item of a branch, a closing paragraph (各部门要……,
-    本方案自……) is the document's, not the item's. An item of an inline list ends where the next
-    one on its line begins."""
+    signature or date line, across the page numbers of a converted PDF (``page_breaks``); after
+    the last item of a branch, a closing paragraph (各部门要……, 本方案自……) is the document's, not
+    the item's. An item of an inline list ends where the next one on its line begins."""
     from ingest.metadata import opens_signature_block  # metadata -> dates -> structure: import here
 
     for idx, it in enumerate(items):
@@ -543,6 +543,8 @@ def _extend_items(items: list[Item], lines: list[Line], stop: set[int]) -> None:
         last = it.line.index
         closing_possible = _ends_branch(items, idx)
         for k in range(it.line.index + 1, bound):
+            if k in page_breaks:
+                continue  # the item goes on on the next page
             if k in stop:
                 break
             s = lines[k].stripped
@@ -604,7 +606,8 @@ def _title(item: Item) -> str:
 
 
 def _span_text(simplified: str, start: int, end: int) -> str:
-    return "\n".join(s for s in (ln.strip(BLANKS) for ln in simplified[start:end].split("\n")) if s)
+    return "\n".join(s for s in (ln.strip(BLANKS) for ln in simplified[start:end].split("\n"))
+                     if s and not is_page_mark(s))
 
 
 def _segment(kind: str, item: Item, simplified: str) -> Segment:
@@ -903,7 +906,8 @@ def parse_structure(simplified: str) -> Structure:
     table_lines = {ix for t in tables for ix in t.line_indexes}
     items, rejected = _outline(lines, chrome | table_lines)
     _refuse_lost_runs(items, rejected)
-    _extend_items(items, lines, chrome | table_lines)
+    page_breaks = {ix for ix in chrome - table_lines if is_page_mark(lines[ix].text)}
+    _extend_items(items, lines, chrome | table_lines, page_breaks)
 
     in_safeguard, in_preamble = _framing(items)
     listed = _measure_items(items, in_safeguard | in_preamble)

@@ -524,3 +524,20 @@ def test_the_page_numbers_of_a_converted_pdf_stay_out_of_the_measures():
     assert len(ms) == 2
     assert not any(mark in m.text for m in ms for mark in ("— 1 —", "- 2 -", "第2页"))
     assert [a.name for a in ms[0].agencies] == ["市科技局"]
+
+
+@pytest.mark.parametrize("mark", ["— 2 —", "－ 3 －", "- 4 -", "第2页 共5页", "12"])
+def test_a_measure_goes_on_across_a_converted_pdfs_page_number(mark):
+    """A PDF copied as text keeps each page's number on a line of its own, often mid-sentence: it
+    is dropped, and the measure's rest (with its responsibility line) is still the measure's."""
+    rec = ingest_text(
+        "某市促进跨境电商发展若干措施\n\n"
+        "一、支持跨境电商主体培育。对进出口额首次超过1亿元的企业给予奖励。（责任单位：市商务局）\n"
+        "二、支持建设海外仓。对企业新建的海外仓按照实际投入的20%给予补助，最高不超过\n"
+        f"{mark}\n"
+        "200万元。（责任单位：市商务局，配合单位：市财政局）\n"
+        "三、优化通关服务。推行“两步申报”通关模式。（责任单位：市口岸办）\n")
+    second = kinds(rec)[1]
+    assert second.text.endswith("最高不超过\n200万元。（责任单位：市商务局，配合单位：市财政局）"), second.text
+    assert mark not in second.text
+    assert [(a.role, a.name) for a in second.agencies] == [("lead", "市商务局"), ("support", "市财政局")]
