@@ -124,9 +124,10 @@ def split_lines(simplified: str) -> list[Line]:
 # font-size widgets, publication / source headers, index and file-number fields, related-link and
 # open-government menus, contacts, copy-to lists, attachment footers. Patterns work on simplified text.
 
-# A printed page's number, left in the text of a converted PDF (— 1 — / - 2 - / 第3页 共8页 / a bare
-# 12): page chrome, and a page break, not the end of what the page was saying.
-_PAGE_MARK = re.compile(r"^(?:[—－\-–]\s*\d{1,3}\s*[—－\-–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
+# A printed page's number, left in the text of a converted PDF (— 1 — / - 2 - / ·3· / 第3页 共8页 /
+# 3/8 / a bare 12): page chrome, and a page break, not the end of what the page was saying.
+_PAGE_MARK = re.compile(r"^(?:[—－\-–]\s*\d{1,3}\s*[—－\-–]|[·•・]\s*\d{1,3}\s*[·•・]"
+                        r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*[/／]\s*\d{1,3}|\d{1,3})$")
 
 _CHROME_PATTERNS = [re.compile(p) for p in (
     r"^打印\s*[|｜]?\s*字号",

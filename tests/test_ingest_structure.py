@@ -526,7 +526,7 @@ def test_the_page_numbers_of_a_converted_pdf_stay_out_of_the_measures():
     assert [a.name for a in ms[0].agencies] == ["市科技局"]
 
 
-@pytest.mark.parametrize("mark", ["— 2 —", "－ 3 －", "- 4 -", "第2页 共5页", "12"])
+@pytest.mark.parametrize("mark", ["— 2 —", "－ 3 －", "- 4 -", "·5·", "第2页 共5页", "2/5", "12"])
 def test_a_measure_goes_on_across_a_converted_pdfs_page_number(mark):
     """A PDF copied as text keeps each page's number on a line of its own, often mid-sentence: it
     is dropped, and the measure's rest (with its responsibility line) is still the measure's."""
