@@ -222,17 +222,24 @@ class TextIndex:
         """Store ``groups`` (key -> rows {region, via, n, keys}) as the summaries of ``kind`` in
         one transaction, stamped with the measures the index holds now: replacing every summary
         of ``kind``, or (``replace_all`` False) only those of the keys given."""
+        self._replace_kept("adoption", kind, groups, replace_all, kind,
+                           "INSERT INTO adoption(kind, key, region, via, n, keys) VALUES (?, ?, ?, ?, ?, ?)",
+                           ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
+                            for key, rows in groups.items() for g in rows))
+
+    def _replace_kept(self, table: str, kind: str, keys: Iterable[str], replace_all: bool, stamp: str,
+                      insert: str, rows: Iterable[tuple]) -> None:
+        """In one transaction: drop ``table``'s rows of ``kind`` (all, or those of ``keys``), insert
+        ``rows``, and stamp ``stamp`` with the measures the index holds now."""
         db = self._db
         with db:
             if replace_all:
-                db.execute("DELETE FROM adoption WHERE kind = ?", (kind,))
+                db.execute(f"DELETE FROM {table} WHERE kind = ?", (kind,))
             else:
-                db.executemany("DELETE FROM adoption WHERE kind = ? AND key = ?", ((kind, k) for k in groups))
-            db.executemany("INSERT INTO adoption(kind, key, region, via, n, keys) VALUES (?, ?, ?, ?, ?, ?)",
-                           ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
-                            for key, rows in groups.items() for g in rows))
+                db.executemany(f"DELETE FROM {table} WHERE kind = ? AND key = ?", ((kind, k) for k in keys))
+            db.executemany(insert, rows)
             db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
-                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (kind,))
+                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (stamp,))
 
     def adoption(self, kind: str, key: str, per_region: int) -> list[dict[str, Any]] | None:
         """The stored rows of ``key`` with each row's first ``per_region`` sort keys, as the
@@ -250,18 +257,10 @@ class TextIndex:
         """Keep ``answers`` (key -> (per_region, regions, runs), JSON-able) as the answers of
         ``kind`` in one transaction, stamped with the measures the index holds now: replacing
         every answer of ``kind``, or (``replace_all`` False) only those of the keys given."""
-        db = self._db
-        with db:
-            if replace_all:
-                db.execute("DELETE FROM answer WHERE kind = ?", (kind,))
-            else:
-                db.executemany("DELETE FROM answer WHERE kind = ? AND key = ?", ((kind, k) for k in answers))
-            db.executemany("INSERT INTO answer(kind, key, per_region, body, runs) VALUES (?, ?, ?, ?, ?)",
+        self._replace_kept("answer", kind, answers, replace_all, "answer:" + kind,
+                           "INSERT INTO answer(kind, key, per_region, body, runs) VALUES (?, ?, ?, ?, ?)",
                            ((kind, key, per_region, orjson.dumps(regions), orjson.dumps(runs))
                             for key, (per_region, regions, runs) in answers.items()))
-            db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
-                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures",
-                       ("answer:" + kind,))
 
     def answer(self, kind: str, key: str, per_region: int) -> tuple[Any, list[tuple[str, Any]]] | None:
         """The kept answer of ``key`` for ``per_region`` shown measures and the queries that
