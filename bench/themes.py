@@ -48,5 +48,5 @@ def first_requests(base: str, floor_ms: float | None = None) -> dict:
         process_first_ms = 1000 * (time.perf_counter() - t0)
         themes = _ask_each(client, [t.key for t in taxonomy.themes()])
         practices = _ask_each(client, [p.key for p in taxonomy.practices()])
-    return {**{k: v for k, v in themes.items()}, "themes": themes["asked"], "practices": practices,
+    return {**themes, "themes": themes["asked"], "practices": practices,
             "process_first_question_ms": round(process_first_ms, 2), "floor_ms": floor_ms}

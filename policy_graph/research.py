@@ -186,8 +186,9 @@ def _ordered(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _fact_regions(trace: Trace, level: str, key: str, per_region: int) -> list[dict[str, Any]]:
-    """Every adopting region of a theme or practice with its shown measures; computed once per
-    state of the graph (a broad theme costs the database 100-250 ms at 100k measures), then cached."""
+    """Every adopting region of a theme or practice with its shown measures: the answer the
+    ingest kept when there is one for ``per_region``, else computed once per state of the graph
+    (a broad theme costs the database 100-250 ms at 100k measures) and cached."""
     # the answer the ingest kept (kept_answers): a lookup, where computing it took a broad
     # theme 70-150 ms at 100k measures (a practice up to 220), most of it showing ~1,000
     # measures with their sentences
