@@ -293,12 +293,13 @@ def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any
     one way of adopting per region (its own measures) and its keys already in order, so there is
     nothing to merge (merging was a sixth of a broad question's time)."""
     regions = []
-    for region, n, keys in index.by_region(hits, per_region):
+    for region, count, keys in index.by_region(hits, per_region):
         if not region:  # as _merge_groups: an unresolved region adopts nothing anywhere
             continue
-        date = keys[0].partition(" ")[0] if keys else UNDATED  # keys sort undated last
-        regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": n,
-                        "_shown": [(VIA_ORDER["measure"], key, "measure", key.partition(" ")[2]) for key in keys]})
+        date = keys[0][0].partition(" ")[0] if keys else UNDATED  # keys sort undated last
+        # the index's measure number stands for the id: shown looks measures up by it
+        regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": count,
+                        "_shown": [(VIA_ORDER["measure"], key, "measure", n) for key, n in keys]})
     return regions
 
 
@@ -368,16 +369,17 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
 
 def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
     """The page's measures, their documents, dates, agencies and sentences (_sentence's, cut by
-    the index), as the index keeps them shown: one lookup."""
-    found = trace.text_index.shown([mid for r in regions for *_, mid in r["_shown"]], terms)
+    the index), as the index keeps them shown: one lookup, by the numbers _index_regions kept."""
+    found = trace.text_index.shown([n for r in regions for *_, n in r["_shown"]], terms)
     # the graph queries that give the same rows (?explain=true)
-    trace.equivalent("adopters_text_shown", {"ids": sorted(found)})
+    ids = sorted(m["id"] for m in found.values())
+    trace.equivalent("adopters_text_shown", {"ids": ids})
     trace.equivalent("documents_brief", {"ids": sorted({m["document"] for m in found.values()})})
-    trace.equivalent("measure_agencies", {"ids": sorted(found)})
+    trace.equivalent("measure_agencies", {"ids": ids})
     for region in regions:
         region["measures"] = []
-        for _, _, via, mid in region.pop("_shown"):
-            shown = found[mid]  # a fresh copy per question, in the shape _measure gives
+        for _, _, via, n in region.pop("_shown"):
+            shown = found[n]  # a fresh copy per question, in the shape _measure gives
             shown["via"] = via
             region["measures"].append(shown)
 

@@ -23,6 +23,11 @@ def corpus(corpus_db):
     store.close()
 
 
+def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
+    """TextIndex.shown of the measures by their ids, by id, as an answer shows them."""
+    return {m["id"]: m for m in index.shown(list(index.numbers(ids).values()), terms).values()}
+
+
 def test_the_ingest_indexes_every_measure(corpus):
     store, index = corpus
     total = store.run("measure_count", {"kind": "measure", "region": "", "document": ""})[0]["total"]
@@ -258,7 +263,7 @@ def test_the_evidence_the_index_cuts_is_the_sentence_the_answer_shows(corpus):
             questions += [[text[b:b + 3]], [text[max(e - 2, 0):e + 2]], ["不存在的词语", text[b:b + 2]]]
         for terms in questions:
             terms = [t for t in terms if t.strip()] or ["不存在的词语"]
-            assert index.shown([mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
+            assert _shown(index, [mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
             asked += 1
     assert len(texts) == 101 and asked > 1000
 
@@ -271,7 +276,7 @@ def test_evidence_from_texts_with_blank_lines_and_no_terminator():
         for i in range(len(text)):
             for terms in ([text[i:i + 1]], [text[i:i + 2], "句"], ["无"]):
                 if terms[0].strip():
-                    assert index.shown([mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
+                    assert _shown(index, [mid], terms)[mid]["evidence"] == research._sentence(text, terms), (mid, terms)
 
 
 def test_a_shown_measure_carries_its_documents_title_and_date_as_written_last():
@@ -282,12 +287,12 @@ def test_a_shown_measure_carries_its_documents_title_and_date_as_written_last():
              "date": "", "date_source": None, "agencies": {"lead": [], "support": []}}
     index.add([{**first, "id": "a", "ordinal": 1, "text": "知识产权质押融资。"},
                {**first, "id": "b", "ordinal": 2, "text": "另一句知识产权。"}])
-    before = index.shown(["a", "b"], ["知识产权"])
+    before = _shown(index, ["a", "b"], ["知识产权"])
     assert [(m["date"], m["date_source"], m["document_title"]) for m in before.values()] == [(None, None, "旧标题")] * 2
     index.add([{**first, "id": "a", "ordinal": 1, "text": "知识产权质押融资。", "document_title": "新标题",
                 "date": "2021-03-04", "date_source": "signature",
                 "agencies": {"lead": [{"name": "市科技局", "printed": "市科技局", "region": "厦门"}], "support": []}}])
-    after = index.shown(["a", "b"], ["知识产权"])
+    after = _shown(index, ["a", "b"], ["知识产权"])
     assert [(m["date"], m["date_source"], m["document_title"]) for m in after.values()] == \
            [("2021-03-04", "signature", "新标题")] * 2
     assert after["a"]["agencies"]["lead"][0]["name"] == "市科技局" and after["b"]["agencies"]["lead"] == []
