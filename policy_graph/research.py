@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from graph.store import GraphStore
 from ingest.normalise import drop_invisible
 from ingest.textutil import sentence_around, to_simplified
@@ -236,11 +238,68 @@ def kept_answers(store: GraphStore, text_index: Any, level: str, keys: Iterable[
     first PER_REGION measures and their evidence, and the queries that give them, computed as a
     request would, for the ingest to keep in the text index (a theme's once its summaries are
     written): the first request for it is then a lookup. key -> (per_region, regions, runs)."""
+    keys = list(keys)
+    batch = _Prefetched(store, text_index, level, keys, PER_REGION)
     answers = {}
     for key in keys:
-        trace = Trace(store, text_index=text_index)
+        trace = Trace(batch, text_index=text_index)  # the same code and the same runs as a request's
         answers[key] = (PER_REGION, _computed_fact_regions(trace, level, key, PER_REGION), trace.runs)
     return answers
+
+
+def _items(ids: dict[str, list[str]]) -> dict[str, Any]:
+    return {"items": [{"key": key, "ids": i} for key, i in ids.items()]}
+
+
+class _Prefetched:
+    """The store as kept_answers reads it: two of the statements that computing every key's
+    answer runs one key at a time, adopters_practice_regions and adopters_*_replications (at
+    100k measures 170 statements, 2.9 s), answered from statements that read them for every key
+    at once (0.8 s); any other statement, or other parameters, go to the store. Each key's
+    shown measures stay one statement per key: read for every theme at once they took 2.1-6.6 s
+    at 100k measures against 2.3 s. A kept answer is used once."""
+
+    def __init__(self, store: GraphStore, text_index: Any, level: str, keys: list[str], per_region: int) -> None:
+        self.store = store
+        self._rows: dict[tuple[str, bytes], list[dict[str, Any]]] = {}
+        groups: dict[str, list[dict[str, Any]] | None] = {}
+        if level == "practice":
+            groups = {key: [] for key in keys}
+            for row in store.run("adopters_practices_regions", {"practices": keys, "per_region": per_region}):
+                groups[row.pop("practice")].append(row)
+            for key in keys:
+                self._keep("adopters_practice_regions", {"practice": key, "per_region": per_region}, groups[key])
+        elif text_index is not None:
+            groups = {key: text_index.adoption("theme", key, per_region) for key in keys}
+        moved_ids = {}
+        for key, rows in groups.items():
+            if rows is None:  # no summary to order the theme's regions by: its statements go to the store
+                continue
+            _, moved = _shown_ids(_ordered(_merge_groups(rows, per_region)))
+            if moved:
+                moved_ids[key] = moved
+        if not moved_ids:
+            return
+        if level == "practice":
+            facts = store.run("adopters_practices_replications", _items(moved_ids))
+        else:
+            facts = store.run("adopters_themes_replications", _items(moved_ids))
+        self._split(facts, f"adopters_{level}_replications", level, moved_ids)
+
+    def _split(self, rows: list[dict[str, Any]], single: str, level: str, ids: dict[str, list[str]]) -> None:
+        """Keep a batched statement's ``rows`` as the answers of ``single`` for each key's ``ids``."""
+        by_key: dict[str, list[dict[str, Any]]] = {key: [] for key in ids}
+        for row in rows:
+            by_key[row.pop(level)].append(row)
+        for key, i in ids.items():
+            self._keep(single, {"ids": i, level: key}, by_key[key])
+
+    def _keep(self, name: str, params: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        self._rows[(name, orjson.dumps(params, option=orjson.OPT_SORT_KEYS))] = rows
+
+    def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = self._rows.pop((name, orjson.dumps(params, option=orjson.OPT_SORT_KEYS)), None)
+        return rows if rows is not None else self.store.run(name, params)
 
 
 def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list[dict[str, Any]], bool]:
@@ -340,11 +399,16 @@ def _first_date_sources(regions: list[dict[str, Any]]) -> None:
             None)
 
 
+def _shown_ids(regions: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The ids of the measures the regions show, and of those among them shown as replications."""
+    return (sorted({mid for r in regions for *_, mid in r["_shown"]}),
+            sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via in REPLICATION_VIAS}))
+
+
 def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str, key: str) -> None:
     """The shown measures of a theme's or a practice's regions, with the sentence that carries it
     and, for a replication, the sentence that states it."""
-    ids = sorted({mid for r in regions for *_, mid in r["_shown"]})
-    moved = sorted({mid for r in regions for _, _, via, mid in r["_shown"] if via in REPLICATION_VIAS})
+    ids, moved = _shown_ids(regions)
     if level == "practice":
         shown = trace.run("adopters_practice_shown", {"ids": ids, "practice": key}) if ids else []
         facts = trace.run("adopters_practice_replications", {"ids": moved, "practice": key}) if moved else []

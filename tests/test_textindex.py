@@ -165,6 +165,31 @@ def test_a_themes_or_practices_first_question_is_the_answer_the_ingest_kept(corp
         assert kept_trace.runs == [(name, json.loads(json.dumps(params))) for name, params in runs], key
 
 
+def test_answers_kept_from_batched_statements_are_those_computed_one_key_at_a_time(corpus):
+    """kept_answers reads some of every key's rows in one statement for all keys
+    (adopters_practices_regions, adopters_*s_replications): each key's answer, and the queries
+    it names, are what a request computes from the graph for that key alone."""
+    from ingest.themes import load_taxonomy
+
+    store, index = corpus
+    taxonomy = load_taxonomy()
+    practices = [p.key for p in taxonomy.practices()]
+    batched = store.run("adopters_practices_regions", {"practices": practices, "per_region": 3})
+    for key in practices:
+        rows = [{k: v for k, v in r.items() if k != "practice"} for r in batched if r["practice"] == key]
+        one = store.run("adopters_practice_regions", {"practice": key, "per_region": 3})
+        assert sorted(map(json.dumps, rows)) == sorted(map(json.dumps, one)), key
+    moved = 0
+    for level, keys in (("theme", [t.key for t in taxonomy.themes()]), ("practice", practices)):
+        kept = research.kept_answers(store, index, level, keys)
+        for key in keys:
+            trace = Trace(store, text_index=index)
+            alone = research._computed_fact_regions(trace, level, key, research.PER_REGION)
+            assert kept[key] == (research.PER_REGION, alone, trace.runs), key
+            moved += sum(m["via"] != "measure" for r in alone for m in r["measures"])
+    assert moved  # replications and scopes were shown, so their statements were batched too
+
+
 def test_measures_written_again_void_the_kept_summaries_and_answers(corpus, tmp_path):
     """A re-ingest writes measures the index held (new agencies, a new title): the count of
     measures is unchanged, so the summaries and answers kept for it must not be used."""
