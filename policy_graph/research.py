@@ -254,7 +254,7 @@ def _items(ids: dict[str, list[str]]) -> dict[str, Any]:
 class _Prefetched:
     """The store as kept_answers reads it: two of the statements that computing every key's
     answer runs one key at a time, adopters_practice_regions and adopters_*_replications (at
-    100k measures 170 statements, 2.9 s), answered from statements that read them for every key
+    100k measures 120 statements, 2.9 s), answered from statements that read them for every key
     at once (0.8 s); any other statement, or other parameters, go to the store. Each key's
     shown measures stay one statement per key: read for every theme at once they took 2.1-6.6 s
     at 100k measures against 2.3 s. A kept answer is used once."""
