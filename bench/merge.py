@@ -15,6 +15,9 @@ def merge(base: dict, other: dict) -> dict:
     runs = {r["size"]: r for r in base.get("runs", [])}
     runs.update({r["size"]: r for r in other.get("runs", [])})
     merged = {**base, "runs": [runs[k] for k in sorted(runs)]}
+    if other.get("generated_at", "") >= base.get("generated_at", ""):
+        # the page's header (machine, code, command) is the newest run's; each size keeps its own
+        merged.update({k: other[k] for k in ("generated_at", "command", "environment") if k in other})
     if other.get("cold_ingest") and (other["cold_ingest"].get("measured_at", "") >=
                                      (base.get("cold_ingest") or {}).get("measured_at", "")):
         merged["cold_ingest"] = other["cold_ingest"]

@@ -1,5 +1,6 @@
-"""BENCHMARKS.md's "API under load" section: each server's peak RSS and RSS after its rounds, with
-the graph's size; results from before these were read still render."""
+"""BENCHMARKS.md: the "API under load" section (each server's peak RSS and RSS after its rounds,
+with the graph's size; results from before these were read still render), the theme questions,
+and the page's header after runs are merged."""
 from __future__ import annotations
 
 from bench import report
@@ -58,3 +59,15 @@ def test_theme_questions_show_their_first_request_times_and_the_goal():
     assert "max 24.9 ms (ip_pledge_financing); 1 of 51 over" in goal and goal.endswith("| **missed** |")
     met = report.render({"runs": [{**run({}), "theme_questions": {**tq, "max_ms": 19.0, "over_goal": 0}}]})
     assert next(line for line in met.splitlines() if line.startswith("| theme questions")).endswith("| met |")
+
+
+def test_a_newer_run_merged_in_heads_the_page_with_its_machine_and_code():
+    from bench.merge import merge
+
+    old = {"generated_at": "2026-12-03 03:35:59 UTC", "command": "old", "runs": [],
+           "environment": {"code (commit)": "fcc4e6f", "load average at start (1/5/15 min)": "6.62 / 7.32 / 6.99"}}
+    new = {"generated_at": "2026-12-04 17:20:35 UTC", "command": "new", "runs": [],
+           "environment": {"code (commit)": "9361578", "load average at start (1/5/15 min)": "1.06 / 1.59 / 1.27"}}
+    assert merge(old, new)["environment"]["code (commit)"] == "9361578"
+    assert merge(old, new)["command"] == "new"
+    assert merge(new, old)["environment"]["code (commit)"] == "9361578"  # an older run does not take over
