@@ -43,7 +43,7 @@ import orjson
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 7  # 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 8  # 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
 log = logging.getLogger(__name__)
@@ -72,11 +72,12 @@ CREATE TABLE IF NOT EXISTS adoption (
 CREATE INDEX IF NOT EXISTS adoption_key ON adoption(kind, key);
 CREATE TABLE IF NOT EXISTS adoption_state (kind TEXT PRIMARY KEY, measures INTEGER NOT NULL);
 -- a question's whole answer as research computed it at ingest (its regions with their shown
--- measures, and the queries that give it), as JSON; valid while adoption_state holds the same
--- stamp for 'answer:' || kind
+-- measures, and the queries that give it), as JSON, with each region's name and the byte range
+-- of its JSON in body (a page is a slice); valid while adoption_state holds the same stamp for
+-- 'answer:' || kind
 CREATE TABLE IF NOT EXISTS answer (
     kind TEXT NOT NULL, key TEXT NOT NULL, per_region INTEGER NOT NULL, body BLOB NOT NULL,
-    runs BLOB NOT NULL, PRIMARY KEY (kind, key, per_region)) WITHOUT ROWID;
+    spans BLOB NOT NULL, runs BLOB NOT NULL, PRIMARY KEY (kind, key, per_region)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
@@ -121,6 +122,39 @@ def _condition(terms: Sequence[str], columns: Sequence[str]) -> Hits:
         where.append("k.n IN (SELECT n FROM measure WHERE " + " OR ".join(f"instr({c}, ?) > 0" for c in columns) + ")")
         params += [t] * len(columns)
     return Hits(" AND ".join(where), tuple(params))
+
+
+@dataclass(frozen=True)
+class KeptRegions:
+    """The regions of a kept answer as one JSON array (``body``), and each region's name with the
+    byte range of its own JSON in it (``spans``): a page, or any choice of regions, is sliced
+    from the bytes, and the same as encoding those regions again."""
+    body: bytes
+    spans: list[tuple[str, int, int]]
+
+    @classmethod
+    def of(cls, regions: Sequence[Mapping[str, Any]]) -> KeptRegions:
+        parts = [orjson.dumps(r) for r in regions]
+        spans, at = [], 1
+        for region, part in zip(regions, parts):
+            spans.append((region["region"], at, at + len(part)))
+            at += len(part) + 1
+        return cls(b"[" + b",".join(parts) + b"]", spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def names(self) -> list[str]:
+        return [name for name, _, _ in self.spans]
+
+    def page(self, offset: int, limit: int) -> bytes:
+        """Regions ``offset`` to ``offset + limit``, as a JSON array."""
+        shown = self.spans[offset:offset + limit]
+        return b"[" + self.body[shown[0][1]:shown[-1][2]] + b"]" if shown else b"[]"
+
+    def chosen(self, positions: Sequence[int]) -> bytes:
+        """The regions at ``positions``, in that order, as a JSON array."""
+        return b"[" + b",".join(self.body[self.spans[i][1]:self.spans[i][2]] for i in positions) + b"]"
 
 
 class TextIndex:
@@ -254,24 +288,37 @@ class TextIndex:
                 for region, via, n, keys in rows]
 
     def set_answers(self, kind: str, answers: Mapping[str, tuple[int, Any, Any]], replace_all: bool = True) -> None:
-        """Keep ``answers`` (key -> (per_region, regions, runs), JSON-able) as the answers of
-        ``kind`` in one transaction, stamped with the measures the index holds now: replacing
-        every answer of ``kind``, or (``replace_all`` False) only those of the keys given."""
+        """Keep ``answers`` (key -> (per_region, regions, runs), JSON-able; each region a dict
+        with its name under "region") as the answers of ``kind`` in one transaction, stamped with
+        the measures the index holds now: replacing every answer of ``kind``, or (``replace_all``
+        False) only those of the keys given."""
+        def row(key: str, per_region: int, regions: Sequence[Mapping[str, Any]], runs: Any) -> tuple:
+            kept = KeptRegions.of(regions)
+            return kind, key, per_region, kept.body, orjson.dumps(kept.spans), orjson.dumps(runs)
+
         self._replace_kept("answer", kind, answers, replace_all, "answer:" + kind,
-                           "INSERT INTO answer(kind, key, per_region, body, runs) VALUES (?, ?, ?, ?, ?)",
-                           ((kind, key, per_region, orjson.dumps(regions), orjson.dumps(runs))
-                            for key, (per_region, regions, runs) in answers.items()))
+                           "INSERT INTO answer(kind, key, per_region, body, spans, runs) VALUES (?, ?, ?, ?, ?, ?)",
+                           (row(key, *answer) for key, answer in answers.items()))
 
     def answer(self, kind: str, key: str, per_region: int) -> tuple[Any, list[tuple[str, Any]]] | None:
         """The kept answer of ``key`` for ``per_region`` shown measures and the queries that
         give it. None: none kept, or kept for fewer measures than the index holds now."""
-        row = self._db.execute(
-            "SELECT a.body, a.runs FROM answer a JOIN adoption_state s ON s.kind = 'answer:' || a.kind "
-            "WHERE a.kind = ? AND a.key = ? AND a.per_region = ? "
-            "AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (kind, key, per_region)).fetchone()
+        row = self._kept_answer("a.body, a.runs", kind, key, per_region)
         if row is None:
             return None
         return orjson.loads(row[0]), [(name, params) for name, params in orjson.loads(row[1])]
+
+    def answer_json(self, kind: str, key: str, per_region: int) -> KeptRegions | None:
+        """The regions of the kept answer of ``key`` as their JSON, unparsed (``answer`` parses
+        them). None: as for ``answer``."""
+        row = self._kept_answer("a.body, a.spans", kind, key, per_region)
+        return None if row is None else KeptRegions(row[0], [tuple(s) for s in orjson.loads(row[1])])
+
+    def _kept_answer(self, columns: str, kind: str, key: str, per_region: int) -> tuple | None:
+        return self._db.execute(
+            f"SELECT {columns} FROM answer a JOIN adoption_state s ON s.kind = 'answer:' || a.kind "
+            "WHERE a.kind = ? AND a.key = ? AND a.per_region = ? "
+            "AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (kind, key, per_region)).fetchone()
 
     # ------------------------------------------------------------------ questions
     def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:

@@ -126,8 +126,7 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
             holders = {r["region"] for r in ordered}
             others = [r for r in _fact_regions(trace, "theme", topic.theme.key, per_region)
                       if r["region"] not in holders]
-            related = {"theme": theme_dict(topic.theme), "region_count": len(others),
-                       "regions": _copied(others[:limit])}
+            related = _copied(others[:limit]), len(others)
     else:  # only the page's measures are looked up and cut to their sentence
         terms = text_terms(q)
         ordered, indexed = _text_regions(trace, terms, per_region)
@@ -136,14 +135,43 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
             _show_indexed_measures(trace, page, terms)
         else:
             _show_text_measures(trace, page, terms)
-    shown = page + (related["regions"] if related else [])
+    shown = page + (related[0] if related else [])
     _first_date_sources(shown)
     _add_agencies(trace, shown)
+    return _adopters_answer(q, topic, len(ordered), per_region, offset, page, related)
+
+
+def _adopters_answer(q: str, topic, region_count: int, per_region: int, offset: int, page: Any,
+                     related: tuple[Any, int] | None) -> dict[str, Any]:
+    """An adopters answer's shape, around its page of regions and its related regions with
+    their count (lists of dicts, or their JSON as orjson fragments)."""
     return {"query": q, "kind": topic.kind if topic else "text",
             "theme": theme_dict(topic.theme) if topic else None,
             "practice": practice_dict(topic.practice) if topic and topic.practice else None,
-            "region_count": len(ordered), "per_region": per_region, "offset": offset, "regions": page,
-            "related": related}
+            "region_count": region_count, "per_region": per_region, "offset": offset, "regions": page,
+            "related": {"theme": theme_dict(topic.theme), "region_count": related[1], "regions": related[0]}
+            if related else None}
+
+
+def adopters_json(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_REGION,
+                  offset: int = 0) -> bytes:
+    """adopters' answer as JSON: the bytes orjson gives for it. A theme's or practice's answer
+    the ingest kept is cut from the kept JSON and never parsed: at 100k measures a broad theme
+    shows ~1,000 measures (~780 kB), and parsing and encoding them again was most of its
+    request. The queries that give it are not recorded (``?explain=true`` asks adopters)."""
+    topic = resolve_topic(q)
+    if topic is not None and trace.text_index is not None:
+        theme = trace.text_index.answer_json("theme", topic.theme.key, per_region)
+        own = trace.text_index.answer_json("practice", topic.practice.key, per_region) if topic.practice else theme
+        if own is not None and theme is not None:
+            related = None
+            if topic.practice:
+                holders = set(own.names())
+                others = [i for i, name in enumerate(theme.names()) if name not in holders]
+                related = orjson.Fragment(theme.chosen(others[:limit])), len(others)
+            return orjson.dumps(_adopters_answer(q, topic, len(own), per_region, offset,
+                                                 orjson.Fragment(own.page(offset, limit)), related))
+    return orjson.dumps(adopters(trace, q, limit, per_region, offset))
 
 
 def _copied(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -243,7 +271,10 @@ def kept_answers(store: GraphStore, text_index: Any, level: str, keys: Iterable[
     answers = {}
     for key in keys:
         trace = Trace(batch, text_index=text_index)  # the same code and the same runs as a request's
-        answers[key] = (PER_REGION, _computed_fact_regions(trace, level, key, PER_REGION), trace.runs)
+        regions = _computed_fact_regions(trace, level, key, PER_REGION)
+        # kept as a page shows them, so a page can be sent as kept (adopters_json)
+        _first_date_sources(regions)
+        answers[key] = (PER_REGION, regions, trace.runs)
     return answers
 
 

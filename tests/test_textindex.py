@@ -165,6 +165,47 @@ def test_a_themes_or_practices_first_question_is_the_answer_the_ingest_kept(corp
         assert kept_trace.runs == [(name, json.loads(json.dumps(params))) for name, params in runs], key
 
 
+def test_a_kept_answer_is_sent_as_the_ingest_encoded_it_and_is_the_same_bytes(corpus):
+    """/api/adopters sends a theme's or practice's kept answer cut from its kept JSON, never
+    parsed: byte for byte what encoding the answer gives, for any page, in either script or in
+    English, and without a graph query; a question with no kept answer is encoded as before."""
+    import orjson
+
+    from ingest.themes import load_taxonomy
+
+    store, index = corpus
+    asked: list[str] = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def run(self, name, params):
+            asked.append(name)
+            return self.inner.run(name, params)
+
+    taxonomy = load_taxonomy()
+    questions = [t.key for t in taxonomy.themes()] + [p.key for p in taxonomy.practices()] + \
+        ["知識產權質押融資", "銀稅互動", "bank-tax interaction"]
+    for q in questions:
+        for limit, offset in ((500, 0), (2, 1), (1, 0), (5, 999)):
+            asked.clear()
+            sent = research.adopters_json(Trace(Counting(store), text_index=index), q, limit=limit, offset=offset)
+            assert asked == [], (q, asked)
+            research._THEME_ANSWERS.clear()
+            encoded = orjson.dumps(research.adopters(Trace(store, text_index=index), q, limit=limit, offset=offset))
+            assert sent == encoded, (q, limit, offset)
+    answer = orjson.loads(research.adopters_json(Trace(store, text_index=index), "銀稅互動"))
+    assert answer["practice"]["key"] == "bank_tax_interaction" and answer["regions"] and answer["related"]["regions"]
+    assert all(r["first_date_source"] for r in answer["regions"] if r["first_date"])
+    # no kept answer for per_region 2, and none at all without the index: encoded from the graph
+    for trace, per_region in ((Trace(store, text_index=index), 2), (Trace(store), 3)):
+        research._THEME_ANSWERS.clear()
+        sent = research.adopters_json(trace, "知识产权质押融资", per_region=per_region)
+        research._THEME_ANSWERS.clear()
+        assert sent == orjson.dumps(research.adopters(Trace(store), "知识产权质押融资", per_region=per_region))
+
+
 def test_answers_kept_from_batched_statements_are_those_computed_one_key_at_a_time(corpus):
     """kept_answers reads some of every key's rows in one statement for all keys
     (adopters_practices_regions, adopters_*s_replications): each key's answer, and the queries
