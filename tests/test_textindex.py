@@ -226,6 +226,7 @@ def test_answers_kept_from_batched_statements_are_those_computed_one_key_at_a_ti
         for key in keys:
             trace = Trace(store, text_index=index)
             alone = research._computed_fact_regions(trace, level, key, research.PER_REGION)
+            research._first_date_sources(alone)  # kept as a page shows them
             assert kept[key] == (research.PER_REGION, alone, trace.runs), key
             moved += sum(m["via"] != "measure" for r in alone for m in r["measures"])
     assert moved  # replications and scopes were shown, so their statements were batched too
