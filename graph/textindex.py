@@ -319,7 +319,17 @@ class TextIndex:
         (spans,), body = kept
         return KeptRegions(body, [tuple(s) for s in orjson.loads(spans)])
 
-    def _kept_answer(self, columns: str, kind: str, key: str, per_region: int) -> tuple[tuple, bytes] | None:
+    def answer_regions(self, kind: str, key: str, per_region: int) -> tuple[list[str], list[tuple[str, Any]]] | None:
+        """The regions of the kept answer of ``key``, by name in the answer's order, and the
+        queries that give it, without its body. None: as for ``answer``."""
+        kept = self._kept_answer("a.spans, a.runs", kind, key, per_region, body=False)
+        if kept is None:
+            return None
+        (spans, runs), _ = kept
+        return [s[0] for s in orjson.loads(spans)], [(name, params) for name, params in orjson.loads(runs)]
+
+    def _kept_answer(self, columns: str, kind: str, key: str, per_region: int,
+                     body: bool = True) -> tuple[tuple, bytes | None] | None:
         """``columns`` of a current kept answer, and its body; in one read transaction, so both are
         of the same answer whatever an ingest writes meanwhile."""
         db = self._db
@@ -333,6 +343,8 @@ class TextIndex:
                 "AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (kind, key, per_region)).fetchone()
             if row is None:
                 return None
+            if not body:
+                return row[1:], None
             with db.blobopen("answer", "body", row[0], readonly=True) as blob:
                 return row[1:], blob.read()
         finally:

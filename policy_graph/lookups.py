@@ -148,14 +148,13 @@ def search(trace: Trace, q: str, limit: int = 20) -> dict[str, Any]:
 
 def topic(trace: Trace, q: str) -> dict[str, Any] | None:
     """The theme or practice a question names, with its adopting regions' count, or None."""
-    if research.resolve_theme(q) is None:
+    found = research.resolve_topic(q)
+    if found is None:
         return None
-    answer = research.adopters(trace, q, limit=1, per_region=1)
-    if answer.get("theme") is None:
-        return None
-    return {"kind": answer.get("kind") or "theme", "theme": answer["theme"],
-            "practice": answer.get("practice"), "region_count": answer["region_count"],
-            "adopters": "/api/adopters?q=" + quote((answer.get("practice") or answer["theme"])["key"], safe="")}
+    theme, practice = research.theme_dict(found.theme), research.practice_dict(found.practice) if found.practice else None
+    return {"kind": found.kind, "theme": theme, "practice": practice,
+            "region_count": research.adopter_count(trace, found),
+            "adopters": "/api/adopters?q=" + quote((practice or theme)["key"], safe="")}
 
 
 def _named_regions(trace: Trace, q: str) -> list[dict]:

@@ -174,6 +174,18 @@ def adopters_json(trace: Trace, q: str, limit: int = REGIONS, per_region: int = 
     return orjson.dumps(adopters(trace, q, limit, per_region, offset))
 
 
+def adopter_count(trace: Trace, topic) -> int:
+    """How many regions adopted the theme or practice of ``topic`` (adopters' region_count): the
+    kept answer's count when the ingest kept one, read without its body, else the answer's."""
+    level, key = ("practice", topic.practice.key) if topic.practice else ("theme", topic.theme.key)
+    kept = trace.text_index.answer_regions(level, key, PER_REGION) if trace.text_index is not None else None
+    if kept is not None:
+        regions, runs = kept
+        trace.runs.extend(runs)
+        return len(regions)
+    return len(_fact_regions(trace, level, key, 1))
+
+
 def _copied(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Regions of a cached answer, copied so that what is added to a region for one answer
     (first_date_source) stays out of the cache. Their measures are shared: each got its agencies

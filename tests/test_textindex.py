@@ -206,6 +206,37 @@ def test_a_kept_answer_is_sent_as_the_ingest_encoded_it_and_is_the_same_bytes(co
         assert sent == orjson.dumps(research.adopters(Trace(store), "知识产权质押融资", per_region=per_region))
 
 
+def test_a_search_naming_a_theme_counts_its_adopters_from_the_kept_answer(corpus):
+    """/api/search says how many regions adopted the theme or practice its words name: read from
+    the kept answer without a graph query, and the count the graph gives."""
+    from ingest.themes import load_taxonomy
+    from policy_graph import lookups
+
+    store, index = corpus
+    asked: list[str] = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def run(self, name, params):
+            asked.append(name)
+            return self.inner.run(name, params)
+
+    taxonomy = load_taxonomy()
+    counts = set()
+    for q in [t.key for t in taxonomy.themes()] + [p.key for p in taxonomy.practices()] + ["IP pledge financing"]:
+        asked.clear()
+        kept = lookups.topic(Trace(Counting(store), text_index=index), q)
+        assert asked == [], (q, asked)
+        research._THEME_ANSWERS.clear()
+        assert kept == lookups.topic(Trace(store), q), q
+        assert kept["region_count"] == research.adopters(Trace(store), q)["region_count"], q
+        counts.add(kept["region_count"])
+    assert len(counts) > 3  # themes adopted by few and by many regions
+    assert lookups.topic(Trace(store, text_index=index), "不存在的词语") is None
+
+
 def test_answers_kept_from_batched_statements_are_those_computed_one_key_at_a_time(corpus):
     """kept_answers reads some of every key's rows in one statement for all keys
     (adopters_practices_regions, adopters_*s_replications): each key's answer, and the queries
