@@ -9,7 +9,9 @@ shorter strings are answered by ``instr`` over the measures table, a scan in C.
 It also keeps, per theme (and per any other kind of key a caller summarises), the adoption
 summary the ingest computed once the graph held its measures — one row per region and way of
 adopting, with the count and the sort keys of its first measures — so a theme question is a
-lookup and a page, not an aggregation over the graph.
+lookup and a page, not an aggregation over the graph. And each theme's and practice's whole
+answer as research computes it, kept as JSON with where each region lies in it: a page of it is
+sliced from the bytes and sent, never parsed (research.adopters_json).
 
 The file also keeps what an /api/adopters answer shows of each measure (text, title, region,
 document, the document's title, date and where the date was read, the lead and support
