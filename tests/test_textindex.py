@@ -23,6 +23,19 @@ def corpus(corpus_db):
     store.close()
 
 
+class Counting:
+    """A store that notes the name of every statement run through it: an answer that should read
+    nothing from the graph is asked through one."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def run(self, name, params):
+        self.asked.append(name)
+        return self.inner.run(name, params)
+
+
 def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
     """TextIndex.shown of the measures by their ids, by id, as an answer shows them."""
     return {m["id"]: m for m in index.shown(list(index.numbers(ids).values()), terms).values()}
@@ -138,17 +151,8 @@ def test_a_themes_or_practices_first_question_is_the_answer_the_ingest_kept(corp
     from ingest.themes import load_taxonomy
 
     store, index = corpus
-    asked: list[str] = []
-
-    class Counting:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def run(self, name, params):
-            asked.append(name)
-            return self.inner.run(name, params)
-
     counting = Counting(store)
+    asked = counting.asked
     taxonomy = load_taxonomy()
     for level, key in [("theme", t.key) for t in taxonomy.themes()] + [("practice", p.key) for p in taxonomy.practices()]:
         research._THEME_ANSWERS.clear()
@@ -174,23 +178,15 @@ def test_a_kept_answer_is_sent_as_the_ingest_encoded_it_and_is_the_same_bytes(co
     from ingest.themes import load_taxonomy
 
     store, index = corpus
-    asked: list[str] = []
-
-    class Counting:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def run(self, name, params):
-            asked.append(name)
-            return self.inner.run(name, params)
-
+    counting = Counting(store)
+    asked = counting.asked
     taxonomy = load_taxonomy()
     questions = [t.key for t in taxonomy.themes()] + [p.key for p in taxonomy.practices()] + \
         ["知識產權質押融資", "銀稅互動", "bank-tax interaction"]
     for q in questions:
         for limit, offset in ((500, 0), (2, 1), (1, 0), (5, 999)):
             asked.clear()
-            sent = research.adopters_json(Trace(Counting(store), text_index=index), q, limit=limit, offset=offset)
+            sent = research.adopters_json(Trace(counting, text_index=index), q, limit=limit, offset=offset)
             assert asked == [], (q, asked)
             research._THEME_ANSWERS.clear()
             encoded = orjson.dumps(research.adopters(Trace(store, text_index=index), q, limit=limit, offset=offset))
@@ -213,21 +209,13 @@ def test_a_search_naming_a_theme_counts_its_adopters_from_the_kept_answer(corpus
     from policy_graph import lookups
 
     store, index = corpus
-    asked: list[str] = []
-
-    class Counting:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def run(self, name, params):
-            asked.append(name)
-            return self.inner.run(name, params)
-
+    counting = Counting(store)
+    asked = counting.asked
     taxonomy = load_taxonomy()
     counts = set()
     for q in [t.key for t in taxonomy.themes()] + [p.key for p in taxonomy.practices()] + ["IP pledge financing"]:
         asked.clear()
-        kept = lookups.topic(Trace(Counting(store), text_index=index), q)
+        kept = lookups.topic(Trace(counting, text_index=index), q)
         assert asked == [], (q, asked)
         research._THEME_ANSWERS.clear()
         assert kept == lookups.topic(Trace(store), q), q
