@@ -84,6 +84,11 @@ def resolve_theme(q: str):
     return topic.theme if topic else None
 
 
+def _level_key(topic) -> tuple[str, str]:
+    """What a topic's question is answered at: its practice when it names one, else its theme."""
+    return ("practice", topic.practice.key) if topic.practice else ("theme", topic.theme.key)
+
+
 def theme_dict(theme) -> dict[str, Any]:
     return {"key": theme.key, "name_zh": theme.name_zh, "name_en": theme.name_en}
 
@@ -119,7 +124,7 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
     topic = resolve_topic(q)
     related = None
     if topic is not None:
-        level, key = ("practice", topic.practice.key) if topic.practice else ("theme", topic.theme.key)
+        level, key = _level_key(topic)
         ordered = _fact_regions(trace, level, key, per_region)
         page = _copied(ordered[offset:offset + limit])
         if topic.practice:
@@ -177,7 +182,7 @@ def adopters_json(trace: Trace, q: str, limit: int = REGIONS, per_region: int = 
 def adopter_count(trace: Trace, topic) -> int:
     """How many regions adopted the theme or practice of ``topic`` (adopters' region_count): the
     kept answer's count when the ingest kept one, read without its body, else the answer's."""
-    level, key = ("practice", topic.practice.key) if topic.practice else ("theme", topic.theme.key)
+    level, key = _level_key(topic)
     kept = trace.text_index.answer_regions(level, key, PER_REGION) if trace.text_index is not None else None
     if kept is not None:
         regions, runs = kept
