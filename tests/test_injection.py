@@ -28,8 +28,10 @@ PASS_THROUGH = {
     ("policy_graph/research.py", "run"): "Trace.run forwards the name its callers give as a literal",
     ("policy_graph/cli.py", "query"): "`policy-graph query NAME`: load_query accepts only [a-z0-9_] names "
                                       "of files in queries/ (test_query_names_cannot_carry_cypher)",
-    ("graph/subgraph.py", "neighbourhood"): "subgraph_<in|out>_<node type>: every combination is a file "
-                                            "(test_subgraph_query_names_all_exist)",
+    ("graph/subgraph.py", "_neighbour_rows"): "subgraph_<in|out>_<node type>[_one]: every combination is "
+                                              "a file (test_subgraph_query_names_all_exist)",
+    ("graph/subgraph.py", "resolve_center"): "node_lookup_<node type>: a file for each type "
+                                             "(test_subgraph_query_names_all_exist)",
 }
 
 INJECTIONS = ["' OR 1=1 //", '"}) DETACH DELETE n //', "$x", "厦门' }) MATCH (n) DETACH DELETE n //",
@@ -133,9 +135,12 @@ def test_query_names_cannot_carry_cypher():
 def test_subgraph_query_names_all_exist():
     from graph import schema
 
-    for direction in ("in", "out"):
-        for label in schema.NODES:
-            load_query(f"subgraph_{direction}_{label.lower()}")
+    for label in schema.NODES:
+        load_query(f"node_lookup_{label.lower()}")
+        for direction in ("in", "out"):
+            for form in ("", "_one"):
+                for backend in ("ladybug", "neo4j"):
+                    load_query(f"subgraph_{direction}_{label.lower()}{form}", backend)
 
 
 # ------------------------------------------------------------------ live server

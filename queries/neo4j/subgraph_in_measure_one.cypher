@@ -1,0 +1,11 @@
+// Neighbours of one Measure node (incoming relations) for the subgraph builder, found by its key:
+// LadybugDB looks a key up for `=`, and scans the table for `IN $keys` (subgraph_in_measure).
+// Every node table is matched at once, so properties a table lacks come back null.
+MATCH (n:Measure)<-[r]-(m)
+WHERE n.id = $key
+RETURN n.id AS src, type(r) AS rel, labels(m)[0] AS label,
+       m.id AS id, m.name AS name, m.key AS key, m.title AS title, m.name_zh AS name_zh, m.region AS region, m.text AS text, m.document_id AS document_id,
+       r.role AS role, r.score AS score, r.scope AS scope, r.measure_id AS measure_id
+// A stable order, so the same request always draws the same capped picture.
+ORDER BY src, rel, label, id, name, key
+LIMIT $limit
