@@ -182,13 +182,18 @@ def adopters_json(trace: Trace, q: str, limit: int = REGIONS, per_region: int = 
 def adopter_count(trace: Trace, topic) -> int:
     """How many regions adopted the theme or practice of ``topic`` (adopters' region_count): the
     kept answer's count when the ingest kept one, read without its body, else the answer's."""
-    level, key = _level_key(topic)
+    return len(_adopting_regions(trace, *_level_key(topic), per_region=1))
+
+
+def _adopting_regions(trace: Trace, level: str, key: str, per_region: int) -> set[str]:
+    """The regions the adopters answer of a theme or practice names: read from the kept answer
+    without its body when the ingest kept one, else from the answer showing ``per_region``."""
     kept = trace.text_index.answer_regions(level, key, PER_REGION) if trace.text_index is not None else None
     if kept is not None:
         regions, runs = kept
         trace.runs.extend(runs)
-        return len(regions)
-    return len(_fact_regions(trace, level, key, 1))
+        return set(regions)
+    return {r["region"] for r in _fact_regions(trace, level, key, per_region)}
 
 
 def _copied(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -749,11 +754,10 @@ def _emit(chain: list[dict[str, Any]], forward: bool, seen: set[tuple], result: 
     result.append({"regions": regions, "hops": len(steps), "steps": steps})
 
 
-def adoption_by_theme(trace: Trace, regions: list[str] | None) -> dict[str, dict[str, Any]]:
-    """theme key -> {name_zh, name_en, regions: {region: [measure evidence...]}}."""
-    # the regions asked about are walked from; every region at once is a scan of every theme edge
-    rows = (trace.run("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP}) if regions
-            else trace.run("theme_adoption_all", {"limit": FACT_ROW_CAP}))
+def adoption_by_theme(trace: Trace, regions: list[str]) -> dict[str, dict[str, Any]]:
+    """theme key -> {name_zh, name_en, regions: {region: [measure evidence...]}} for the regions
+    named (compare, a region's profile), walked from them."""
+    rows = trace.run("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP})
     themes: dict[str, dict[str, Any]] = {}
     for row in rows:
         if not row["region"]:  # unresolved region: never a peer, never a holder
@@ -799,17 +803,38 @@ def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str,
 
 
 def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) -> dict[str, Any]:
-    themes = adoption_by_theme(trace, [region, *peers] if peers else None)
+    """Themes that ``peers`` (every region when None) adopted and ``region`` did not, the most
+    widely adopted first; each with its peers and their first measures as /api/adopters shows
+    them (``per_region`` of them; ``measure_counts`` gives each peer's total).
+
+    Read from each theme's adopters answer, the one read path of the adopters question: kept by
+    the ingest when the text index is there, else computed. Every region's theme rows read at
+    once were cut at FACT_ROW_CAP rows on a large graph: at 100k measures a region was said to
+    lack 34 themes it had adopted, in a 21 MB answer, after 2.6 s."""
+    from ingest.themes import load_taxonomy
+
+    wanted = set(peers) if peers else None
     items = []
-    for key, theme in themes.items():
-        if theme["regions"].get(region):
+    # the taxonomy's themes, as resolve_topic knows them (theme_list's counts over every
+    # measure took 330-450 ms at 100k measures)
+    for theme in load_taxonomy().themes():
+        # who adopted it, from the kept answer's region names (its body is read only for a gap)
+        named = _adopting_regions(trace, "theme", theme.key, PER_REGION)
+        if region in named or not (named & wanted if wanted else named):
             continue
-        holders = {r: list(m.values()) for r, m in theme["regions"].items()
-                   if r != region and (not peers or r in peers)}
+        adopters = _fact_regions(trace, "theme", theme.key, PER_REGION)
+        holders = sorted((r for r in adopters if wanted is None or r["region"] in wanted),
+                         key=lambda r: r["region"])
         if not holders:
             continue
-        items.append({"theme": {k: theme[k] for k in ("key", "name_zh", "name_en")},
-                      "peer_count": len(holders), "peers": sorted(holders),
-                      "evidence": [{"region": r, **m} for r in sorted(holders) for m in holders[r]]})
+        items.append({"theme": {"key": theme.key, "name_zh": theme.name_zh, "name_en": theme.name_en},
+                      "peer_count": len(holders), "peers": [r["region"] for r in holders],
+                      "measure_counts": {r["region"]: r["measure_count"] for r in holders},
+                      # a row names its measure's own region: a replicated measure is another's
+                      "evidence": [{"region": h["region"], **{k: m[k] for k in _GAP_EVIDENCE}}
+                                   for h in holders for m in h["measures"]]})
     items.sort(key=lambda i: (-i["peer_count"], i["theme"]["key"]))
-    return {"region": region, "peers": peers or "all", "gaps": items[:limit]}
+    return {"region": region, "peers": peers or "all", "per_region": PER_REGION, "gaps": items[:limit]}
+
+
+_GAP_EVIDENCE = ("id", "title", "region", "document", "via", "evidence")

@@ -1,9 +1,9 @@
-// Theme by region, for comparisons and gaps, counted as the adopters answer counts: a region's
+// Theme by region, for comparisons and a region's profile, counted as the adopters answer counts: a region's
 // own measures, measures scoped to the region, practices replicated into it, and the pilots a
 // replicated practice came from (Fujian's row 已实施区域 厦门片区 → 厦门 adopted it).
 // Safeguards are never measures. Each branch starts from the regions asked about and walks their
 // edges (IN_REGION: issuer and scope; REPLICATED_TO into them), instead of scanning every
-// measure's themes and filtering on a property (theme_adoption_all, for every region at once):
+// measure's themes and filtering on a property (as a statement for every region at once did):
 // at 10k measures a region's or a comparison's themes in 15 ms instead of 21 (median of 70, in
 // process). The same answers; the rows lack only the scope rows of a measure's own region
 // (IN_REGION role scope is written for other places: its own region is the 'measure' row, which

@@ -137,7 +137,7 @@ def impatient_server(corpus_db, tmp_path_factory):
 
 
 # (not /api/health: it answers from counts taken at start-up and after uploads, no query; api/counts.py)
-SLOW_QUERIES = ["/api/regions/武汉/gaps", "/api/compare?regions=厦门,福建,武汉,图们,云南"]
+SLOW_QUERIES = ["/api/regions/武汉", "/api/compare?regions=厦门,福建,武汉,图们,云南"]
 
 
 @pytest.mark.parametrize("path", SLOW_QUERIES)

@@ -172,7 +172,6 @@ def _question_params(store) -> list[tuple[str, dict]]:
         ("documents_brief", {"ids": [measure.split("-")[0]]}),
         ("similar_of", {"id": measure, "cross_region": False, "limit": 500}),
         ("theme_adoption", {"regions": ["厦门", "武汉"], "limit": 500}),
-        ("theme_adoption_all", {"limit": 500}),
         ("region_children", {"names": ["福建"], "limit": 500}),
         ("region_provinces", {"names": ["福州"], "limit": 500}),
         ("measure_agencies", {"ids": [measure]}),

@@ -213,3 +213,28 @@ def test_timeline(api):
     assert {e["region"] for e in body["events"] + body["undated"]} >= FIVE
     # Every date says where it was read; the founding corpus's dates are the manifest's.
     assert {e["date_source"] for e in body["events"]} == {"manifest"}
+
+
+def test_gaps_are_the_themes_the_adopters_answer_gives_others_whatever_the_row_cap(corpus_db, monkeypatch):
+    """Against every region, a region's gaps are the themes whose adopters answer names others
+    and not it, with those others as peers. Every region's theme rows read at once were cut at
+    FACT_ROW_CAP on a large graph (at 100k measures a region was said to lack 34 themes it had):
+    here the cap is made small instead of the graph large."""
+    from graph.store import open_store
+    from ingest.themes import load_taxonomy
+    from policy_graph import research
+
+    monkeypatch.setattr(research, "FACT_ROW_CAP", 5)
+    with open_store("ladybug", path=corpus_db, read_only=True) as store:
+        trace = research.Trace(store)
+        adopters = {t.key: sorted(r["region"] for r in research.adopters(trace, t.key, limit=1000)["regions"])
+                    for t in load_taxonomy().themes()}
+        found = 0
+        for region in FIVE:
+            answer = {g["theme"]["key"]: g for g in research.gaps(trace, region, None, 200)["gaps"]}
+            expected = {k: regions for k, regions in adopters.items() if regions and region not in regions}
+            assert {k: g["peers"] for k, g in answer.items()} == expected, region
+            for gap in answer.values():
+                assert gap["evidence"] and set(gap["measure_counts"]) == set(gap["peers"])
+            found += len(answer)
+    assert found >= 10

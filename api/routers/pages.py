@@ -126,9 +126,9 @@ def compare(regions: str = Query(..., max_length=500, description="A,B[,C...]"),
 
 
 @router.get("/viz/gaps", response_class=HTMLResponse)
-def gaps(region: str = Query(..., max_length=200), peers: str | None = Query(None, max_length=500),
-         limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
-         settings: Settings = Depends(get_settings)) -> HTMLResponse:
+def gaps(request: Request, region: str = Query(..., max_length=200),
+         peers: str | None = Query(None, max_length=500), limit: int | None = LimitQ,
+         store: GraphStore = Depends(get_store), settings: Settings = Depends(get_settings)) -> HTMLResponse:
     name = region_name(store, region)
     if name is None:
         return html(pages.not_found(f"no region {region!r}"), 404)
@@ -136,7 +136,8 @@ def gaps(region: str = Query(..., max_length=200), peers: str | None = Query(Non
     if isinstance(peer_list, HTMLResponse):
         return peer_list
     peer_list = [p for p in peer_list if p != name] if peer_list else None
-    return html(pages.gaps_page(views.gaps_view(Trace(store), name, peer_list, node_cap(limit, settings))))
+    return html(pages.gaps_page(views.gaps_view(trace_for(request, store), name, peer_list,
+                                                node_cap(limit, settings))))
 
 
 @router.get("/viz/paths", response_class=HTMLResponse)

@@ -147,10 +147,10 @@ def region(name: str, explain: bool = ExplainQ, store: GraphStore = Depends(get_
 
 
 @router.get("/regions/{name}/gaps")
-def gaps(name: str, peers: str | None = Query(None, max_length=500),
+def gaps(request: Request, name: str, peers: str | None = Query(None, max_length=500),
          limit: int = Query(limits.GAPS, ge=1, le=limits.GAPS_MAX), explain: bool = ExplainQ,
          store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     region = require_region(store, name, "name")
     peer_list = [p for p in region_list(store, peers, "peers") if p != region] if peers else None
-    trace = Trace(store)
+    trace = Trace(store, text_index=text_index(request))  # each theme's adopters, as kept
     return _answer(trace, research.gaps(trace, region, peer_list, limit), explain)
