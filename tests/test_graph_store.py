@@ -123,32 +123,3 @@ def test_an_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path):
             assert not gc.isenabled()
         finally:
             gc.enable()
-
-
-def test_a_large_result_read_through_arrow_holds_the_same_rows(corpus_db, monkeypatch):
-    """Results past ARROW_ROWS are read through Arrow: every table's every property type (text,
-    numbers, booleans, lists, nulls) and a few answers' rows must come out as row by row."""
-    from graph import schema
-    from graph.backends import ladybug
-
-    def everything(store):
-        rows = {label: store.dump_nodes(label) for label in schema.NODES}
-        rows |= {rel: store.dump_rels(rel) for rel in schema.RELS}
-        rows["theme_adoption"] = store.run("theme_adoption", {"regions": ["厦门", "福建", "武汉", "图们", "云南"],
-                                                              "limit": 100_000})
-        rows["similar_pairs_between"] = store.run("similar_pairs_between",
-                                                  {"regions": ["厦门", "福建", "武汉", "云南"], "limit": 100})
-        return rows
-
-    with open_store("ladybug", path=corpus_db, read_only=True) as store:
-        monkeypatch.setattr(ladybug, "ARROW_ROWS", 10**9)
-        by_row = everything(store)
-        monkeypatch.setattr(ladybug, "ARROW_ROWS", 0)
-        by_arrow = everything(store)
-    # rows without an ORDER BY come in any order, run to run
-    def unordered(rows):
-        return {k: v if k == "similar_pairs_between" else sorted(v, key=repr) for k, v in rows.items()}
-
-    assert unordered(by_arrow) == unordered(by_row)
-    assert all(by_row.values()), [k for k, v in by_row.items() if not v]
-    assert sum(map(len, by_row.values())) > 1000

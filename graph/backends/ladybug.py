@@ -36,11 +36,6 @@ _ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "fl
 # also bounds the committed data held in memory. A 10k-measure ingest (~60 MiB of log) then
 # checkpoints once, at its end (service.load_records).
 BULK_CHECKPOINT_THRESHOLD = 128 << 20
-# A result of more rows than this is read into Python through Arrow: the same values, and for
-# 2,765 rows of ten columns (a comparison's themes at 100k measures) 12-16 ms against 26-33 ms
-# row by row; for a few rows Arrow's fixed cost is larger (0.3 ms against 0.1 for one row), and
-# at 500 rows the two were even (tests/test_graph_store.py holds the two ways to the same rows).
-ARROW_ROWS = 1000
 DEFAULT_CONNECTIONS = 4  # queries run at once by one store; see LadybugStore._reading
 
 # A second Database object on the same path silently loses writes: share one per process.
@@ -332,9 +327,6 @@ class LadybugStore(GraphStore):
         results = results if isinstance(results, list) else [results]
         try:
             result = results[-1]
-            rows = result.get_num_tuples()
-            if rows > ARROW_ROWS:
-                return result.get_as_arrow(chunk_size=rows).to_pylist()
             columns = result.get_column_names()
             return [dict(zip(columns, row)) for row in result.get_all()]
         finally:
