@@ -810,7 +810,7 @@ def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) ->
     Read from each theme's adopters answer, the one read path of the adopters question: kept by
     the ingest when the text index is there, else computed. Every region's theme rows read at
     once were cut at FACT_ROW_CAP rows on a large graph: at 100k measures a region was said to
-    lack 34 themes it had adopted, in a 21 MB answer, after 2.6 s."""
+    lack 34 themes it had adopted, in a 21 MB answer, after 2.4 s."""
     from ingest.themes import load_taxonomy
 
     wanted = set(peers) if peers else None
