@@ -176,8 +176,9 @@ def neighbourhood(store: GraphStore, center: tuple[str, str, dict[str, Any]], *,
             for direction in ("out", "in"):
                 # Rows also repeat known nodes, so fetch a margin beyond the node cap;
                 # a full page of rows means something may have been left out.
-                rows = _neighbour_rows(store, f"subgraph_{direction}_{node_type.lower()}", keys, limit * 4)
-                if len(rows) >= limit * 4:
+                row_cap = limit * 4
+                rows = _neighbour_rows(store, f"subgraph_{direction}_{node_type.lower()}", keys, row_cap)
+                if len(rows) >= row_cap:
                     sub.truncated = True
                 for row in rows:
                     far_type = row.get("label")

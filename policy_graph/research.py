@@ -825,9 +825,7 @@ def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) ->
         adopters = _fact_regions(trace, "theme", theme.key, PER_REGION)
         holders = sorted((r for r in adopters if wanted is None or r["region"] in wanted),
                          key=lambda r: r["region"])
-        if not holders:
-            continue
-        items.append({"theme": {"key": theme.key, "name_zh": theme.name_zh, "name_en": theme.name_en},
+        items.append({"theme": theme_dict(theme),
                       "peer_count": len(holders), "peers": [r["region"] for r in holders],
                       "measure_counts": {r["region"]: r["measure_count"] for r in holders},
                       # a row names its measure's own region: a replicated measure is another's
