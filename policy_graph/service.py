@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from graph.indexfile import pending_path, writer_lock
 from graph.loader import LoadSummary, load_documents, load_reference, load_similarity, region_reference_row
@@ -193,22 +193,29 @@ def link_and_index(store: GraphStore, documents: list[DocumentRecord], index_pat
     """Once the graph holds the documents: their similar-to links (planned ``ahead`` in a batch,
     here otherwise), the text index and the adoption summaries; the number of edges written."""
     if ahead is None:
-        edges = link_new(store, documents, index_path, workers, run)
-        index_and_summarise(store, documents, index_path, run)
-        return edges
-    # The text index and the summaries come from the committed measures, not from the links:
-    # written while the fork is still planning, the edges go in after them.
-    index_and_summarise(store, documents, index_path, run)
-    return ahead.write(store)
+        linked = link_new(store, documents, index_path, workers, run)
+        added = index_and_summarise(store, documents, index_path, run)
+    else:
+        # The text index and the summaries come from the committed measures, not from the links:
+        # written while the fork is still planning, the edges go in after them.
+        added = index_and_summarise(store, documents, index_path, run)
+        linked = ahead.write(store)
+    if index_path:  # the regions' answers hold similar pairs: kept once the edges are in
+        keep_region_answers(store, text_index_path(index_path), documents, added, linked.sources)
+    return linked.edges
 
 
 def index_and_summarise(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
-                        run: Runner = in_process) -> None:
+                        run: Runner = in_process) -> int:
     """Extend the text index beside ``index_path`` with the documents' measures, then the
-    adoption summaries; both derive from the measures the graph holds (committed before this)."""
-    if index_path:
-        path = text_index_path(index_path)
-        summarise_adoption(store, path, documents, index_text(documents, path, store, run))
+    adoption summaries; both derive from the measures the graph holds (committed before this).
+    Returns how many measures the text index gained."""
+    if not index_path:
+        return 0
+    path = text_index_path(index_path)
+    added = index_text(documents, path, store, run)
+    summarise_adoption(store, path, documents, added)
+    return added
 
 
 def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | None = None,
@@ -233,11 +240,13 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
 def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
                        added: int = 0) -> None:
     """Each theme's adopters (per region and way: count and first measures), then each theme's
-    and practice's whole answer, computed once the graph and the text index hold the new
-    measures and kept in the index file: a theme or practice question is then a lookup. When they
+    and practice's whole answer and each region's themes, computed once the graph and the text
+    index hold the new measures and kept in the index file: a theme or practice question, and
+    the themes of a comparison or a region's profile, are then lookups. When they
     were current before this ingest's ``added`` (> 0) measures, only the themes and practices of
     ``documents`` are computed again (their adopters change only through measures, and
-    replications of measures, that carry them); otherwise all are. A run killed before this
+    replications of measures, that carry them), and only the regions their measures name;
+    otherwise all are. A run killed before this
     leaves them stamped with fewer measures than the index holds: they are not used, and the next
     ingest (or a server's start) writes them all again."""
     from graph.textindex import StaleIndex, TextIndex
@@ -274,6 +283,37 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
                 keys = [k for k in keys if k in touched[kind]]
             index.set_answers(kind, research.kept_answers(store, index, kind, keys),
                               replace_all=not answers_partial[kind])
+    finally:
+        index.close()
+
+
+def keep_region_answers(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
+                        added: int = 0, linked: Iterable[str] = ()) -> None:
+    """Each region's part of a comparison (its themes and the similar pairs its measures start:
+    research.kept_region_answers), computed once the graph holds the similar-to edges and kept
+    in the text index: comparing regions, or a region's profile, then reads them. When they
+    were current before this ingest's ``added`` measures, only the regions the ``documents``
+    name and those of the ``linked`` measures (whose similar pairs were written again) are
+    computed again; otherwise every region is. Killed before this, they stay stamped with fewer
+    measures than the index holds: not used, and written again as the summaries are."""
+    from graph.textindex import StaleIndex, TextIndex
+
+    if not path.exists():
+        return
+    try:
+        index = TextIndex(path)
+    except StaleIndex:
+        return
+    try:
+        partial = documents is not None and added > 0 and \
+            index.adoption_stamp("answer:region") == index.last_number() - added
+        if partial:
+            rows = store.run("regions_touched", {"documents": sorted({doc.id for doc in documents}),
+                                                 "ids": sorted(linked)})
+            regions = [r["region"] for r in rows if r["region"]]
+        else:
+            regions = [r["name"] for r in store.run("region_list", {"include_all": True, "limit": 1 << 40})]
+        index.set_answers("region", research.kept_region_answers(store, regions), replace_all=not partial)
     finally:
         index.close()
 
@@ -340,15 +380,23 @@ def similarity_rows(documents: list[DocumentRecord]) -> list[dict]:
             for doc in documents for m in doc.measures if m.kind == "measure"]
 
 
+class Linked(NamedTuple):
+    edges: int  # similar-to edges written
+    sources: frozenset[str]  # the measures whose edges were written again
+
+
+NOTHING_LINKED = Linked(0, frozenset())
+
+
 def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
-             workers: int = 1, run: Runner = in_process) -> int:
+             workers: int = 1, run: Runner = in_process) -> Linked:
     """Re-link only what changed: new measures and those whose top matches they displace."""
     measures = similarity_rows(documents)
     if not measures:
-        return 0
+        return NOTHING_LINKED
     if index_path is None:
         plan = run(plan_links, measures, None, None, workers)
-        return load_similarity(store, plan.edges, plan.replace_sources) if plan else 0
+        return _loaded(store, plan) if plan else NOTHING_LINKED
     # One writer at a time reads, extends and replaces the index; the extension goes to a name of
     # its own, so a writer that died half-way can never leave it where another one looks.
     with writer_lock(index_path):
@@ -360,15 +408,20 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
             pending.unlink(missing_ok=True)
 
 
+def _loaded(store: GraphStore, plan: Relink) -> Linked:
+    loaded = load_similarity(store, plan.edges, plan.replace_sources)
+    return Linked(loaded, frozenset(plan.replace_sources) | {e.src for e in plan.edges})
+
+
 def write_links(store: GraphStore, plan: Relink | None | bool, measures: list[dict], index_path: Path,
-                pending: Path, workers: int = 1, run: Runner = in_process) -> int:
+                pending: Path, workers: int = 1, run: Runner = in_process) -> Linked:
     """Write ``plan_links``' answer: its edges into the graph, then its extended index (``pending``)
-    over the index; the number of edges. The caller holds the index's writer lock."""
+    over the index. The caller holds the index's writer lock."""
     if plan is False:  # the index file cannot be read: rebuilt from every measure of the graph
         plan = run(plan_links, measures, index_path, pending, workers, store.run("measures_for_similarity", {}))
     if plan is None:
-        return 0
-    loaded = load_similarity(store, plan.edges, plan.replace_sources)
+        return NOTHING_LINKED
+    loaded = _loaded(store, plan)
     # The extended index becomes the index only once its edges are in the graph: a run
     # killed before this point leaves the new measures out of it, so the next run links
     # them again instead of skipping them.
@@ -394,7 +447,7 @@ class LinksAhead:
         self._planned = pool.apply_async(_plan_timed, (measures, index_path, pending, workers))
         self.compute_seconds = self.compute_cpu_seconds = 0.0  # the planning's own, in the fork
 
-    def write(self, store: GraphStore) -> int:
+    def write(self, store: GraphStore) -> Linked:
         pause("link")  # as plan_links does where it runs after the load: the measures have committed
         plan, self.compute_seconds, self.compute_cpu_seconds = self._planned.get()
         return write_links(store, plan, self.measures, self.index_path, self.pending, self.workers)
@@ -522,10 +575,12 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
             rebuilt.append(text_path.name)
     if len(rebuilt) > 0:
         summarise_adoption(store, text_path)
+        keep_region_answers(store, text_path)
         store.checkpoint()
         log.warning("rebuilt from the graph's %d measures: %s", graph_count, ", ".join(rebuilt))
     elif not _summaries_current(text_path):  # a writer killed after the measures, before these
         summarise_adoption(store, text_path)
+        keep_region_answers(store, text_path)
         log.warning("theme summaries and answers computed again for the graph's %d measures", graph_count)
     return rebuilt
 
@@ -554,7 +609,8 @@ def _summaries_current(path: Path) -> bool:
         return True  # no index to summarise into: nothing to do
     try:
         return (index.adoption_stamp("theme") == index.adoption_stamp("answer:theme")
-                == index.adoption_stamp("answer:practice") == index.last_number())
+                == index.adoption_stamp("answer:practice") == index.adoption_stamp("answer:region")
+                == index.last_number())
     finally:
         index.close()
 

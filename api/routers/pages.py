@@ -86,10 +86,10 @@ def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200)
 
 
 @router.get("/viz/region/{name}", response_class=HTMLResponse)
-def region(name: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
+def region(request: Request, name: str, limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
            settings: Settings = Depends(get_settings)) -> HTMLResponse:
     resolved = region_name(store, name)
-    view = views.region_view(Trace(store), resolved, node_cap(limit, settings)) if resolved else None
+    view = views.region_view(trace_for(request, store), resolved, node_cap(limit, settings)) if resolved else None
     if view is None:
         return html(pages.not_found(f"no region {name!r}"), 404)
     return html(pages.region_page(view))
@@ -114,7 +114,7 @@ def _regions(store: GraphStore, raw: str) -> list[str] | HTMLResponse:
 
 
 @router.get("/viz/compare", response_class=HTMLResponse)
-def compare(regions: str = Query(..., max_length=500, description="A,B[,C...]"),
+def compare(request: Request, regions: str = Query(..., max_length=500, description="A,B[,C...]"),
             limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
             settings: Settings = Depends(get_settings)) -> HTMLResponse:
     names = _regions(store, regions)
@@ -122,7 +122,7 @@ def compare(regions: str = Query(..., max_length=500, description="A,B[,C...]"),
         return names
     if len(names) < 2:
         return html(pages.error_page(400, "compare needs two or more regions, e.g. ?regions=厦门,武汉"), 400)
-    return html(pages.compare_page(views.compare_view(Trace(store), names, node_cap(limit, settings))))
+    return html(pages.compare_page(views.compare_view(trace_for(request, store), names, node_cap(limit, settings))))
 
 
 @router.get("/viz/gaps", response_class=HTMLResponse)

@@ -112,7 +112,7 @@ def region_list(store: GraphStore, raw: str, param: str) -> list[str]:
 
 
 @router.get("/compare")
-def compare(regions: str = Query(..., min_length=1, max_length=500, description="e.g. 厦门,武汉"),
+def compare(request: Request, regions: str = Query(..., min_length=1, max_length=500, description="e.g. 厦门,武汉"),
             limit: int = Query(100, ge=1, le=500, description="themes per page (theme_count gives all)"),
             offset: int = Query(0, ge=0, le=10_000, description="themes to skip"),
             per_region: int = Query(20, ge=1, le=100, description="measures shown per region and theme "
@@ -121,7 +121,7 @@ def compare(regions: str = Query(..., min_length=1, max_length=500, description=
     names = region_list(store, regions, "regions")
     if len(names) < 2:
         raise HTTPException(status_code=422, detail="compare needs at least two different regions")
-    trace = Trace(store)
+    trace = Trace(store, text_index=text_index(request))  # each region's themes, as kept
     return _answer(trace, compare_page(research.compare(trace, names), limit, offset, per_region), explain)
 
 
@@ -136,10 +136,11 @@ def compare_page(answer: dict[str, Any], limit: int, offset: int, per_region: in
 
 
 @router.get("/regions/{name}")
-def region(name: str, explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+def region(request: Request, name: str, explain: bool = ExplainQ,
+           store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     """One region: its measures, its adoption by theme (as compare and gaps count it) and the
     replications into and out of it with their true origins."""
-    trace = Trace(store)
+    trace = Trace(store, text_index=text_index(request))
     profile = lookups.region_profile(trace, require_region(store, name, "name"))
     if profile is None:
         raise HTTPException(status_code=404, detail=f"unknown region {name!r} (parameter name)")

@@ -1,0 +1,138 @@
+"""Each region's part of a comparison (its themes and the similar pairs its measures start), kept
+by the ingest in the text index: comparisons and region profiles read from it give exactly what
+the graph gives, and an ingest that keeps only the regions it touched keeps them right."""
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+import orjson
+import pytest
+
+from graph.store import open_store
+from graph.textindex import TextIndex
+from policy_graph import lookups, research
+from policy_graph.research import Trace
+
+
+class Counting:
+    """A store that notes the name of every statement run through it."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def run(self, name, params):
+        self.asked.append(name)
+        return self.inner.run(name, params)
+
+
+def _same(a, b) -> bool:
+    return orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == orjson.dumps(b, option=orjson.OPT_SORT_KEYS)
+
+
+def _fact_regions(store) -> list[str]:
+    return [r["name"] for r in store.run("region_list", {"include_all": False, "limit": 1000})]
+
+
+def _every_kept_answer_is_the_graphs(store, index: TextIndex) -> None:
+    """What the index keeps for every region is what computing it now from the graph gives."""
+    regions = [r["name"] for r in store.run("region_list", {"include_all": True, "limit": 100_000})]
+    fresh = research.kept_region_answers(store, regions)
+    for region in regions:
+        kept = index.answer("region", region, 0)
+        assert kept is not None, region
+        assert _same(kept[0], fresh[region][1]), region
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_db):
+    store = open_store("ladybug", path=corpus_db, read_only=True)
+    index = TextIndex.load(str(corpus_db) + ".fts")
+    yield store, index
+    index.close()
+    store.close()
+
+
+def test_comparisons_from_kept_regions_are_the_graphs_and_read_no_theme_or_pair_statement(corpus):
+    store, index = corpus
+    regions = _fact_regions(store)
+    asked = [list(p) for p in itertools.combinations(regions, 2)] + [regions[:3], regions[-4:]]
+    pairs_seen = 0
+    for names in asked:
+        for pair_limit in (1, 10):
+            counting = Counting(store)
+            kept_trace = Trace(counting, text_index=index)
+            kept = research.compare(kept_trace, names, pair_limit)
+            computed_trace = Trace(store)
+            computed = research.compare(computed_trace, names, pair_limit)
+            assert _same(kept, computed), names
+            # ?explain=true names the same statements, though only titles were read
+            assert kept_trace.runs == computed_trace.runs
+            assert set(counting.asked) <= {"measure_titles"}, counting.asked
+            pairs_seen += len(kept["similar_pairs"])
+    assert pairs_seen  # the corpus's regions share similar measures: pairs were merged
+
+
+def test_a_region_profile_from_its_kept_themes_is_the_graphs(corpus):
+    store, index = corpus
+    for region in _fact_regions(store):
+        kept = lookups.region_profile(Trace(store, text_index=index), region)
+        assert _same(kept, lookups.region_profile(Trace(store), region)), region
+        assert kept["themes"] or region  # a region with facts may still hold no theme
+
+
+def test_an_upload_keeps_again_the_regions_it_touched_and_they_match_the_graph(corpus_db, tmp_path):
+    """An ingest of new documents computes again only the regions their measures name and those
+    of the old measures whose similar pairs it rewrote: afterwards every region's kept answer is
+    what the graph gives."""
+    from fixtures.hostile import copy_graph, synth_documents
+    from policy_graph.service import ingest_into, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    store = open_store("ladybug", path=db)
+    try:
+        before = TextIndex.load(text_index_path(simindex))
+        stamp = before.adoption_stamp("answer:region")
+        assert stamp == before.last_number()
+        before.close()
+        docs = synth_documents(tmp_path / "new", 120, seed=5)[:2]
+        report = ingest_into(store, docs, index_path=simindex)
+        assert report.documents and not report.errors
+        index = TextIndex.load(text_index_path(simindex))
+        assert index.adoption_stamp("answer:region") == index.last_number() > stamp
+        _every_kept_answer_is_the_graphs(store, index)
+        index.close()
+    finally:
+        store.close()
+
+
+def test_region_answers_a_killed_writer_left_older_are_not_used_and_a_start_keeps_them(corpus_db, tmp_path):
+    """Killed after the edges and before the regions' answers, an ingest leaves them stamped
+    older: comparisons are walked in the graph meanwhile, with the same answer, and a server's
+    start-up keeps them again."""
+    from fixtures.hostile import copy_graph
+    from policy_graph.service import repair_indexes, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    fts = text_index_path(simindex)
+    with sqlite3.connect(fts) as raw:
+        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:region'")
+    store = open_store("ladybug", path=db)
+    try:
+        names = _fact_regions(store)[:2]
+        index = TextIndex.load(fts)
+        assert index.answer("region", names[0], 0) is None
+        counting = Counting(store)
+        stale = research.compare(Trace(counting, text_index=index), names)
+        assert {"theme_adoption", "similar_pairs_between"} <= set(counting.asked)
+        index.close()
+        assert repair_indexes(store, simindex) == []  # nothing rebuilt: only the answers kept again
+        index = TextIndex.load(fts)
+        _every_kept_answer_is_the_graphs(store, index)
+        assert _same(research.compare(Trace(store, text_index=index), names), stale)
+        index.close()
+    finally:
+        store.close()
