@@ -7,8 +7,6 @@ cross product).
 """
 from __future__ import annotations
 
-import functools
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,36 +37,6 @@ _ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "fl
 # checkpoints once, at its end (service.load_records).
 BULK_CHECKPOINT_THRESHOLD = 128 << 20
 DEFAULT_CONNECTIONS = 4  # queries run at once by one store; see LadybugStore._reading
-
-# LIMIT and SKIP given as parameters cost LadybugDB 0.22 a fixed ~0.2 ms (a key lookup) to ~1 ms
-# (a node's neighbours over every table) more than the same statement with a number written in:
-# at 10k measures a subgraph hop took 2.4 ms with `LIMIT $limit` and 0.65 ms with `LIMIT 800`,
-# whatever the value. So a paging value that is an int is written into the text (an int cannot
-# carry Cypher); any other value stays a parameter, and LadybugDB checks it.
-_PAGING = re.compile(r"\b(LIMIT|SKIP)\s+\$([A-Za-z_][A-Za-z0-9_]*)\b")
-
-
-@functools.lru_cache(maxsize=512)
-def _paging_names(text: str) -> frozenset[str]:
-    return frozenset(m.group(2) for m in _PAGING.finditer(text))
-
-
-def inline_paging(text: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """``text`` with each LIMIT/SKIP parameter whose value is a non-negative int written in as
-    that number, and the parameters left to pass (those the text still names)."""
-    names = _paging_names(text)
-    if not names or not params:
-        return text, params
-
-    def number(m: re.Match) -> str:
-        value = params.get(m.group(2))
-        return f"{m.group(1)} {value}" if type(value) is int and value >= 0 else m.group(0)
-
-    inlined = _PAGING.sub(number, text)
-    if inlined is text or inlined == text:
-        return text, params
-    return inlined, {k: v for k, v in params.items() if k not in names or f"${k}" in inlined}
-
 
 # A second Database object on the same path silently loses writes: share one per process.
 _DATABASES: dict[tuple[str, bool], Any] = {}
@@ -347,9 +315,8 @@ class LadybugStore(GraphStore):
 
     def _execute_on(self, conn, text: str, params: dict[str, Any] | None) -> list[dict[str, Any]]:
         self._local.current = conn
-        text, params = inline_paging(text, params or {})
         try:
-            results = conn.execute(text, params)
+            results = conn.execute(text, params or {})
         except RuntimeError as exc:
             msg = str(exc)
             if "Interrupted" in msg:
