@@ -834,7 +834,7 @@ def similar_pairs_between(trace: Trace, regions: list[str], limit: int,
              "shared_terms": p["shared_terms"]} for p in rows]
 
 
-def kept_region_answers(store: GraphStore, regions: Iterable[str], batch: int = 50
+def kept_region_answers(store: GraphStore, regions: Iterable[str], batch: int = 20
                         ) -> dict[str, tuple[int, list[dict[str, Any]], list]]:
     """Each region's part of a comparison, for the ingest to keep in the text index once the
     graph holds the similar-to edges: its themes with every measure that makes it adopt them

@@ -136,3 +136,40 @@ def test_region_answers_a_killed_writer_left_older_are_not_used_and_a_start_keep
         index.close()
     finally:
         store.close()
+
+
+def test_an_upload_whose_region_answers_cannot_be_computed_still_lands_and_a_start_keeps_them(
+        corpus_db, tmp_path, monkeypatch, caplog):
+    """The regions' answers derive from the graph: when the database cannot compute them (the
+    smallest buffer pool, still holding an upload's pages, refused it: tests/test_buffer_pool.py)
+    the upload still lands, comparisons walk the graph, and the next start keeps them."""
+    from fixtures.hostile import copy_graph, synth_documents
+    from graph.store import StoreError
+    from policy_graph.service import ingest_into, repair_indexes, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    store = open_store("ladybug", path=db)
+    try:
+        def refused(*_args, **_kwargs):
+            raise StoreError("Buffer manager exception: Unable to allocate memory!")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(research, "kept_region_answers", refused)
+            report = ingest_into(store, synth_documents(tmp_path / "new", 40, seed=6)[:1], index_path=simindex)
+        assert report.documents and not report.errors
+        assert "regions' answers not kept" in caplog.text
+        index = TextIndex.load(text_index_path(simindex))
+        assert index.adoption_stamp("answer:region") < index.last_number()
+        names = _fact_regions(store)[:2]
+        counting = Counting(store)
+        walked = research.compare(Trace(counting, text_index=index), names)
+        assert "theme_adoption" in counting.asked
+        index.close()
+        repair_indexes(store, simindex)
+        index = TextIndex.load(text_index_path(simindex))
+        _every_kept_answer_is_the_graphs(store, index)
+        assert _same(research.compare(Trace(store, text_index=index), names), walked)
+        index.close()
+    finally:
+        store.close()
