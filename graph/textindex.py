@@ -290,18 +290,21 @@ class TextIndex:
         return [{"region": region, "via": via, "n": n, "keys": json.loads(keys)[:per_region]}
                 for region, via, n, keys in rows]
 
-    def set_answers(self, kind: str, answers: Mapping[str, tuple[int, Any, Any]], replace_all: bool = True) -> None:
+    def set_answers(self, kind: str, answers: Mapping[str, tuple[int, Any, Any]] | Iterable[tuple[str, tuple[int, Any, Any]]],
+                    replace_all: bool = True, keys: Iterable[str] | None = None) -> None:
         """Keep ``answers`` (key -> (per_region, regions, runs), JSON-able; each region a dict
-        with its name under "region") as the answers of ``kind`` in one transaction, stamped with
-        the measures the index holds now: replacing every answer of ``kind``, or (``replace_all``
-        False) only those of the keys given."""
+        with its name under "region"; or those pairs one after another, each encoded as it
+        comes) as the answers of ``kind`` in one transaction, stamped with the measures the index
+        holds now: replacing every answer of ``kind``, or (``replace_all`` False) only those of
+        ``keys`` (by default the mapping's keys)."""
         def row(key: str, per_region: int, regions: Sequence[Mapping[str, Any]], runs: Any) -> tuple:
             kept = KeptRegions.of(regions)
             return kind, key, per_region, kept.body, orjson.dumps(kept.spans), orjson.dumps(runs)
 
-        self._replace_kept("answer", kind, answers, replace_all, "answer:" + kind,
+        pairs = answers.items() if isinstance(answers, Mapping) else answers
+        self._replace_kept("answer", kind, answers if keys is None else keys, replace_all, "answer:" + kind,
                            "INSERT INTO answer(kind, key, per_region, body, spans, runs) VALUES (?, ?, ?, ?, ?, ?)",
-                           (row(key, *answer) for key, answer in answers.items()))
+                           (row(key, *answer) for key, answer in pairs))
 
     def answer(self, kind: str, key: str, per_region: int) -> tuple[Any, list[tuple[str, Any]]] | None:
         """The kept answer of ``key`` for ``per_region`` shown measures and the queries that

@@ -30,6 +30,7 @@ from policy_graph.settings import text_index_beside
 
 if TYPE_CHECKING:
     from graph.linker import Relink
+    from graph.textindex import TextIndex
 
 log = logging.getLogger(__name__)
 
@@ -240,25 +241,18 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
 def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
                        added: int = 0) -> None:
     """Each theme's adopters (per region and way: count and first measures), then each theme's
-    and practice's whole answer and each region's themes, computed once the graph and the text
-    index hold the new measures and kept in the index file: a theme or practice question, and
-    the themes of a comparison or a region's profile, are then lookups. When they
+    and practice's whole answer, computed once the graph and the text index hold the new
+    measures and kept in the index file: a theme or practice question is then a lookup. When they
     were current before this ingest's ``added`` (> 0) measures, only the themes and practices of
     ``documents`` are computed again (their adopters change only through measures, and
-    replications of measures, that carry them), and only the regions their measures name;
-    otherwise all are. A run killed before this
+    replications of measures, that carry them); otherwise all are. A run killed before this
     leaves them stamped with fewer measures than the index holds: they are not used, and the next
     ingest (or a server's start) writes them all again."""
-    from graph.textindex import StaleIndex, TextIndex
     from policy_graph.limits import PER_REGION_MAX
 
-    if not path.exists():
-        return
-    try:
-        index = TextIndex(path)
-    except StaleIndex:
-        return
-    try:
+    with _text_index_to_write(path) as index:
+        if index is None:
+            return
         taxonomy = load_taxonomy()
         every = {"theme": [t.key for t in taxonomy.themes()], "practice": [p.key for p in taxonomy.practices()]}
         touched = {"theme": {t.key for doc in documents or () for m in doc.measures for t in m.themes},
@@ -283,8 +277,6 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
                 keys = [k for k in keys if k in touched[kind]]
             index.set_answers(kind, research.kept_answers(store, index, kind, keys),
                               replace_all=not answers_partial[kind])
-    finally:
-        index.close()
 
 
 def keep_region_answers(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
@@ -296,29 +288,39 @@ def keep_region_answers(store: GraphStore, path: Path, documents: list[DocumentR
     name and those of the ``linked`` measures (whose similar pairs were written again) are
     computed again; otherwise every region is. Killed before this, they stay stamped with fewer
     measures than the index holds: not used, and written again as the summaries are."""
-    from graph.textindex import StaleIndex, TextIndex
-
-    if not path.exists():
-        return
-    try:
-        index = TextIndex(path)
-    except StaleIndex:
-        return
-    try:
+    with _text_index_to_write(path) as index:
+        if index is None:
+            return
         partial = documents is not None and added > 0 and \
             index.adoption_stamp("answer:region") == index.last_number() - added
         try:
-            kept = research.kept_region_answers(store, _regions_to_keep(store, documents or [], linked, partial))
+            regions = _regions_to_keep(store, documents or [], linked, partial)
+            # computed as they are written, in one transaction: a statement refused leaves none
+            index.set_answers("region", research.kept_region_answers(store, regions), replace_all=not partial,
+                              keys=regions)
         except StoreError as exc:
             # The documents are in the graph, and these answers derive from it: an upload does not
             # fail for them. Stamped older, they are not used (comparisons walk the graph), and the
             # next ingest or start computes them all. Seen with the smallest buffer pool (64 MiB),
             # whose pages an upload's own writes still held (tests/test_buffer_pool.py).
             log.warning("regions' answers not kept (%s): comparisons read the graph until they are", exc)
-            return
-        index.set_answers("region", kept, replace_all=not partial)
+
+
+@contextmanager
+def _text_index_to_write(path: Path) -> Iterator[TextIndex | None]:
+    """The text index file at ``path`` open for writing, closed afterwards; None when there is
+    none, or none of this format (it is rebuilt elsewhere)."""
+    from graph.textindex import StaleIndex, TextIndex
+
+    try:
+        index = TextIndex(path) if path.exists() else None
+    except StaleIndex:
+        index = None
+    try:
+        yield index
     finally:
-        index.close()
+        if index is not None:
+            index.close()
 
 
 def _regions_to_keep(store: GraphStore, documents: list[DocumentRecord], linked: Iterable[str],

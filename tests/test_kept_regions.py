@@ -9,22 +9,11 @@ import sqlite3
 import orjson
 import pytest
 
+from fixtures.counting import Counting
 from graph.store import open_store
 from graph.textindex import TextIndex
 from policy_graph import lookups, research
 from policy_graph.research import Trace
-
-
-class Counting:
-    """A store that notes the name of every statement run through it."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.asked: list[str] = []
-
-    def run(self, name, params):
-        self.asked.append(name)
-        return self.inner.run(name, params)
 
 
 def _same(a, b) -> bool:
@@ -38,7 +27,7 @@ def _fact_regions(store) -> list[str]:
 def _every_kept_answer_is_the_graphs(store, index: TextIndex) -> None:
     """What the index keeps for every region is what computing it now from the graph gives."""
     regions = [r["name"] for r in store.run("region_list", {"include_all": True, "limit": 100_000})]
-    fresh = research.kept_region_answers(store, regions)
+    fresh = dict(research.kept_region_answers(store, regions))
     for region in regions:
         kept = index.answer("region", region, 0)
         assert kept is not None, region
@@ -173,3 +162,36 @@ def test_an_upload_whose_region_answers_cannot_be_computed_still_lands_and_a_sta
         index.close()
     finally:
         store.close()
+
+
+def test_a_statement_refused_half_way_through_the_regions_keeps_none_of_them(corpus, tmp_path):
+    """The regions' answers are computed as they are written, in one transaction: a statement the
+    database refuses after some regions were written leaves the older answers and their stamp."""
+    import shutil
+
+    from graph.store import StoreError
+    from policy_graph.service import keep_region_answers
+
+    store, current = corpus
+    path = tmp_path / "g.fts"
+    shutil.copy2(current.path, path)
+
+    class RefusesLater:
+        def __init__(self):
+            self.calls = 0
+
+        def run(self, name, params):
+            self.calls += name == "similar_pairs_from"
+            if self.calls > 1:
+                raise StoreError("Buffer manager exception: Unable to allocate memory!")
+            return store.run(name, params)
+
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:region'")
+        before = raw.execute("SELECT count(*), max(n) FROM answer WHERE kind = 'region'").fetchone()
+    keep_region_answers(RefusesLater(), path)  # logged, not raised
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT count(*), max(n) FROM answer WHERE kind = 'region'").fetchone() == before
+    index = TextIndex.load(path)
+    assert index.adoption_stamp("answer:region") == index.last_number() - 1
+    index.close()

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from fixtures.counting import Counting
 from graph.store import open_store
 from graph.textindex import TextIndex, TextIndexFile
 from policy_graph import research
@@ -21,19 +22,6 @@ def corpus(corpus_db):
     index = TextIndex.load(str(corpus_db) + ".fts")
     yield store, index
     store.close()
-
-
-class Counting:
-    """A store that notes the name of every statement run through it: an answer that should read
-    nothing from the graph is asked through one."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.asked: list[str] = []
-
-    def run(self, name, params):
-        self.asked.append(name)
-        return self.inner.run(name, params)
 
 
 def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
