@@ -88,6 +88,19 @@ def corpus_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def corpus(corpus_db):
+    """The founding corpus's graph, read-only, and its text index: (store, index)."""
+    from graph.store import open_store
+    from graph.textindex import TextIndex
+
+    store = open_store("ladybug", path=corpus_db, read_only=True)
+    index = TextIndex.load(str(corpus_db) + ".fts")
+    yield store, index
+    index.close()
+    store.close()
+
+
 @pytest.fixture(scope="session")
 def server(corpus_db) -> Server:
     srv = Server(corpus_db)

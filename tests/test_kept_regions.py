@@ -7,7 +7,6 @@ import itertools
 import sqlite3
 
 import orjson
-import pytest
 
 from fixtures.counting import Counting
 from graph.store import open_store
@@ -32,15 +31,6 @@ def _every_kept_answer_is_the_graphs(store, index: TextIndex) -> None:
         kept = index.answer("region", region, 0)
         assert kept is not None, region
         assert _same(kept[0], fresh[region][1]), region
-
-
-@pytest.fixture(scope="module")
-def corpus(corpus_db):
-    store = open_store("ladybug", path=corpus_db, read_only=True)
-    index = TextIndex.load(str(corpus_db) + ".fts")
-    yield store, index
-    index.close()
-    store.close()
 
 
 def test_comparisons_from_kept_regions_are_the_graphs_and_read_no_theme_or_pair_statement(corpus):
@@ -101,14 +91,10 @@ def test_region_answers_a_killed_writer_left_older_are_not_used_and_a_start_keep
     """Killed after the edges and before the regions' answers, an ingest leaves them stamped
     older: comparisons are walked in the graph meanwhile, with the same answer, and a server's
     start-up keeps them again."""
-    from fixtures.hostile import copy_graph
-    from policy_graph.service import repair_indexes, text_index_path
+    from fixtures.hostile import copy_with_older_answers
+    from policy_graph.service import repair_indexes
 
-    db = copy_graph(corpus_db, tmp_path / "g")
-    simindex = db.parent / (db.name + ".simindex")
-    fts = text_index_path(simindex)
-    with sqlite3.connect(fts) as raw:
-        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:region'")
+    db, simindex, fts = copy_with_older_answers(corpus_db, tmp_path / "g", "region")
     store = open_store("ladybug", path=db)
     try:
         names = _fact_regions(store)[:2]

@@ -16,14 +16,6 @@ QUERIES = [["知识产权"], ["质押"], ["跨境", "融资"], ["知识产权质
            ["自贸试验区"], ["跨境电商"], ["不存在的词语"], ["IP"], ["ip"], ["押"], ["人才", "知识产权"], ['"引号"']]
 
 
-@pytest.fixture(scope="module")
-def corpus(corpus_db):
-    store = open_store("ladybug", path=corpus_db, read_only=True)
-    index = TextIndex.load(str(corpus_db) + ".fts")
-    yield store, index
-    store.close()
-
-
 def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
     """TextIndex.shown of the measures by their ids, by id, as an answer shows them."""
     return {m["id"]: m for m in index.shown(list(index.numbers(ids).values()), terms).values()}
@@ -257,17 +249,11 @@ def test_answers_a_killed_writer_left_older_are_not_used_and_the_next_start_comp
     """An ingest killed between keeping the summaries and keeping the answers (two transactions)
     leaves answers stamped older: theme questions are computed from the graph meanwhile, with the
     same answer, and a server's start-up keeps them again (policy_graph.service.repair_indexes)."""
-    import sqlite3
-
-    from fixtures.hostile import copy_graph
+    from fixtures.hostile import copy_with_older_answers
     from ingest.themes import load_taxonomy
-    from policy_graph.service import repair_indexes, text_index_path
+    from policy_graph.service import repair_indexes
 
-    db = copy_graph(corpus_db, tmp_path / "g")
-    simindex = db.parent / (db.name + ".simindex")
-    fts = text_index_path(simindex)
-    with sqlite3.connect(fts) as raw:
-        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:theme'")
+    db, simindex, fts = copy_with_older_answers(corpus_db, tmp_path / "g", "theme")
     store = open_store("ladybug", path=db)
     try:
         index = TextIndex.load(fts)
