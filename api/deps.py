@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from graph.store import GraphStore
+from policy_graph.research import Trace
 from policy_graph.settings import Settings
 
 
@@ -21,3 +22,9 @@ def text_index(request: Request):
     """The text index the server answers text questions from, or None (then they scan)."""
     holder = getattr(request.app.state, "text_index", None)
     return holder.get() if holder is not None else None
+
+
+def trace_for(request: Request, store: GraphStore) -> Trace:
+    """The Trace every question of a request is asked through: with the text index, so text
+    questions and the answers the ingest kept (themes, practices, regions) are read there."""
+    return Trace(store, text_index=text_index(request))

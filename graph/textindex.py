@@ -301,8 +301,13 @@ class TextIndex:
             kept = KeptRegions.of(regions)
             return kind, key, per_region, kept.body, orjson.dumps(kept.spans), orjson.dumps(runs)
 
-        pairs = answers.items() if isinstance(answers, Mapping) else answers
-        self._replace_kept("answer", kind, answers if keys is None else keys, replace_all, "answer:" + kind,
+        if isinstance(answers, Mapping):
+            pairs, keys = answers.items(), answers if keys is None else keys
+        elif keys is None and not replace_all:  # the pairs can be read once: for the rows
+            raise ValueError("set_answers: the keys to replace must be given with answers that come one by one")
+        else:
+            pairs = answers
+        self._replace_kept("answer", kind, keys or (), replace_all, "answer:" + kind,
                            "INSERT INTO answer(kind, key, per_region, body, spans, runs) VALUES (?, ?, ?, ?, ?, ?)",
                            (row(key, *answer) for key, answer in pairs))
 

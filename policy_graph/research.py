@@ -754,13 +754,16 @@ def _emit(chain: list[dict[str, Any]], forward: bool, seen: set[tuple], result: 
     result.append({"regions": regions, "hops": len(steps), "steps": steps})
 
 
-def adoption_by_theme(trace: Trace, regions: list[str],
-                      kept: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+def adoption_by_theme(trace: Trace, regions: list[str]) -> dict[str, dict[str, Any]]:
     """theme key -> {key, name_zh, name_en, regions: {region: {measure id: evidence}}} for the
     regions named (compare, a region's profile): merged from each region's kept answer
     (kept_regions) when the text index holds every one, else walked from the regions in the
     graph (at 100k measures ~40 ms for two regions, most of a comparison)."""
-    kept = kept if kept is not None else kept_regions(trace, regions)
+    return _adoption_by_theme(trace, regions, kept_regions(trace, regions))
+
+
+def _adoption_by_theme(trace: Trace, regions: list[str],
+                       kept: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
     if kept is None:
         return themes_of_rows(trace.run("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP}))
     themes: dict[str, dict[str, Any]] = {}
@@ -809,12 +812,11 @@ def kept_regions(trace: Trace, regions: list[str]) -> dict[str, dict[str, Any]] 
     return out
 
 
-def similar_pairs_between(trace: Trace, regions: list[str], limit: int,
-                          kept: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def _similar_pairs_between(trace: Trace, regions: list[str], limit: int,
+                           kept: dict[str, dict[str, Any]] | None) -> list[dict[str, Any]]:
     """The most similar measure pairs between the regions (similar_pairs_between's rows): merged
-    from each region's kept pairs when the text index holds them, else from the graph (at 100k
-    measures 31-37 ms for two regions)."""
-    kept = kept if kept is not None else kept_regions(trace, regions)
+    from each region's ``kept`` pairs (kept_regions) when the text index holds them, else from
+    the graph (at 100k measures 31-37 ms for two regions)."""
     if kept is None:
         return trace.run("similar_pairs_between", {"regions": regions, "limit": limit})
     named = set(regions)
@@ -863,8 +865,8 @@ _VIA_RANK = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 
 
 def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str, Any]:
-    kept = kept_regions(trace, regions)
-    themes = adoption_by_theme(trace, regions, kept)
+    kept = kept_regions(trace, regions)  # read once, for the themes and the pairs
+    themes = _adoption_by_theme(trace, regions, kept)
     per_theme, shared, unique = [], [], {r: [] for r in regions}
     for key in sorted(themes, key=lambda k: (-len(themes[k]["regions"]), k)):
         theme = themes[key]
@@ -876,7 +878,7 @@ def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str,
         elif len(holders) == 1:
             unique[holders[0]].append(key)
     # Each measure keeps its own top matches, so a pair can be stored in both directions.
-    rows = similar_pairs_between(trace, regions, pair_limit * 2, kept)
+    rows = _similar_pairs_between(trace, regions, pair_limit * 2, kept)
     pairs: dict[frozenset, dict[str, Any]] = {}
     for p in rows:
         pairs.setdefault(frozenset((p["a_id"], p["b_id"])), {

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from api.deps import get_store, text_index
+from api.deps import get_store, trace_for
 from api.models import AnswerCacheStats, BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
 from api.resolve import optional_region
 from graph.store import GraphStore
@@ -105,4 +105,4 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
            store: GraphStore = Depends(get_store)) -> Response:
     if not research.text_terms(q):
         raise HTTPException(status_code=422, detail="the query holds no searchable text")
-    return _sent(SearchPage(**lookups.search(Trace(store, text_index=text_index(request)), q, limit)))
+    return _sent(SearchPage(**lookups.search(trace_for(request, store), q, limit)))

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import get_settings, get_store, text_index
+from api.deps import get_settings, get_store, trace_for
 from api.resolve import region_name
 from api.routers.subgraph import find_center
 from graph.store import GraphStore
@@ -31,11 +31,6 @@ def html(body: str, status: int = 200) -> HTMLResponse:
 
 def node_cap(limit: int | None, settings: Settings) -> int:
     return min(limit or settings.max_nodes, limits.NODES_MAX)
-
-
-def trace_for(request: Request, store: GraphStore) -> Trace:
-    """The Trace an API request of the same question would use (text questions use the index)."""
-    return Trace(store, text_index=text_index(request))
 
 
 LimitQ = Query(None, ge=1, description=f"node cap for the drawing (default {limits.NODES})")

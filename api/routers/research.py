@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import ORJSONResponse
 
-from api.deps import get_store, text_index
+from api.deps import get_store, trace_for
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
 from policy_graph import limits, lookups, research
@@ -48,7 +48,7 @@ def adopters(request: Request,
                                 description="regions per page, by first date (region_count gives all)"),
              offset: int = Query(0, ge=0, le=limits.OFFSET_REGIONS_MAX, description="regions to skip"),
              explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    trace = Trace(store, text_index=text_index(request))
+    trace = trace_for(request, store)
     if explain:
         return _answer(trace, research.adopters(trace, q, limit=limit, per_region=per_region, offset=offset), True)
     # Sent as encoded, not through the response model: a page of ~1,000 measures (460 KB) took
@@ -61,7 +61,7 @@ def adopters(request: Request,
 @router.get("/timeline")
 def timeline(request: Request, q: str = Query(..., min_length=1, max_length=200),
              explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    trace = Trace(store, text_index=text_index(request))
+    trace = trace_for(request, store)
     return _answer(trace, research.timeline(trace, q), explain)
 
 
@@ -121,7 +121,7 @@ def compare(request: Request, regions: str = Query(..., min_length=1, max_length
     names = region_list(store, regions, "regions")
     if len(names) < 2:
         raise HTTPException(status_code=422, detail="compare needs at least two different regions")
-    trace = Trace(store, text_index=text_index(request))  # each region's themes, as kept
+    trace = trace_for(request, store)  # each region's themes, as kept
     return _answer(trace, compare_page(research.compare(trace, names), limit, offset, per_region), explain)
 
 
@@ -140,7 +140,7 @@ def region(request: Request, name: str, explain: bool = ExplainQ,
            store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     """One region: its measures, its adoption by theme (as compare and gaps count it) and the
     replications into and out of it with their true origins."""
-    trace = Trace(store, text_index=text_index(request))
+    trace = trace_for(request, store)
     profile = lookups.region_profile(trace, require_region(store, name, "name"))
     if profile is None:
         raise HTTPException(status_code=404, detail=f"unknown region {name!r} (parameter name)")
@@ -153,5 +153,5 @@ def gaps(request: Request, name: str, peers: str | None = Query(None, max_length
          store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     region = require_region(store, name, "name")
     peer_list = [p for p in region_list(store, peers, "peers") if p != region] if peers else None
-    trace = Trace(store, text_index=text_index(request))  # each theme's adopters, as kept
+    trace = trace_for(request, store)  # each theme's adopters, as kept
     return _answer(trace, research.gaps(trace, region, peer_list, limit), explain)
