@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from api.answers import Answer, AnswerCache
+from api.answers import AnswerCache
 
 _PROCESS = secrets.token_hex(4)
 # How long a version read from the files is used before they are read again. Writes of this server
@@ -82,8 +82,7 @@ class ETagMiddleware:
         tag = f'W/"{version}"'.encode()
         sent = _header(scope, b"if-none-match")
         if sent is not None and tag in [t.strip() for t in sent.split(b",")]:
-            await send({"type": "http.response.start", "status": 304,
-                        "headers": [(b"etag", tag), (b"cache-control", b"no-cache")]})
+            await send({"type": "http.response.start", "status": 304, "headers": list(_tags(tag))})
             await send({"type": "http.response.body", "body": b""})
             return
         answers = self.answers
@@ -93,8 +92,9 @@ class ETagMiddleware:
         key = (scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""), version)
         kept = answers.get(key)
         if kept is not None:
-            await send({"type": "http.response.start", "status": 200, "headers": list(kept.headers)})
-            await send({"type": "http.response.body", "body": kept.body})
+            headers, body = kept.sent(_accepts_gzip(scope))
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
             return
         generation = answers.generation
         headers: list | None = None
@@ -105,19 +105,21 @@ class ETagMiddleware:
             nonlocal headers, chunks, size
             if message["type"] == "http.response.start":
                 if message["status"] == 200:
-                    headers = [*message.get("headers", []), (b"etag", tag), (b"cache-control", b"no-cache")]
+                    headers = [*message.get("headers", []), *_tags(tag)]
                     message = {**message, "headers": headers}
                     chunks = []
             elif message["type"] == "http.response.body" and chunks is not None:
                 body = message.get("body", b"")
                 size += len(body)
-                if size > answers.entry_max:  # will not be kept: stop copying it
+                if size > answers.raw_max:  # will not be kept: stop copying it
                     chunks = None
                     answers.too_large += 1
                 else:
                     chunks.append(body)
                     if not message.get("more_body", False):
-                        answers.put(key, Answer(tuple(headers), b"".join(chunks)), generation)
+                        await send(message)  # sent first: keeping it (compressing) is not this client's wait
+                        answers.put(key, headers, b"".join(chunks), generation)
+                        return
             await send(message)
 
         await self.app(scope, receive, keeping)
@@ -126,10 +128,29 @@ class ETagMiddleware:
 def _tagging(send, tag: bytes):
     async def tagged(message):
         if message["type"] == "http.response.start" and message["status"] == 200:
-            message = {**message, "headers": [*message.get("headers", []), (b"etag", tag),
-                                              (b"cache-control", b"no-cache")]}
+            message = {**message, "headers": [*message.get("headers", []), *_tags(tag)]}
         await send(message)
     return tagged
+
+
+def _tags(tag: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers every tagged answer carries: a kept one may be sent gzip-compressed to one
+    client and not to another (api/answers.py), so shared caches must key it by Accept-Encoding."""
+    return (b"etag", tag), (b"cache-control", b"no-cache"), (b"vary", b"accept-encoding")
+
+
+def _accepts_gzip(scope) -> bool:
+    """Whether the request's Accept-Encoding allows gzip (RFC 9110 12.5.3: by name or by ``*``,
+    with a q-value other than 0)."""
+    sent = _header(scope, b"accept-encoding")
+    if not sent:
+        return False
+    allowed: dict[bytes, bool] = {}
+    for item in sent.lower().split(b","):
+        name, _, params = item.strip().partition(b";")
+        q = params.strip()
+        allowed[name.strip()] = not (q.startswith(b"q=") and q[2:].strip().strip(b"0.") == b"")
+    return allowed.get(b"gzip", allowed.get(b"*", False))
 
 
 def _header(scope, name: bytes) -> bytes | None:

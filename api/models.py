@@ -30,6 +30,7 @@ class AnswerCacheStats(BaseModel):
     hits: int
     misses: int
     too_large: int
+    gzipped: int  # large answers kept compressed (over the entry cap, or once the budget was full)
 
 
 class RegionOut(BaseModel):

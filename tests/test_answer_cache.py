@@ -42,6 +42,27 @@ def answer(r: httpx.Response) -> tuple[int, dict, bytes]:
     return r.status_code, {k: v for k, v in r.headers.items() if k not in PER_REQUEST}, r.content
 
 
+def test_a_compressed_answer_is_sent_compressed_only_to_a_client_that_accepts_it(corpus_db, tmp_path):
+    # 0.5 MiB, 32 KiB for one kept answer: a 64 kB comparison is kept only compressed
+    path = "/api/compare?regions=厦门,武汉"
+    with serving_uploads(corpus_db, tmp_path, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0.5"}) as srv, \
+            httpx.Client(base_url=srv.base_url, timeout=300) as c:
+        fresh = c.get(path, headers={"Accept-Encoding": "identity"})
+        assert len(fresh.content) > 32 * 1024 and "content-encoding" not in fresh.headers
+        assert "accept-encoding" in fresh.headers["vary"].lower()
+        assert counts(c)["gzipped"] == 1
+        for accepts in ("gzip", "gzip, deflate, br", "br;q=1, *;q=0.5"):
+            r = c.get(path, headers={"Accept-Encoding": accepts})
+            assert r.headers["content-encoding"] == "gzip", accepts
+            assert int(r.headers["content-length"]) < len(fresh.content) / 3  # the bytes on the wire
+            assert r.content == fresh.content, accepts
+        for refuses in ("identity", "gzip;q=0", "br", "*;q=0", ""):
+            r = c.get(path, headers={"Accept-Encoding": refuses})
+            assert "content-encoding" not in r.headers, refuses
+            assert answer(r) == answer(fresh), refuses
+        assert counts(c)["hits"] == 8
+
+
 def test_a_repeated_question_is_a_hit_with_the_same_bytes_and_headers(client, uncached):
     with httpx.Client(base_url=uncached.base_url, timeout=300) as plain:
         for path in QUESTIONS:
@@ -53,10 +74,11 @@ def test_a_repeated_question_is_a_hit_with_the_same_bytes_and_headers(client, un
             assert fresh.status_code == 200, (path, fresh.text[:200])
             assert middle["misses"] == before["misses"] + 1 and middle["hits"] == before["hits"], path
             assert after["hits"] == middle["hits"] + 1, path
+            # in a budget this large, every answer is kept as it was sent
             assert answer(again) == answer(fresh), path
             head = client.head(path)
             assert head.status_code == 200 and head.content == b""
-            assert {k: v for k, v in head.headers.items() if k not in PER_REQUEST} == answer(fresh)[1]
+            assert answer(head)[1] == answer(fresh)[1], path
             # and what a server without the cache computes
             other = plain.get(path)
             assert other.content == fresh.content, path
@@ -100,12 +122,12 @@ def test_an_upload_is_seen_at_once_by_every_kept_question(client, tmp_path):
 
 
 def test_the_budget_and_the_cap_of_one_answer_hold(corpus_db, tmp_path):
-    # 64 KiB in all, 4 KiB for one answer
+    # 64 KiB in all, 4 KiB for one kept answer, 32 KiB for one answer before it is compressed
     with serving_uploads(corpus_db, tmp_path, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0.0625"}) as srv, \
             httpx.Client(base_url=srv.base_url, timeout=300) as c:
-        big = c.get("/api/adopters?q=知识产权")
-        assert len(big.content) > 4096
-        c.get("/api/adopters?q=知识产权")
+        big = c.get("/api/compare?regions=厦门,武汉")
+        assert len(big.content) > 32 * 1024
+        c.get("/api/compare?regions=厦门,武汉")
         stats = counts(c)
         assert stats["entry_max_bytes"] == 4096 and stats["hits"] == 0 and stats["too_large"] == 2
         ids = [m["id"] for m in c.get("/api/measures?limit=100").json()["items"]]
@@ -117,3 +139,20 @@ def test_the_budget_and_the_cap_of_one_answer_hold(corpus_db, tmp_path):
         assert 0 < stats["entries"] < len(small)  # the oldest were let go
         last = c.get(small[-1])
         assert counts(c)["hits"] == 1 and last.status_code == 200
+
+
+def test_once_the_budget_is_full_large_answers_are_kept_compressed(corpus_db, tmp_path):
+    # every comparison of two of the corpus's regions: ~600 kB as JSON, more than the budget holds;
+    # those kept once it is full are compressed, so all of them are asked again without a query
+    regions = ["厦门", "福建", "图们", "武汉", "云南"]
+    paths = [f"/api/compare?regions={a},{b}" for i, a in enumerate(regions) for b in regions[i + 1:]]
+    with serving_uploads(corpus_db, tmp_path, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0.5"}) as srv, \
+            httpx.Client(base_url=srv.base_url, timeout=300) as c:
+        first = {path: c.get(path, headers={"Accept-Encoding": "identity"}).content for path in paths}
+        raw = sum(len(body) for body in first.values())
+        stats = counts(c)
+        assert raw > stats["budget_bytes"] and stats["bytes"] <= stats["budget_bytes"]
+        assert stats["entries"] == len(paths) and stats["gzipped"] >= 1
+        for path in paths:
+            assert c.get(path, headers={"Accept-Encoding": "identity"}).content == first[path], path
+        assert counts(c)["hits"] == stats["hits"] + len(paths)
