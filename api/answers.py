@@ -12,7 +12,7 @@ upload) bracket themselves with ``begin_write``/``end_write``: every entry is dr
 ends, and an answer whose request overlapped a write is not kept (it may have read half of it).
 
 Once the budget is full, a large answer is kept gzip-compressed (a comparison of two regions is
-~170 kB of JSON at 10k measures, ~25 kB compressed): as the least recently used answers are let
+~160 kB of JSON at 10k measures, ~28 kB compressed): as the least recently used answers are let
 go, the budget comes to hold five to seven times as many of them. A compressed answer is sent as
 kept to a client that accepts gzip (browsers, httpx, requests, curl --compressed) and
 decompressed for any other, byte for byte the route's answer. Answers kept while there is room
@@ -22,10 +22,12 @@ again is not known, and compressing the oldest first kept recent answers compres
 older ones that were never asked again.
 
 Everything here runs on the event loop (the ETag layer and the upload route's own await
-points), so the dictionary needs no lock.
+points), so the dictionary needs no lock; only compressing an answer runs on a worker thread,
+and the answer is kept (or not: a write began meanwhile) back on the loop.
 """
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -39,9 +41,9 @@ ENTRY_SHARE = 16
 # Answers from this size on may be compressed. Below it the saving is a few kB, and the small
 # answers (a measure, a page of search hits) are the most asked: they are always sent as kept.
 GZIP_FROM = 16 * 1024
-# zlib's level 3: against level 1, 10 % smaller and a third faster to decompress (0.43 against
-# 0.65 ms for a 128 kB comparison) for 0.4 ms more to compress, once per kept answer; level 6
-# takes 2x longer again for 15 % less.
+# zlib's level 3, for a median 163 kB comparison at 10k measures (30 of them, in process, a quiet
+# machine): 28.0 kB in 1.05 ms, against 30.9 kB in 0.93 ms at level 1 and 23.7 kB in 2.46 ms at 6;
+# decompressing takes 0.3 ms at any of them.
 GZIP_LEVEL = 3
 # How much larger than the entry cap an answer may be before it is compressed: JSON answers shrink
 # five- to eightfold, so one of up to this many times the cap may still fit once compressed.
@@ -117,21 +119,30 @@ class AnswerCache:
         self.hits += 1
         return answer
 
-    def put(self, key: tuple, headers: list[tuple[bytes, bytes]], body: bytes, generation: int) -> bool:
-        """Keep an answer sent with ``headers`` and ``body`` unless a write began or ended since its
-        request started (``generation`` is what the request saw then) or it is over the entry cap
-        even compressed; compressed when large and the budget is full; the least recently used
-        are let go to make room."""
+    def compresses(self, answer: Answer) -> bool:
+        """Whether ``answer`` is to be kept compressed: it is large, and the budget is full or it
+        is over the entry cap as it is."""
+        return answer.compressible and (answer.size > self.entry_max or self.bytes + answer.size > self.budget)
+
+    async def put_compressed(self, key: tuple, answer: Answer, generation: int) -> bool:
+        """put ``answer`` compressed. The compression runs on a worker thread: zlib lets go of the
+        interpreter, so it takes the core that the one expensive request running at a time leaves
+        free (api/limits.py), not the event loop's; at 100k measures a comparison's ~600 kB took
+        ~4 ms to compress, a fifth of its request."""
+        return self.put(key, await asyncio.to_thread(answer.compressed), generation)
+
+    def put(self, key: tuple, answer: Answer, generation: int) -> bool:
+        """Keep ``answer`` unless a write began or ended since its request started (``generation``
+        is what the request saw then) or it is over the entry cap; the least recently used are
+        let go to make room."""
         if generation != self.generation or self.writing:
             return False
-        answer = Answer.of(headers, body)
-        if answer.compressible and (answer.size > self.entry_max or self.bytes + answer.size > self.budget):
-            answer = answer.compressed()
-            self.gzipped += 1
         size = answer.size
         if size > self.entry_max:
             self.too_large += 1
             return False
+        if answer.gzip:
+            self.gzipped += 1
         self._drop(key)
         self._entries[key] = answer
         self.bytes += size

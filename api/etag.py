@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from api.answers import AnswerCache
+from api.answers import Answer, AnswerCache
 
 _PROCESS = secrets.token_hex(4)
 # How long a version read from the files is used before they are read again. Writes of this server
@@ -100,9 +100,10 @@ class ETagMiddleware:
         headers: list | None = None
         chunks: list[bytes] | None = None
         size = 0
+        to_compress: Answer | None = None
 
         async def keeping(message):
-            nonlocal headers, chunks, size
+            nonlocal headers, chunks, size, to_compress
             if message["type"] == "http.response.start":
                 if message["status"] == 200:
                     headers = [*message.get("headers", []), *_tags(tag)]
@@ -117,12 +118,18 @@ class ETagMiddleware:
                 else:
                     chunks.append(body)
                     if not message.get("more_body", False):
-                        await send(message)  # sent first: keeping it (compressing) is not this client's wait
-                        answers.put(key, headers, b"".join(chunks), generation)
-                        return
+                        kept = Answer.of(headers, b"".join(chunks))
+                        if answers.compresses(kept):
+                            to_compress = kept
+                        else:  # kept before it is sent: the same question asked next finds it
+                            answers.put(key, kept, generation)
             await send(message)
 
         await self.app(scope, receive, keeping)
+        if to_compress is not None:
+            # once the route has returned: compressing it holds neither this client's wait nor
+            # the route's expensive-read slot (api/answers.py)
+            await answers.put_compressed(key, to_compress, generation)
 
 
 def _tagging(send, tag: bytes):
