@@ -11,19 +11,21 @@ found for a newer one. This server is the only writer of its LadybugDB file; its
 upload) bracket themselves with ``begin_write``/``end_write``: every entry is dropped at both
 ends, and an answer whose request overlapped a write is not kept (it may have read half of it).
 
-Once the budget is full, a large answer is kept gzip-compressed (a comparison of two regions is
-~160 kB of JSON at 10k measures, ~28 kB compressed): as the least recently used answers are let
-go, the budget comes to hold five to seven times as many of them. A compressed answer is sent as
-kept to a client that accepts gzip (browsers, httpx, requests, curl --compressed) and
-decompressed for any other, byte for byte the route's answer. Answers kept while there is room
-stay as they are: decompressing a broad theme's 600 kB answer costs ~1.5 ms, against the
-lookup's microseconds. Kept answers are never compressed later: which of them will be asked
-again is not known, and compressing the oldest first kept recent answers compressed behind
-older ones that were never asked again.
+When the budget is full, the least recently used large answers (16 kB and more) are
+gzip-compressed before any answer is let go (a comparison of two regions is ~160 kB of JSON at
+10k measures, ~28 kB compressed), so the budget holds five to six times as many of them: a walk
+over 2,000 comparisons, 330 MB of JSON, fits in the default 64 MiB. A compressed answer is sent
+as kept to a client that accepts gzip (browsers, httpx, requests, curl --compressed) and
+decompressed for any other (0.3 ms for a comparison, ~1.5 ms for a broad theme's 600 kB):
+byte for byte the route's answer, at a fraction of working it out again. Answers stay as they
+are while there is room.
 
 Everything here runs on the event loop (the ETag layer and the upload route's own await
-points), so the dictionary needs no lock; only compressing an answer runs on a worker thread,
-and the answer is kept (or not: a write began meanwhile) back on the loop.
+points), so the dictionary needs no lock. Only compressing runs on a worker thread, once the
+route that filled the budget has returned (``make_room``): zlib lets go of the interpreter, so
+it takes the core the one expensive request running at a time leaves free (api/limits.py), and
+holds neither a client nor that request's slot. Meanwhile the budget may be overrun by at most a
+quarter; past that, the least recently used are let go at once.
 """
 from __future__ import annotations
 
@@ -97,12 +99,15 @@ class AnswerCache:
         self.budget = max(0, budget_bytes)
         self.entry_max = self.budget // ENTRY_SHARE  # of a kept answer, compressed or not
         self.raw_max = self.entry_max * RAW_PER_ENTRY  # of an answer as the route gives it
+        self.overrun_max = self.budget + self.budget // 4  # while make_room has yet to compress
         self._entries: OrderedDict[tuple, Answer] = OrderedDict()  # least recently used first
+        self._plain: OrderedDict[tuple, None] = OrderedDict()  # the compressible ones, in the same order
+        self._compressing = 0  # make_room's compressions under way
         self.bytes = 0
         self.hits = 0
         self.misses = 0
         self.too_large = 0  # answers not kept: larger than entry_max (raw_max before compression)
-        self.gzipped = 0  # answers kept compressed: over the entry cap, or once the budget was full
+        self.gzipped = 0  # answers compressed: to make room, or to fit the entry cap
         self.generation = 0  # moves at both ends of every write
         self.writing = 0
 
@@ -110,31 +115,34 @@ class AnswerCache:
     def enabled(self) -> bool:
         return self.budget > 0
 
+    @property
+    def over_budget(self) -> bool:
+        return self.bytes > self.budget
+
     def get(self, key: tuple) -> Answer | None:
         answer = self._entries.get(key)
         if answer is None:
             self.misses += 1
             return None
         self._entries.move_to_end(key)
+        if key in self._plain:
+            self._plain.move_to_end(key)
         self.hits += 1
         return answer
 
     def compresses(self, answer: Answer) -> bool:
-        """Whether ``answer`` is to be kept compressed: it is large, and the budget is full or it
-        is over the entry cap as it is."""
-        return answer.compressible and (answer.size > self.entry_max or self.bytes + answer.size > self.budget)
+        """Whether ``answer`` fits the entry cap only compressed (put_compressed keeps it so)."""
+        return answer.compressible and answer.size > self.entry_max
 
     async def put_compressed(self, key: tuple, answer: Answer, generation: int) -> bool:
-        """put ``answer`` compressed. The compression runs on a worker thread: zlib lets go of the
-        interpreter, so it takes the core that the one expensive request running at a time leaves
-        free (api/limits.py), not the event loop's; at 100k measures a comparison's ~600 kB took
-        ~4 ms to compress, a fifth of its request."""
+        """put ``answer`` compressed, compressed on a worker thread (see the module's doc)."""
         return self.put(key, await asyncio.to_thread(answer.compressed), generation)
 
     def put(self, key: tuple, answer: Answer, generation: int) -> bool:
         """Keep ``answer`` unless a write began or ended since its request started (``generation``
-        is what the request saw then) or it is over the entry cap; the least recently used are
-        let go to make room."""
+        is what the request saw then) or it is over the entry cap. Over the budget, the least
+        recently used large answers are to be compressed (make_room); when none is left to
+        compress, or the overrun passes a quarter of the budget, the least recently used go."""
         if generation != self.generation or self.writing:
             return False
         size = answer.size
@@ -145,15 +153,38 @@ class AnswerCache:
             self.gzipped += 1
         self._drop(key)
         self._entries[key] = answer
+        if answer.compressible:
+            self._plain[key] = None
         self.bytes += size
-        while self.bytes > self.budget:
+        while self.bytes > (self.overrun_max if self._plain or self._compressing else self.budget):
             self._drop(next(iter(self._entries)))
         return True
+
+    async def make_room(self) -> None:
+        """Compress the least recently used large answers, one at a time on a worker thread, until
+        the answers fit the budget; then let the least recently used go if they still do not
+        (once no other compression is under way: it may make the room)."""
+        while self.bytes > self.budget and self._plain:
+            key, _ = self._plain.popitem(last=False)
+            answer = self._entries[key]
+            generation = self.generation
+            self._compressing += 1
+            try:
+                smaller = await asyncio.to_thread(answer.compressed)
+            finally:
+                self._compressing -= 1
+            if generation == self.generation and self._entries.get(key) is answer:
+                self._entries[key] = smaller  # keeps its place in the order
+                self.bytes -= answer.size - smaller.size
+                self.gzipped += 1
+        while self.bytes > self.budget and not self._compressing:
+            self._drop(next(iter(self._entries)))
 
     def _drop(self, key: tuple) -> None:
         old = self._entries.pop(key, None)
         if old is not None:
             self.bytes -= old.size
+        self._plain.pop(key, None)
 
     def begin_write(self) -> None:
         self.writing += 1
@@ -166,6 +197,7 @@ class AnswerCache:
     def _changed(self) -> None:
         self.generation += 1
         self._entries.clear()
+        self._plain.clear()
         self.bytes = 0
 
     def stats(self) -> dict[str, int]:

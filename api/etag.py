@@ -126,10 +126,12 @@ class ETagMiddleware:
             await send(message)
 
         await self.app(scope, receive, keeping)
+        # once the route has returned: compressing holds neither this client's wait nor the
+        # route's expensive-read slot (api/answers.py)
         if to_compress is not None:
-            # once the route has returned: compressing it holds neither this client's wait nor
-            # the route's expensive-read slot (api/answers.py)
             await answers.put_compressed(key, to_compress, generation)
+        if answers.over_budget:
+            await answers.make_room()
 
 
 def _tagging(send, tag: bytes):

@@ -30,7 +30,7 @@ class AnswerCacheStats(BaseModel):
     hits: int
     misses: int
     too_large: int
-    gzipped: int  # large answers kept compressed (over the entry cap, or once the budget was full)
+    gzipped: int  # large answers compressed: to make room, or to fit the entry cap
 
 
 class RegionOut(BaseModel):

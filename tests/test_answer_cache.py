@@ -2,10 +2,16 @@
 route gives, and never an answer of an older graph (real uvicorn on loopback)."""
 from __future__ import annotations
 
+import asyncio
+import itertools
+import json
+import os
 import time
 
 import httpx
 import pytest
+
+from api.answers import Answer, AnswerCache
 
 from conftest import Server
 from fixtures.hostile import copy_graph, serving_uploads, synth_documents, writer_client
@@ -40,13 +46,14 @@ def counts(client: httpx.Client) -> dict:
     return client.get("/api/answer-cache").json()
 
 
-def kept_soon(client: httpx.Client, **expected: int) -> dict:
-    """The cache's counts once they show ``expected``: an answer compressed to be kept is kept by
-    a worker thread after it was sent (api/answers.py), so a moment after its client has it."""
+def kept_soon(client: httpx.Client, done=lambda stats: True, **expected: int) -> dict:
+    """The cache's counts once they show ``expected`` and ``done(counts)`` holds: an answer is
+    compressed on a worker thread after it was sent (api/answers.py), so a moment after its
+    client has it."""
     deadline = time.monotonic() + 10
     while True:
         stats = counts(client)
-        if all(stats[k] == v for k, v in expected.items()) or time.monotonic() > deadline:
+        if (all(stats[k] == v for k, v in expected.items()) and done(stats)) or time.monotonic() > deadline:
             return stats
         time.sleep(0.02)
 
@@ -155,20 +162,75 @@ def test_the_budget_and_the_cap_of_one_answer_hold(corpus_db, tmp_path):
 
 
 def test_once_the_budget_is_full_large_answers_are_kept_compressed(corpus_db, tmp_path):
-    # every comparison of two of the corpus's regions: ~600 kB as JSON, more than the budget holds;
-    # those kept once it is full are compressed, so all of them are asked again without a query
+    # every comparison of two and of three of the corpus's regions, in every order: ~5 MB of JSON,
+    # more than twice the budget; the least recently used compressed to make room, all of them
+    # are kept and asked again without a query
     regions = ["厦门", "福建", "图们", "武汉", "云南"]
-    paths = [f"/api/compare?regions={a},{b}" for i, a in enumerate(regions) for b in regions[i + 1:]]
-    with serving_uploads(corpus_db, tmp_path, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "0.5"}) as srv, \
-            httpx.Client(base_url=srv.base_url, timeout=300) as c:
-        first = {}
-        for i, path in enumerate(paths, 1):
-            first[path] = c.get(path, headers={"Accept-Encoding": "identity"}).content
-            kept_soon(c, entries=i)
-        raw = sum(len(body) for body in first.values())
-        stats = counts(c)
-        assert raw > stats["budget_bytes"] and stats["bytes"] <= stats["budget_bytes"]
-        assert stats["entries"] == len(paths) and stats["gzipped"] >= 1
+    paths = [f"/api/compare?regions={','.join(p)}" for n in (2, 3) for p in itertools.permutations(regions, n)]
+    with serving_uploads(corpus_db, tmp_path, {"POLICY_GRAPH_ANSWER_CACHE_MIB": "2"}) as srv, \
+            httpx.Client(base_url=srv.base_url, timeout=300, headers={"Accept-Encoding": "identity"}) as c:
+        first = {path: c.get(path).content for path in paths}
+        stats = kept_soon(c, done=lambda s: s["bytes"] <= s["budget_bytes"])
+        assert sum(len(body) for body in first.values()) > 2 * stats["budget_bytes"]
+        assert stats["bytes"] <= stats["budget_bytes"] and stats["entries"] == len(paths)
+        assert stats["gzipped"] >= len(paths) // 2
         for path in paths:
-            assert c.get(path, headers={"Accept-Encoding": "identity"}).content == first[path], path
+            assert c.get(path).content == first[path], path
         assert counts(c)["hits"] == stats["hits"] + len(paths)
+
+
+BUDGET = 1_600_000  # one kept answer at most 100,000 bytes
+
+
+def _answers(cache: AnswerCache, sizes: dict[str, int], random_text: bool = False) -> None:
+    """Keep a JSON answer of about ``size`` bytes under each name: measures with a repeated title
+    (shrinking as answers do) or with random text (shrinking about twofold)."""
+    for name, size in sizes.items():
+        items, length = [], 2
+        while length < size:
+            title = os.urandom(24).hex() if random_text else "知识产权质押融资"
+            items.append({"id": f"{name}-{len(items)}", "title": title})
+            length += len(json.dumps(items[-1], ensure_ascii=False).encode()) + 1
+        body = json.dumps(items, ensure_ascii=False).encode()
+        assert cache.put((name,), Answer.of([(b"content-type", b"application/json")], body), cache.generation)
+
+
+def test_room_is_made_by_compressing_the_least_recently_used_large_answers_first():
+    cache = AnswerCache(BUDGET)
+    _answers(cache, {"a": 90_000, "b": 90_000, "small": 8_000})
+    _answers(cache, {f"q{i}": 90_000 for i in range(16)})
+    assert cache.get(("a",)) is not None  # a is now the most recently used
+    assert cache.over_budget and cache.stats()["entries"] == 19
+    asyncio.run(cache.make_room())
+    assert not cache.over_budget and cache.stats()["entries"] == 19
+    kept = {k[0]: a for k, a in cache._entries.items()}
+    assert kept["b"].gzip and not kept["small"].gzip  # the oldest large one first; small ones never
+    assert not kept["a"].gzip and not kept["q15"].gzip  # asked lately: as sent, while there is room
+    headers, body = kept["b"].sent(accepts_gzip=False)
+    assert json.loads(body)[0]["id"] == "b-0" and (b"content-length", str(len(body)).encode()) in headers
+    assert dict(kept["b"].sent(accepts_gzip=True)[0])[b"content-encoding"] == b"gzip"
+
+
+def test_when_nothing_is_left_to_compress_the_least_recently_used_go():
+    cache = AnswerCache(BUDGET)
+    for i in range(60):
+        _answers(cache, {f"q{i}": 90_000}, random_text=True)
+        asyncio.run(cache.make_room())
+        stats = cache.stats()
+        assert stats["bytes"] <= stats["budget_bytes"]
+    assert 17 < stats["entries"] < 60 and stats["gzipped"] >= stats["entries"] - 1
+    assert ("q59",) in cache._entries and ("q0",) not in cache._entries
+
+
+def test_a_write_while_an_answer_is_compressed_leaves_nothing_of_the_older_graph():
+    async def run() -> AnswerCache:
+        cache = AnswerCache(BUDGET)
+        _answers(cache, {f"q{i}": 90_000 for i in range(18)})
+        assert cache.over_budget
+        room = asyncio.create_task(cache.make_room())
+        await asyncio.sleep(0)  # make_room now waits for its worker thread
+        cache.begin_write()
+        await room
+        return cache
+    cache = asyncio.run(run())
+    assert cache.stats()["entries"] == 0 and cache.bytes == 0 and not cache._plain
