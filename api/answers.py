@@ -60,8 +60,9 @@ def gzipped(body: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class Answer:
-    """A kept answer: its headers as sent (ETag and Cache-Control included, Content-Length left
-    out: it depends on the encoding sent) and its body, gzip-compressed when ``gzip``."""
+    """A kept answer: its headers as sent (ETag and Cache-Control included; once compressed,
+    without Content-Length, which then depends on the encoding sent) and its body,
+    gzip-compressed when ``gzip``."""
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
     gzip: bool = False
@@ -69,23 +70,26 @@ class Answer:
     @classmethod
     def of(cls, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
         """What is kept of an answer sent with ``headers`` and ``body``."""
-        return cls(tuple((k, v) for k, v in headers if k.lower() != b"content-length"), body)
+        return cls(tuple(headers), body)
 
     @property
     def compressible(self) -> bool:
         return not self.gzip and len(self.body) >= GZIP_FROM
 
     def compressed(self) -> Answer:
-        return Answer(self.headers, gzipped(self.body), True)
+        return Answer(tuple((k, v) for k, v in self.headers if k.lower() != b"content-length"),
+                      gzipped(self.body), True)
 
     def sent(self, accepts_gzip: bool) -> tuple[list[tuple[bytes, bytes]], bytes]:
-        """The headers and the body to send to a client that does or does not accept gzip."""
-        body, headers = self.body, list(self.headers)
-        if self.gzip:
-            if accepts_gzip:
-                headers.append((b"content-encoding", b"gzip"))
-            else:
-                body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        """The headers and the body to send to a client that does or does not accept gzip: an
+        answer kept as it was sent goes out as it was, headers and all."""
+        if not self.gzip:
+            return list(self.headers), self.body
+        headers, body = list(self.headers), self.body
+        if accepts_gzip:
+            headers.append((b"content-encoding", b"gzip"))
+        else:
+            body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
         headers.append((b"content-length", str(len(body)).encode()))
         return headers, body
 

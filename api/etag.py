@@ -92,7 +92,7 @@ class ETagMiddleware:
         key = (scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""), version)
         kept = answers.get(key)
         if kept is not None:
-            headers, body = kept.sent(_accepts_gzip(scope))
+            headers, body = kept.sent(kept.gzip and _accepts_gzip(scope))  # a header read only when it matters
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
