@@ -24,6 +24,13 @@ def text_index(request: Request):
     return holder.get() if holder is not None else None
 
 
+def checked_text_index(request: Request):
+    """The text index when using it runs no graph statement (TextIndexFile.checked), for a route
+    on the event loop; None otherwise (then ask ``text_index`` from a thread)."""
+    holder = getattr(request.app.state, "text_index", None)
+    return holder.checked() if holder is not None else None
+
+
 def trace_for(request: Request, store: GraphStore) -> Trace:
     """The Trace every question of a request is asked through: with the text index, so text
     questions and the answers the ingest kept (themes, practices, regions) are read there."""

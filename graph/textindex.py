@@ -45,7 +45,8 @@ import orjson
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 8  # 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 9  # 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
 log = logging.getLogger(__name__)
@@ -81,6 +82,13 @@ CREATE TABLE IF NOT EXISTS adoption_state (kind TEXT PRIMARY KEY, measures INTEG
 CREATE TABLE IF NOT EXISTS answer (
     n INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, per_region INTEGER NOT NULL,
     spans BLOB NOT NULL, runs BLOB NOT NULL, body BLOB NOT NULL, UNIQUE (kind, key, per_region));
+-- each measure's detail (/api/measures/{id}) as the API sends it: every node of a document,
+-- whatever its kind; valid while adoption_state holds the same stamp for 'answer:measure'. Kept
+-- as sent: zlib would store a third of the ~3.5 kB (the text twice, each fact's evidence), for
+-- 60 us a measure at ingest (0.6 s of the 2.4 s these cost at 10k measures)
+CREATE TABLE IF NOT EXISTS detail (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS detail_document ON detail(document);
 CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
@@ -169,9 +177,9 @@ class TextIndex:
             if not os.path.exists(self.path):
                 raise FileNotFoundError(self.path)
             uri = "file:" + Path(self.path).resolve().as_posix() + "?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         else:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10.0)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and not read_only and self._empty():
@@ -259,21 +267,23 @@ class TextIndex:
         """Store ``groups`` (key -> rows {region, via, n, keys}) as the summaries of ``kind`` in
         one transaction, stamped with the measures the index holds now: replacing every summary
         of ``kind``, or (``replace_all`` False) only those of the keys given."""
-        self._replace_kept("adoption", kind, groups, replace_all, kind,
+        self._replace_kept("adoption", kind, "key", groups, replace_all, kind,
                            "INSERT INTO adoption(kind, key, region, via, n, keys) VALUES (?, ?, ?, ?, ?, ?)",
                            ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
                             for key, rows in groups.items() for g in rows))
 
-    def _replace_kept(self, table: str, kind: str, keys: Iterable[str], replace_all: bool, stamp: str,
-                      insert: str, rows: Iterable[tuple]) -> None:
-        """In one transaction: drop ``table``'s rows of ``kind`` (all, or those of ``keys``), insert
-        ``rows``, and stamp ``stamp`` with the measures the index holds now."""
+    def _replace_kept(self, table: str, kind: str | None, key_column: str, keys: Iterable[str], replace_all: bool,
+                      stamp: str, insert: str, rows: Iterable[tuple]) -> None:
+        """In one transaction: drop ``table``'s rows of ``kind`` (every row when None; all of
+        them, or those whose ``key_column`` is one of ``keys``), insert ``rows``, and stamp
+        ``stamp`` with the measures the index holds now."""
+        where, fixed = ("kind = ?", (kind,)) if kind is not None else ("1", ())
         db = self._db
         with db:
             if replace_all:
-                db.execute(f"DELETE FROM {table} WHERE kind = ?", (kind,))
+                db.execute(f"DELETE FROM {table} WHERE {where}", fixed)
             else:
-                db.executemany(f"DELETE FROM {table} WHERE kind = ? AND key = ?", ((kind, k) for k in keys))
+                db.executemany(f"DELETE FROM {table} WHERE {where} AND {key_column} = ?", ((*fixed, k) for k in keys))
             db.executemany(insert, rows)
             db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
                        "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (stamp,))
@@ -307,9 +317,37 @@ class TextIndex:
             raise ValueError("set_answers: the keys to replace must be given with answers that come one by one")
         else:
             pairs = answers
-        self._replace_kept("answer", kind, keys or (), replace_all, "answer:" + kind,
+        self._replace_kept("answer", kind, "key", keys or (), replace_all, "answer:" + kind,
                            "INSERT INTO answer(kind, key, per_region, body, spans, runs) VALUES (?, ?, ?, ?, ?, ?)",
                            (row(key, *answer) for key, answer in pairs))
+
+    def set_details(self, details: Iterable[tuple[str, str, bytes]], documents: Iterable[str] | None = None) -> None:
+        """Keep ``details`` ((measure id, document id, the detail's JSON), taken one by one) in one
+        transaction, stamped with the measures the index holds now: replacing every kept detail,
+        or (``documents`` given) those of these documents (a document written again may have lost
+        measures: none of its older details stays)."""
+        self._replace_kept("detail", None, "document", documents or (), documents is None, "answer:measure",
+                           "INSERT INTO detail(id, document, body) VALUES (?, ?, ?)",
+                           details)
+
+    def detail(self, measure_id: str, wait: bool = True) -> bytes | None:
+        """The kept detail of a measure. None: none kept for it, or kept for fewer measures than
+        the index holds now, or (``wait`` False) the file is locked by a writer's commit: a
+        caller on the event loop must not wait for it as a thread does (up to 10 s)."""
+        if not wait:
+            self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            row = self._db.execute(
+                "SELECT d.body FROM detail d JOIN adoption_state s ON s.kind = 'answer:measure' "
+                "WHERE d.id = ? AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (measure_id,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if wait or exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            return None  # locked: asked again from a thread, which waits
+        finally:
+            if not wait:
+                self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return row[0] if row else None
 
     def answer(self, kind: str, key: str, per_region: int) -> tuple[Any, list[tuple[str, Any]]] | None:
         """The kept answer of ``key`` for ``per_region`` shown measures and the queries that
@@ -515,6 +553,20 @@ class TextIndexFile:
                 local.index, local.stamp = None, None
                 return None
         return local.index
+
+    def checked(self) -> TextIndex | None:
+        """As ``get``, but None, instead of checking it against the graph (a graph statement),
+        when the file changed since it was last checked: for a caller on the event loop, which
+        then asks ``get`` from a thread."""
+        if self.path is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        if (st.st_ino, st.st_mtime_ns, st.st_size) != self._stamp:
+            return None
+        return self.get()
 
     def _check(self) -> bool:
         try:

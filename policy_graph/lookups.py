@@ -4,7 +4,10 @@ practice the words name. Like policy_graph.research, every answer runs through a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from typing import Any
+
+import orjson
 from urllib.parse import quote
 
 from policy_graph import limits, research
@@ -84,32 +87,103 @@ def measure_detail(trace: Trace, measure_id: str) -> dict[str, Any] | None:
     # replications), each row carrying the measure's own columns; five statements before. No
     # aggregation: collecting the edges per measure cost more than the four round trips it saved.
     rows = trace.run("measure_detail", {"id": measure_id})
+    return _detail(rows[0], rows) if rows else None
+
+
+def measure_detail_json(trace: Trace, measure_id: str) -> bytes | None:
+    """measure_detail as /api/measures/{id} sends it: the answer the ingest kept in the text
+    index when it holds one for the measures it covers (one lookup, no graph statement),
+    otherwise computed from the graph and encoded. None: no such measure."""
+    kept = kept_measure_detail(trace.text_index, measure_id)
+    if kept is not None:
+        trace.equivalent("measure_detail", {"id": measure_id})
+        return kept
+    detail = measure_detail(trace, measure_id)
+    return None if detail is None else encode_detail(detail)
+
+
+def kept_measure_detail(index, measure_id: str, wait: bool = True) -> bytes | None:
+    """The detail the ingest kept for the measure in ``index`` (graph.textindex.TextIndex, or
+    None), as measure_detail_json sends it; None when there is none current, or (``wait``
+    False) a writer's commit holds the file: then ask measure_detail_json."""
+    return index.detail(measure_id, wait) if index is not None else None
+
+
+def encode_detail(detail: dict[str, Any]) -> bytes:
+    """A measure's detail as JSON: the bytes api.models.MeasureDetail's own encoding gives
+    (keys in its order: tests/test_kept_measures.py)."""
+    return orjson.dumps(detail)
+
+
+DETAILS_BATCH = 50  # documents a statement: at 10k measures 1.33 s for 10 per statement or 50, 1.52 for 250
+
+
+DETAILS_ONE_BY_ONE_BELOW = 1000  # measures: fewer are read with the request's own statement, one by one
+
+
+def kept_measure_details(store, documents: list[str], measures: int | None = None) -> Iterator[tuple[str, str, bytes]]:
+    """(measure id, document id, encoded detail) of every measure of ``documents``, for the text
+    index to keep (service.keep_measure_details), computed by the code a request runs. Read for
+    DETAILS_BATCH documents at a time: the measures' own columns once (measure_detail repeats the
+    texts on each of a measure's ~10 edges), then each relation's edges. When the caller knows
+    the documents hold fewer than DETAILS_ONE_BY_ONE_BELOW ``measures`` (an upload), each is read
+    with measure_detail itself (0.6 ms a measure): in a server with the smallest buffer pool
+    (64 MiB), the batch's statements left too little of it for the upload's next statements,
+    the request's own statement did not (tests/test_buffer_pool.py)."""
+    one_by_one = measures is not None and measures < DETAILS_ONE_BY_ONE_BELOW
+    for i in range(0, len(documents), DETAILS_BATCH):
+        params = {"documents": documents[i:i + DETAILS_BATCH]}
+        own = {r["id"]: r for r in store.run("measure_details_own", params)}
+        edges: dict[str, list[dict[str, Any]]] = {}
+        if one_by_one:
+            edges = {mid: store.run("measure_detail", {"id": mid}) for mid in own}
+        else:
+            for rows in (store.run("measure_details_documents", params), store.run("measure_details_regions", params),
+                         store.run("measure_details_agencies", params), store.run("measure_details_themes", params),
+                         store.run("measure_details_replications", params)):
+                for r in rows:
+                    edges.setdefault(r["id"], []).append(r)
+        for mid, m in own.items():
+            detail = _detail(m, edges.get(mid, ()))
+            if detail is not None:
+                yield mid, m["document"], encode_detail(detail)
+
+
+def _detail(m: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """A measure's detail from its own columns (``m``) and its edges' rows (measure_detail's
+    rows carry both); None without its document's row."""
     doc = next((r for r in rows if r["rel"] == "IN_DOCUMENT"), None)
     if doc is None:
         return None
-    m = doc
     by_rel: dict[str, list[dict]] = {}
     for r in rows:
         by_rel.setdefault(r["rel"], []).append(r)
-    # Sorted as the per-kind queries' ORDER BY did, nulls last.
+    # Sorted as the per-kind queries' ORDER BY did, nulls last; then on every column shown, so
+    # rows read in any order (one measure's statement, or a batch's) give the same answer.
     agencies = sorted(by_rel.get("LED_BY", ()),
-                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["x_name"])))
+                      key=lambda a: (_last(a["role"]), _last(a["position"]), _last(a["x_name"]),
+                                     _last(a["printed"]), _last(a["evidence"]), _last(a["x_id"])))
     facts = [{"name": a["x_name"], "role": a["role"], "printed": a["printed"], "evidence": a["evidence"],
               "region": _agency_region(a["x_id"])} for a in agencies]
     mentions = [{"name": a["x_name"], "role": "mention", "printed": a["printed"], "evidence": a["evidence"],
                  "region": _agency_region(a["x_id"])}
-                for a in sorted(by_rel.get("MENTIONS", ()), key=lambda a: _last(a["x_name"]))]
+                for a in sorted(by_rel.get("MENTIONS", ()),
+                                key=lambda a: (_last(a["x_name"]), _last(a["printed"]), _last(a["evidence"]),
+                                               _last(a["x_id"])))]
     replications = [{"from_region": r["from_region"], "to_region": r["x_name"], "scope": r["scope"],
                      "kind": r["rep_kind"], "evidence": r["evidence"], "document": r["rep_document"],
-                     "measure_id": measure_id}
+                     "measure_id": m["id"]}
                     for r in sorted(by_rel.get("REPLICATED_TO", ()),
-                                    key=lambda r: (_last(r["from_region"]), _last(r["x_name"])))]
+                                    key=lambda r: (_last(r["from_region"]), _last(r["x_name"]), _last(r["scope"]),
+                                                   _last(r["rep_kind"]), _last(r["evidence"]),
+                                                   _last(r["rep_document"])))]
     themes = [{"key": t["x_key"], "name_zh": t["x_name_zh"], "name_en": t["x_name_en"], "terms": t["terms"],
                "evidence": t["evidence"]}
               for t in sorted(by_rel.get("HAS_THEME", ()), key=lambda t: _last(t["x_key"]))]
+    # keys in api.models.MeasureDetail's order: the kept answer is sent as encode_detail wrote it
     return {
-        **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text",
-                             "text_original", "kind", "deadline", "deadline_raw")},
+        **{k: m[k] for k in ("id", "region", "document", "label", "section", "title", "text", "kind",
+                             "text_original", "deadline", "deadline_raw")},
         "document_date": doc["x_date"],
         "document_date_source": doc.get("x_date_source") if doc["x_date"] else None,
         "lead_agencies": _names(agencies, "lead"),
@@ -123,7 +197,7 @@ def measure_detail(trace: Trace, measure_id: str) -> dict[str, Any] | None:
         "replicated_from": [r for r in replications if r["from_region"] and r["from_region"] != m["region"]],
         # places the measure is limited or credited to, beside its issuing region (IN_REGION role scope)
         "scope": [{"region": r["x_name"], "evidence": r["evidence"]}
-                  for r in sorted(by_rel.get("IN_REGION", ()), key=lambda r: _last(r["x_name"]))
+                  for r in sorted(by_rel.get("IN_REGION", ()), key=lambda r: (_last(r["x_name"]), _last(r["evidence"])))
                   if r["role"] == "scope"],
         "source": {"document": m["document"], "document_title": doc["x_title"],
                    "start": m["span_start"], "end": m["span_end"]},

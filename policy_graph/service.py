@@ -22,7 +22,7 @@ from ingest.records import DocumentRecord
 from ingest.regions import load_gazetteer
 from ingest.replication import class_region_rows
 from ingest.themes import load_taxonomy
-from policy_graph import research
+from policy_graph import lookups, research
 from policy_graph.gc_pause import cyclic_gc_paused
 from policy_graph.isolated import Runner, die_with_parent, in_process
 from policy_graph.pause_points import pause
@@ -178,21 +178,29 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         report.load = load_documents(store, report.documents, {r["name"] for r in regions})
         report.timings["load"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report.similar_edges = link_and_index(store, report.documents, index_path, ahead, link_workers, run)
+        report.similar_edges, added = link_and_index(store, report.documents, index_path, ahead, link_workers, run)
         report.timings["link"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         pause("checkpoint")
         store.checkpoint()
         report.timings["checkpoint"] = time.perf_counter() - t0
+    if index_path:
+        # After the checkpoint: until then an upload's own pages hold the buffer pool, and with the
+        # smallest pool (64 MiB) these reads left too little for the statements after them
+        # (tests/test_buffer_pool.py). They read only committed measures, as the summaries do.
+        t0 = time.perf_counter()
+        keep_measure_details(store, text_index_path(index_path), report.documents, added)
+        report.timings["details"] = time.perf_counter() - t0
 
 
 text_index_path = text_index_beside  # the rule is Settings'; the name stays for callers
 
 
 def link_and_index(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
-                   ahead: LinksAhead | None, workers: int = 1, run: Runner = in_process) -> int:
+                   ahead: LinksAhead | None, workers: int = 1, run: Runner = in_process) -> tuple[int, int]:
     """Once the graph holds the documents: their similar-to links (planned ``ahead`` in a batch,
-    here otherwise), the text index and the adoption summaries; the number of edges written."""
+    here otherwise), the text index and the adoption summaries; the number of edges written, and
+    of measures the text index gained."""
     if ahead is None:
         linked = link_new(store, documents, index_path, workers, run)
         added = index_and_summarise(store, documents, index_path, run)
@@ -203,7 +211,7 @@ def link_and_index(store: GraphStore, documents: list[DocumentRecord], index_pat
         linked = ahead.write(store)
     if index_path:  # the regions' answers hold similar pairs: kept once the edges are in
         keep_region_answers(store, text_index_path(index_path), documents, added, linked.sources)
-    return linked.edges
+    return linked.edges, added
 
 
 def index_and_summarise(store: GraphStore, documents: list[DocumentRecord], index_path: Path | None,
@@ -277,6 +285,30 @@ def summarise_adoption(store: GraphStore, path: Path, documents: list[DocumentRe
                 keys = [k for k in keys if k in touched[kind]]
             index.set_answers(kind, research.kept_answers(store, index, kind, keys),
                               replace_all=not answers_partial[kind])
+
+
+def keep_measure_details(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
+                         added: int = 0) -> None:
+    """Each measure's detail as /api/measures/{id} sends it (lookups.kept_measure_details),
+    computed once the graph holds the measures' facts and kept in the text index: a measure's
+    page is then one lookup. A measure's detail reads only its own document's facts, so when they
+    were current before this ingest's ``added`` measures, only the ``documents``' are computed
+    again; otherwise (a re-ingest, a rebuilt index, a killed writer) every document's are.
+    Killed before this, they stay stamped with fewer measures than the index holds: not used,
+    and written again as the summaries are."""
+    with _text_index_to_write(path) as index:
+        if index is None:
+            return
+        partial = documents is not None and added > 0 and \
+            index.adoption_stamp("answer:measure") == index.last_number() - added
+        ids = sorted({doc.id for doc in documents or ()}) if partial else \
+            [d["id"] for d in store.run("documents_titles", {})]
+        try:
+            # computed as they are written, in one transaction: a statement refused leaves none
+            measures = sum(len(doc.measures) for doc in documents or ()) if partial else None
+            index.set_details(lookups.kept_measure_details(store, ids, measures), ids if partial else None)
+        except StoreError as exc:  # derived from the graph, as the regions' answers below
+            log.warning("measures' details not kept (%s): measures are read from the graph until they are", exc)
 
 
 def keep_region_answers(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
@@ -589,11 +621,13 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
             rebuilt.append(text_path.name)
     if len(rebuilt) > 0:
         summarise_adoption(store, text_path)
+        keep_measure_details(store, text_path)
         keep_region_answers(store, text_path)
         store.checkpoint()
         log.warning("rebuilt from the graph's %d measures: %s", graph_count, ", ".join(rebuilt))
     elif not _summaries_current(text_path):  # a writer killed after the measures, before these
         summarise_adoption(store, text_path)
+        keep_measure_details(store, text_path)
         keep_region_answers(store, text_path)
         log.warning("theme summaries and answers computed again for the graph's %d measures", graph_count)
     return rebuilt
@@ -624,7 +658,7 @@ def _summaries_current(path: Path) -> bool:
     try:
         return (index.adoption_stamp("theme") == index.adoption_stamp("answer:theme")
                 == index.adoption_stamp("answer:practice") == index.adoption_stamp("answer:region")
-                == index.last_number())
+                == index.adoption_stamp("answer:measure") == index.last_number())
     finally:
         index.close()
 

@@ -1,0 +1,8 @@
+// The themes (HAS_THEME) of every measure of the given documents, as measure_detail's rows of that relation give
+// them, each with its measure's id (lookups.kept_measure_details). One statement per relation, its
+// target labelled: measure_detail's unlabelled target, over every measure of an upload, held so
+// much of the smallest buffer pool (64 MiB) that the upload's next statements were refused.
+MATCH (m:Measure)-[r:HAS_THEME]->(x:Theme)
+WHERE m.document_id IN $documents
+RETURN m.id AS id, 'HAS_THEME' AS rel, x.key AS x_key, x.name_zh AS x_name_zh, x.name_en AS x_name_en,
+       r.terms AS terms, r.evidence AS evidence
