@@ -24,7 +24,8 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
     from graph.loader import load_documents, load_reference
     from policy_graph.gc_pause import cyclic_gc_paused
     from policy_graph.isolated import in_process
-    from policy_graph.service import IngestReport, link_and_index, links_ahead, parse_files, reference_rows
+    from policy_graph.service import (IngestReport, keep_measure_details, link_and_index, links_ahead, parse_files,
+                                      reference_rows, text_index_path)
 
     records, errors = [], []
     sub: dict[str, float] = {}
@@ -71,7 +72,7 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
                     load_reference(store, regions, themes)
                     report.load = load_documents(store, records, {r["name"] for r in regions})
                 with timer.stage("link"):
-                    link_and_index(store, records, simindex, ahead, 0)  # as the CLI does
+                    _, added = link_and_index(store, records, simindex, ahead, 0)  # as the CLI does
                     store.checkpoint()
                 if ahead is not None:  # a batch big enough to plan its links beside the load
                     # the planner's CPU is the link stage's, though it ran beside the load (its wall time did)
@@ -79,6 +80,8 @@ def ingest_by_stage(files: list[Path], db: Path, timer: StageTimer) -> tuple[lis
                     timer.stages["link"]["linker_compute_seconds"] = ahead.compute_seconds
                     timer.stages["link"]["linker_compute_cpu_seconds"] = ahead.compute_cpu_seconds
                     timer.stages["link"]["planned_ahead"] = True
+            with timer.stage("link"):  # as service.load_records: the measures' details, after the checkpoint
+                keep_measure_details(store, text_index_path(simindex), records, added)
         finally:
             store.close()
     return records, errors

@@ -18,7 +18,8 @@ document, the document's title, date and where the date was read, the lead and s
 agencies of its responsibility line; the spans of its sentences; and all of it as the answer's
 own JSON, its card), so a text question is answered, grouped by region, paged and shown with its
 evidence sentence with two SQLite statements and no graph query, and any answer's agencies are
-one lookup.
+one lookup. And each measure's whole detail, the JSON /api/measures/{id} sends
+(policy_graph.lookups.kept_measure_details), stamped like the kept answers.
 
 Writes are SQLite transactions: a crash leaves the file as it was before the interrupted add.
 The ingest writes it after the graph has committed the same measures; an index that does not
