@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import orjson
-from urllib.parse import quote
 
 from policy_graph import limits, research
 from policy_graph.regions import resolve_region_name
@@ -115,9 +115,7 @@ def encode_detail(detail: dict[str, Any]) -> bytes:
     return orjson.dumps(detail)
 
 
-DETAILS_BATCH = 50  # documents a statement: at 10k measures 1.33 s for 10 per statement or 50, 1.52 for 250
-
-
+DETAILS_BATCH = 50  # documents a statement: at 10k measures as fast as 10, and a seventh faster than 250
 DETAILS_ONE_BY_ONE_BELOW = 1000  # measures: fewer are read with the request's own statement, one by one
 
 
