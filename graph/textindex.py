@@ -528,14 +528,20 @@ class TextIndexFile:
         self._usable = False
         self._local = threading.local()
 
-    def get(self) -> TextIndex | None:
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        """The file's identity and version (inode, mtime, size); None without one."""
         if self.path is None:
             return None
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
             return None
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def get(self) -> TextIndex | None:
+        stamp = self._file_stamp()
+        if stamp is None:
+            return None
         if stamp != self._stamp:
             with self._lock:
                 if stamp != self._stamp:
@@ -559,13 +565,8 @@ class TextIndexFile:
         """As ``get``, but None, instead of checking it against the graph (a graph statement),
         when the file changed since it was last checked: for a caller on the event loop, which
         then asks ``get`` from a thread."""
-        if self.path is None:
-            return None
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        if (st.st_ino, st.st_mtime_ns, st.st_size) != self._stamp:
+        stamp = self._file_stamp()
+        if stamp is None or stamp != self._stamp:
             return None
         return self.get()
 

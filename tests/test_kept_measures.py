@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from pathlib import Path
 
-from fixtures.counting import Counting
+from fixtures.counting import Counting, RefusesLater
 from graph.store import open_store
 from graph.textindex import TextIndex
 from policy_graph import lookups
@@ -154,27 +155,14 @@ def test_a_documents_details_are_replaced_whole(corpus, tmp_path):
 
 
 def test_a_statement_refused_half_way_keeps_none_of_the_details(corpus, tmp_path, monkeypatch, caplog):
-    from graph.store import StoreError
+    from fixtures.hostile import index_with_older_answers
     from policy_graph.service import keep_measure_details
 
     store, current = corpus
-    path = tmp_path / "g.fts"
-    shutil.copy2(current.path, path)
-
-    class RefusesLater:
-        def __init__(self):
-            self.calls = 0
-
-        def run(self, name, params):
-            self.calls += name == "measure_details_themes"
-            if self.calls > 1:
-                raise StoreError("Buffer manager exception: Unable to allocate memory!")
-            return store.run(name, params)
-
+    path = index_with_older_answers(Path(current.path), tmp_path / "g.fts", "measure")
     with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:measure'")
         before = raw.execute("SELECT id, body FROM detail ORDER BY id").fetchall()
-    refusing = RefusesLater()
+    refusing = RefusesLater(store, "measure_details_themes")
     monkeypatch.setattr(lookups, "DETAILS_BATCH", 1)  # one document a statement: refused at the second
     keep_measure_details(refusing, path)
     assert refusing.calls == 2

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from pathlib import Path
 
 import orjson
 
-from fixtures.counting import Counting
+from fixtures.counting import Counting, RefusesLater
 from graph.store import open_store
 from graph.textindex import TextIndex
 from policy_graph import lookups, research
@@ -153,29 +154,14 @@ def test_an_upload_whose_region_answers_cannot_be_computed_still_lands_and_a_sta
 def test_a_statement_refused_half_way_through_the_regions_keeps_none_of_them(corpus, tmp_path):
     """The regions' answers are computed as they are written, in one transaction: a statement the
     database refuses after some regions were written leaves the older answers and their stamp."""
-    import shutil
-
-    from graph.store import StoreError
+    from fixtures.hostile import index_with_older_answers
     from policy_graph.service import keep_region_answers
 
     store, current = corpus
-    path = tmp_path / "g.fts"
-    shutil.copy2(current.path, path)
-
-    class RefusesLater:
-        def __init__(self):
-            self.calls = 0
-
-        def run(self, name, params):
-            self.calls += name == "similar_pairs_from"
-            if self.calls > 1:
-                raise StoreError("Buffer manager exception: Unable to allocate memory!")
-            return store.run(name, params)
-
+    path = index_with_older_answers(Path(current.path), tmp_path / "g.fts", "region")
     with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE adoption_state SET measures = measures - 1 WHERE kind = 'answer:region'")
         before = raw.execute("SELECT count(*), max(n) FROM answer WHERE kind = 'region'").fetchone()
-    keep_region_answers(RefusesLater(), path)  # logged, not raised
+    keep_region_answers(RefusesLater(store, "similar_pairs_from"), path)  # logged, not raised
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT count(*), max(n) FROM answer WHERE kind = 'region'").fetchone() == before
     index = TextIndex.load(path)
