@@ -170,17 +170,20 @@ class KeptRegions:
 
 
 class TextIndex:
-    """One SQLite connection to an index file; ``read_only`` for a server's readers."""
+    """One SQLite connection to an index file; ``read_only`` for a server's readers. ``wait``
+    False: the connection never waits for a writer's lock (SQLITE_BUSY at once), for a reader on
+    the event loop; otherwise up to BUSY_TIMEOUT_MS."""
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: bool = True) -> None:
         self.path = str(path)
+        timeout = BUSY_TIMEOUT_MS / 1000 if wait else 0.0
         if read_only:
             if not os.path.exists(self.path):
                 raise FileNotFoundError(self.path)
             uri = "file:" + Path(self.path).resolve().as_posix() + "?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
         else:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=timeout)
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and not read_only and self._empty():
@@ -198,8 +201,8 @@ class TextIndex:
         return self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
     @classmethod
-    def load(cls, path: str | Path) -> TextIndex:
-        return cls(path, read_only=True)
+    def load(cls, path: str | Path, wait: bool = True) -> TextIndex:
+        return cls(path, read_only=True, wait=wait)
 
     def close(self) -> None:
         self._db.close()
@@ -331,23 +334,18 @@ class TextIndex:
                            "INSERT INTO detail(id, document, body) VALUES (?, ?, ?)",
                            details)
 
-    def detail(self, measure_id: str, wait: bool = True) -> bytes | None:
+    def detail(self, measure_id: str) -> bytes | None:
         """The kept detail of a measure. None: none kept for it, or kept for fewer measures than
-        the index holds now, or (``wait`` False) the file is locked by a writer's commit: a
-        caller on the event loop must not wait for it as a thread does (up to 10 s)."""
-        if not wait:
-            self._db.execute("PRAGMA busy_timeout = 0")
+        the index holds now, or a writer's commit holds the file (at once on a connection that
+        does not wait): the caller computes it from the graph."""
         try:
             row = self._db.execute(
                 "SELECT d.body FROM detail d JOIN adoption_state s ON s.kind = 'answer:measure' "
                 "WHERE d.id = ? AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (measure_id,)).fetchone()
         except sqlite3.OperationalError as exc:
-            if wait or exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
-            return None  # locked: asked again from a thread, which waits
-        finally:
-            if not wait:
-                self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            return None
         return row[0] if row else None
 
     def answer(self, kind: str, key: str, per_region: int) -> tuple[Any, list[tuple[str, Any]]] | None:
@@ -562,13 +560,24 @@ class TextIndexFile:
         return local.index
 
     def checked(self) -> TextIndex | None:
-        """As ``get``, but None, instead of checking it against the graph (a graph statement),
-        when the file changed since it was last checked: for a caller on the event loop, which
-        then asks ``get`` from a thread."""
+        """For a caller on the event loop, which must never wait: the index as ``get`` gives it,
+        on a connection of its own that does not wait for a writer's lock (TextIndex ``wait``
+        False); None, instead of checking the file against the graph (a graph statement), when it
+        changed since it was last checked, or when a writer holds it as the connection opens.
+        The caller then asks ``get`` from a thread."""
         stamp = self._file_stamp()
-        if stamp is None or stamp != self._stamp:
+        if stamp is None or stamp != self._stamp or not self._usable:
             return None
-        return self.get()
+        local = self._local
+        if getattr(local, "nowait_stamp", None) != stamp:
+            if getattr(local, "nowait", None) is not None:
+                local.nowait.close()
+            try:
+                local.nowait, local.nowait_stamp = TextIndex.load(self.path, wait=False), stamp
+            except (OSError, StaleIndex):  # locked while it opened (checked usable above): next time
+                local.nowait, local.nowait_stamp = None, None
+                return None
+        return local.nowait
 
     def _check(self) -> bool:
         try:

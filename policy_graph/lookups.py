@@ -102,11 +102,11 @@ def measure_detail_json(trace: Trace, measure_id: str) -> bytes | None:
     return None if detail is None else encode_detail(detail)
 
 
-def kept_measure_detail(index, measure_id: str, wait: bool = True) -> bytes | None:
+def kept_measure_detail(index, measure_id: str) -> bytes | None:
     """The detail the ingest kept for the measure in ``index`` (graph.textindex.TextIndex, or
-    None), as measure_detail_json sends it; None when there is none current, or (``wait``
-    False) a writer's commit holds the file: then ask measure_detail_json."""
-    return index.detail(measure_id, wait) if index is not None else None
+    None), as measure_detail_json sends it; None when there is none current, or a writer's
+    commit holds the file: then ask measure_detail_json."""
+    return index.detail(measure_id) if index is not None else None
 
 
 def encode_detail(detail: dict[str, Any]) -> bytes:

@@ -7,6 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from fixtures.counting import Counting, RefusesLater
 from graph.store import open_store
 from graph.textindex import TextIndex
@@ -174,10 +176,12 @@ def test_a_statement_refused_half_way_keeps_none_of_the_details(corpus, tmp_path
     assert "measures' details not kept" in caplog.text
 
 
-def test_a_writers_lock_on_the_index_does_not_stall_the_server(corpus_db, corpus, tmp_path):
+@pytest.mark.parametrize("opened", [True, False], ids=["reader-open", "reader-opens-under-the-lock"])
+def test_a_writers_lock_on_the_index_does_not_stall_the_server(corpus_db, corpus, tmp_path, opened):
     """The kept detail is read on the event loop: while a writer's commit holds the index file,
-    the server goes on answering, and the measure is answered from a thread (from the graph, or
-    once the lock is gone) with the same bytes."""
+    the server goes on answering, whether the loop's reader was open before or opens under the
+    lock, and the measure is answered from a thread (from the graph, or once the lock is gone)
+    with the same bytes."""
     import threading
     import time
 
@@ -188,7 +192,8 @@ def test_a_writers_lock_on_the_index_does_not_stall_the_server(corpus_db, corpus
     store, _ = corpus
     first, mid = _ids_by_document(store)[3:5]  # another measure, not one the answer cache holds
     with serving_uploads(corpus_db, tmp_path / "g") as srv, httpx.Client(base_url=srv.base_url, timeout=60) as c:
-        assert c.get(f"/api/measures/{first}").content == _models_bytes(store, first)  # the loop's reader is open
+        if opened:
+            assert c.get(f"/api/measures/{first}").content == _models_bytes(store, first)
         lock = sqlite3.connect(tmp_path / "g" / (corpus_db.name + ".fts"), isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")
         answered = {}
@@ -197,7 +202,7 @@ def test_a_writers_lock_on_the_index_does_not_stall_the_server(corpus_db, corpus
             asking.start()
             time.sleep(0.5)  # so the measure is being answered when the next requests come
             with httpx.Client(base_url=srv.base_url, timeout=5) as other:
-                # an event loop blocked on the lock would hold this past its timeout
+                # an event loop blocked on the lock would hold these past their timeout
                 assert other.get("/api/health").status_code == 200
                 assert other.get("/api/regions").status_code == 200
         finally:
@@ -205,21 +210,22 @@ def test_a_writers_lock_on_the_index_does_not_stall_the_server(corpus_db, corpus
             lock.close()
         asking.join(30)
         assert answered["r"].status_code == 200 and answered["r"].content == _models_bytes(store, mid)
+        assert c.get(f"/api/measures/{first}").content == _models_bytes(store, first)
 
 
-def test_a_read_that_must_not_wait_gives_none_while_a_writer_holds_the_file(corpus, tmp_path):
+def test_a_reader_that_must_not_wait_gives_none_while_a_writer_holds_the_file(corpus, tmp_path):
     store, current = corpus
     path = tmp_path / "g.fts"
     shutil.copy2(current.path, path)
     mid = _ids_by_document(store)[0]
-    index = TextIndex.load(path)
+    index = TextIndex.load(path, wait=False)
     kept = index.detail(mid)
     lock = sqlite3.connect(path, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")
     try:
-        assert index.detail(mid, wait=False) is None
+        assert index.detail(mid) is None
     finally:
         lock.execute("ROLLBACK")
         lock.close()
-    assert index.detail(mid, wait=False) == kept and kept is not None
+    assert index.detail(mid) == kept and kept is not None
     index.close()

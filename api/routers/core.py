@@ -94,10 +94,10 @@ def _sent(model: BaseModel) -> Response:
 @router.get("/measures/{measure_id}", response_model=MeasureDetail)
 async def measure(request: Request, measure_id: str, store: GraphStore = Depends(get_store)) -> Response:
     # The detail the ingest kept is one SQLite lookup (20-50 us), less than the thread pool's
-    # hand-off (bench/FIXES.md, "serving floor by layer"): read on the event loop, which never
-    # waits for a writer's lock. Otherwise it is asked from the pool (kept, or computed from the
-    # graph). The same bytes either way (tests/test_kept_measures.py), MeasureDetail's encoding.
-    body = lookups.kept_measure_detail(checked_text_index(request), measure_id, wait=False)
+    # hand-off (bench/FIXES.md, "serving floor by layer"): read on the event loop, on a connection
+    # that never waits for a writer's lock. Otherwise it is asked from the pool (kept, or computed
+    # from the graph). The same bytes either way (tests/test_kept_measures.py), MeasureDetail's.
+    body = lookups.kept_measure_detail(checked_text_index(request), measure_id)
     if body is None:
         body = await run_in_threadpool(lookups.measure_detail_json, trace_for(request, store), measure_id)
     if body is None:
