@@ -185,9 +185,9 @@ def load_records(store: GraphStore, report: IngestReport, *, index_path: Path | 
         store.checkpoint()
         report.timings["checkpoint"] = time.perf_counter() - t0
     if index_path:
-        # After the checkpoint: until then an upload's own pages hold the buffer pool, and with the
-        # smallest pool (64 MiB) these reads left too little for the statements after them
-        # (tests/test_buffer_pool.py). They read only committed measures, as the summaries do.
+        # Last, once the graph is checkpointed: a measure's detail reads only committed facts (its
+        # own document's), and nothing written after needs it. Killed before, they stay stamped
+        # older and a start keeps them.
         t0 = time.perf_counter()
         keep_measure_details(store, text_index_path(index_path), report.documents, added)
         report.timings["details"] = time.perf_counter() - t0
