@@ -249,12 +249,15 @@ class TextIndex:
                            ((d, *v) for d, v in docs.items()))
             db.execute(f"UPDATE measure SET card = {CARD} FROM document d WHERE d.id = measure.document "
                        "AND measure.document IN (SELECT value FROM json_each(?))", (json.dumps(list(docs)),))
+            # a document written again (a re-ingest, a replaced document) may say other things of
+            # its measures now: its kept details go until they are kept again; a measure's detail
+            # reads only its own document's facts, so the others' stay current
+            db.execute("DELETE FROM detail WHERE document IN (SELECT value FROM json_each(?))", (json.dumps(list(docs)),))
             added = db.execute("SELECT count(*) FROM measure WHERE n > ?", (before,)).fetchone()[0]
             if added < len(rows):
-                # measures indexed before were written again (a re-ingest, a replaced document):
-                # what the summaries and answers kept of them may have changed, and the count of
-                # measures that stamps them would not show it
-                db.execute("DELETE FROM adoption_state")
+                # measures indexed before were written again: what the summaries and answers kept
+                # of them may have changed, and the count of measures that stamps them would not show it
+                db.execute("DELETE FROM adoption_state WHERE kind != 'answer:measure'")
         return added
 
     def last_number(self) -> int:

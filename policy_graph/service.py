@@ -292,15 +292,15 @@ def keep_measure_details(store: GraphStore, path: Path, documents: list[Document
     """Each measure's detail as /api/measures/{id} sends it (lookups.kept_measure_details),
     computed once the graph holds the measures' facts and kept in the text index: a measure's
     page is then one lookup. A measure's detail reads only its own document's facts, so when they
-    were current before this ingest's ``added`` measures, only the ``documents``' are computed
-    again; otherwise (a re-ingest, a rebuilt index, a killed writer) every document's are.
+    were current before this ingest's ``added`` measures (a re-ingest adds none; the text index
+    dropped its documents' details as it wrote their measures again), only the ``documents``' are
+    computed again; otherwise (a rebuilt index, a killed writer) every document's are.
     Killed before this, they stay stamped with fewer measures than the index holds: not used,
     and written again as the summaries are."""
     with _text_index_to_write(path) as index:
         if index is None:
             return
-        partial = documents is not None and added > 0 and \
-            index.adoption_stamp("answer:measure") == index.last_number() - added
+        partial = documents is not None and index.adoption_stamp("answer:measure") == index.last_number() - added
         ids = sorted({doc.id for doc in documents or ()}) if partial else \
             [d["id"] for d in store.run("documents_titles", {})]
         try:

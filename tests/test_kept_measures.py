@@ -92,29 +92,54 @@ def test_an_upload_keeps_its_documents_details_and_leaves_the_others(corpus_db, 
         store.close()
 
 
-def test_a_reingest_keeps_every_detail_again(corpus_db, tmp_path):
+def test_a_reingest_keeps_its_documents_details_again_and_only_those(corpus_db, tmp_path):
     """A re-ingest writes measures the index held (with the rules of the day: new agencies, a new
-    date): every detail is computed again, and matches the graph."""
+    date): that document's details are dropped with them and computed again from the graph,
+    while the other documents' (which read none of its facts) are served as they were, even
+    meanwhile."""
+    from conftest import CORPUS
     from fixtures.hostile import copy_graph
-    from policy_graph.service import ingest_into, text_index_path
+    from policy_graph.service import expand_paths, ingest_into, text_index_path
 
     db = copy_graph(corpus_db, tmp_path / "g")
     simindex = db.parent / (db.name + ".simindex")
     fts = text_index_path(simindex)
-    with sqlite3.connect(fts) as raw:  # as an older extraction would have left one detail
-        raw.execute("UPDATE detail SET body = CAST('{\"stale\":true}' AS BLOB) WHERE n = 1")
+    again = expand_paths([CORPUS])[0]
     store = open_store("ladybug", path=db)
     try:
-        from conftest import CORPUS
-        from policy_graph.service import expand_paths
-
-        report = ingest_into(store, expand_paths([CORPUS])[:1], index_path=simindex)
+        report = ingest_into(store, [again], index_path=simindex)  # the first file, again
+        assert not report.errors
+        doc = report.documents[0].id
+        with sqlite3.connect(fts) as raw:  # as an older extraction would have left them
+            raw.execute("UPDATE detail SET body = CAST('{\"older\":true}' AS BLOB)")
+            before = dict(raw.execute("SELECT id, n FROM detail WHERE document != ?", (doc,)))
+        report = ingest_into(store, [again], index_path=simindex)
         assert not report.errors
         index = TextIndex.load(fts)
-        assert _every_kept_detail_is_the_graphs(store, index)
+        ids = [r["id"] for r in store.run("measure_details_own", {"documents": [doc]})]
+        assert ids and all(index.detail(mid) == _models_bytes(store, mid) for mid in ids)
+        with sqlite3.connect(fts) as raw:
+            others = raw.execute("SELECT id, n, body FROM detail WHERE document != ?", (doc,)).fetchall()
+        assert {mid: n for mid, n, _ in others} == before  # not computed again
+        assert all(body == b'{"older":true}' for _, _, body in others)
+        assert index.adoption_stamp("answer:measure") == index.last_number()
         index.close()
     finally:
         store.close()
+
+
+def test_measures_written_again_drop_their_documents_details_only(corpus, tmp_path):
+    store, current = corpus
+    path = tmp_path / "g.fts"
+    shutil.copy2(current.path, path)
+    index = TextIndex(path)
+    some = next(iter(index.measures([index._db.execute("SELECT id FROM measure LIMIT 1").fetchone()[0]]).values()))
+    mine = [r["id"] for r in store.run("measure_details_own", {"documents": [some["document"]]})]
+    other = next(mid for mid in _ids_by_document(store) if mid not in mine)
+    index.add([{**some, "agencies": {"lead": [{"name": "新机关", "printed": "新机关", "region": None}], "support": []}}])
+    assert all(index.detail(mid) is None for mid in mine)  # the graph answers them until kept again
+    assert index.detail(other) == _models_bytes(store, other)
+    index.close()
 
 
 def test_details_a_killed_writer_left_older_are_not_used_and_a_start_keeps_them(corpus_db, tmp_path):

@@ -91,6 +91,12 @@ def _sent(model: BaseModel) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
+def _measure_json(request: Request, store: GraphStore, measure_id: str) -> bytes | None:
+    # In the pool: trace_for may check a changed index file against the graph, and gives this
+    # thread's own connection to it (another thread's may be closed when the file changes).
+    return lookups.measure_detail_json(trace_for(request, store), measure_id)
+
+
 @router.get("/measures/{measure_id}", response_model=MeasureDetail)
 async def measure(request: Request, measure_id: str, store: GraphStore = Depends(get_store)) -> Response:
     # The detail the ingest kept is one SQLite lookup (20-50 us), less than the thread pool's
@@ -99,7 +105,7 @@ async def measure(request: Request, measure_id: str, store: GraphStore = Depends
     # from the graph). The same bytes either way (tests/test_kept_measures.py), MeasureDetail's.
     body = lookups.kept_measure_detail(checked_text_index(request), measure_id)
     if body is None:
-        body = await run_in_threadpool(lookups.measure_detail_json, trace_for(request, store), measure_id)
+        body = await run_in_threadpool(_measure_json, request, store, measure_id)
     if body is None:
         raise HTTPException(status_code=404, detail=f"measure {measure_id!r} not found")
     return Response(body, media_type="application/json")
