@@ -23,6 +23,11 @@ def _ids_by_document(store) -> list[str]:
     return ids
 
 
+def _copy(index: TextIndex, tmp_path: Path) -> Path:
+    """A copy of the corpus's text index file, for a test that writes to it or locks it."""
+    return Path(shutil.copy2(index.path, tmp_path / "g.fts"))
+
+
 def _models_bytes(store, measure_id: str) -> bytes:
     """The detail computed from the graph now, as FastAPI would encode it for the route's model."""
     from api.models import MeasureDetail
@@ -130,8 +135,7 @@ def test_a_reingest_keeps_its_documents_details_again_and_only_those(corpus_db, 
 
 def test_measures_written_again_drop_their_documents_details_only(corpus, tmp_path):
     store, current = corpus
-    path = tmp_path / "g.fts"
-    shutil.copy2(current.path, path)
+    path = _copy(current, tmp_path)
     index = TextIndex(path)
     some = next(iter(index.measures([index._db.execute("SELECT id FROM measure LIMIT 1").fetchone()[0]]).values()))
     mine = [r["id"] for r in store.run("measure_details_own", {"documents": [some["document"]]})]
@@ -168,8 +172,7 @@ def test_a_documents_details_are_replaced_whole(corpus, tmp_path):
     """Kept again for a document, its details replace all its older ones: a measure it no longer
     holds is not sent from the index."""
     store, current = corpus
-    path = tmp_path / "g.fts"
-    shutil.copy2(current.path, path)
+    path = _copy(current, tmp_path)
     index = TextIndex(path)
     doc = store.run("documents_titles", {})[0]["id"]
     ids = [r["id"] for r in store.run("measure_details_own", {"documents": [doc]})]
@@ -240,8 +243,7 @@ def test_a_writers_lock_on_the_index_does_not_stall_the_server(corpus_db, corpus
 
 def test_a_reader_that_must_not_wait_gives_none_while_a_writer_holds_the_file(corpus, tmp_path):
     store, current = corpus
-    path = tmp_path / "g.fts"
-    shutil.copy2(current.path, path)
+    path = _copy(current, tmp_path)
     mid = _ids_by_document(store)[0]
     index = TextIndex.load(path, wait=False)
     kept = index.detail(mid)
