@@ -550,17 +550,11 @@ class TextIndexFile:
                     self._stamp = stamp
         if not self._usable:
             return None
-        local = self._local
-        if getattr(local, "stamp", None) != stamp:  # this thread's connection predates the file
-            if getattr(local, "index", None) is not None:
-                local.index.close()
-            try:
-                local.index, local.stamp = TextIndex.load(self.path), stamp
-            except (OSError, StaleIndex) as exc:
-                log.warning("text index not used, searching by scan until the next ingest: %s", exc)
-                local.index, local.stamp = None, None
-                return None
-        return local.index
+        try:
+            return self._reader(stamp, wait=True)
+        except (OSError, StaleIndex) as exc:
+            log.warning("text index not used, searching by scan until the next ingest: %s", exc)
+            return None
 
     def checked(self) -> TextIndex | None:
         """For a caller on the event loop, which must never wait: the index as ``get`` gives it,
@@ -571,16 +565,24 @@ class TextIndexFile:
         stamp = self._file_stamp()
         if stamp is None or stamp != self._stamp or not self._usable:
             return None
-        local = self._local
-        if getattr(local, "nowait_stamp", None) != stamp:
-            if getattr(local, "nowait", None) is not None:
-                local.nowait.close()
-            try:
-                local.nowait, local.nowait_stamp = TextIndex.load(self.path, wait=False), stamp
-            except (OSError, StaleIndex):  # locked while it opened (checked usable above): next time
-                local.nowait, local.nowait_stamp = None, None
-                return None
-        return local.nowait
+        try:
+            return self._reader(stamp, wait=False)
+        except (OSError, StaleIndex):  # locked while it opened (checked usable above): next time
+            return None
+
+    def _reader(self, stamp: tuple[int, int, int], wait: bool) -> TextIndex:
+        """This thread's connection to the file as of ``stamp`` (one that waits for a writer's
+        lock, or one that does not), opened again when the file changed since it was opened."""
+        name = "waiting" if wait else "nowait"
+        held = getattr(self._local, name, None)
+        if held is not None and held[1] == stamp:
+            return held[0]
+        if held is not None:
+            held[0].close()
+        setattr(self._local, name, None)
+        index = TextIndex.load(self.path, wait=wait)
+        setattr(self._local, name, (index, stamp))
+        return index
 
     def _check(self) -> bool:
         try:
