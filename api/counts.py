@@ -16,6 +16,7 @@ import logging
 import threading
 
 from graph.store import GraphStore, StoreError
+from policy_graph import lookups
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class GraphCounts:
         with self._lock:
             state = tuple(sorted((r["what"], int(r["n"])) for r in self._store.run("graph_state", {})))
             if force or state != self._state or self.current is None:
-                self.current = {k: int(v) for k, v in self._store.run("stats")[0].items()}
+                self.current = lookups.counts(self._store)
                 self._state = state
             return self.current
 

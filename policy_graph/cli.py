@@ -82,7 +82,9 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
             # ingest_into applies the schema itself; here it is needed only to ask for the stats.
             if if_empty:
                 store.apply_schema()
-                if store.run("stats")[0]["documents"]:
+                from policy_graph import lookups
+
+                if lookups.counts(store)["documents"]:
                     console.print("graph already holds documents; nothing to do")
                     return
             started = time.perf_counter()
@@ -92,7 +94,9 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
                 report = ingest_into(store, files, index_path=settings.similarity_index_path, workers=0,
                                      progress=lambda name: progress.update(task, advance=1, description=name))
             elapsed = time.perf_counter() - started
-            counts = store.run("stats")[0]
+            from policy_graph import lookups
+
+            counts = lookups.counts(store)
         except StoreError as exc:
             # Documents go in whole or not at all, so what landed before the failure is intact.
             err.print(f"[red]error:[/red] the graph store failed during the ingest: {exc}\n"
@@ -189,9 +193,11 @@ def stats(db: Optional[Path] = DbOpt, backend: Optional[str] = BackendOpt,
           neo4j_uri: Optional[str] = Neo4jUriOpt,
           as_json: bool = typer.Option(False, "--json")):
     """Counts of documents, measures, agencies, regions and relations."""
+    from policy_graph import lookups
+
     settings = settings_for(db, backend, neo4j_uri)
     with open_for(settings, read_only=settings.backend == "ladybug") as store:
-        counts = store.run("stats")[0]
+        counts = lookups.counts(store)
     if as_json:
         sys.stdout.write(json.dumps(counts) + "\n")
     else:

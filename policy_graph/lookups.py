@@ -15,9 +15,15 @@ from policy_graph.regions import resolve_region_name
 from policy_graph.research import Trace
 
 
-def counts(trace: Trace) -> dict[str, int]:
-    """Documents, measures (never safeguards), agencies, regions and relations (/api/health)."""
-    return {k: int(v) for k, v in trace.run("stats", {})[0].items()}
+COUNTED = ("documents", "measures", "agencies", "regions", "relations")
+
+
+def counts(runner: Any) -> dict[str, int]:
+    """Documents, measures (never safeguards), agencies, regions and relations (/api/health, the
+    CLI's stats, an upload's answer). ``runner``: a GraphStore or a Trace. A count of nothing
+    may come back as no row at all (LadybugDB on an empty table): it is 0."""
+    found = {r["what"]: int(r["n"]) for r in runner.run("stats", {})}
+    return {what: found.get(what, 0) for what in COUNTED}
 
 
 def region_list(trace: Trace, include_all: bool = False, limit: int = limits.REGION_LIST_MAX) -> list[dict]:

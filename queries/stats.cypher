@@ -1,11 +1,12 @@
-OPTIONAL MATCH (d:Document)
-WITH count(d) AS documents
-OPTIONAL MATCH (m:Measure)
-WHERE m.kind = 'measure'
-WITH documents, count(m) AS measures
-OPTIONAL MATCH (a:Agency)
-WITH documents, measures, count(a) AS agencies
-OPTIONAL MATCH (g:Region)
-WITH documents, measures, agencies, count(g) AS regions
-OPTIONAL MATCH ()-[r]->()
-RETURN documents, measures, agencies, regions, count(r) AS relations
+// The graph's counts, one row per count (lookups.counts gives them as one mapping). One
+// statement chaining `OPTIONAL MATCH .. WITH count(..)` over the five took 36 ms at 10k measures
+// in LadybugDB, where the five counts cost 6.6 ms apart: as a union, 7.7 ms.
+MATCH (d:Document) RETURN 'documents' AS what, count(*) AS n
+UNION ALL
+MATCH (m:Measure) WHERE m.kind = 'measure' RETURN 'measures' AS what, count(*) AS n
+UNION ALL
+MATCH (a:Agency) RETURN 'agencies' AS what, count(*) AS n
+UNION ALL
+MATCH (g:Region) RETURN 'regions' AS what, count(*) AS n
+UNION ALL
+MATCH ()-[r]->() RETURN 'relations' AS what, count(*) AS n

@@ -9,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.store import open_store
+from policy_graph.lookups import counts as lookups_counts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,7 @@ def _export(db: Path, fmt: str, out: Path) -> subprocess.CompletedProcess:
 
 def test_graphml_and_csv_exports_hold_the_whole_graph(corpus_db, tmp_path):
     with open_store("ladybug", path=corpus_db, read_only=True) as store:
-        counts = store.run("stats")[0]
+        counts = lookups_counts(store)
     run = _export(corpus_db, "graphml", tmp_path / "g.graphml")
     assert run.returncode == 0, run.stderr
     graph = nx.read_graphml(tmp_path / "g.graphml")

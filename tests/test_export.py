@@ -10,6 +10,7 @@ import pytest
 from graph import cypher_lint, schema
 from graph.export import copy_graph, cypher_literal, cypher_statements, export_graph
 from graph.store import open_store
+from policy_graph.lookups import counts as lookups_counts
 
 _ok, _why = cypher_lint.available()
 needs_linter = pytest.mark.skipif(not _ok, reason=f"Cypher linter unavailable: {_why} (CI installs it)")
@@ -49,7 +50,7 @@ def test_graphml_of_the_corpus_opens_in_networkx_with_the_same_counts(corpus_db,
     out = tmp_path / "corpus.graphml"
     with open_store("ladybug", path=corpus_db, read_only=True) as store:
         counts = export_graph(store, "graphml", out)
-        stats = store.run("stats")[0]
+        stats = lookups_counts(store)
         node_total = sum(len(store.dump_nodes(label)) for label in schema.NODES)
     graph = nx.read_graphml(out)
     assert graph.number_of_nodes() == node_total == counts.total_nodes

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.store import StoreError, StoreLocked, open_store
+from policy_graph.lookups import counts as lookups_counts
 from policy_graph.service import ingest_into
 
 REPO = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ CORPUS = REPO / "data" / "corpus"
 
 
 def _snapshot(store):
-    counts = store.run("stats")[0]
+    counts = lookups_counts(store)
     ids = [m["id"] for m in store.run("measure_list", {"kind": "measure", "region": "", "document": "",
                                                          "offset": 0, "limit": 1000})]
     return counts, ids
@@ -123,3 +124,11 @@ def test_an_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path):
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+def test_counts_of_an_empty_graph_are_zero(tmp_path):
+    """LadybugDB answers a count over an empty table with no row at all: each count is still 0."""
+    with open_store("ladybug", path=tmp_path / "empty.lbdb") as store:
+        store.apply_schema()
+        assert lookups_counts(store) == {"documents": 0, "measures": 0, "agencies": 0, "regions": 0,
+                                         "relations": 0}

@@ -14,6 +14,7 @@ from graph import schema
 from graph.backends import neo4j as backend
 from graph.queries import load_query
 from graph.store import QueryTimeout, StoreError, open_store
+from policy_graph.lookups import counts
 
 
 # -- without a server -----------------------------------------------------------------------
@@ -132,8 +133,8 @@ def _canon(rows):
 
 @requires_neo4j
 def test_ingest_gives_the_same_counts_as_ladybug(neo4j_corpus, ladybug_corpus):
-    assert neo4j_corpus.run("stats") == ladybug_corpus.run("stats")
-    assert neo4j_corpus.run("stats")[0]["measures"] == 101
+    assert counts(neo4j_corpus) == counts(ladybug_corpus)
+    assert counts(neo4j_corpus)["measures"] == 101
 
 
 @requires_neo4j
@@ -206,10 +207,10 @@ def test_read_only_store_refuses_writes(tmp_path):
 def test_schema_and_ingest_are_idempotent(neo4j_corpus):
     from policy_graph.service import ingest_into
 
-    before = neo4j_corpus.run("stats")
+    before = counts(neo4j_corpus)
     neo4j_corpus.apply_schema()
     ingest_into(neo4j_corpus, [CORPUS], index_path=neo4j_corpus.index_path)
-    assert neo4j_corpus.run("stats") == before
+    assert counts(neo4j_corpus) == before
 
 
 @requires_neo4j

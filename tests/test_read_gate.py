@@ -10,6 +10,7 @@ import threading
 
 from graph.backends.ladybug import _ReadGate
 from graph.store import open_store
+from policy_graph.lookups import counts
 from fixtures.hostile import copy_graph
 
 WAIT = 5.0
@@ -72,7 +73,7 @@ def test_the_thread_running_alone_may_enter_again():
 def test_readers_keep_answering_while_a_store_checkpoints(corpus_db, tmp_path):
     db = copy_graph(corpus_db, tmp_path)
     with open_store("ladybug", path=db) as store:
-        expected = store.run("stats")[0]
+        expected = counts(store)
         stop = threading.Event()
         answers: list[dict] = []
         errors: list[BaseException] = []
@@ -80,7 +81,7 @@ def test_readers_keep_answering_while_a_store_checkpoints(corpus_db, tmp_path):
         def reader():
             while not stop.is_set():
                 try:
-                    answers.append(store.run("stats")[0])
+                    answers.append(counts(store))
                 except BaseException as exc:  # noqa: BLE001 - reported below
                     errors.append(exc)
                     return

@@ -20,6 +20,7 @@ from api.auth import require_writer
 from api.models import Counts
 from graph.store import GraphStore
 from ingest.errors import IngestError
+from policy_graph import lookups
 from policy_graph.isolated import ChildDied
 from policy_graph.regions import closest_regions, gazetteer_region
 from policy_graph.settings import Settings
@@ -153,11 +154,11 @@ def ingest_upload(store: GraphStore, settings: Settings, data: bytes, name: str,
         replaced = bool(store.run("document_get", {"id": document.id}))
         load_records(store, IngestReport(documents=[document]), index_path=settings.similarity_index_path,
                      run=in_child)
-        counts = store.run("stats")[0]
+        counts = lookups.counts(store)
     return {"document_id": document.id, "title": document.title, "region": document.region,
             "date": document.date, "date_source": document.date_source,
             "measure_count": sum(1 for m in document.measures if m.kind == "measure"),
-            "replaced": replaced, "counts": {k: int(v) for k, v in counts.items()}}
+            "replaced": replaced, "counts": counts}
 
 
 @router.post("/documents", response_model=UploadResult, status_code=201,
