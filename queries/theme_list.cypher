@@ -1,6 +1,11 @@
 MATCH (t:Theme)
 OPTIONAL MATCH (t)<-[:HAS_THEME]-(m:Measure)
-WITH t, count(DISTINCT m.id) AS measure_count, count(DISTINCT m.region) AS region_count
+// counted per region first: a measure has one HAS_THEME edge per theme, so the measures are
+// the sum, and the regions the groups. count(DISTINCT m.id) and count(DISTINCT m.region) took
+// 36 ms at 10k measures in LadybugDB, this 16 ms, for the same rows. LadybugDB's sum of
+// integers is an INT128 (a Decimal in Python): cast back (queries/neo4j/theme_list.cypher).
+WITH t, m.region AS region, count(m) AS n
+WITH t, CAST(sum(n) AS INT64) AS measure_count, count(region) AS region_count
 // the named practices of the theme (a question may name one of them: /api/adopters?q=银税互动);
 // the two lists are collected together, so a key and its name share a position
 OPTIONAL MATCH (t)<-[:BELONGS_TO]-(p:Practice)
