@@ -150,16 +150,32 @@ def resolve_center(store: GraphStore, text: str) -> tuple[str, str, dict[str, An
     return None
 
 
+# The order the ordered neighbour statements sort their rows in (ORDER BY src, rel, label, id,
+# name, key, role, measure_id, scope, score): the far node, then what tells two edges between the
+# same nodes apart. Nulls last, as both databases put them ascending.
+_ROW_ORDER = ("src", "rel", "label", "id", "name", "key", "role", "measure_id", "scope", "score")
+
+
+def _in_order(row: dict[str, Any]) -> tuple:
+    return tuple((row.get(c) is None, row.get(c) if row.get(c) is not None else 0) for c in _ROW_ORDER)
+
+
 def _neighbour_rows(store: GraphStore, query: str, keys: set[str], row_cap: int) -> list[dict[str, Any]]:
-    """The rows of ``query`` for ``keys``, at most ``row_cap``.
+    """The rows of ``query`` for ``keys``, at most ``row_cap``, in the statement's order.
 
     One key (the centre's hop, and any type with one node in the frontier) is looked up by
     ``query``'s ``_one`` form: LadybugDB finds a node by key for ``=`` and scans the table for
     ``IN $keys``. A measure's neighbours took 10.8 ms with the list and 1.5 ms by key at 100k
     measures; with 20 keys the list (26 ms) beat a statement a key (30 ms), so more keys stay one
-    statement (bench/FIXES.md)."""
+    statement (bench/FIXES.md). The ``_one`` form does not sort: its rows are sorted here when
+    they all came, and a node with more than ``row_cap`` leaves the choice of rows to the
+    ordered statement."""
     if len(keys) == 1:
-        return store.run(f"{query}_one", {"key": next(iter(keys)), "limit": row_cap})
+        key = next(iter(keys))
+        rows = store.run(f"{query}_one", {"key": key, "limit": row_cap + 1})
+        if len(rows) <= row_cap:
+            return sorted(rows, key=_in_order)
+        keys = {key}
     return store.run(query, {"keys": sorted(keys), "limit": row_cap})
 
 

@@ -95,21 +95,3 @@ def test_unknown_or_hostile_center_is_404(api, center):
     assert api.get("/api/subgraph", params={"center": "Region:厦门", "depth": 0}).status_code == 200
 
 
-def test_a_key_looked_up_alone_has_the_neighbours_its_key_list_gives(corpus_db):
-    """The centre's hop runs each type's `_one` query (a key lookup); wider hops the key-list form.
-    Both are written out per type, so this holds them to the same rows."""
-    from graph import schema
-    from graph.store import open_store
-
-    compared = 0
-    with open_store("ladybug", path=corpus_db, read_only=True) as store:
-        for label, table in schema.NODES.items():
-            keys = sorted(r[table.key] for r in store.dump_nodes(label))[:4]
-            assert keys, label
-            for direction in ("in", "out"):
-                name = f"subgraph_{direction}_{label.lower()}"
-                for key in keys:
-                    listed = store.run(name, {"keys": [key], "limit": 500})
-                    assert store.run(f"{name}_one", {"key": key, "limit": 500}) == listed, (name, key)
-                    compared += len(listed)
-    assert compared > 100

@@ -1,0 +1,36 @@
+"""A node's neighbours as the subgraph builder reads them (graph/subgraph.py): one key's statement
+does not sort, and the builder's own order must be the ordered statement's, row for row, for every
+node of the founding corpus in both directions, under the cap and past it. (Both statements are
+written out per node type and per database: this holds each pair to the same rows.)"""
+from __future__ import annotations
+
+import pytest
+
+from graph import schema
+from graph.store import open_store
+from graph.subgraph import KEY_OF, _neighbour_rows
+
+
+@pytest.fixture(scope="module")
+def store(corpus_db):
+    with open_store("ladybug", path=corpus_db, read_only=True) as opened:
+        yield opened
+
+
+def _keys(store, label):
+    return [row["key"] for row in store._execute(f"MATCH (n:{label}) RETURN n.{KEY_OF[label]} AS key")]
+
+
+@pytest.mark.parametrize("label", sorted(schema.NODES))
+def test_one_nodes_neighbours_come_in_the_statements_order(store, label):
+    keys = _keys(store, label)
+    assert keys
+    capped = 0
+    for key in keys:
+        for direction in ("out", "in"):
+            query = f"subgraph_{direction}_{label.lower()}"
+            for cap in (3, 800):
+                ordered = store.run(query, {"keys": [key], "limit": cap})
+                assert _neighbour_rows(store, query, {key}, cap) == ordered, (query, key, cap)
+                capped += len(ordered) == cap
+    assert capped  # some node had more neighbours than the cap
