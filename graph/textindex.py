@@ -369,6 +369,16 @@ class TextIndex:
         (spans,), body = kept
         return KeptRegions(body, [tuple(s) for s in orjson.loads(spans)])
 
+    def answer_parts(self, kind: str, key: str, per_region: int) -> tuple[KeptRegions, list[tuple[str, Any]]] | None:
+        """The regions of the kept answer of ``key`` as their JSON, unparsed (answer_json), and
+        the queries that give it. None: as for ``answer``."""
+        kept = self._kept_answer("a.spans, a.runs", kind, key, per_region)
+        if kept is None:
+            return None
+        (spans, runs), body = kept
+        return (KeptRegions(body, [tuple(s) for s in orjson.loads(spans)]),
+                [(name, params) for name, params in orjson.loads(runs)])
+
     def answer_regions(self, kind: str, key: str, per_region: int) -> tuple[list[str], list[tuple[str, Any]]] | None:
         """The regions of the kept answer of ``key``, by name in the answer's order, and the
         queries that give it, without its body. None: as for ``answer``."""

@@ -907,9 +907,7 @@ def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) ->
         named = _adopting_regions(trace, "theme", theme.key, PER_REGION)
         if region in named or not (named & wanted if wanted else named):
             continue
-        adopters = _fact_regions(trace, "theme", theme.key, PER_REGION)
-        holders = sorted((r for r in adopters if wanted is None or r["region"] in wanted),
-                         key=lambda r: r["region"])
+        holders = _theme_holders(trace, theme.key, wanted)
         items.append({"theme": theme_dict(theme),
                       "peer_count": len(holders), "peers": [r["region"] for r in holders],
                       "measure_counts": {r["region"]: r["measure_count"] for r in holders},
@@ -921,3 +919,18 @@ def gaps(trace: Trace, region: str, peers: list[str] | None, limit: int = 50) ->
 
 
 _GAP_EVIDENCE = ("id", "title", "region", "document", "via", "evidence")
+
+
+def _theme_holders(trace: Trace, key: str, wanted: set[str] | None) -> list[dict[str, Any]]:
+    """The regions of a theme's adopters answer among ``wanted`` (every one when None), by name.
+    Of a kept answer only their own JSON is parsed: parsing every adopting region's to keep
+    three peers' was two thirds of a gaps question (10.5 ms at 10k measures)."""
+    kept = trace.text_index.answer_parts("theme", key, PER_REGION) if trace.text_index is not None else None
+    if kept is None:
+        chosen = [r for r in _fact_regions(trace, "theme", key, PER_REGION) if wanted is None or r["region"] in wanted]
+    else:
+        regions, runs = kept
+        trace.runs.extend(runs)
+        chosen = orjson.loads(regions.body if wanted is None else
+                              regions.chosen([i for i, name in enumerate(regions.names()) if name in wanted]))
+    return sorted(chosen, key=lambda r: r["region"])
