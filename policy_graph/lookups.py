@@ -42,6 +42,9 @@ def overview(trace: Trace) -> dict[str, Any]:
 
 def measure_count(trace: Trace, region: str = "", document: str = "", kind: str = "measure") -> int:
     params = {"kind": kind, "region": region, "document": document}
+    # one document's are found from it (document_measure_count), the others by a filtered scan
+    if document:
+        return int(trace.run("document_measure_count", params)[0]["total"])
     return int(trace.run("measure_count", params)[0]["total"])
 
 
@@ -50,8 +53,11 @@ def measures(trace: Trace, region: str = "", document: str = "", kind: str = "me
     """A page of measures in document order, and the total (/api/measures)."""
     total = measure_count(trace, region, document, kind)
     params = {"kind": kind, "region": region, "document": document, "limit": limit, "offset": offset}
-    # LadybugDB 0.22 segfaults on ORDER BY .. SKIP far past the last row: never ask past the end.
-    return (trace.run("measure_list", params) if offset < total else []), total
+    if offset >= total:  # LadybugDB 0.22 segfaults on ORDER BY .. SKIP far past the last row
+        return [], total
+    if document:
+        return trace.run("document_measure_list", params), total
+    return trace.run("measure_list", params), total
 
 
 def region_profile(trace: Trace, name: str, limit: int = limits.LIST_MAX) -> dict[str, Any] | None:

@@ -91,3 +91,20 @@ def test_pages_share_a_few_prepared_statements(store, monkeypatch):
 def test_a_missing_page_parameter_is_still_refused(store, busiest_agency):
     with pytest.raises(StoreError):
         store.run("agency_measures", {"id": busiest_agency["id"], "role": "", "limit": 5})
+
+
+def test_a_documents_page_is_measure_lists_page_for_it(store):
+    """One document's measures are found from the document (document_measure_list), the rest by
+    measure_list's filtered scan: for every document, kind and page, the same rows and counts."""
+    documents = [d["id"] for d in store.run("document_list", {"limit": 500})]
+    assert len(documents) == 5
+    for document in documents:
+        for kind in ("measure", "safeguard"):
+            for region in ("", "厦门"):
+                counted = {"kind": kind, "region": region, "document": document}
+                assert (store.run("document_measure_count", counted)
+                        == store.run("measure_count", counted)), (document, kind, region)
+                for offset, limit in ((0, 500), (0, 3), (2, 5), (30, 20)):
+                    params = {**counted, "offset": offset, "limit": limit}
+                    assert (store.run("document_measure_list", params)
+                            == store.run("measure_list", params)), (document, kind, region, offset, limit)

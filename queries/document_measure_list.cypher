@@ -1,0 +1,11 @@
+// A page of one document's measures in document order (a document's page, /api/measures?document=):
+// found from the document by its key, where measure_list filters every measure (at 100k measures
+// a document's 52 took 16.4 ms that way and 1.0 ms so).
+MATCH (:Document {id: $document})<-[:IN_DOCUMENT]-(m:Measure)
+WHERE m.kind = $kind
+  AND ($region = '' OR m.region = $region)
+RETURN m.id AS id, m.region AS region, m.document_id AS document, m.label AS label,
+       m.section AS section, m.title AS title, m.text AS text, m.kind AS kind
+ORDER BY document, m.ordinal
+SKIP $offset
+LIMIT $limit
