@@ -252,8 +252,10 @@ AGENCY_MEASURES = 200  # measures shown per role on an agency's answer (measure_
 def find_agencies(trace: Trace, key: str, limit: int = 20) -> list[dict]:
     """The agency an id names ("厦门|市科技局"), or the agencies a name names (市工信局: one per
     city that has one), most measures first."""
-    found = trace.run("agency_find", {"key": key.strip(), "limit": limit})
-    return [a for a in found if a["id"] == key.strip()] or found
+    by_id = trace.run("agency_get", {"key": key.strip()})
+    if by_id:
+        return by_id
+    return trace.run("agency_find", {"key": key.strip(), "limit": limit})
 
 
 def agency_profile(trace: Trace, agency: dict, limit: int = AGENCY_MEASURES) -> dict[str, Any]:

@@ -28,3 +28,17 @@ def test_collective_units_and_national_bodies_reach_the_agency_nodes(backend, tm
     # 发展改革委 (first item) and 国家发展改革委 (second) are the same national agency
     assert by_printed["发展改革委"]["agency"] == by_printed["国家发展改革委"]["agency"]
     assert by_printed["民政部"]["region"] == "中国"
+
+
+def test_an_agency_looked_up_by_id_is_the_row_the_name_search_gives(corpus_db):
+    """agency_get finds an agency by its key; agency_find scans names and aliases and is what an
+    id was looked up with before: for every agency of the founding corpus, the same row."""
+    from graph.store import open_store
+
+    with open_store("ladybug", path=corpus_db, read_only=True) as store:
+        ids = [a["id"] for a in store.dump_nodes("Agency")]
+        assert len(ids) > 20
+        for agency in ids:
+            found = [a for a in store.run("agency_find", {"key": agency, "limit": 20}) if a["id"] == agency]
+            assert store.run("agency_get", {"key": agency}) == found, agency
+        assert store.run("agency_get", {"key": "市科技局"}) == []  # a name is no id
