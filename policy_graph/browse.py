@@ -187,7 +187,8 @@ def browse(trace: Trace, filters: Filters, *, sort: str = "document", limit: int
     was read, its themes and its lead/support agencies), the total, and the facets."""
     if sort not in SORTS:
         raise BadFilter(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
-    rows = trace.run("measure_facets", {**filters.params(), "limit": FACT_ROW_CAP})
+    params = {**filters.params(), "limit": FACT_ROW_CAP}
+    rows = trace.run("measure_facets_in_theme" if filters.theme else "measure_facets", params)
     truncated = len(rows) >= FACT_ROW_CAP
     ordered = sorted(rows, key=_sort_key(sort.lstrip("-")), reverse=False)
     if sort == "-date":  # newest first; the undated stay last (unknown is not late)

@@ -261,3 +261,27 @@ def test_within_a_province_takes_its_places_too(api):
         assert name == "福建" or "福建" in parents, (name, parents)
     assert body["total"] == sum(_browse(api, region=name)["total"] for name in regions)
     assert api.get("/api/measures", params={"within": "Atlantis"}).status_code == 404
+
+
+def test_a_themes_measures_found_from_the_theme_are_the_filtered_ones(corpus_db):
+    """With a theme filter the browser reads the theme's measures from the theme
+    (measure_facets_in_theme); without, it filters every measure (measure_facets): for every
+    theme of the founding corpus, alone and with a region or a level, the same rows."""
+    from graph.store import open_store
+    from policy_graph.research import FACT_ROW_CAP
+
+    def rows(store, name, params):
+        return sorted((r["id"], r["region"], r["level"], r["kind"], r["date"], r["document"], r["ordinal"],
+                       r["title"], sorted(r["themes"]), sorted(r["practices"]),
+                       sorted(zip(r["agencies"], r["roles"]))) for r in store.run(name, params))
+
+    empty = {"kind": "measure", "region": "", "document": "", "date_from": "", "date_to": "", "theme": "",
+             "practice": "", "agency": "", "role": "", "level": "", "within": "", "limit": FACT_ROW_CAP}
+    with open_store("ladybug", path=corpus_db, read_only=True) as store:
+        themes = [t["key"] for t in store.run("theme_list", {}) if t["measure_count"]]
+        assert len(themes) > 10
+        for theme in themes:
+            for narrower in ({}, {"within": "福建"}, {"level": "prefecture"}, {"kind": ""}):
+                params = {**empty, "theme": theme, **narrower}
+                found = rows(store, "measure_facets_in_theme", params)
+                assert found == rows(store, "measure_facets", params), (theme, narrower)
