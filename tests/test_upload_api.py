@@ -99,6 +99,10 @@ def test_upload_gives_the_same_graph_as_the_cli(writer, start_db, docs, tmp_path
     assert expected["documents"][body["document_id"]]["measures"] == body["measure_count"]
     listed = {d["id"]: d for d in writer.get("/api/documents").json()}
     assert listed[body["document_id"]]["title"] == expected["documents"][body["document_id"]]["title"]
+    # the home page counts from health's snapshot, which the upload renewed before it answered
+    home = writer.get("/").text
+    for what, n in body["counts"].items():
+        assert f'<td data-count="{what}">{n}</td>' in home, what
 
 
 def test_uploading_the_same_document_again_changes_nothing(writer, docs):

@@ -37,8 +37,10 @@ LimitQ = Query(None, ge=1, description=f"node cap for the drawing (default {limi
 
 
 @router.get("/", response_class=HTMLResponse)
-def landing(store: GraphStore = Depends(get_store)) -> HTMLResponse:
-    return html(pages.landing_page(views.landing(Trace(store))))
+def landing(request: Request, store: GraphStore = Depends(get_store)) -> HTMLResponse:
+    # health's snapshot of the counts (api/counts.py), kept current by every upload
+    counted = getattr(request.app.state, "counts", None)
+    return html(pages.landing_page(views.landing(Trace(store), counted.current if counted else None)))
 
 
 @router.get("/viz/search", response_class=HTMLResponse)
