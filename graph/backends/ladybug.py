@@ -7,11 +7,9 @@ cross product).
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +37,6 @@ _ARROW_TYPES = {schema.STRING: "string", schema.INT: "int64", schema.DOUBLE: "fl
 # checkpoints once, at its end (service.load_records).
 BULK_CHECKPOINT_THRESHOLD = 128 << 20
 DEFAULT_CONNECTIONS = 4  # queries run at once by one store; see LadybugStore._reading
-# A read ending in `LIMIT $limit` (or `SKIP $offset LIMIT $limit`) is planned again at every
-# execution: LadybugDB binds SKIP and LIMIT to constants, so its prepared statement cannot keep
-# a plan for a parameter there. A measure's outgoing neighbours (the subgraph's hop) took 2.7 ms
-# with `LIMIT $limit` and 1.0 ms with `LIMIT 800`; a theme lookup 0.45 against 0.13 ms. Such a
-# read runs with the rows it needs rounded up to a power of two written in, and is cut to the
-# rows asked for: a statement has a few prepared forms (LadybugDB's client keeps every one it
-# prepares), and reads at most twice the rows of a full page. A page past the first keeps its
-# parameters once its end passes PAGE_END_WRITTEN_MAX: the rows it skips would all be read.
-ROWS_WRITTEN_MAX = 1 << 20
-PAGE_END_WRITTEN_MAX = 4096
-_TAIL = re.compile(r"(?:\bSKIP\s+\$([A-Za-z_]\w*)\s+)?\bLIMIT\s+\$([A-Za-z_]\w*)\s*$")
 
 # A second Database object on the same path silently loses writes: share one per process.
 _DATABASES: dict[tuple[str, bool], Any] = {}
@@ -59,36 +46,6 @@ _READ_GATES: dict[str, "_ReadGate"] = {}
 # Bulk loads running on a database (the setting is the database's): path -> [count, threshold before]
 _BULK: dict[str, list] = {}
 _BULK_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=None)
-def _paged_tail(text: str) -> tuple[int, str | None, str] | None:
-    """Where a statement's closing `[SKIP $offset] LIMIT $limit` starts, and the two parameters'
-    names; None when it does not end so (a LIMIT inside a statement is not the page's)."""
-    found = _TAIL.search(text)
-    return (found.start(), found.group(1), found.group(2)) if found else None
-
-
-def _rows_written_in(text: str, params: dict[str, Any] | None) -> tuple[str, dict[str, Any], tuple[int, int]] | None:
-    """``text`` with its closing SKIP and LIMIT replaced by `LIMIT <n>`, n the rows the page
-    needs rounded up to a power of two, the parameters it no longer names dropped, and the slice
-    of its rows that is the page; None to run it as it is. Only integers the server checked
-    reach the text, and only powers of two up to ROWS_WRITTEN_MAX."""
-    tail = _paged_tail(text)
-    if tail is None or not params:
-        return None
-    at, skip_name, limit_name = tail
-    if skip_name is not None and skip_name not in params:
-        return None  # LadybugDB names the missing parameter
-    limit, offset = params.get(limit_name), params[skip_name] if skip_name else 0
-    if type(limit) is not int or type(offset) is not int or limit < 1 or offset < 0 \
-            or offset + limit > (ROWS_WRITTEN_MAX if offset == 0 else PAGE_END_WRITTEN_MAX):
-        return None
-    head = text[:at]
-    rows = 1 << (offset + limit - 1).bit_length()
-    kept = {k: v for k, v in params.items()
-            if k not in (skip_name, limit_name) or re.search(rf"\${k}\b", head)}
-    return f"{head}LIMIT {rows}", kept, (offset, offset + limit)
 
 
 def _ladybug():
@@ -440,12 +397,7 @@ class LadybugStore(GraphStore):
 
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         check_deadline()
-        text = load_query(name, self.backend)
-        bounded = _rows_written_in(text, params)
-        if bounded is None:
-            return self._execute(text, params)
-        text, params, (start, stop) = bounded
-        return self._execute(text, params)[start:stop]
+        return self._execute(load_query(name, self.backend), params)
 
     def execute_write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         if self.read_only:

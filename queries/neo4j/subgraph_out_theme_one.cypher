@@ -6,7 +6,7 @@ WHERE n.key = $key
 RETURN n.key AS src, type(r) AS rel, labels(m)[0] AS label,
        m.id AS id, m.name AS name, m.key AS key, m.title AS title, m.name_zh AS name_zh, m.region AS region, m.text AS text, m.document_id AS document_id,
        r.role AS role, r.score AS score, r.scope AS scope, r.measure_id AS measure_id
-// Unordered: graph/subgraph.py sorts the rows when they all came (a measure's ~15 rows,
-// sorted here with their texts, were 0.4 ms of a 1.0 ms statement in LadybugDB); past the cap
+// Unordered: graph/subgraph.py sorts the rows when they all came (sorting a measure's ~15 rows
+// with their texts here was 1.1 ms of a 2.7 ms statement in LadybugDB); past the cap
 // it asks the ordered statement for this one key.
 LIMIT $limit
