@@ -188,7 +188,10 @@ def browse(trace: Trace, filters: Filters, *, sort: str = "document", limit: int
     if sort not in SORTS:
         raise BadFilter(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
     params = {**filters.params(), "limit": FACT_ROW_CAP}
-    rows = trace.run("measure_facets_in_theme" if filters.theme else "measure_facets", params)
+    if filters.theme:  # the theme's measures found from the theme
+        rows = trace.run("measure_facets_in_theme", params)
+    else:
+        rows = trace.run("measure_facets", params)
     truncated = len(rows) >= FACT_ROW_CAP
     ordered = sorted(rows, key=_sort_key(sort.lstrip("-")), reverse=False)
     if sort == "-date":  # newest first; the undated stay last (unknown is not late)
