@@ -138,7 +138,7 @@ def _sort_key(sort: str):
 
 def _facet_values(rows: list[dict[str, Any]]) -> dict[str, Counter]:
     """facet -> value -> measures carrying it (a measure counts once per value). One counting
-    pass per facet: a Counter.update per row and facet took 106 ms over 10k measures, this 30."""
+    pass per facet: a Counter.update per row and facet took 46 ms over 10k measures, this 33."""
     def each(column: str) -> Counter:
         return Counter(chain.from_iterable(set(r[column]) for r in rows))
 

@@ -79,11 +79,11 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
     store = open_for(settings)
     with store:
         try:
-            # ingest_into applies the schema itself; here it is needed only to ask for the stats.
-            if if_empty:
-                store.apply_schema()
-                from policy_graph import lookups
+            from policy_graph import lookups
 
+            if if_empty:
+                # ingest_into applies the schema itself; here it is needed only to ask for the stats.
+                store.apply_schema()
                 if lookups.counts(store)["documents"]:
                     console.print("graph already holds documents; nothing to do")
                     return
@@ -94,8 +94,6 @@ def ingest(paths: list[Path] = typer.Argument(None, help="files or folders (defa
                 report = ingest_into(store, files, index_path=settings.similarity_index_path, workers=0,
                                      progress=lambda name: progress.update(task, advance=1, description=name))
             elapsed = time.perf_counter() - started
-            from policy_graph import lookups
-
             counts = lookups.counts(store)
         except StoreError as exc:
             # Documents go in whole or not at all, so what landed before the failure is intact.

@@ -8,8 +8,8 @@
 // join cost 25 ms at 10k measures, by name 2.4), the theme and practice filters on the collected
 // keys, the agency and role on the collected lines (role and agency together as one string:
 // roles are single words). Filtering first by EXISTS subqueries cost ~6 ms each even when their
-// filter was empty. At 10k measures, against the statement before: a region 97 -> 14 ms, a
-// province (within) 118 -> 28, the whole corpus 408 -> 236, an agency unchanged (~100).
+// filter was empty. At 10k measures, against the statement before: a region 134 -> 17.5 ms, a
+// province (within) 142 -> 34, the whole corpus 462 -> 274, an agency unchanged (~105).
 MATCH (m:Measure)
 WHERE ($kind = '' OR m.kind = $kind)
   AND ($region = '' OR m.region = $region)
