@@ -43,9 +43,9 @@ def _add_agencies(sub: Subgraph, mid: str, agencies: dict[str, list[dict]] | Non
 
 # -- landing -------------------------------------------------------------------------
 
-def landing(trace: Trace, counted: dict[str, int] | None = None) -> dict[str, Any]:
-    """lookups.overview: the counts of /api/health (its snapshot when the server has one), the
-    regions of /api/regions, the themes of /api/themes (measures never include safeguards)."""
+def landing(trace: Trace, counted: dict[str, int]) -> dict[str, Any]:
+    """lookups.overview: the counts of /api/health (its snapshot), the regions of /api/regions,
+    the themes of /api/themes (measures never include safeguards)."""
     return lookups.overview(trace, counted)
 
 

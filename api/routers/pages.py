@@ -38,9 +38,10 @@ LimitQ = Query(None, ge=1, description=f"node cap for the drawing (default {limi
 
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, store: GraphStore = Depends(get_store)) -> HTMLResponse:
-    # health's snapshot of the counts (api/counts.py), kept current by every upload
-    counted = getattr(request.app.state, "counts", None)
-    return html(pages.landing_page(views.landing(Trace(store), counted.current if counted else None)))
+    # health's snapshot of the counts (api/counts.py), kept current by every upload; taken now,
+    # as health takes it, when start-up could not
+    counts = request.app.state.counts
+    return html(pages.landing_page(views.landing(Trace(store), counts.current or counts.refresh())))
 
 
 @router.get("/viz/search", response_class=HTMLResponse)
