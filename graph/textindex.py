@@ -153,6 +153,11 @@ class KeptRegions:
             at += len(part) + 1
         return cls(b"[" + b",".join(parts) + b"]", spans)
 
+    @classmethod
+    def kept(cls, body: bytes, spans: bytes) -> KeptRegions:
+        """A kept answer's body with its spans as the text index stores them (JSON)."""
+        return cls(body, [tuple(s) for s in orjson.loads(spans)])
+
     def __len__(self) -> int:
         return len(self.spans)
 
@@ -367,7 +372,7 @@ class TextIndex:
         if kept is None:
             return None
         (spans,), body = kept
-        return KeptRegions(body, [tuple(s) for s in orjson.loads(spans)])
+        return KeptRegions.kept(body, spans)
 
     def answer_parts(self, kind: str, key: str, per_region: int) -> tuple[KeptRegions, list[tuple[str, Any]]] | None:
         """The regions of the kept answer of ``key`` as their JSON, unparsed (answer_json), and
@@ -376,7 +381,7 @@ class TextIndex:
         if kept is None:
             return None
         (spans, runs), body = kept
-        return (KeptRegions(body, [tuple(s) for s in orjson.loads(spans)]),
+        return (KeptRegions.kept(body, spans),
                 [(name, params) for name, params in orjson.loads(runs)])
 
     def answer_regions(self, kind: str, key: str, per_region: int) -> tuple[list[str], list[tuple[str, Any]]] | None:
