@@ -22,6 +22,12 @@ PATHS_MAX = 200
 
 # Comparisons: regions named in one question (compare's regions, gaps' peers).
 REGIONS_COMPARED_MAX = 10
+# A comparison's page: themes, and measures shown per region and theme (measure_counts gives the
+# totals). The ingest keeps each region's themes cut at COMPARED_SHOWN as well as whole.
+COMPARED_THEMES = 100
+COMPARED_THEMES_MAX = 500
+COMPARED_SHOWN = 20
+COMPARED_SHOWN_MAX = 100
 GAPS = 50
 GAPS_MAX = 200
 SIMILAR = 5

@@ -22,7 +22,7 @@ from ingest.textutil import sentence_around, to_simplified
 # An adopters answer lists every adopting region (paged by `limit`) with its measure count and
 # first date, and shows the region's first few measures with their evidence: the work per
 # request follows the page, not the number of measures a broad practice has.
-from policy_graph.limits import PER_REGION, REGIONS
+from policy_graph.limits import COMPARED_SHOWN, PER_REGION, REGIONS
 
 # scope: a measure limited to (or credited to) the region, e.g. a national notice's item that
 # opens with the locality that piloted it (Measure.scope)
@@ -756,21 +756,26 @@ def _emit(chain: list[dict[str, Any]], forward: bool, seen: set[tuple], result: 
 
 def adoption_by_theme(trace: Trace, regions: list[str]) -> dict[str, dict[str, Any]]:
     """theme key -> {key, name_zh, name_en, regions: {region: {measure id: evidence}}} for the
-    regions named (compare, a region's profile): merged from each region's kept answer
-    (kept_regions) when the text index holds every one, else walked from the regions in the
-    graph (at 100k measures ~40 ms for two regions, most of a comparison)."""
-    return _adoption_by_theme(trace, regions, kept_regions(trace, regions))
-
-
-def _adoption_by_theme(trace: Trace, regions: list[str],
-                       kept: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+    regions named (a region's profile): merged from each region's kept answer (kept_regions)
+    when the text index holds every one, else walked from the regions in the graph (at 100k
+    measures ~40 ms for two regions)."""
+    kept = kept_regions(trace, regions, None)
     if kept is None:
         return themes_of_rows(trace.run("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP}))
+    return {key: {**theme, "regions": {r: {m["id"]: m for m in ms} for r, ms in theme["regions"].items()}}
+            for key, theme in _kept_themes(trace, regions, kept).items()}
+
+
+def _kept_themes(trace: Trace, regions: list[str], kept: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """theme key -> {key, name_zh, name_en, regions: {region: [measure evidence...]}, counts:
+    {region: measures}}, merged from the regions' kept parts, as theme_adoption's rows give it."""
     themes: dict[str, dict[str, Any]] = {}
     for region in regions:
-        for key, name_zh, name_en, measures in kept[region]["themes"]:
-            theme = themes.setdefault(key, {"key": key, "name_zh": name_zh, "name_en": name_en, "regions": {}})
-            theme["regions"][region] = {m["id"]: m for m in measures}
+        for key, name_zh, name_en, count, measures in kept[region]["themes"]:
+            theme = themes.setdefault(key, {"key": key, "name_zh": name_zh, "name_en": name_en,
+                                            "regions": {}, "counts": {}})
+            theme["regions"][region] = measures
+            theme["counts"][region] = count
     trace.equivalent("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP})
     return {key: themes[key] for key in sorted(themes)}
 
@@ -798,17 +803,34 @@ def themes_of_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any
     return themes
 
 
-def kept_regions(trace: Trace, regions: list[str]) -> dict[str, dict[str, Any]] | None:
-    """Each region's answer the ingest kept (kept_region_answers), by region; None unless the
-    text index holds every one of them for the measures it holds now."""
-    if trace.text_index is None:
+def kept_regions(trace: Trace, regions: list[str], shown: int | None) -> dict[str, dict[str, Any]] | None:
+    """Each region's answer the ingest kept (kept_region_answers), by region: {themes: [[key,
+    name_zh, name_en, measure count, measures...]...], similar: [[a_id, b_id, b_region, score,
+    shared_terms]...]}, its themes' measures cut at ``shown`` (whole when None) and only its
+    pairs with the other regions named. None unless the text index holds every one of them for
+    the measures it holds now. Only what is asked is parsed: a region's whole answer was
+    466-823 kB at 100k measures, and parsing two of them two thirds of a comparison."""
+    index = trace.text_index
+    if index is None:
         return None
     out = {}
     for region in regions:
-        kept = trace.text_index.answer("region", region, 0)
-        if kept is None:
+        cut = index.answer_json("region", region, COMPARED_SHOWN)
+        if cut is None:
             return None
-        ((out[region],), _) = kept
+        # the cut answer: its themes, then one part per region its pairs lead to, named by it
+        peers = [i for i, name in enumerate(cut.names()) if i and name in regions]
+        if shown is None or shown > COMPARED_SHOWN:
+            whole = index.answer_json("region", region, 0)
+            if whole is None:
+                return None
+            ((themes,), pairs) = orjson.loads(whole.body), orjson.loads(cut.chosen(peers))
+        else:
+            themes, *pairs = orjson.loads(cut.chosen([0, *peers]))
+        if shown is not None:
+            for theme in themes["themes"]:
+                del theme[4][shown:]
+        out[region] = {"themes": themes["themes"], "similar": [p for part in pairs for p in part["pairs"]]}
     return out
 
 
@@ -819,11 +841,9 @@ def _similar_pairs_between(trace: Trace, regions: list[str], limit: int,
     the graph (at 100k measures 31-37 ms for two regions)."""
     if kept is None:
         return trace.run("similar_pairs_between", {"regions": regions, "limit": limit})
-    named = set(regions)
     rows = [{"a_id": a_id, "a_region": region, "b_id": b_id, "b_region": b_region, "score": score,
              "shared_terms": shared}
-            for region in regions for a_id, b_id, b_region, score, shared in kept[region]["similar"]
-            if b_region in named]
+            for region in regions for a_id, b_id, b_region, score, shared in kept[region]["similar"]]
     rows.sort(key=lambda p: (-p["score"], p["a_id"], p["b_id"]))
     rows = rows[:limit]
     trace.equivalent("similar_pairs_between", {"regions": regions, "limit": limit})
@@ -841,38 +861,60 @@ def kept_region_answers(store: GraphStore, regions: Iterable[str], batch: int = 
     """Each region's part of a comparison, for the ingest to keep in the text index once the
     graph holds the similar-to edges: its themes with every measure that makes it adopt them
     (adoption_by_theme of the region alone) and every similar pair its measures start with
-    another region's (similar_pairs_from). region -> (0, [{region, themes: [[key, name_zh,
-    name_en, [measure evidence...]]...], similar: [[a_id, b_id, b_region, score,
-    shared_terms]...]}], runs), the shape TextIndex.set_answers keeps, region by region as
-    they are computed (held all at once, the 100k graph's took the ingest's peak memory from
-    3.4 to 4.1 GiB). Walked ``batch`` regions a statement, without a request's row cap (the
-    ingest reads every region's rows)."""
+    another region's (similar_pairs_from). Two answers a region, in the shape
+    TextIndex.set_answers keeps, region by region as they are computed (held all at once, the
+    100k graph's took the ingest's peak memory from 3.4 to 4.1 GiB):
+    - (0, [{region, themes: [[key, name_zh, name_en, count, [measure evidence...]]...]}], runs):
+      whole;
+    - (COMPARED_SHOWN, [{region, themes: ... each theme's measures cut at COMPARED_SHOWN},
+      {region: b_region, pairs: [[a_id, b_id, b_region, score, shared_terms]...]}...], runs):
+      what a comparison's page shows, and the pairs as one part per region they lead to, so a
+      comparison reads only its own regions'.
+    Walked ``batch`` regions a statement, without a request's row cap (the ingest reads every
+    region's rows)."""
     regions = sorted(set(regions))
     for start in range(0, len(regions), batch):
         chunk = regions[start:start + batch]
         themes = themes_of_rows(store.run("theme_adoption", {"regions": chunk, "limit": 1 << 40}))
-        pairs: dict[str, list[list[Any]]] = defaultdict(list)
+        pairs: dict[str, dict[str, list[list[Any]]]] = defaultdict(lambda: defaultdict(list))
         for p in store.run("similar_pairs_from", {"regions": chunk}):
-            pairs[p["region"]].append([p["a_id"], p["b_id"], p["b_region"], p["score"], p["shared_terms"]])
+            pairs[p["region"]][p["b_region"]].append([p["a_id"], p["b_id"], p["b_region"], p["score"],
+                                                      p["shared_terms"]])
         for region in chunk:
-            held = [[t["key"], t["name_zh"], t["name_en"], list(t["regions"][region].values())]
+            held = [(t["key"], t["name_zh"], t["name_en"], list(t["regions"][region].values()))
                     for t in themes.values() if t["regions"].get(region)]
-            yield region, (0, [{"region": region, "themes": held, "similar": pairs[region]}],
-                           [("theme_adoption", {"regions": [region], "limit": FACT_ROW_CAP})])
+            runs = [("theme_adoption", {"regions": [region], "limit": FACT_ROW_CAP})]
+            yield region, (0, [{"region": region, "themes": [[*t[:3], len(t[3]), t[3]] for t in held]}], runs)
+            cut = [{"region": region, "themes": [[*t[:3], len(t[3]), t[3][:COMPARED_SHOWN]] for t in held]}]
+            yield region, (COMPARED_SHOWN, cut + [{"region": b_region, "pairs": led}
+                                                  for b_region, led in sorted(pairs[region].items())], runs)
 
 
 _VIA_RANK = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 
 
-def compare(trace: Trace, regions: list[str], pair_limit: int = 10) -> dict[str, Any]:
-    kept = kept_regions(trace, regions)  # read once, for the themes and the pairs
-    themes = _adoption_by_theme(trace, regions, kept)
+def compare(trace: Trace, regions: list[str], pair_limit: int = 10, shown: int | None = None) -> dict[str, Any]:
+    """The regions theme by theme (each theme's measures per region, cut at ``shown`` when
+    given, and how many there are), the themes all of them or only one hold, and their most
+    similar measure pairs."""
+    kept = kept_regions(trace, regions, shown)  # read once, for the themes and the pairs
+    if kept is None:
+        themes = {key: {**t, "regions": {r: list(ms.values()) for r, ms in t["regions"].items()}}
+                  for key, t in themes_of_rows(trace.run("theme_adoption", {"regions": regions,
+                                                                            "limit": FACT_ROW_CAP})).items()}
+        for theme in themes.values():
+            theme["counts"] = {r: len(ms) for r, ms in theme["regions"].items()}
+            if shown is not None:
+                theme["regions"] = {r: ms[:shown] for r, ms in theme["regions"].items()}
+    else:
+        themes = _kept_themes(trace, regions, kept)
     per_theme, shared, unique = [], [], {r: [] for r in regions}
     for key in sorted(themes, key=lambda k: (-len(themes[k]["regions"]), k)):
         theme = themes[key]
         holders = [r for r in regions if theme["regions"].get(r)]
         per_theme.append({"theme": {k: theme[k] for k in ("key", "name_zh", "name_en")},
-                          "regions": {r: list(theme["regions"].get(r, {}).values()) for r in regions}})
+                          "regions": {r: theme["regions"].get(r, []) for r in regions},
+                          "measure_counts": {r: theme["counts"].get(r, 0) for r in regions}})
         if len(holders) == len(regions):
             shared.append(key)
         elif len(holders) == 1:

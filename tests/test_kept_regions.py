@@ -13,6 +13,7 @@ from fixtures.counting import Counting, RefusesLater
 from graph.store import open_store
 from graph.textindex import TextIndex
 from policy_graph import lookups, research
+from policy_graph.limits import COMPARED_SHOWN
 from policy_graph.research import Trace
 
 
@@ -27,11 +28,13 @@ def _fact_regions(store) -> list[str]:
 def _every_kept_answer_is_the_graphs(store, index: TextIndex) -> None:
     """What the index keeps for every region is what computing it now from the graph gives."""
     regions = [r["name"] for r in store.run("region_list", {"include_all": True, "limit": 100_000})]
-    fresh = dict(research.kept_region_answers(store, regions))
-    for region in regions:
-        kept = index.answer("region", region, 0)
-        assert kept is not None, region
-        assert _same(kept[0], fresh[region][1]), region
+    fresh = {(region, per_region): parts
+             for region, (per_region, parts, _) in research.kept_region_answers(store, regions)}
+    assert len(fresh) == 2 * len(regions)  # each region whole, and cut at a comparison's page
+    for (region, per_region), parts in fresh.items():
+        kept = index.answer("region", region, per_region)
+        assert kept is not None, (region, per_region)
+        assert _same(kept[0], parts), (region, per_region)
 
 
 def test_comparisons_from_kept_regions_are_the_graphs_and_read_no_theme_or_pair_statement(corpus):
@@ -39,18 +42,18 @@ def test_comparisons_from_kept_regions_are_the_graphs_and_read_no_theme_or_pair_
     regions = _fact_regions(store)
     asked = [list(p) for p in itertools.combinations(regions, 2)] + [regions[:3], regions[-4:]]
     pairs_seen = 0
-    for names in asked:
-        for pair_limit in (1, 10):
-            counting = Counting(store)
-            kept_trace = Trace(counting, text_index=index)
-            kept = research.compare(kept_trace, names, pair_limit)
-            computed_trace = Trace(store)
-            computed = research.compare(computed_trace, names, pair_limit)
-            assert _same(kept, computed), names
-            # ?explain=true names the same statements, though only titles were read
-            assert kept_trace.runs == computed_trace.runs
-            assert set(counting.asked) <= {"measure_titles"}, counting.asked
-            pairs_seen += len(kept["similar_pairs"])
+    # shown: every measure (the CLI, the pages), one, the page the ingest cuts, past it (the API)
+    for names, pair_limit, shown in itertools.product(asked, (1, 10), (None, 1, COMPARED_SHOWN, COMPARED_SHOWN + 1)):
+        counting = Counting(store)
+        kept_trace = Trace(counting, text_index=index)
+        kept = research.compare(kept_trace, names, pair_limit, shown)
+        computed_trace = Trace(store)
+        computed = research.compare(computed_trace, names, pair_limit, shown)
+        assert _same(kept, computed), names
+        # ?explain=true names the same statements, though only titles were read
+        assert kept_trace.runs == computed_trace.runs
+        assert set(counting.asked) <= {"measure_titles"}, counting.asked
+        pairs_seen += len(kept["similar_pairs"])
     assert pairs_seen  # the corpus's regions share similar measures: pairs were merged
 
 
@@ -167,3 +170,37 @@ def test_a_statement_refused_half_way_through_the_regions_keeps_none_of_them(cor
     index = TextIndex.load(path)
     assert index.adoption_stamp("answer:region") == index.last_number() - 1
     index.close()
+
+
+def test_a_comparison_cut_at_its_page_is_the_graphs_where_themes_hold_more_measures_than_it_shows(
+        corpus_db, tmp_path):
+    """The ingest keeps each region's themes cut at a comparison's page (COMPARED_SHOWN measures)
+    beside the whole of them: a region holding more than that in a theme is compared from the
+    kept parts exactly as from the graph, whether the page shows fewer, as many or more."""
+    from fixtures.hostile import big_document, copy_graph
+    from policy_graph.service import ingest_into, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    store = open_store("ladybug", path=db)
+    try:
+        report = ingest_into(store, [big_document(tmp_path / "big.txt", 300, seed=3)], index_path=simindex)
+        assert report.documents and not report.errors
+        index = TextIndex.load(text_index_path(simindex))
+        _every_kept_answer_is_the_graphs(store, index)
+        big = report.documents[0].region
+        longest = 0
+        for other in [r for r in _fact_regions(store) if r != big][:4]:
+            for shown in (None, 1, COMPARED_SHOWN, COMPARED_SHOWN + 1):
+                counting = Counting(store)
+                kept = research.compare(Trace(counting, text_index=index), [big, other], 10, shown)
+                assert _same(kept, research.compare(Trace(store), [big, other], 10, shown)), (other, shown)
+                assert set(counting.asked) <= {"measure_titles"}, counting.asked
+                for theme in kept["themes"]:
+                    held = theme["measure_counts"][big]
+                    longest = max(longest, held)
+                    assert len(theme["regions"][big]) == min(held, shown or held)
+        assert longest > COMPARED_SHOWN + 1  # the cut was there to be made
+        index.close()
+    finally:
+        store.close()

@@ -213,7 +213,7 @@ def compare_view(trace: Trace, names: list[str], limit: int) -> CompareView:
         key = row["theme"]["key"]
         tid = sub.add_node("Theme", key, {**row["theme"], "emphasis": key in shared})
         for name in names:
-            count = len(row["regions"].get(name, []))
+            count = row["measure_counts"][name]
             if count:
                 sub.add_edge(f"Region:{name}", tid, "HAS_THEME_IN_REGION",
                              {"label": f"{count} measure(s) of {name}", "short": str(count),
