@@ -20,13 +20,6 @@ decompressed for any other (0.3 ms for a comparison, ~1.5 ms for a broad theme's
 byte for byte the route's answer, at a fraction of working it out again. Answers stay as they
 are while there is room.
 
-Once nothing is left to compress, a new answer takes the least recently used one's room only if
-it had been asked more often lately (TinyLFU's admission rule, with a plain count of asks halved
-every FREQUENCY_WINDOW asks). Without it, a walk over more answers than the budget holds (a
-crawler, a script going through every comparison, the benchmark's 2,000 URLs at 100k measures)
-let every answer go before it was asked again, and paid a compression for each: in 40 s of such a
-loop at 100k measures, 0.7 % of the requests were hits (24 % with the rule).
-
 Everything here runs on the event loop (the ETag layer and the upload route's own await
 points), so the dictionary needs no lock. Only compressing runs on a worker thread, once the
 route that filled the budget has returned (``make_room``): zlib lets go of the interpreter, so
@@ -54,9 +47,6 @@ GZIP_FROM = 16 * 1024
 # machine): 28.0 kB in 1.05 ms, against 30.9 kB in 0.93 ms at level 1 and 23.7 kB in 2.46 ms at 6;
 # decompressing takes 0.3 ms at any of them.
 GZIP_LEVEL = 3
-# Asks the frequency counts cover before they are halved: recent asks weigh more, and the counts
-# (one small int per question asked) stay bounded.
-FREQUENCY_WINDOW = 10_000
 # How much larger than the entry cap an answer may be before it is compressed: JSON answers shrink
 # five- to eightfold, so one of up to this many times the cap may still fit once compressed.
 RAW_PER_ENTRY = 8
@@ -115,16 +105,12 @@ class AnswerCache:
         self.raw_max = self.entry_max * RAW_PER_ENTRY  # of an answer as the route gives it
         self.overrun_max = self.budget + self.budget // 4  # while make_room has yet to compress
         self._entries: OrderedDict[tuple, Answer] = OrderedDict()  # least recently used first
-        self._plain: OrderedDict[tuple, int] = OrderedDict()  # the compressible ones, in the same order: size
-        self._plain_bytes = 0
+        self._plain: OrderedDict[tuple, None] = OrderedDict()  # the compressible ones, in the same order
         self._compressing = 0  # make_room's compressions under way
         self.bytes = 0
         self.hits = 0
         self.misses = 0
         self.too_large = 0  # answers not kept: larger than entry_max (raw_max before compression)
-        self.not_admitted = 0  # answers not kept: asked no more often than the one whose room they needed
-        self._asked: dict[int, int] = {}  # hash of a question -> its asks lately
-        self._asks = 0
         self.gzipped = 0  # answers compressed: to make room, or to fit the entry cap
         self.generation = 0  # moves at both ends of every write
         self.writing = 0
@@ -138,7 +124,6 @@ class AnswerCache:
         return self.bytes > self.budget
 
     def get(self, key: tuple) -> Answer | None:
-        self._count(key)
         answer = self._entries.get(key)
         if answer is None:
             self.misses += 1
@@ -168,50 +153,23 @@ class AnswerCache:
         if size > self.entry_max:
             self.too_large += 1
             return False
-        if key not in self._entries and not self._admits(key, size):
-            self.not_admitted += 1
-            return False
         if answer.gzip:
             self.gzipped += 1
         self._drop(key)
         self._entries[key] = answer
         if answer.compressible:
-            self._plain[key] = size
-            self._plain_bytes += size
+            self._plain[key] = None
         self.bytes += size
         while self.bytes > (self.overrun_max if self._plain or self._compressing else self.budget):
-            self._let_one_go()
-        return key in self._entries  # the one let go may have been this one
-
-    def _count(self, key: tuple) -> None:
-        h = hash(key)
-        self._asked[h] = self._asked.get(h, 0) + 1
-        self._asks += 1
-        if self._asks >= FREQUENCY_WINDOW:
-            self._asks = 0
-            self._asked = {h: n >> 1 for h, n in self._asked.items() if n > 1}
-
-    def _admits(self, key: tuple, size: int) -> bool:
-        """Whether an answer of ``size`` bytes may be kept: there is room, or compressing the
-        answers kept as sent makes it (JSON shrinks at least twofold), or it was asked more often
-        lately than the least recently used answer, whose room it would take."""
-        if not self._entries or self.bytes - self._plain_bytes // 2 + size <= self.budget:
-            return True
-        return self._outweighs(key, next(iter(self._entries)))
-
-    def _outweighs(self, new: tuple, kept: tuple) -> bool:
-        """Whether the question ``new``, just asked, had been asked more often lately than ``kept``
-        has. Its own ask does not count: in a loop over more answers than fit, each is asked once
-        a turn, and counting it let every answer missed take the room of one about to be hit."""
-        return self._asked.get(hash(new), 0) - 1 > self._asked.get(hash(kept), 0)
+            self._drop(next(iter(self._entries)))
+        return True
 
     async def make_room(self) -> None:
         """Compress the least recently used large answers, one at a time on a worker thread, until
         the answers fit the budget; then let the least recently used go if they still do not
         (once no other compression is under way: it may make the room)."""
         while self.bytes > self.budget and self._plain:
-            key, size = self._plain.popitem(last=False)
-            self._plain_bytes -= size
+            key, _ = self._plain.popitem(last=False)
             answer = self._entries[key]
             generation = self.generation
             self._compressing += 1
@@ -224,19 +182,13 @@ class AnswerCache:
                 self.bytes -= answer.size - smaller.size
                 self.gzipped += 1
         while self.bytes > self.budget and not self._compressing:
-            self._let_one_go()
-
-    def _let_one_go(self) -> None:
-        """Drop the least recently used answer; or the most recently kept or asked one, unless it
-        had been asked more often lately than that one (one step of a walk over many answers)."""
-        oldest, newest = next(iter(self._entries)), next(reversed(self._entries))
-        self._drop(oldest if self._outweighs(newest, oldest) else newest)
+            self._drop(next(iter(self._entries)))
 
     def _drop(self, key: tuple) -> None:
         old = self._entries.pop(key, None)
         if old is not None:
             self.bytes -= old.size
-        self._plain_bytes -= self._plain.pop(key, 0)
+        self._plain.pop(key, None)
 
     def begin_write(self) -> None:
         self.writing += 1
@@ -250,11 +202,9 @@ class AnswerCache:
         self.generation += 1
         self._entries.clear()
         self._plain.clear()
-        self._plain_bytes = 0
-        self._asked.clear()  # the graph's version is in every key: none of them is asked again
         self.bytes = 0
 
     def stats(self) -> dict[str, int]:
         return {"budget_bytes": self.budget, "entry_max_bytes": self.entry_max, "entries": len(self._entries),
                 "bytes": self.bytes, "hits": self.hits, "misses": self.misses, "too_large": self.too_large,
-                "not_admitted": self.not_admitted, "gzipped": self.gzipped}
+                "gzipped": self.gzipped}

@@ -30,7 +30,6 @@ class AnswerCacheStats(BaseModel):
     hits: int
     misses: int
     too_large: int
-    not_admitted: int  # asked no more often lately than the least recently used answer, whose room they needed
     gzipped: int  # large answers compressed: to make room, or to fit the entry cap
 
 
