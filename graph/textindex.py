@@ -46,7 +46,7 @@ import orjson
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 10  # 10: regions' answers also kept cut at a comparison's page, their pairs by region; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 10  # 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
@@ -146,12 +146,22 @@ class KeptRegions:
 
     @classmethod
     def of(cls, regions: Sequence[Mapping[str, Any]]) -> KeptRegions:
-        parts = [orjson.dumps(r) for r in regions]
+        return cls.named([(r["region"], r) for r in regions])
+
+    @classmethod
+    def named(cls, parts: Sequence[tuple[str, Any]]) -> KeptRegions:
+        """Any JSON values, each under a name of its own (a region's, or any other)."""
+        encoded = [orjson.dumps(value) for _, value in parts]
         spans, at = [], 1
-        for region, part in zip(regions, parts):
-            spans.append((region["region"], at, at + len(part)))
+        for (name, _), part in zip(parts, encoded):
+            spans.append((name, at, at + len(part)))
             at += len(part) + 1
-        return cls(b"[" + b",".join(parts) + b"]", spans)
+        return cls(b"[" + b",".join(encoded) + b"]", spans)
+
+    def part(self, position: int) -> bytes:
+        """The JSON of the part at ``position``."""
+        _, start, end = self.spans[position]
+        return self.body[start:end]
 
     @classmethod
     def kept(cls, body: bytes, spans: bytes) -> KeptRegions:
@@ -315,12 +325,12 @@ class TextIndex:
     def set_answers(self, kind: str, answers: Mapping[str, tuple[int, Any, Any]] | Iterable[tuple[str, tuple[int, Any, Any]]],
                     replace_all: bool = True, keys: Iterable[str] | None = None) -> None:
         """Keep ``answers`` (key -> (per_region, regions, runs), JSON-able; each region a dict
-        with its name under "region"; or those pairs one after another, each encoded as it
-        comes) as the answers of ``kind`` in one transaction, stamped with the measures the index
+        with its name under "region", or the parts already named (KeptRegions.named); or those
+        pairs one after another, each encoded as it comes) as the answers of ``kind`` in one transaction, stamped with the measures the index
         holds now: replacing every answer of ``kind``, or (``replace_all`` False) only those of
         ``keys`` (by default the mapping's keys)."""
-        def row(key: str, per_region: int, regions: Sequence[Mapping[str, Any]], runs: Any) -> tuple:
-            kept = KeptRegions.of(regions)
+        def row(key: str, per_region: int, regions: Sequence[Mapping[str, Any]] | KeptRegions, runs: Any) -> tuple:
+            kept = regions if isinstance(regions, KeptRegions) else KeptRegions.of(regions)
             return kind, key, per_region, kept.body, orjson.dumps(kept.spans), orjson.dumps(runs)
 
         if isinstance(answers, Mapping):

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from graph.store import GraphStore
+from graph.textindex import KeptRegions
 from ingest.normalise import drop_invisible
 from ingest.textutil import sentence_around, to_simplified
 # An adopters answer lists every adopting region (paged by `limit`) with its measure count and
@@ -805,11 +806,13 @@ def themes_of_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any
 
 def kept_regions(trace: Trace, regions: list[str], shown: int | None) -> dict[str, dict[str, Any]] | None:
     """Each region's answer the ingest kept (kept_region_answers), by region: {themes: [[key,
-    name_zh, name_en, measure count, measures...]...], similar: [[a_id, b_id, b_region, score,
+    name_zh, name_en, measure count, measures]...], similar: [[a_id, b_id, b_region, score,
     shared_terms]...]}, its themes' measures cut at ``shown`` (whole when None) and only its
-    pairs with the other regions named. None unless the text index holds every one of them for
-    the measures it holds now. Only what is asked is parsed: a region's whole answer was
-    466-823 kB at 100k measures, and parsing two of them two thirds of a comparison."""
+    pairs with the other regions named. At the page the ingest cut (COMPARED_SHOWN) each
+    theme's measures are their kept JSON (an orjson.Fragment), not parsed. None unless the text
+    index holds every one of them for the measures it holds now. Only what is asked is parsed: a
+    region's whole answer was 466-823 kB at 100k measures, and parsing two of them two thirds of
+    a comparison."""
     index = trace.text_index
     if index is None:
         return None
@@ -818,19 +821,23 @@ def kept_regions(trace: Trace, regions: list[str], shown: int | None) -> dict[st
         cut = index.answer_json("region", region, COMPARED_SHOWN)
         if cut is None:
             return None
-        # the cut answer: its themes, then one part per region its pairs lead to, named by it
-        peers = [i for i, name in enumerate(cut.names()) if i and name in regions]
+        names = cut.names()
+        peers = [i for i, name in enumerate(names) if i and name in regions]
+        pairs = orjson.loads(cut.chosen(peers))
         if shown is None or shown > COMPARED_SHOWN:
             whole = index.answer_json("region", region, 0)
             if whole is None:
                 return None
-            ((themes,), pairs) = orjson.loads(whole.body), orjson.loads(cut.chosen(peers))
+            themes = orjson.loads(whole.part(0))["themes"]
+            if shown is not None:
+                for theme in themes:
+                    del theme[4][shown:]
         else:
-            themes, *pairs = orjson.loads(cut.chosen([0, *peers]))
-        if shown is not None:
-            for theme in themes["themes"]:
-                del theme[4][shown:]
-        out[region] = {"themes": themes["themes"], "similar": [p for part in pairs for p in part["pairs"]]}
+            at = {name: i for i, name in enumerate(names)}
+            themes = [[*head, orjson.Fragment(cut.part(at[_THEME_PART + head[0]])) if shown == COMPARED_SHOWN
+                       else orjson.loads(cut.part(at[_THEME_PART + head[0]]))[:shown]]
+                      for head in orjson.loads(cut.part(0))["themes"]]
+        out[region] = {"themes": themes, "similar": [p for part in pairs for p in part["pairs"]]}
     return out
 
 
@@ -866,10 +873,12 @@ def kept_region_answers(store: GraphStore, regions: Iterable[str], batch: int = 
     100k graph's took the ingest's peak memory from 3.4 to 4.1 GiB):
     - (0, [{region, themes: [[key, name_zh, name_en, count, [measure evidence...]]...]}], runs):
       whole;
-    - (COMPARED_SHOWN, [{region, themes: ... each theme's measures cut at COMPARED_SHOWN},
-      {region: b_region, pairs: [[a_id, b_id, b_region, score, shared_terms]...]}...], runs):
-      what a comparison's page shows, and the pairs as one part per region they lead to, so a
-      comparison reads only its own regions'.
+    - (COMPARED_SHOWN, KeptRegions.named: {region, themes: [[key, name_zh, name_en, count]...]};
+      each theme's measures cut at COMPARED_SHOWN, named _THEME_PART + its key; then
+      {region: b_region, pairs: [[a_id, b_id, b_region, score, shared_terms]...]} for each region
+      the pairs lead to, named by it), runs): what a comparison's page shows, its measures sent
+      as kept (never parsed), and the pairs as one part per region, so a comparison reads only
+      its own regions'.
     Walked ``batch`` regions a statement, without a request's row cap (the ingest reads every
     region's rows)."""
     regions = sorted(set(regions))
@@ -885,10 +894,14 @@ def kept_region_answers(store: GraphStore, regions: Iterable[str], batch: int = 
                     for t in themes.values() if t["regions"].get(region)]
             runs = [("theme_adoption", {"regions": [region], "limit": FACT_ROW_CAP})]
             yield region, (0, [{"region": region, "themes": [[*t[:3], len(t[3]), t[3]] for t in held]}], runs)
-            cut = [{"region": region, "themes": [[*t[:3], len(t[3]), t[3][:COMPARED_SHOWN]] for t in held]}]
-            yield region, (COMPARED_SHOWN, cut + [{"region": b_region, "pairs": led}
-                                                  for b_region, led in sorted(pairs[region].items())], runs)
+            yield region, (COMPARED_SHOWN, KeptRegions.named(
+                [(region, {"region": region, "themes": [[*t[:3], len(t[3])] for t in held]})]
+                + [(_THEME_PART + t[0], t[3][:COMPARED_SHOWN]) for t in held]
+                + [(b_region, {"region": b_region, "pairs": led}) for b_region, led in sorted(pairs[region].items())]), runs)
 
+
+# the name of a theme's measures among the parts of a region's cut answer (kept_region_answers)
+_THEME_PART = "theme:"
 
 _VIA_RANK = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 
@@ -911,7 +924,7 @@ def compare(trace: Trace, regions: list[str], pair_limit: int = 10, shown: int |
     per_theme, shared, unique = [], [], {r: [] for r in regions}
     for key in sorted(themes, key=lambda k: (-len(themes[k]["regions"]), k)):
         theme = themes[key]
-        holders = [r for r in regions if theme["regions"].get(r)]
+        holders = [r for r in regions if theme["counts"].get(r)]
         per_theme.append({"theme": {k: theme[k] for k in ("key", "name_zh", "name_en")},
                           "regions": {r: theme["regions"].get(r, []) for r in regions},
                           "measure_counts": {r: theme["counts"].get(r, 0) for r in regions}})
