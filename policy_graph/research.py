@@ -760,7 +760,7 @@ def adoption_by_theme(trace: Trace, regions: list[str]) -> dict[str, dict[str, A
     regions named (a region's profile): merged from each region's kept answer (kept_regions)
     when the text index holds every one, else walked from the regions in the graph (at 100k
     measures ~40 ms for two regions)."""
-    kept = kept_regions(trace, regions, None)
+    kept = kept_regions(trace, regions, None, pairs=False)
     if kept is None:
         return themes_of_rows(trace.run("theme_adoption", {"regions": regions, "limit": FACT_ROW_CAP}))
     return {key: {**theme, "regions": {r: {m["id"]: m for m in ms} for r, ms in theme["regions"].items()}}
@@ -804,40 +804,45 @@ def themes_of_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any
     return themes
 
 
-def kept_regions(trace: Trace, regions: list[str], shown: int | None) -> dict[str, dict[str, Any]] | None:
+def kept_regions(trace: Trace, regions: list[str], shown: int | None, pairs: bool = True
+                 ) -> dict[str, dict[str, Any]] | None:
     """Each region's answer the ingest kept (kept_region_answers), by region: {themes: [[key,
     name_zh, name_en, measure count, measures]...], similar: [[a_id, b_id, b_region, score,
     shared_terms]...]}, its themes' measures cut at ``shown`` (whole when None) and only its
-    pairs with the other regions named. At the page the ingest cut (COMPARED_SHOWN) each
-    theme's measures are their kept JSON (an orjson.Fragment), not parsed. None unless the text
-    index holds every one of them for the measures it holds now. Only what is asked is parsed: a
-    region's whole answer was 466-823 kB at 100k measures, and parsing two of them two thirds of
-    a comparison."""
+    pairs with the other regions named (none unless ``pairs``). At the page the ingest cut
+    (COMPARED_SHOWN) each theme's measures are their kept JSON (an orjson.Fragment), not parsed.
+    None unless the text index holds every one of them for the measures it holds now. Only what
+    is asked is parsed: a region's whole answer was 466-823 kB at 100k measures, and parsing two
+    of them two thirds of a comparison."""
     index = trace.text_index
     if index is None:
         return None
+    whole_themes = shown is None or shown > COMPARED_SHOWN
+    read_cut = pairs or not whole_themes
     out = {}
     for region in regions:
-        cut = index.answer_json("region", region, COMPARED_SHOWN)
-        if cut is None:
+        cut = index.answer_json("region", region, COMPARED_SHOWN) if read_cut else None
+        whole = index.answer_json("region", region, 0) if whole_themes else None
+        if (read_cut and cut is None) or (whole_themes and whole is None):
             return None
-        names = cut.names()
-        peers = [i for i, name in enumerate(names) if i and name in regions]
-        pairs = orjson.loads(cut.chosen(peers))
-        if shown is None or shown > COMPARED_SHOWN:
-            whole = index.answer_json("region", region, 0)
-            if whole is None:
-                return None
+        led = []
+        if pairs:  # the parts named by the other regions compared
+            peers = [i for i, name in enumerate(cut.names()) if i and name in regions]
+            led = [p for part in orjson.loads(cut.chosen(peers)) for p in part["pairs"]]
+        if whole_themes:
             themes = orjson.loads(whole.part(0))["themes"]
             if shown is not None:
                 for theme in themes:
                     del theme[4][shown:]
         else:
-            at = {name: i for i, name in enumerate(names)}
-            themes = [[*head, orjson.Fragment(cut.part(at[_THEME_PART + head[0]])) if shown == COMPARED_SHOWN
-                       else orjson.loads(cut.part(at[_THEME_PART + head[0]]))[:shown]]
-                      for head in orjson.loads(cut.part(0))["themes"]]
-        out[region] = {"themes": themes, "similar": [p for part in pairs for p in part["pairs"]]}
+            at = {name: i for i, name in enumerate(cut.names())}
+            themes = []
+            for head in orjson.loads(cut.part(0))["themes"]:
+                measures = cut.part(at[_THEME_PART + head[0]])
+                # the page the ingest cut is sent as kept; a smaller one is parsed and cut again
+                themes.append([*head, orjson.Fragment(measures) if shown == COMPARED_SHOWN
+                               else orjson.loads(measures)[:shown]])
+        out[region] = {"themes": themes, "similar": led}
     return out
 
 
