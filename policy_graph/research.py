@@ -825,9 +825,10 @@ def kept_regions(trace: Trace, regions: list[str], shown: int | None, pairs: boo
         whole = index.answer_json("region", region, 0) if whole_themes else None
         if (read_cut and cut is None) or (whole_themes and whole is None):
             return None
+        names = cut.names() if read_cut else []
         led = []
         if pairs:  # the parts named by the other regions compared
-            peers = [i for i, name in enumerate(cut.names()) if i and name in regions]
+            peers = [i for i, name in enumerate(names) if i and name in regions]
             led = [p for part in orjson.loads(cut.chosen(peers)) for p in part["pairs"]]
         if whole_themes:
             themes = orjson.loads(whole.part(0))["themes"]
@@ -835,7 +836,7 @@ def kept_regions(trace: Trace, regions: list[str], shown: int | None, pairs: boo
                 for theme in themes:
                     del theme[4][shown:]
         else:
-            at = {name: i for i, name in enumerate(cut.names())}
+            at = {name: i for i, name in enumerate(names)}
             themes = []
             for head in orjson.loads(cut.part(0))["themes"]:
                 measures = cut.part(at[_THEME_PART + head[0]])

@@ -396,7 +396,7 @@ def heat_table(a: dict) -> str:
     """Region × theme: the measures each region holds in each theme (own, replicated to it, pilots
     it ran), shaded by count; a cell opens the theme's page at that region's adoption."""
     names, shared = a["regions"], set(a["shared_themes"])
-    counts = {(row["theme"]["key"], n): len(row["regions"].get(n, [])) for row in a["themes"] for n in names}
+    counts = {(row["theme"]["key"], n): row["measure_counts"][n] for row in a["themes"] for n in names}
     top = max(counts.values(), default=0) or 1
     head = "".join(f'<th data-region="{e(n)}">{region_link(n)}</th>' for n in names)
     rows = []
@@ -429,7 +429,7 @@ def compare_page(v: views.CompareView) -> str:
     for row in sorted(a["themes"], key=lambda r: (r["theme"]["key"] not in shared, r["theme"]["key"])):
         key = row["theme"]["key"]
         cells = "".join(
-            f'<td data-region="{e(n)}" data-count="{len(row["regions"].get(n, []))}"><ul>'
+            f'<td data-region="{e(n)}" data-count="{row["measure_counts"][n]}"><ul>'
             + "".join(f"<li>{measure_link(m['id'], m['title'])}"
                       + (f" <small>{e(_HOW.get(m['via'], m['via']))}</small>" if m["via"] != "measure" else "")
                       + "</li>" for m in row["regions"].get(n, [])) + "</ul></td>"
