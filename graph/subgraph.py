@@ -7,6 +7,8 @@ Only named queries reach the store.
 """
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,14 +171,34 @@ def _neighbour_rows(store: GraphStore, query: str, keys: set[str], row_cap: int)
     measures; with 20 keys the list (26 ms) beat a statement a key (30 ms), so more keys stay one
     statement (bench/FIXES.md). The ``_one`` form does not sort: its rows are sorted here when
     they all came, and a node with more than ``row_cap`` leaves the choice of rows to the
-    ordered statement."""
+    ordered statement. Its cap is a parameter, or written into its text (a measure's: see
+    written_cap): then a node with as many rows as that cap may have more, and the ordered
+    statement is asked too."""
     if len(keys) == 1:
         key = next(iter(keys))
-        rows = store.run(f"{query}_one", {"key": key, "limit": row_cap + 1})
-        if len(rows) <= row_cap:
+        one = f"{query}_one"
+        written = written_cap(store.query_text(one))
+        if written is None:
+            rows = store.run(one, {"key": key, "limit": row_cap + 1})
+            complete = True
+        else:  # its own cap: every row of the node came when fewer than the cap did
+            rows = store.run(one, {"key": key})
+            complete = len(rows) < written
+        if complete and len(rows) <= row_cap:
             return sorted(rows, key=_in_order)
         keys = {key}
     return store.run(query, {"keys": sorted(keys), "limit": row_cap})
+
+
+_WRITTEN_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
+
+
+@functools.lru_cache(maxsize=64)
+def written_cap(text: str) -> int | None:
+    """The row cap a statement's text ends with when it is written in (``LIMIT 801``), None when
+    the cap is a parameter (queries/subgraph_out_measure_one.cypher says why some are written in)."""
+    found = _WRITTEN_LIMIT.search(text)
+    return int(found.group(1)) if found else None
 
 
 def neighbourhood(store: GraphStore, center: tuple[str, str, dict[str, Any]], *,

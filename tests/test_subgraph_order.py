@@ -34,3 +34,32 @@ def test_one_nodes_neighbours_come_in_the_statements_order(store, label):
                 assert _neighbour_rows(store, query, {key}, cap) == ordered, (query, key, cap)
                 capped += len(ordered) == cap
     assert capped  # some node had more neighbours than the cap
+
+
+def test_a_measure_past_its_statements_written_cap_is_read_by_the_ordered_statement(store, monkeypatch):
+    """A measure's one-key statements carry their cap written in (LIMIT 801: a parameter there made
+    LadybugDB plan them again at every run). When a node has as many rows as that cap, some may be
+    missing, and the ordered statement chooses the page; below it every row came."""
+    from graph import subgraph
+
+    queries = [f"subgraph_{d}_measure" for d in ("out", "in")]
+    assert all(subgraph.written_cap(store.query_text(q + "_one")) == 801 for q in queries)
+    written = subgraph.written_cap
+    monkeypatch.setattr(subgraph, "written_cap", lambda text: 3 if written(text) else None)
+    asked: list[str] = []
+    run = store.run
+
+    def capped_run(name, params):  # the statements as if their written cap were 3
+        asked.append(name)
+        rows = run(name, params)
+        return rows[:3] if name.endswith("_one") else rows
+
+    monkeypatch.setattr(store, "run", capped_run)
+    fallbacks = 0
+    for key in _keys(store, "Measure"):
+        for query in queries:
+            for cap in (2, 3, 800):
+                asked.clear()
+                assert _neighbour_rows(store, query, {key}, cap) == run(query, {"keys": [key], "limit": cap})
+                fallbacks += asked[:2] == [query + "_one", query]
+    assert fallbacks
