@@ -7,12 +7,11 @@ Only named queries reach the store.
 """
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph import schema
+from graph.queries import written_cap
 from graph.store import GraphStore
 
 KEY_OF: dict[str, str] = {label: table.key for label, table in schema.NODES.items()}
@@ -188,17 +187,6 @@ def _neighbour_rows(store: GraphStore, query: str, keys: set[str], row_cap: int)
             return sorted(rows, key=_in_order)
         keys = {key}
     return store.run(query, {"keys": sorted(keys), "limit": row_cap})
-
-
-_WRITTEN_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
-
-
-@functools.lru_cache(maxsize=64)
-def written_cap(text: str) -> int | None:
-    """The row cap a statement's text ends with when it is written in (``LIMIT 801``), None when
-    the cap is a parameter (queries/subgraph_out_measure_one.cypher says why some are written in)."""
-    found = _WRITTEN_LIMIT.search(text)
-    return int(found.group(1)) if found else None
 
 
 def neighbourhood(store: GraphStore, center: tuple[str, str, dict[str, Any]], *,

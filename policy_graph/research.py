@@ -573,7 +573,8 @@ def timeline(trace: Trace, q: str) -> dict[str, Any]:
 
 
 def similar(trace: Trace, measure_id: str, limit: int, cross_region: bool) -> list[dict[str, Any]]:
-    rows = trace.run("similar_of", {"id": measure_id, "cross_region": cross_region, "limit": limit * 2})
+    # the statement's cap is written in (2 x SIMILAR_MAX rows, in score order): its first limit * 2
+    rows = trace.run("similar_of", {"id": measure_id, "cross_region": cross_region})[:limit * 2]
     best: dict[str, dict[str, Any]] = {}
     for row in rows:  # an edge may be stored in both directions
         if row["id"] not in best or row["score"] > best[row["id"]]["score"]:

@@ -171,7 +171,7 @@ def _question_params(store) -> list[tuple[str, dict]]:
         ("adopters_theme_replications", {"ids": [measure], "theme": theme}),
         ("graph_state", {}),
         ("documents_brief", {"ids": [measure.split("-")[0]]}),
-        ("similar_of", {"id": measure, "cross_region": False, "limit": 500}),
+        ("similar_of", {"id": measure, "cross_region": False}),
         ("theme_adoption", {"regions": ["厦门", "武汉"], "limit": 500}),
         ("region_children", {"names": ["福建"], "limit": 500}),
         ("region_provinces", {"names": ["福州"], "limit": 500}),
