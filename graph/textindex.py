@@ -427,15 +427,15 @@ class TextIndex:
                 db.execute("COMMIT")
 
     # ------------------------------------------------------------------ questions
-    def candidates(self, terms: Sequence[str]) -> tuple[list[str], bool] | None:
-        """Ids of the measures holding every term in their title or text, in document order,
-        and True: the list is exact. None: no terms."""
+    def candidates(self, terms: Sequence[str]) -> list[str] | None:
+        """Ids of the measures holding every term in their title or text, in document order.
+        None: no terms."""
         if not terms:
             return None
         hits = _condition(terms, ("title", "text"))
         rows = self._db.execute(f"SELECT k.id FROM measure_key k WHERE {hits.where} "
                                 "ORDER BY k.document, k.ordinal", hits.params)
-        return [r[0] for r in rows], True
+        return [r[0] for r in rows]
 
     def in_text(self, terms: Sequence[str]) -> Hits | None:
         """The measures whose text holds every term (what ``m.text CONTAINS t`` finds for each),

@@ -532,22 +532,12 @@ def _with_documents(trace: Trace, rows: list[dict[str, Any]]) -> list[dict[str, 
     return rows
 
 
-VERIFY_CHUNK = 5000
-
-
 def search(trace: Trace, terms: list[str], limit: int) -> tuple[list[dict[str, Any]], int]:
     """Measures holding every term (title or text), in document order: a page and the total."""
-    found = trace.text_index.candidates(terms) if trace.text_index is not None else None
-    if found is None:
+    ids = trace.text_index.candidates(terms) if trace.text_index is not None else None
+    if ids is None:
         total = trace.run("search_count", {"terms": terms})[0]["total"]
         return trace.run("search_measures", {"terms": terms, "limit": limit}), int(total)
-    ids, exact = found
-    if not exact:  # the bigrams may lie apart: keep the candidates that hold each whole term
-        held: set[str] = set()
-        for i in range(0, len(ids), VERIFY_CHUNK):
-            chunk = ids[i:i + VERIFY_CHUNK]
-            held.update(r["id"] for r in trace.run("search_among", {"ids": chunk, "terms": terms}))
-        ids = [i for i in ids if i in held]
     page = ids[:limit]
     rows = {r["id"]: r for r in trace.run("measures_by_ids", {"ids": page})} if page else {}
     return [rows[i] for i in page if i in rows], len(ids)

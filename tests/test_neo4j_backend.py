@@ -162,7 +162,6 @@ def _question_params(store) -> list[tuple[str, dict]]:
         ("replications", {"from_region": "", "to_region": "", "document": "", "limit": 500}),
         ("flows_from", {"names": ["厦门"], "limit": 500}),
         ("flows_into", {"names": ["福建"], "limit": 500}),
-        ("search_among", {"ids": [measure], "terms": ["知识产权"]}),
         ("adopters_text_regions", {"terms": ["知识产权"], "per_region": 3}),
         ("adopters_text_shown", {"ids": [measure]}),
         ("measures_by_ids", {"ids": [measure]}),

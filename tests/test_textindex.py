@@ -46,9 +46,9 @@ def test_a_term_is_a_substring_not_characters_apart():
     index.add([{"id": "a", "document": "d", "ordinal": 1, "title": "", "text": "抵押融合，质押与融资"},
                {"id": "b", "document": "d", "ordinal": 2, "title": "质押融资", "text": ""}])
     # a holds 质押, 押融 and 融资 but never 质押融资
-    assert index.candidates(["质押融资"]) == (["b"], True)
-    assert index.candidates(["抵押"]) == (["a"], True)  # two characters: answered by scan
-    assert index.candidates(["押"]) == (["a", "b"], True)
+    assert index.candidates(["质押融资"]) == ["b"]
+    assert index.candidates(["抵押"]) == ["a"]  # two characters: answered by scan
+    assert index.candidates(["押"]) == ["a", "b"]
     assert [r for r, _, _ in index.by_region(index.in_text(["质押融资"]), 3)] == []  # in b's title only
 
 
@@ -62,7 +62,7 @@ def test_an_add_that_fails_midway_adds_nothing(tmp_path):
     with pytest.raises(OSError):
         index.add(rows())
     assert len(index) == 1 and "b" not in index
-    assert index.candidates(["知识产权"]) == (["a"], True)
+    assert index.candidates(["知识产权"]) == ["a"]
 
 
 def test_an_index_that_misses_measures_is_not_used(corpus_db, tmp_path):
@@ -105,7 +105,7 @@ def test_a_short_index_is_rebuilt_at_the_next_ingest(corpus, tmp_path):
     store, current = corpus
     path = tmp_path / "g.fts"
     partial = TextIndex(path)
-    partial.add([current.measure(mid) | {"ordinal": 1} for mid in current.candidates(["人才"])[0]])
+    partial.add([current.measure(mid) | {"ordinal": 1} for mid in current.candidates(["人才"])])
     partial.close()
     assert TextIndexFile(path, lambda: 101).get() is None
     index_text([], path, store)
