@@ -17,7 +17,10 @@ def answers(base_url: str) -> dict[str, object]:
     with writer_client(base_url) as c:
         ids = [m["id"] for m in c.get("/api/measures", params={"limit": 40}).json()["items"][::5]]
         out = {}
-        for path in QUESTIONS + [f"/api/measures/{i}" for i in ids] + [f"/api/measures/{i}/similar" for i in ids]:
+        # a measure's subgraph and similar measures: statements whose plans each read connection keeps
+        # (their caps are written in: graph/queries.py written_cap)
+        for path in QUESTIONS + [f"/api/measures/{i}" for i in ids] + [f"/api/measures/{i}/similar" for i in ids] + \
+                [f"/api/subgraph?center=Measure:{i}&depth=1" for i in ids]:
             r = c.get(path)
             assert r.status_code == 200, (path, r.text[:200])
             out[path] = r.json()

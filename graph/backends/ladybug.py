@@ -280,6 +280,18 @@ class LadybugStore(GraphStore):
                 self._idle.append(conn)
             self._slots.release()
 
+    def _release_idle_readers(self) -> None:
+        """Close the read connections no query is using, before a write. Each keeps the plans
+        of the statements it ran (the client's prepared statements), and a kept plan holds some
+        of the buffer pool; a write needs the pool more than the next reads need their plans
+        (reopened on demand, each statement planned once again). With the smallest pool (64 MiB)
+        the plans of a measure's neighbours and similar measures, on the pool's four connections,
+        left too little of it for a 600-measure upload (tests/test_buffer_pool.py)."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """Hold the write lock; the outermost holder writes through a connection of its own,
@@ -299,6 +311,7 @@ class LadybugStore(GraphStore):
             # Untimed: the time limit guards the server against costly questions, while a write's
             # size is set by the loader's batches; a group of 5,000 measures on a busy machine
             # took longer than the 10 s limit and stopped a 100k-measure ingest half-way.
+            self._release_idle_readers()
             writer = self._local.writer = self._new_connection(timed=False)
             try:
                 yield
