@@ -9,4 +9,6 @@ RETURN n.id AS src, type(r) AS rel, labels(m)[0] AS label,
 // Unordered: graph/subgraph.py sorts the rows when they all came (sorting a measure's ~15 rows
 // with their texts here was 1.1 ms of a 2.7 ms statement in LadybugDB); past the cap
 // it asks the ordered statement for this one key.
-LIMIT $limit
+// The cap is written in, as in queries/subgraph_in_measure_one.cypher (one set of parameters
+// for both dialects; graph/queries.py written_cap reads it).
+LIMIT 801
