@@ -13,6 +13,7 @@ RETURN n.id AS src, label(r) AS rel, label(m) AS label,
 // LadybugDB plans a statement again at every run when its LIMIT is a parameter, ~1 ms of this
 // statement's ~1.3 at 10k measures. A measure's rows are few (at most ~30 out, a few hundred in
 // from similar measures), so the plan kept per connection holds little of the buffer pool, where
-// a region's or a theme's (thousands of rows) held enough of it to refuse an upload
-// (tests/test_buffer_pool.py). graph/subgraph.py reads the cap from this text.
+// a region's or a theme's (thousands of rows) held enough of it to refuse an upload; a write
+// first closes the idle read connections and their plans (LadybugStore._release_idle_readers,
+// tests/test_buffer_pool.py). graph/subgraph.py reads the cap from this text.
 LIMIT 801
