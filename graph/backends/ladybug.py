@@ -502,12 +502,8 @@ class LadybugStore(GraphStore):
 
     def close(self) -> None:
         self._local = threading.local()
-        with self._idle_lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+        self._release_idle_readers()
         _close_database(self.path, self.read_only)
-
 
 
 def _arrow_type(typ: str):
