@@ -19,6 +19,10 @@ def _fmt(value: Any, unit: str = "", digits: int = 2) -> str:
     return f"{value}{unit}"
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100
+
+
 def _mark(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**missed**")
 
@@ -221,13 +225,21 @@ def _render_run(run: dict[str, Any]) -> list[str]:
     link = run.get("linking") or {}
     if link:
         lines += ["### Linking scale", "", f"{link.get('method', '')}.", "",
-                  "| measures | threads | link time | CPU time (all threads) | CPU time of each run |",
-                  "|---|---|---|---|---|"]
+                  "| measures | search | threads | link time | CPU time (all threads) | CPU time of each run |",
+                  "|---|---|---|---|---|---|"]
         for pt in link.get("points", []):
             runs = ", ".join(_fmt(c, ' s') for c in pt.get("cpu_runs", []))
-            lines.append(f"| {pt['measures']} | {pt.get('workers', 1)} | {_fmt(pt['seconds'], ' s')} | "
-                         f"{_fmt(pt.get('cpu_seconds'), ' s')} | {runs} |")
-        lines += [f"| **ratio 4N / N** | | {_fmt(link.get('ratio'), '×')} | **{_fmt(link.get('cpu_ratio'), '×')}** | |", ""]
+            lines.append(f"| {pt['measures']} | {pt.get('search', 'exact')} | {pt.get('workers', 1)} | "
+                         f"{_fmt(pt['seconds'], ' s')} | {_fmt(pt.get('cpu_seconds'), ' s')} | {runs} |")
+        lines += [f"| **ratio 4N / N** | | | {_fmt(link.get('ratio'), '×')} | **{_fmt(link.get('cpu_ratio'), '×')}** | |", ""]
+        for pt in link.get("points", []):
+            check = pt.get("against_exact")
+            if check:
+                lines += [f"At {pt['measures']} measures the clustered search kept "
+                          f"{_fmt(_percent(check['exact_edges_found']), ' %', 1)} of the exact search's "
+                          f"{check['exact_edges']} edges, and {_fmt(_percent(check['within_001_of_exact']), ' %', 1)} "
+                          f"of its edges score within 0.01 of the exact list's weakest; the exact search took "
+                          f"{_fmt(check['exact_cpu_seconds'], ' s')} of CPU.", ""]
         if link.get("judged_on") == "cpu":
             lines += ["The goal is judged on CPU time (all threads): on a shared machine wall times stretch with "
                       "the other work, CPU times much less.", ""]

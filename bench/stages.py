@@ -129,21 +129,23 @@ def link_scaling(records: list, full: dict, repeats: int = 3) -> dict:
                 for d in records for m in d.measures if m.kind == "measure"]
     part = measures[: max(1, len(measures) // 4)]
 
-    def once(ms: list[dict]) -> tuple[float, float, int]:
-        index = SimilarityIndex()
+    def once(ms: list[dict], **options) -> tuple[float, float, list, str]:
+        index = SimilarityIndex(**options)
         started, cpu_started = time.perf_counter(), cpu_time()
         index.add(ms)
         edges, _ = index.relink_changed([m["id"] for m in ms], workers=1)
-        return time.perf_counter() - started, cpu_time() - cpu_started, len(edges)
+        return time.perf_counter() - started, cpu_time() - cpu_started, edges, index.stats["search"]
 
     once(part[:200])  # warm-up
     points = []
     for ms in (part, measures):
         runs = [once(ms) for _ in range(repeats)]
-        points.append({"measures": len(ms), "workers": 1, "repeats": repeats,
+        points.append({"measures": len(ms), "workers": 1, "repeats": repeats, "search": runs[0][3],
                        "seconds": round(statistics.median(r[0] for r in runs), 3),
                        "cpu_seconds": round(statistics.median(r[1] for r in runs), 3),
-                       "cpu_runs": [round(r[1], 3) for r in runs], "edges": runs[0][2]})
+                       "cpu_runs": [round(r[1], 3) for r in runs], "edges": len(runs[0][2])})
+        if runs[0][3] == "clusters" and len(ms) <= EXACT_CHECK_MAX:
+            points[-1]["against_exact"] = against_exact(runs[0][2], once(ms, exact_work_max=2**62))
     quarter, whole = points
     ratio = whole["seconds"] / quarter["seconds"] if quarter["seconds"] else None
     cpu_ratio = whole["cpu_seconds"] / quarter["cpu_seconds"] if quarter["cpu_seconds"] else None
@@ -153,6 +155,25 @@ def link_scaling(records: list, full: dict, repeats: int = 3) -> dict:
                           "cpu_seconds": full.get("linker_compute_cpu_seconds")},
             "method": f"SimilarityIndex.add + relink_changed in memory on one thread (database writes "
                       f"excluded), median of {repeats} runs after a warm-up run"}
+
+
+EXACT_CHECK_MAX = 25_000  # the exact product takes ~16 s here, 200 s at 100k: checked up to this size
+
+
+def against_exact(edges: list, exact_run: tuple) -> dict:
+    """How much of the exact search's top-k the clustered search kept: the share of its edges
+    found, and the share of the clustered edges scoring at least the exact list's weakest edge
+    less 0.01 (near-ties are interchangeable), with the exact run's CPU time."""
+    _, cpu, exact, _ = exact_run
+    want = {(e.src, e.dst) for e in exact}
+    weakest: dict[str, float] = {}
+    for e in exact:
+        weakest[e.src] = min(weakest.get(e.src, e.score), e.score)
+    got = {(e.src, e.dst) for e in edges}
+    near = sum(1 for e in edges if e.src in weakest and e.score >= weakest[e.src] - 0.01)
+    return {"exact_cpu_seconds": round(cpu, 3), "exact_edges": len(want),
+            "exact_edges_found": round(len(want & got) / len(want), 4) if want else None,
+            "within_001_of_exact": round(near / len(edges), 4) if edges else None}
 
 
 def check_against_manifest(records: list, manifest) -> dict:

@@ -290,6 +290,43 @@ def test_the_sparse_product_keeps_a_bounded_pool_per_measure():
     assert idx.stats["scored_pairs"] < n * (n - 1) / 10
 
 
+def _linked(data: list[dict], exact_work_max: int | None = None, workers: int = 1) -> SimilarityIndex:
+    idx = SimilarityIndex() if exact_work_max is None else SimilarityIndex(exact_work_max=exact_work_max)
+    idx.add(data)
+    idx.relink_changed([m["id"] for m in data], workers=workers)
+    return idx
+
+
+def test_a_corpus_too_large_for_the_exact_product_is_searched_in_clusters_with_nearly_its_matches():
+    data = synthetic_measures(2000)
+    exact = _linked(data)
+    clustered = _linked(data, exact_work_max=0)
+    assert exact.stats["search"] == "exact" and clustered.stats["search"] == "clusters"
+    want = {(m["id"], e.dst) for m in data for e in exact.edges_of(m["id"])}
+    got = {(m["id"], e.dst) for m in data for e in clustered.edges_of(m["id"])}
+    assert len(got) >= 0.99 * len(want)
+    assert len(want & got) >= 0.9 * len(want)
+    # what is found is scored on the whole vectors, as the exact search scores it
+    exact_scores = {(m["id"], e.dst): e.score for m in data for e in exact.edges_of(m["id"])}
+    for m in data:
+        for e in clustered.edges_of(m["id"]):
+            if (m["id"], e.dst) in exact_scores:
+                assert abs(e.score - exact_scores[m["id"], e.dst]) <= 1.01e-4  # one rounding step
+    # the same corpus gives the same clusters and edges, on one thread or two
+    again = _linked(data, exact_work_max=0, workers=2)
+    assert [again.edges_of(m["id"]) for m in data] == [clustered.edges_of(m["id"]) for m in data]
+
+
+def test_a_measure_unlike_every_cluster_still_finds_its_match():
+    data = synthetic_measures(1500)
+    odd = "鲲鹏鸾凤麒麟貔貅饕餮梼杌混沌穷奇"
+    data += [{"id": "odd-a", "region": "r-a", "title": odd, "text": odd, "themes": []},
+             {"id": "odd-b", "region": "r-b", "title": odd + "驺虞", "text": odd + "驺虞", "themes": []}]
+    idx = _linked(data, exact_work_max=0)
+    assert idx.stats["search"] == "clusters"
+    assert [e.dst for e in idx.edges_of("odd-a")][:1] == ["odd-b"]
+
+
 def test_the_saved_index_is_not_a_pickle(tmp_path):
     import numpy as np
 
