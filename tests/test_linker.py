@@ -418,3 +418,24 @@ def test_shared_words_order_is_the_three_key_sort():
     for signed in (some_negative_zeros, -weights):
         # a negative zero or weights below zero take the general path, with the same order
         assert np.array_equal(_by_row_heaviest_first(rows, signed, cols), np.lexsort((cols, -signed, rows)))
+
+
+def test_each_source_keeps_its_best_clustered_matches_once_best_first():
+    # the clustered search finds a pair once per cluster both share: merged, each source keeps its
+    # `top` best, each match once, best first, ties by row (as a plain sort does)
+    from graph.linker import _best_per_source
+
+    rng = np.random.default_rng(16)
+    source = rng.integers(0, 50, size=3000)
+    dest = rng.integers(0, 400, size=3000)
+    score = rng.choice(np.float32([0.02, 0.3, 0.3, 0.55, 0.9]), size=3000)
+    # a pair found again scores the same
+    first = {}
+    for k, (s, d) in enumerate(zip(source.tolist(), dest.tolist())):
+        score[k] = first.setdefault((s, d), score[k])
+    got = _best_per_source(source, dest, score, 7)
+    by_source: dict[int, list[tuple[float, int]]] = {}
+    for (s, d), v in first.items():
+        by_source.setdefault(s, []).append((-float(v), d))
+    want = [(s, d, -negv) for s in sorted(by_source) for negv, d in sorted(by_source[s])[:7]]
+    assert [(int(s), int(d), float(v)) for s, d, v in zip(*got)] == want
