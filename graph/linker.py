@@ -695,15 +695,13 @@ def _best_per_source(source: np.ndarray, dest: np.ndarray, score: np.ndarray, to
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each source's ``top`` best (source, dest, score) triples, best first, ties by dest; a pair
     found twice kept once. Sorted on one int64 key at a time (a three-key lexsort took 3x longer):
-    (source, dest), then stably (source, score) with the float32 score's bits, which order as
-    the scores do for scores > 0 (sparse_dot_topn keeps only those above its threshold)."""
+    (source, dest), then by score within each source as the shared words are."""
     order = np.argsort((source.astype(np.int64) << 32) | dest.astype(np.int64), kind="stable")
     source, dest, score = source[order], dest[order], score[order].astype(np.float32)
     fresh = np.ones(len(source), dtype=bool)
     fresh[1:] = (source[1:] != source[:-1]) | (dest[1:] != dest[:-1])
     source, dest, score = source[fresh], dest[fresh], score[fresh]
-    key = (source.astype(np.int64) << 32) | (0x7FFFFFFF - score.view(np.int32).astype(np.int64))
-    order = np.argsort(key, kind="stable")
+    order = _by_row_heaviest_first(source, score, dest)  # dest ascending within each source: its ties' order
     source, dest, score = source[order], dest[order], score[order]
     keep = np.arange(len(source)) - np.searchsorted(source, source, side="left") < top
     return source[keep], dest[keep], score[keep]
