@@ -816,21 +816,23 @@ def kept_regions(trace: Trace, regions: list[str], shown: int | None, pairs: boo
         whole = index.answer_json("region", region, 0) if whole_themes else None
         if (read_cut and cut is None) or (whole_themes and whole is None):
             return None
-        names = cut.names() if read_cut else []
+        # the cut answer's layout (kept_region_answers): the region's themes, then each theme's
+        # measures in the same order, then the pairs it leads to, a part per region by name
+        heads = orjson.loads(cut.part(0))["themes"] if read_cut else []
         led = []
         if pairs:  # the parts named by the other regions compared
-            peers = [i for i, name in enumerate(names) if i and name in regions]
-            led = [p for part in orjson.loads(cut.chosen(peers)) for p in part["pairs"]]
+            found = (cut.position(name, len(heads) + 1) for name in regions)
+            led = [p for at in sorted(at for at in found if at is not None)
+                   for p in orjson.loads(cut.part(at))["pairs"]]
         if whole_themes:
             themes = orjson.loads(whole.part(0))["themes"]
             if shown is not None:
                 for theme in themes:
                     del theme[4][shown:]
         else:
-            at = {name: i for i, name in enumerate(names)}
             themes = []
-            for head in orjson.loads(cut.part(0))["themes"]:
-                measures = cut.part(at[_THEME_PART + head[0]])
+            for at, head in enumerate(heads, 1):
+                measures = cut.part(at)
                 # the page the ingest cut is sent as kept; a smaller one is parsed and cut again
                 themes.append([*head, orjson.Fragment(measures) if shown == COMPARED_SHOWN
                                else orjson.loads(measures)[:shown]])
@@ -851,10 +853,11 @@ def _similar_pairs_between(trace: Trace, regions: list[str], limit: int,
     rows.sort(key=lambda p: (-p["score"], p["a_id"], p["b_id"]))
     rows = rows[:limit]
     trace.equivalent("similar_pairs_between", {"regions": regions, "limit": limit})
-    # titles from the graph, as the statement reads them: kept, they made the pairs half of
-    # what a region keeps (15 of 31 MB at 10k measures)
+    # titles from the text index the pairs were kept in, as the statement reads them from the
+    # graph: kept with the pairs, they made them half of what a region keeps (15 of 31 MB at
+    # 10k measures)
     ids = sorted({p[k] for p in rows for k in ("a_id", "b_id")})
-    titles = {r["id"]: r["title"] for r in trace.store.run("measure_titles", {"ids": ids})} if ids else {}
+    titles = trace.text_index.titles(ids) if ids else {}
     return [{"a_id": p["a_id"], "a_region": p["a_region"], "a_title": titles.get(p["a_id"]), "b_id": p["b_id"],
              "b_region": p["b_region"], "b_title": titles.get(p["b_id"]), "score": p["score"],
              "shared_terms": p["shared_terms"]} for p in rows]
