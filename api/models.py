@@ -31,6 +31,7 @@ class AnswerCacheStats(BaseModel):
     misses: int
     too_large: int
     gzipped: int  # large answers compressed: to make room, or to fit the entry cap
+    compression_pays: bool  # whether most of the last compressed answers were asked again (api/answers.py)
 
 
 class RegionOut(BaseModel):
