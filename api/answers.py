@@ -172,7 +172,9 @@ class AnswerCache:
 
     @property
     def _room_compressing_makes(self) -> float:
-        return self.budget * (1 / self._ratio - 1)
+        """Bytes as sent that compressing would let the budget hold beyond itself (none when
+        compressing lately made answers no smaller)."""
+        return self.budget * max(0.0, 1 / self._ratio - 1)
 
     def _returned(self, key: tuple) -> None:
         """Score an answer let go as sent and now kept again: would compressing have kept it?"""
@@ -246,8 +248,8 @@ class AnswerCache:
                 self._let_go += old.size
                 if old.compressible:
                     self._ghosts[key] = self._let_go
-                    while len(self._ghosts) > GHOSTS_MAX or (
-                            self._let_go - next(iter(self._ghosts.values())) > 2 * self._room_compressing_makes):
+                    while self._ghosts and (len(self._ghosts) > GHOSTS_MAX or (
+                            self._let_go - next(iter(self._ghosts.values())) > 2 * self._room_compressing_makes)):
                         self._ghosts.popitem(last=False)  # too long ago to tell anything
         self._plain.pop(key, None)
         if key in self._unasked:

@@ -253,6 +253,18 @@ def test_compressing_stops_while_compressed_answers_go_unasked_and_resumes_when_
     assert cache.hits - hits == 24
 
 
+def test_answers_compressing_cannot_shrink_are_let_go_within_the_budget():
+    """Bodies gzip makes larger (the score's room then is none): the cache still keeps its budget."""
+    cache = AnswerCache(BUDGET)
+    cache._ratio = 1.0005  # what gzip lately made of such bodies, as after compressed ones were asked again
+    for i in range(80):
+        body = os.urandom(60_000)
+        cache.put((f"r{i}",), Answer.of([(b"content-type", b"application/octet-stream")], body), cache.generation)
+        asyncio.run(cache.make_room())
+        assert cache.bytes <= cache.budget
+    assert ("r79",) in cache._entries and ("r0",) not in cache._entries
+
+
 def test_a_write_while_an_answer_is_compressed_leaves_nothing_of_the_older_graph():
     async def run() -> AnswerCache:
         cache = AnswerCache(BUDGET)
