@@ -71,7 +71,7 @@ OUTCOMES_MIN = 16
 # measures, 163 kB, is 28 kB compressed.
 RATIO_AT_FIRST = 0.2
 # Answers let go as sent that are remembered at most.
-GHOSTS_MAX = 16_384
+GHOSTS_MAX = 4_096
 
 
 def gzipped(body: bytes) -> bytes:
@@ -210,7 +210,9 @@ class AnswerCache:
         if answer.compressible:
             self._plain[key] = None
         self.bytes += size
-        while self.bytes > (self.overrun_max if self._plain or self._compressing else self.budget):
+        # the overrun is for make_room to compress into; with nothing it will compress, none
+        while self.bytes > (self.overrun_max if (self._plain and self.compression_pays) or self._compressing
+                            else self.budget):
             self._drop(next(iter(self._entries)))
         return True
 
