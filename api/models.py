@@ -31,7 +31,7 @@ class AnswerCacheStats(BaseModel):
     misses: int
     too_large: int
     gzipped: int  # large answers compressed: to make room, or to fit the entry cap
-    compression_pays: bool  # whether most of the last compressed answers were asked again (api/answers.py)
+    compression_pays: bool  # whether compressing large answers has lately paid (api/answers.py keeps the score)
 
 
 class RegionOut(BaseModel):
