@@ -182,6 +182,27 @@ def test_a_kept_answer_is_sent_as_the_ingest_encoded_it_and_is_the_same_bytes(co
         assert sent == orjson.dumps(research.adopters(Trace(store), "知识产权质押融资", per_region=per_region))
 
 
+def test_a_text_questions_answer_as_sent_is_the_scans_bytes_without_a_graph_query(corpus):
+    """A question naming no theme is answered by the text index as /api/adopters sends it: byte
+    for byte what encoding the graph scan's answer gives, for any page and number of measures
+    shown, in either script, and without a graph query."""
+    import orjson
+
+    store, index = corpus
+    counting = Counting(store)
+    questions = ["人才", "知識產權", "自贸试验区 人才", "融资 企业", "政务服务", "审批", "押", '"引号"', "不存在的词语"]
+    for q in questions:
+        assert research.resolve_topic(q) is None, q
+        for limit, per_region, offset in ((500, 3, 0), (2, 1, 1), (1, 50, 0), (5, 3, 999), (3, 2, 2)):
+            counting.asked.clear()
+            sent = research.adopters_json(Trace(counting, text_index=index), q, limit=limit, per_region=per_region,
+                                          offset=offset)
+            assert counting.asked == [], (q, counting.asked)
+            scanned = research.adopters(Trace(store), q, limit=limit, per_region=per_region, offset=offset)
+            assert sent == orjson.dumps(scanned), (q, limit, per_region, offset)
+    assert orjson.loads(research.adopters_json(Trace(store, text_index=index), "知识产权"))["regions"]
+
+
 def test_a_search_naming_a_theme_counts_its_adopters_from_the_kept_answer(corpus):
     """/api/search says how many regions adopted the theme or practice its words name: read from
     the kept answer without a graph query, and the count the graph gives."""
