@@ -13,14 +13,13 @@ ends, and an answer whose request overlapped a write is not kept (it may have re
 
 When the budget is full, the least recently used large answers (16 kB and more) are
 gzip-compressed before any answer is let go (a comparison of two regions is ~190 kB of JSON at
-10k measures, ~35 kB compressed), so the budget holds five to six times as many of them. A
+10k measures, ~31 kB compressed), so the budget holds five to six times as many of them. A
 compressed answer is sent as kept to a client that accepts gzip (browsers, httpx, requests, curl
---compressed) and decompressed for any other (0.14 ms for that comparison, ~0.5 ms for a broad
+--compressed) and decompressed for any other (0.1 ms for that comparison, ~0.4 ms for a broad
 text question's 735 kB at 100k measures): byte for byte the route's answer, at a fraction of
-working it out again. Answers stay as they
-are while there is room.
+working it out again. Answers stay as they are while there is room.
 
-Compressing costs a good part of working an answer out again (1.0 ms for an 860 kB comparison
+Compressing costs about as much as working an answer out again (3.0 ms for an 840 kB comparison
 at 100k measures, against ~2 ms for the request), so it pays only for an answer asked again
 while compressed. On a walk over more answers than even the compressed budget holds, least recently
 used lets each go just before it comes round, and every compression is wasted. So the cache
@@ -34,7 +33,7 @@ While less than half the score is for, large answers are let go as sent, not com
 
 Everything here runs on the event loop (the ETag layer and the upload route's own await
 points), so the dictionary needs no lock. Only compressing runs on a worker thread, once the
-route that filled the budget has returned (``make_room``): ISA-L lets go of the interpreter, so
+route that filled the budget has returned (``make_room``): zlib-ng lets go of the interpreter, so
 it takes the core the one expensive request running at a time leaves free (api/limits.py), and
 holds neither a client nor that request's slot. Meanwhile the budget may be overrun by at most a
 quarter; past that, the least recently used are let go at once.
@@ -45,7 +44,7 @@ import asyncio
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
-from isal import isal_zlib as gzip_codec
+from zlib_ng import zlib_ng as gzip_codec
 
 # An entry's bytes beyond its body: key, header list, the tuple itself (an estimate that keeps the
 # budget honest for small answers).
@@ -56,13 +55,16 @@ ENTRY_SHARE = 16
 # Answers from this size on may be compressed. Below it the saving is a few kB, and the small
 # answers (a measure, a page of search hits) are the most asked: they are always sent as kept.
 GZIP_FROM = 16 * 1024
-# ISA-L's deflate (python-isal; the same gzip format, any client's zlib reads it) at its level 2,
-# not zlib's: the answers of a 100k-measure graph (180-735 kB of JSON, in process, a quiet
-# machine) compress in a fifth of zlib's level-3 time (735 kB: 0.77 against 3.74 ms) to 11 %
-# more bytes (17.2 against 15.5 % of the JSON), and decompress in a third (0.47 against 1.64 ms).
-# Compressing then costs less than answering again, and a kept answer sent to a client that does
-# not accept gzip costs less to inflate. zlib-ng's level 3 was smaller (14.6 %) but took 2.40 ms.
-GZIP_LEVEL = 2
+# zlib-ng's deflate (python-zlib-ng; the same gzip format, any client's zlib reads it) at level 3,
+# not the standard library's zlib at level 3: on every answer measured (comparisons of 189 kB at
+# 10k measures and 841 kB at 100k, text questions of 180-735 kB at 100k; in process, a quiet
+# machine) it is smaller (14.6-16.6 % of the JSON against 15.5-17.2 %), compresses in about two
+# thirds of the time (735 kB: 2.39 against 3.75 ms) and inflates in a quarter to under a half
+# (0.41 against 1.70 ms). ISA-L (python-isal) compressed four times faster still at its level 2,
+# but 10-18 % larger: a walk of 2,000 comparisons at 10k that fit the default budget compressed
+# then did not (94 -> 78 % of wrk's requests answered from the cache); its level 3 was larger
+# than zlib's on text answers.
+GZIP_LEVEL = 3
 # How much larger than the entry cap an answer may be before it is compressed: JSON answers shrink
 # five- to eightfold, so one of up to this many times the cap may still fit once compressed.
 RAW_PER_ENTRY = 8
