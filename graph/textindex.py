@@ -19,7 +19,9 @@ agencies of its responsibility line; the spans of its sentences; and all of it a
 own JSON, its card), so a text question is answered, grouped by region, paged and shown with its
 evidence sentence with two SQLite statements and no graph query, and any answer's agencies are
 one lookup. And each measure's whole detail, the JSON /api/measures/{id} sends
-(policy_graph.lookups.kept_measure_details), stamped like the kept answers.
+(policy_graph.lookups.kept_measure_details), stamped like the kept answers. And the graph's
+region-to-region practice flows with each province's places, the hops a replication path walks
+(research.paths).
 
 Writes are SQLite transactions: a crash leaves the file as it was before the interrupted add.
 The ingest writes it after the graph has committed the same measures; an index that does not
@@ -48,10 +50,11 @@ from graph.store import check_deadline
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 10  # 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 11  # 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
+_FLOW_COLUMNS = ("src", "dst", "measure_id", "scope", "kind", "evidence", "document")
 log = logging.getLogger(__name__)
 
 _SCHEMA = f"""
@@ -92,6 +95,19 @@ CREATE TABLE IF NOT EXISTS answer (
 CREATE TABLE IF NOT EXISTS detail (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS detail_document ON detail(document);
+-- the graph's region-to-region practice flows (PRACTICE_FLOW) and each province's places (its
+-- PART_OF children), which research.paths walks a hop at a time: a hop here is an indexed read of
+-- ~20 us, where each of its graph statements took ~1 ms at 10k measures (3 ms at 100k); valid
+-- while adoption_state holds the same stamp for 'answer:flow'
+CREATE TABLE IF NOT EXISTS flow (
+    src TEXT NOT NULL, dst TEXT NOT NULL, measure_id TEXT, scope TEXT, kind TEXT, evidence TEXT,
+    document TEXT);
+CREATE INDEX IF NOT EXISTS flow_src ON flow(src);
+CREATE INDEX IF NOT EXISTS flow_dst ON flow(dst);
+CREATE INDEX IF NOT EXISTS flow_document ON flow(document);
+CREATE TABLE IF NOT EXISTS province_place (
+    province TEXT NOT NULL, place TEXT NOT NULL, PRIMARY KEY (province, place)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS place_province ON province_place(place, province);
 CREATE VIRTUAL TABLE IF NOT EXISTS measure_fts USING fts5(
     title, text, content='measure', content_rowid='n', tokenize='trigram case_sensitive 1');
 PRAGMA user_version = {FORMAT_VERSION};
@@ -310,6 +326,57 @@ class TextIndex:
                            ((kind, key, g["region"], g["via"], int(g["n"]), json.dumps(list(g["keys"] or [])))
                             for key, rows in groups.items() for g in rows))
 
+    def set_flows(self, flows: Iterable[Mapping[str, Any]], places: Iterable[Mapping[str, Any]],
+                  documents: Iterable[str] | None = None) -> None:
+        """Keep the region flows ({src, dst, measure_id, scope, kind, evidence, document}, as the
+        graph's flows_* statements give them) and every province's places ({parent, child}) in one
+        transaction, stamped with the measures the index holds now: replacing every kept flow, or
+        (``documents`` given) those these documents state. The places are always replaced whole."""
+        db = self._db
+        with db:
+            if documents is None:
+                db.execute("DELETE FROM flow")
+            else:
+                db.executemany("DELETE FROM flow WHERE document = ?", ((d,) for d in documents))
+            db.executemany("INSERT INTO flow(src, dst, measure_id, scope, kind, evidence, document) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           ((f["src"], f["dst"], f["measure_id"], f["scope"], f["kind"], f["evidence"], f["document"])
+                            for f in flows))
+            db.execute("DELETE FROM province_place")
+            db.executemany("INSERT OR IGNORE INTO province_place(province, place) VALUES (?, ?)",
+                           ((p["parent"], p["child"]) for p in places))
+            self._stamp(db, "answer:flow")
+
+    def flows_current(self) -> bool:
+        """Whether the kept flows and places are those of the measures the index holds now."""
+        row = self._read("SELECT measures = (SELECT coalesce(max(n), 0) FROM measure) "
+                         "FROM adoption_state WHERE kind = 'answer:flow'").fetchone()
+        return bool(row and row[0])
+
+    def flows(self, names: Sequence[str], into: bool, limit: int) -> list[dict[str, Any]]:
+        """The kept flows out of (``into``: into) the named regions, at most ``limit``, as the
+        graph's flows_from (flows_into) gives them. Current only while flows_current()."""
+        end = "dst" if into else "src"
+        rows = self._read(f"SELECT src, dst, measure_id, scope, kind, evidence, document FROM flow "
+                          f"WHERE {end} IN (SELECT value FROM json_each(?)) LIMIT ?",
+                          (orjson.dumps(list(names)).decode(), limit))
+        return [dict(zip(_FLOW_COLUMNS, r)) for r in rows]
+
+    def province_places(self, names: Sequence[str], provinces: bool, limit: int) -> list[dict[str, Any]]:
+        """{parent, child} for the places of the named provinces (``provinces`` False: the
+        provinces of the named places), ordered and cut as the graph's region_children
+        (region_provinces) gives them. Current only while flows_current()."""
+        end = "place" if provinces else "province"
+        rows = self._read(f"SELECT province, place FROM province_place WHERE {end} IN "
+                          f"(SELECT value FROM json_each(?)) ORDER BY province, place LIMIT ?",
+                          (orjson.dumps(list(names)).decode(), limit))
+        return [{"parent": parent, "child": child} for parent, child in rows]
+
+    @staticmethod
+    def _stamp(db: sqlite3.Connection, stamp: str) -> None:
+        db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
+                   "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (stamp,))
+
     def _replace_kept(self, table: str, kind: str | None, key_column: str, keys: Iterable[str], replace_all: bool,
                       stamp: str, insert: str, rows: Iterable[tuple]) -> None:
         """In one transaction: drop ``table``'s rows of ``kind`` (every row when None; all of
@@ -323,8 +390,7 @@ class TextIndex:
             else:
                 db.executemany(f"DELETE FROM {table} WHERE {where} AND {key_column} = ?", ((*fixed, k) for k in keys))
             db.executemany(insert, rows)
-            db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
-                       "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (stamp,))
+            self._stamp(db, stamp)
 
     def adoption(self, kind: str, key: str, per_region: int) -> list[dict[str, Any]] | None:
         """The stored rows of ``key`` with each row's first ``per_region`` sort keys, as the

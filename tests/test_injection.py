@@ -25,7 +25,8 @@ SQLITE_SIDECAR = {("graph/textindex.py", "self._db"), ("graph/textindex.py", "db
 
 # Call sites whose query name is not a literal, each with why it is still a fixed name.
 PASS_THROUGH = {
-    ("policy_graph/research.py", "run"): "Trace.run forwards the name its callers give as a literal",
+    ("policy_graph/research.py", "run"): "Trace.run and _FlowLevels.run forward the name their callers "
+                                          "give as a literal",
     ("policy_graph/cli.py", "query"): "`policy-graph query NAME`: load_query accepts only [a-z0-9_] names "
                                       "of files in queries/ (test_query_names_cannot_carry_cypher)",
     ("graph/subgraph.py", "_neighbour_rows"): "subgraph_<in|out>_<node type>[_one]: every combination is "

@@ -139,7 +139,7 @@ def gaps(request: Request, region: str = Query(..., max_length=200),
 
 
 @router.get("/viz/paths", response_class=HTMLResponse)
-def paths(origin: str | None = Query(None, alias="from", max_length=200),
+def paths(request: Request, origin: str | None = Query(None, alias="from", max_length=200),
           to: str | None = Query(None, max_length=200),
           max_hops: int = Query(limits.HOPS, ge=1, le=limits.HOPS_MAX),
           limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
@@ -152,7 +152,7 @@ def paths(origin: str | None = Query(None, alias="from", max_length=200),
         ends.append(resolved)
     if not any(ends):
         return html(pages.error_page(400, "paths need a region to start from or arrive at: ?from=厦门 or ?to=福州"), 400)
-    view = views.paths_view(Trace(store), ends[0], ends[1], max_hops, node_cap(limit, settings))
+    view = views.paths_view(trace_for(request, store), ends[0], ends[1], max_hops, node_cap(limit, settings))
     return html(pages.paths_page(view))
 
 

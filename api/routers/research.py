@@ -88,14 +88,14 @@ def replications(from_: str | None = Query(None, alias="from", max_length=100),
 
 
 @router.get("/paths")
-def paths(from_: str | None = Query(None, alias="from", max_length=100),
+def paths(request: Request, from_: str | None = Query(None, alias="from", max_length=100),
           to: str | None = Query(None, max_length=100),
           max_hops: int = Query(limits.HOPS, ge=1, le=limits.HOPS_MAX),
           limit: int = Query(limits.PATHS, ge=1, le=limits.PATHS_MAX), explain: bool = ExplainQ,
           store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     if not from_ and not to:
         raise HTTPException(status_code=422, detail="give at least one of from, to")
-    trace = Trace(store)
+    trace = trace_for(request, store)
     found = research.paths(trace, optional_region(store, from_, "from"), optional_region(store, to, "to"),
                            max_hops, limit)
     return _answer(trace, {"paths": found}, explain)
