@@ -54,7 +54,6 @@ FORMAT_VERSION = 11  # 11: + the region flows and provinces' places paths walk; 
 BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
-_FLOW_COLUMNS = ("src", "dst", "measure_id", "scope", "kind", "evidence", "document")
 log = logging.getLogger(__name__)
 
 _SCHEMA = f"""
@@ -360,7 +359,9 @@ class TextIndex:
         rows = self._read(f"SELECT src, dst, measure_id, scope, kind, evidence, document FROM flow "
                           f"WHERE {end} IN (SELECT value FROM json_each(?)) LIMIT ?",
                           (orjson.dumps(list(names)).decode(), limit))
-        return [dict(zip(_FLOW_COLUMNS, r)) for r in rows]
+        return [{"src": src, "dst": dst, "measure_id": measure_id, "scope": scope, "kind": kind,
+                 "evidence": evidence, "document": document}
+                for src, dst, measure_id, scope, kind, evidence, document in rows.fetchall()]
 
     def province_places(self, names: Sequence[str], provinces: bool, limit: int) -> list[dict[str, Any]]:
         """{parent, child} for the places of the named provinces (``provinces`` False: the

@@ -601,11 +601,10 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
     start = from_region if forward else to_region
     goal = to_region if forward else None
     flows = _FlowLevels(trace, start, forward)
-    steps_of = flows.steps_of
     remaining = None
     if goal:  # pruning toward the destination needs every hop read first
         flows.read(max_hops)
-        remaining = _hops_to(goal, steps_of)
+        remaining = _hops_to(goal, flows.every_step())
     result: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     budget = [PATH_EXPANSION_BUDGET]
@@ -618,7 +617,9 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
             if goal is None or here == goal:
                 _emit(chain, forward, seen, result)
             return
-        for step in steps_of.get(here, ()):
+        for step in flows.steps(here):
+            if len(result) >= limit or budget[0] <= 0:
+                break  # the steps a province implies are built only when a walk gets to them
             nxt = step["dst"] if forward else step["src"]
             if nxt in regions:
                 continue
@@ -650,11 +651,16 @@ class _FlowLevels:
 
     Paths honour the region hierarchy: a practice replicated to a province reaches the places
     in it (Xiamen's measures replicated to 福建 reach 福州, 泉州 ...). Such a step is derived
-    from the province's flow and says so (``via``: the province, ``reach``: PROVINCE_WIDE)."""
+    from the province's flow and says so (``via``: the province, ``reach``: PROVINCE_WIDE).
+    A region's derived steps are built when a walk first gets past its stated ones: at 100k
+    measures a region's first hop implies ~1,600 of them on average, and a path question's first
+    page usually needs none (building every one was half of the answer's time)."""
 
     def __init__(self, trace: Trace, start: str, forward: bool) -> None:
         self.trace, self.forward = trace, forward
         self.steps_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # region -> [(province flows, the places each reaches, its level's budget)] not built yet
+        self._implied: dict[str, list[tuple[list[dict[str, Any]], Any, list[int]]]] = defaultdict(list)
         self.reached, self.frontier, self.levels = {start}, [start], 0
         # the flows and places the ingest kept in the text index (service.keep_flows), when they
         # are the graph's now: each hop an indexed read there, where its graph statements took
@@ -673,30 +679,74 @@ class _FlowLevels:
 
     def read(self, levels: int) -> None:
         while self.levels < levels and self.frontier:
-            steps = self._forward_steps() if self.forward else self._backward_steps()
+            direct, implied, implied_next = self._forward_steps() if self.forward else self._backward_steps()
             self.frontier, self.levels = [], self.levels + 1
-            for step in steps:
+            for step in direct:
                 here, nxt = (step["src"], step["dst"]) if self.forward else (step["dst"], step["src"])
                 self.steps_of[here].append(step)
-                if nxt not in self.reached:
-                    self.reached.add(nxt)
-                    self.frontier.append(nxt)
+                self._reach(nxt)
+            budget = [FACT_ROW_CAP]  # the derived steps of a level, at most
+            for here, flows, places_of in implied:
+                self._implied[here].append((flows, places_of, budget))
+            for nxt in implied_next:  # where a derived step leads (one a flow states is reached already)
+                self._reach(nxt)
 
-    def _forward_steps(self) -> list[dict[str, Any]]:
+    def _reach(self, region: str) -> None:
+        if region not in self.reached:
+            self.reached.add(region)
+            self.frontier.append(region)
+
+    def steps(self, here: str) -> Iterator[dict[str, Any]]:
+        """The steps of ``here``: those a flow states, then those its province flows imply."""
+        yield from self.steps_of.get(here, ())
+        pending = self._implied.pop(here, None)
+        if pending:
+            steps = self.steps_of[here]
+            stated = {(s["src"], s["dst"], s["measure_id"]) for s in steps}
+            built = [d for flows, places_of, budget in pending for d in _derived(flows, places_of, stated, budget)]
+            steps.extend(built)
+            yield from built
+
+    def every_step(self) -> dict[str, list[dict[str, Any]]]:
+        for here in list(self._implied):
+            for _ in self.steps(here):
+                pass
+        return self.steps_of
+
+    def _forward_steps(self) -> tuple[list[dict[str, Any]], list[tuple], Iterator[str]]:
         direct = _steps(self.run("flows_from", _hop(self.frontier)))
         provinces = sorted({r["dst"] for r in direct})
         children: dict[str, list[str]] = defaultdict(list)
         for row in self.run("region_children", _places(provinces)) if provinces else []:
             children[row["parent"]].append(row["child"])
-        return direct + _derived(direct, lambda f: children.get(f["dst"], ()))
+        to_provinces = [f for f in direct if f["dst"] in children]
+        by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in to_provinces:
+            by_source[f["src"]].append(f)
+        places_of = lambda f: children[f["dst"]]  # noqa: E731
+        return (direct, [(here, flows, places_of) for here, flows in by_source.items()],
+                (place for province in dict.fromkeys(f["dst"] for f in to_provinces) for place in children[province]))
 
-    def _backward_steps(self) -> list[dict[str, Any]]:
+    def _backward_steps(self) -> tuple[list[dict[str, Any]], list[tuple], Iterator[str]]:
         direct = _steps(self.run("flows_into", _hop(self.frontier)))
         held: dict[str, list[str]] = defaultdict(list)  # province -> the frontier places in it
         for row in self.run("region_provinces", _places(self.frontier)):
             held[row["parent"]].append(row["child"])
         into_provinces = _steps(self.run("flows_into", _hop(sorted(held)))) if held else []
-        return direct + _derived(into_provinces, lambda f: held.get(f["dst"], ()), known=direct)
+        into: dict[str, list[dict[str, Any]]] = defaultdict(list)  # province -> the flows into it
+        provinces_of: dict[str, list[str]] = defaultdict(list)  # frontier place -> its provinces
+        for f in into_provinces:
+            into[f["dst"]].append(f)
+        for province, places in held.items():
+            for place in places:
+                provinces_of[place].append(province)
+        implied = []
+        for place, provinces in provinces_of.items():
+            flows = into[provinces[0]] if len(provinces) == 1 else \
+                sorted((f for p in provinces for f in into[p]), key=lambda r: (r["src"], r["dst"], r["measure_id"] or ""))
+            if flows:
+                implied.append((place, flows, lambda f, place=place: (place,)))
+        return direct, implied, (f["src"] for f in into_provinces)
 
 
 def _hop(names: list[str]) -> dict[str, Any]:
@@ -716,19 +766,20 @@ def _steps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["src"], r["dst"], r["measure_id"] or ""))
 
 
-def _derived(flows: list[dict[str, Any]], places_of, known: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
-    """The steps province flows imply into the places of the province (at most FACT_ROW_CAP),
-    leaving out those a flow already states and the place the practice came from."""
-    stated = {(f["src"], f["dst"], f["measure_id"]) for f in [*flows, *known]}
+def _derived(flows: list[dict[str, Any]], places_of, stated: set[tuple], budget: list[int]) -> list[dict[str, Any]]:
+    """The steps province flows imply into the places of the province (at most ``budget``, shared
+    by a level), leaving out those a flow already states and the place the practice came from."""
     out: list[dict[str, Any]] = []
     for f in flows:
         for place in places_of(f):
-            if place == f["src"] or (f["src"], place, f["measure_id"]) in stated:
+            key = (f["src"], place, f["measure_id"])
+            if place == f["src"] or key in stated:
                 continue
-            stated.add((f["src"], place, f["measure_id"]))
-            out.append({**f, "dst": place, "via": f["dst"], "reach": PROVINCE_WIDE})
-            if len(out) >= FACT_ROW_CAP:
+            if budget[0] <= 0:
                 return out
+            budget[0] -= 1
+            stated.add(key)
+            out.append({**f, "dst": place, "via": f["dst"], "reach": PROVINCE_WIDE})
     return out
 
 
