@@ -48,7 +48,11 @@ def pick_queries(corpus: Path, manifest: Manifest, k: int = 5, sample_docs: int 
     counts: Counter[str] = Counter()
     for doc in manifest.documents[:sample_docs]:
         counts.update(set(pattern.findall((corpus / doc.file).read_text(encoding="utf-8"))))
-    ranked = [p for p, _ in counts.most_common() if counts[p] >= 2] or [p for p, _ in counts.most_common()]
+    # ties broken by the name: most_common() keeps insertion order, which followed the iteration
+    # order of a set of strings, so the questions changed from one process to the next (at 1k,
+    # 全脱钩 in one run and 走出去 in the next)
+    by_count = sorted(counts, key=lambda p: (-counts[p], p))
+    ranked = [p for p in by_count if counts[p] >= 2] or by_count
     if not ranked:
         return practices[:k]
     step = max(1, len(ranked) // k)
