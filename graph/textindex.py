@@ -95,8 +95,9 @@ CREATE TABLE IF NOT EXISTS detail (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS detail_document ON detail(document);
 -- the graph's region-to-region practice flows (PRACTICE_FLOW) and each province's places (its
--- PART_OF children), which research.paths walks a hop at a time: a hop here is an indexed read of
--- ~20 us, where each of its graph statements took ~1 ms at 10k measures (3 ms at 100k); valid
+-- PART_OF children), which research.paths walks a hop at a time: a hop here is an indexed read
+-- (at 100k measures 0.2 ms for a region's 66 flows, 0.9 ms for 338 with their evidence), where
+-- each of its two graph statements took ~1 ms at 10k measures and flows_from 3 ms at 100k; valid
 -- while adoption_state holds the same stamp for 'answer:flow'
 CREATE TABLE IF NOT EXISTS flow (
     src TEXT NOT NULL, dst TEXT NOT NULL, measure_id TEXT, scope TEXT, kind TEXT, evidence TEXT,
