@@ -50,10 +50,18 @@ from graph.store import check_deadline
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 11  # 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 12  # 12: + each region's flows as one row a direction; 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
+# a kept flow as the graph's flows_from / flows_into give it, and the order paths walk a
+# region's flows in (research.paths)
+_FLOW_KEYS = ("src", "dst", "measure_id", "scope", "kind", "evidence", "document")
+_FLOW_COLUMNS = ", ".join(_FLOW_KEYS)
+
+
+def flow_order(flow: Mapping[str, Any]) -> tuple[str, str, str]:
+    return flow["src"], flow["dst"], flow["measure_id"] or ""
 log = logging.getLogger(__name__)
 
 _SCHEMA = f"""
@@ -95,16 +103,22 @@ CREATE TABLE IF NOT EXISTS detail (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS detail_document ON detail(document);
 -- the graph's region-to-region practice flows (PRACTICE_FLOW) and each province's places (its
--- PART_OF children), which research.paths walks a hop at a time: a hop here is an indexed read
--- (at 100k measures 0.2 ms for a region's 66 flows, 0.9 ms for 338 with their evidence), where
--- each of its two graph statements took ~1 ms at 10k measures and flows_from 3 ms at 100k; valid
--- while adoption_state holds the same stamp for 'answer:flow'
+-- PART_OF children), which research.paths walks a hop at a time, where each of its two graph
+-- statements took ~1 ms at 10k measures and flows_from 3 ms at 100k; valid while adoption_state
+-- holds the same stamp for 'answer:flow'. The flow table is what a write replaces (a document's
+-- flows); flow_hop holds, per region and direction ('from': the flows out of it, 'into': into
+-- it), those same flows as one JSON array in the order paths walk them, written from the flow
+-- table for the regions a write touched. A hop reads a row per region of its frontier: at 100k
+-- measures a path question took 0.9 ms so, against 1.5 ms reading the flows row by row, column
+-- by column (SQLite handing Python ~360 rows with their evidence was half of it)
 CREATE TABLE IF NOT EXISTS flow (
     src TEXT NOT NULL, dst TEXT NOT NULL, measure_id TEXT, scope TEXT, kind TEXT, evidence TEXT,
     document TEXT);
 CREATE INDEX IF NOT EXISTS flow_src ON flow(src);
 CREATE INDEX IF NOT EXISTS flow_dst ON flow(dst);
 CREATE INDEX IF NOT EXISTS flow_document ON flow(document);
+CREATE TABLE IF NOT EXISTS flow_hop (
+    direction TEXT NOT NULL, region TEXT NOT NULL, steps BLOB NOT NULL, PRIMARY KEY (direction, region));
 CREATE TABLE IF NOT EXISTS province_place (
     province TEXT NOT NULL, place TEXT NOT NULL, PRIMARY KEY (province, place)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS place_province ON province_place(place, province);
@@ -333,19 +347,54 @@ class TextIndex:
         transaction, stamped with the measures the index holds now: replacing every kept flow, or
         (``documents`` given) those these documents state. The places are always replaced whole."""
         db = self._db
+        rows = [(f["src"], f["dst"], f["measure_id"], f["scope"], f["kind"], f["evidence"], f["document"])
+                for f in flows]
         with db:
+            touched: set[tuple[str, str]] | None = None  # (src, dst) of the flows replaced and added
             if documents is None:
                 db.execute("DELETE FROM flow")
             else:
+                documents = list(documents)
+                touched = {(src, dst) for src, dst in db.execute(
+                    "SELECT src, dst FROM flow WHERE document IN (SELECT value FROM json_each(?))",
+                    (json.dumps(documents),))}
+                touched.update((row[0], row[1]) for row in rows)
                 db.executemany("DELETE FROM flow WHERE document = ?", ((d,) for d in documents))
             db.executemany("INSERT INTO flow(src, dst, measure_id, scope, kind, evidence, document) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           ((f["src"], f["dst"], f["measure_id"], f["scope"], f["kind"], f["evidence"], f["document"])
-                            for f in flows))
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._write_hops(db, touched)
             db.execute("DELETE FROM province_place")
             db.executemany("INSERT OR IGNORE INTO province_place(province, place) VALUES (?, ?)",
                            ((p["parent"], p["child"]) for p in places))
             self._stamp(db, "answer:flow")
+
+    @staticmethod
+    def _write_hops(db: sqlite3.Connection, touched: set[tuple[str, str]] | None) -> None:
+        """Write flow_hop again from the flow table: every region's rows (``touched`` None), or
+        those of the regions the flows ``touched`` (src, dst) leave or enter; a region left
+        without flows loses its row. The flows are read once for both directions."""
+        if touched is None:
+            db.execute("DELETE FROM flow_hop")
+            found = db.execute(f"SELECT {_FLOW_COLUMNS} FROM flow")
+            sources = targets = None
+        else:
+            sources, targets = {src for src, _ in touched}, {dst for _, dst in touched}
+            named = (json.dumps(sorted(sources)), json.dumps(sorted(targets)))
+            db.execute("DELETE FROM flow_hop WHERE direction = 'from' AND region IN (SELECT value FROM json_each(?)) "
+                       "OR direction = 'into' AND region IN (SELECT value FROM json_each(?))", named)
+            found = db.execute(f"SELECT {_FLOW_COLUMNS} FROM flow WHERE src IN (SELECT value FROM json_each(?)) "
+                               "OR dst IN (SELECT value FROM json_each(?))", named)
+        out: dict[str, list[dict[str, Any]]] = {}
+        into: dict[str, list[dict[str, Any]]] = {}
+        for row in found:
+            flow = dict(zip(_FLOW_KEYS, row))
+            if sources is None or row[0] in sources:
+                out.setdefault(row[0], []).append(flow)
+            if targets is None or row[1] in targets:
+                into.setdefault(row[1], []).append(flow)
+        db.executemany("INSERT INTO flow_hop(direction, region, steps) VALUES (?, ?, ?)",
+                       ((direction, region, orjson.dumps(sorted(flows, key=flow_order)))
+                        for direction, held in (("from", out), ("into", into)) for region, flows in held.items()))
 
     def flows_current(self) -> bool:
         """Whether the kept flows and places are those of the measures the index holds now."""
@@ -355,14 +404,17 @@ class TextIndex:
 
     def flows(self, names: Sequence[str], into: bool, limit: int) -> list[dict[str, Any]]:
         """The kept flows out of (``into``: into) the named regions, at most ``limit``, as the
-        graph's flows_from (flows_into) gives them. Current only while flows_current()."""
-        end = "dst" if into else "src"
-        rows = self._read(f"SELECT src, dst, measure_id, scope, kind, evidence, document FROM flow "
-                          f"WHERE {end} IN (SELECT value FROM json_each(?)) LIMIT ?",
-                          (orjson.dumps(list(names)).decode(), limit))
-        return [{"src": src, "dst": dst, "measure_id": measure_id, "scope": scope, "kind": kind,
-                 "evidence": evidence, "document": document}
-                for src, dst, measure_id, scope, kind, evidence, document in rows.fetchall()]
+        graph's flows_from (flows_into) gives them: region by region in name order, each
+        region's in flow_order. Current only while flows_current()."""
+        rows = self._read("SELECT steps FROM flow_hop WHERE direction = ? AND region IN "
+                          "(SELECT value FROM json_each(?)) ORDER BY region",
+                          ("into" if into else "from", orjson.dumps(list(names)).decode()))
+        loads, found = orjson.loads, []
+        for (steps,) in rows:
+            found += loads(steps)
+            if len(found) >= limit:
+                return found[:limit]
+        return found
 
     def province_places(self, names: Sequence[str], provinces: bool, limit: int) -> list[dict[str, Any]]:
         """{parent, child} for the places of the named provinces (``provinces`` False: the

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from graph.store import GraphStore
-from graph.textindex import KeptRegions
+from graph.textindex import KeptRegions, flow_order
 from ingest.normalise import drop_invisible
 from ingest.textutil import sentence_around, to_simplified
 # An adopters answer lists every adopting region (paged by `limit`) with its measure count and
@@ -743,7 +743,7 @@ class _FlowLevels:
         implied = []
         for place, provinces in provinces_of.items():
             flows = into[provinces[0]] if len(provinces) == 1 else \
-                sorted((f for p in provinces for f in into[p]), key=_step_order)
+                sorted((f for p in provinces for f in into[p]), key=flow_order)
             if flows:
                 implied.append((place, flows, lambda f, place=place: (place,)))
         return direct, implied, (f["src"] for f in into_provinces)
@@ -763,11 +763,7 @@ def _steps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     measure and pair of regions (schema.py keys PRACTICE_FLOW by measure_id)."""
     for r in rows:  # the rows are this answer's own (a statement's fresh result)
         r["via"] = r["reach"] = None
-    return sorted(rows, key=_step_order)
-
-
-def _step_order(step: dict[str, Any]) -> tuple[str, str, str]:
-    return step["src"], step["dst"], step["measure_id"] or ""
+    return sorted(rows, key=flow_order)
 
 
 def _derived(flows: list[dict[str, Any]], places_of, stated: set[tuple], budget: list[int]) -> list[dict[str, Any]]:

@@ -49,8 +49,18 @@ def test_paths_from_the_kept_flows_are_the_graphs_and_read_no_graph_statement(co
 
 
 def _kept_flows(index: TextIndex) -> Counter:
-    rows = index._db.execute("SELECT src, dst, measure_id, scope, kind, evidence, document FROM flow")
-    return Counter(rows.fetchall())
+    """The kept flows, once each: the flow table's rows, which each region's rows out of it and
+    into it (what paths read a hop from) hold too, in the order paths walk them."""
+    rows = Counter(index._db.execute("SELECT src, dst, measure_id, scope, kind, evidence, document FROM flow"))
+    for direction, end in (("from", "src"), ("into", "dst")):
+        held: Counter = Counter()
+        for region, steps in index._db.execute("SELECT region, steps FROM flow_hop WHERE direction = ?", (direction,)):
+            flows = orjson.loads(steps)
+            assert flows and all(f[end] == region for f in flows)
+            assert flows == sorted(flows, key=lambda f: (f["src"], f["dst"], f["measure_id"] or ""))
+            held.update(tuple(f.values()) for f in flows)
+        assert held == rows, direction
+    return rows
 
 
 def _graph_flows(store) -> Counter:
