@@ -194,7 +194,11 @@ class AnswerCache:
 
     async def put_compressed(self, key: tuple, answer: Answer, generation: int) -> bool:
         """put ``answer`` compressed, compressed on a worker thread (see the module's doc)."""
-        return self.put(key, await asyncio.to_thread(answer.compressed), generation)
+        smaller = await asyncio.to_thread(answer.compressed)
+        kept = self.put(key, smaller, generation)
+        if kept:
+            self._learn_ratio(answer, smaller)
+        return kept
 
     def put(self, key: tuple, answer: Answer, generation: int) -> bool:
         """Keep ``answer`` unless a write began or ended since its request started (``generation``
@@ -210,8 +214,7 @@ class AnswerCache:
         self._drop(key, evicted=False)
         self._returned(key)
         if answer.gzip:
-            self.gzipped += 1
-            self._unasked.add(key)
+            self._count_compressed(key)
         self._entries[key] = answer
         if answer.compressible:
             self._plain[key] = None
@@ -240,11 +243,20 @@ class AnswerCache:
             if generation == self.generation and self._entries.get(key) is answer:
                 self._entries[key] = smaller  # keeps its place in the order
                 self.bytes -= answer.size - smaller.size
-                self.gzipped += 1
-                self._unasked.add(key)
-                self._ratio += (smaller.size / answer.size - self._ratio) / 8
+                self._count_compressed(key)
+                self._learn_ratio(answer, smaller)
         while self.bytes > self.budget and not self._compressing:
             self._drop(next(iter(self._entries)))
+
+    def _count_compressed(self, key: tuple) -> None:
+        """``key``'s answer is now kept compressed: a compression to score once it is asked again
+        or let go unasked."""
+        self.gzipped += 1
+        self._unasked.add(key)
+
+    def _learn_ratio(self, answer: Answer, smaller: Answer) -> None:
+        """What compressing lately made of an answer (``smaller`` is ``answer`` compressed)."""
+        self._ratio += (smaller.size / answer.size - self._ratio) / 8
 
     def _drop(self, key: tuple, evicted: bool = True) -> None:
         """Let ``key``'s answer go: ``evicted`` to make room (a compressed answer not asked again
