@@ -54,15 +54,15 @@ FORMAT_VERSION = 12  # 12: + each region's flows as one row a direction; 11: + t
 BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
-# a kept flow as the graph's flows_from / flows_into give it, and the order paths walk a
-# region's flows in (research.paths)
+log = logging.getLogger(__name__)
+# a kept flow as the graph's flows_from / flows_into give it
 _FLOW_KEYS = ("src", "dst", "measure_id", "scope", "kind", "evidence", "document")
 _FLOW_COLUMNS = ", ".join(_FLOW_KEYS)
 
 
 def flow_order(flow: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The order research.paths walks a region's flows (steps) in, whatever order they were read in."""
     return flow["src"], flow["dst"], flow["measure_id"] or ""
-log = logging.getLogger(__name__)
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS measure (
@@ -403,9 +403,9 @@ class TextIndex:
         return bool(row and row[0])
 
     def flows(self, names: Sequence[str], into: bool, limit: int) -> list[dict[str, Any]]:
-        """The kept flows out of (``into``: into) the named regions, at most ``limit``, as the
-        graph's flows_from (flows_into) gives them: region by region in name order, each
-        region's in flow_order. Current only while flows_current()."""
+        """The kept flows out of (``into``: into) the named regions, at most ``limit``, as rows
+        of the graph's flows_from (flows_into), region by region in name order, each region's in
+        flow_order. Current only while flows_current()."""
         rows = self._read("SELECT steps FROM flow_hop WHERE direction = ? AND region IN "
                           "(SELECT value FROM json_each(?)) ORDER BY region",
                           ("into" if into else "from", orjson.dumps(list(names)).decode()))
