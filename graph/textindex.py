@@ -347,8 +347,8 @@ class TextIndex:
         transaction, stamped with the measures the index holds now: replacing every kept flow, or
         (``documents`` given) those these documents state. The places are always replaced whole."""
         db = self._db
-        rows = [(f["src"], f["dst"], f["measure_id"], f["scope"], f["kind"], f["evidence"], f["document"])
-                for f in flows]
+        row_of = itemgetter(*_FLOW_KEYS)
+        rows = [row_of(f) for f in flows]
         with db:
             touched: set[tuple[str, str]] | None = None  # (src, dst) of the flows replaced and added
             if documents is None:
@@ -360,8 +360,7 @@ class TextIndex:
                     (json.dumps(documents),))}
                 touched.update((row[0], row[1]) for row in rows)
                 db.executemany("DELETE FROM flow WHERE document = ?", ((d,) for d in documents))
-            db.executemany("INSERT INTO flow(src, dst, measure_id, scope, kind, evidence, document) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(f"INSERT INTO flow({_FLOW_COLUMNS}) VALUES ({', '.join('?' * len(_FLOW_KEYS))})", rows)
             self._write_hops(db, touched)
             db.execute("DELETE FROM province_place")
             db.executemany("INSERT OR IGNORE INTO province_place(province, place) VALUES (?, ?)",
