@@ -17,6 +17,15 @@ from graph.store import GraphStore
 KEY_OF: dict[str, str] = {label: table.key for label, table in schema.NODES.items()}
 
 
+def relations(label: str, direction: str) -> list[str]:
+    """The relation types the schema lets out of (``"out"``) or into (``"in"``) a ``label`` node.
+
+    A node type with none in a direction (nothing leaves an Agency or a Theme) has no neighbour
+    statement for it, and the builder asks nothing: the statement took as long as a real one."""
+    end = "src" if direction == "out" else "dst"
+    return sorted(t for t, rel in schema.RELS.items() if getattr(rel, end) == label)
+
+
 def node_id(node_type: str, key: str) -> str:
     return f"{node_type}:{key}"
 
@@ -200,6 +209,8 @@ def neighbourhood(store: GraphStore, center: tuple[str, str, dict[str, Any]], *,
         nxt: dict[str, set[str]] = {}
         for node_type, keys in frontier.items():
             for direction in ("out", "in"):
+                if not relations(node_type, direction):
+                    continue
                 # Rows also repeat known nodes, so fetch a margin beyond the node cap;
                 # a full page of rows means something may have been left out.
                 row_cap = limit * 4

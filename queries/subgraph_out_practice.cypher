@@ -1,10 +1,13 @@
 // Neighbours of Practice nodes (outgoing relations) for the subgraph builder.
-// Every node table is matched at once, so properties a table lacks come back null.
-MATCH (n:Practice)-[r]->(m)
+// Only the relation types the schema lets out of a Practice (graph/schema.py, checked by
+// tests/test_subgraph_order.py): LadybugDB plans an unnamed relation over every relation
+// table (a measure's incoming neighbours: 0.34 ms unnamed, 0.14 ms named; bench/FIXES.md).
+// NULL stands for a property none of them has; a far table without one gives null too.
+MATCH (n:Practice)-[r:BELONGS_TO]->(m)
 WHERE n.key IN $keys
 RETURN n.key AS src, label(r) AS rel, label(m) AS label,
-       m.id AS id, m.name AS name, m.key AS key, m.title AS title, m.name_zh AS name_zh, m.region AS region, m.text AS text, m.document_id AS document_id,
-       r.role AS role, r.score AS score, r.scope AS scope, r.measure_id AS measure_id
+       NULL AS id, NULL AS name, m.key AS key, NULL AS title, m.name_zh AS name_zh, NULL AS region, NULL AS text, NULL AS document_id,
+       NULL AS role, NULL AS score, NULL AS scope, NULL AS measure_id
 // A stable order, so the same request always draws the same capped picture: two edges
 // between the same nodes differ in their role, measure, scope or score (graph/subgraph.py
 // sorts a single node's rows the same way).

@@ -4,11 +4,13 @@ node of the founding corpus in both directions, under the cap and past it. (Both
 written out per node type and per database: this holds each pair to the same rows.)"""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graph import schema
 from graph.store import open_store
-from graph.subgraph import KEY_OF, _neighbour_rows
+from graph.subgraph import KEY_OF, _neighbour_rows, relations
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +29,46 @@ def test_one_nodes_neighbours_come_in_the_statements_order(store, label):
     assert keys
     capped = 0
     for key in keys:
-        for direction in ("out", "in"):
+        for direction in [d for d in ("out", "in") if relations(label, d)]:
             query = f"subgraph_{direction}_{label.lower()}"
             for cap in (3, 800):
                 ordered = store.run(query, {"keys": [key], "limit": cap})
                 assert _neighbour_rows(store, query, {key}, cap) == ordered, (query, key, cap)
                 capped += len(ordered) == cap
     assert capped  # some node had more neighbours than the cap
+
+
+# Every relation and every far node table at once: what the statements answered before they named
+# their relation types, and what they must still answer.
+_UNNAMED = ("MATCH (n:{label}){arrow}(m) WHERE n.{key} IN $keys "
+            "RETURN n.{key} AS src, label(r) AS rel, label(m) AS label, m.id AS id, m.name AS name, "
+            "m.key AS key, m.title AS title, m.name_zh AS name_zh, m.region AS region, m.text AS text, "
+            "m.document_id AS document_id, r.role AS role, r.score AS score, r.scope AS scope, "
+            "r.measure_id AS measure_id "
+            "ORDER BY src, rel, label, id, name, key, role, measure_id, scope, score LIMIT $limit")
+
+
+@pytest.mark.parametrize("label", sorted(schema.NODES))
+def test_the_statements_name_the_schemas_relations_and_miss_no_neighbour(store, label):
+    """LadybugDB plans an unnamed relation over every relation table, so each statement names the
+    types the schema lets out of or into its node type. A relation type added to the schema and not
+    to the statement would drop neighbours silently: the names are checked against the schema, and
+    the rows against the unnamed statement's for every node of the corpus."""
+    keys = _keys(store, label)
+    for direction, arrow in (("out", "-[r]->"), ("in", "<-[r]-")):
+        named = relations(label, direction)
+        for form in ("", "_one"):
+            name = f"subgraph_{direction}_{label.lower()}{form}"
+            if named:
+                written = re.search(r"\[r:([A-Z_|]+)\]", store.query_text(name))
+                assert written and sorted(written.group(1).split("|")) == named, name
+        everything = store._execute(_UNNAMED.format(label=label, arrow=arrow, key=KEY_OF[label]),
+                                    {"keys": keys, "limit": 100_000})
+        if not named:
+            assert everything == []
+            continue
+        assert everything
+        assert store.run(f"subgraph_{direction}_{label.lower()}", {"keys": keys, "limit": 100_000}) == everything
 
 
 def test_a_measure_past_its_statements_written_cap_is_read_by_the_ordered_statement(store, monkeypatch):
