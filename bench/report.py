@@ -88,8 +88,9 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
     for key, how in (("endpoints", "answer cache on" if both else ""), ("endpoints_uncached", "answer cache off")):
         for ep in api.get(key, []):
             share = THROUGHPUT_GOALS.get(ep["name"])
-            if share and floor_rps and ep.get("throughput_rps") is not None:
-                got = ep["throughput_rps"] / floor_rps
+            floor_then = _floor_of(ep, floor_rps)
+            if share and floor_then and ep.get("throughput_rps") is not None:
+                got = ep["throughput_rps"] / floor_then
                 errors = ep.get("errors") or 0
                 hits = ep.get("cache_hit_rate")
                 note = [f"{errors} errors"] if errors else []
@@ -103,14 +104,22 @@ def goals(run: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _floor_of(ep: dict[str, Any], floor_rps: float | None) -> float | None:
+    """The empty route's throughput an endpoint's round is judged against: around it (the mean of
+    the rounds just before and after it, bench/run.py FLOOR_AROUND_S), or the size's one floor in
+    a run from before."""
+    return ep.get("floor_around_rps") or floor_rps
+
+
 def _endpoint_row(ep: dict[str, Any], floor_rps: float | None) -> str:
-    share = ep["throughput_rps"] / floor_rps if floor_rps and ep.get("throughput_rps") is not None else None
+    floor_then = _floor_of(ep, floor_rps)
+    share = ep["throughput_rps"] / floor_then if floor_then and ep.get("throughput_rps") is not None else None
     hits = ep.get("cache_hit_rate")
     return (f"| {ep['name']} (`{ep.get('path', '')}`) | {ep['status']} | "
             f"{_fmt(ep.get('unloaded_p50_ms'), ' ms')} | {ep['requests']} | {ep['errors']} | "
             f"{_fmt(ep['p50_ms'], ' ms')} | {_fmt(ep['p95_ms'], ' ms')} | {_fmt(ep['p99_ms'], ' ms')} | "
-            f"{_fmt(ep['throughput_rps'], ' req/s', 1)} | {'–' if share is None else f'{share:.0%}'} | "
-            f"{'–' if hits is None else f'{hits:.0%}'} |")
+            f"{_fmt(ep['throughput_rps'], ' req/s', 1)} | {_fmt(ep.get('floor_around_rps'), ' req/s', 1)} | "
+            f"{'–' if share is None else f'{share:.0%}'} | {'–' if hits is None else f'{hits:.0%}'} |")
 
 
 # the servers a run starts, in the order it starts them: key in api.server_memory, row label
@@ -259,10 +268,12 @@ def _render_run(run: dict[str, Any]) -> list[str]:
                       "one is: the last column says how many were. The rows with the cache off "
                       f"({_fmt(api.get('uncached_duration_s'), ' s', 0)} per endpoint, a server started with "
                       "`POLICY_GRAPH_ANSWER_CACHE_MIB=0`) are the cost of the work itself.", ""]
-        lines += [
+        lines += ["The empty route is asked for a few seconds before and after each endpoint's round, and "
+                  "the share is of the mean of the two (the column before it): the machine's speed drifts over "
+                  "the minutes a size's rounds take. The floor's own round, the last row, came first.", "",
                   "| endpoint | status | one client p50 | requests | errors | p50 | p95 | p99 | throughput | "
-                  "of the empty route | from the cache |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "empty route around it | of the empty route | from the cache |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         floor = api.get("floor") or {}
         floor_rps = floor.get("throughput_rps")
         lines += [_endpoint_row(ep, floor_rps) for ep in api.get("endpoints", [])]
@@ -272,7 +283,7 @@ def _render_run(run: dict[str, Any]) -> list[str]:
             lines.append(f"| *floor: a route doing no work* (`bench/floor.py`, same uvicorn and clients) | "
                          f"{floor['status']} | {_fmt(floor.get('unloaded_p50_ms'), ' ms')} | {floor['requests']} | "
                          f"{floor['errors']} | {_fmt(floor['p50_ms'], ' ms')} | {_fmt(floor['p95_ms'], ' ms')} | "
-                         f"{_fmt(floor['p99_ms'], ' ms')} | {_fmt(floor['throughput_rps'], ' req/s', 1)} | | |")
+                         f"{_fmt(floor['p99_ms'], ' ms')} | {_fmt(floor['throughput_rps'], ' req/s', 1)} | | | |")
         lines += ["", "The clients run a closed loop, so under load p50 ≈ clients / throughput (Little's law): it is "
                   "mostly time spent queueing for a server that completes that many requests a second; the one-client "
                   "p50 is the cost of a request on its own.", ""]

@@ -9,6 +9,7 @@ ingest` of the founding corpus. Results go to bench/results.json and BENCHMARKS.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -127,14 +128,36 @@ def endpoint_urls(records, manifest) -> dict[str, tuple[str, callable]]:
     }
 
 
-def _load_rounds(base: str, urls: dict, args, duration: float, label: str) -> list[dict]:
+# Seconds of each of the empty route's rounds that bracket the endpoints' rounds: an endpoint's
+# share of the empty route is judged against the mean of the two around it, the floor of its own
+# minute. With one floor per size, measured before rounds that run up to ten minutes later, the
+# machine's drift landed in the shares: in one run the grep peer, which no change of ours
+# touches, took 1.7 ms a question before the answer-cache rounds and 2.7 ms after them, and every
+# cache-off round of that size came out ~30 % below the run before on unchanged routes.
+FLOOR_AROUND_S = 5.0
+
+
+def _floor_now(floor_base: str, args) -> load.EndpointResult:
+    """A round of the empty route of FLOOR_AROUND_S, with its one-client time, now."""
+    return load.run_endpoint(floor_base, "floor", lambda rng: "/floor", clients=args.clients,
+                             duration=FLOOR_AROUND_S, max_requests=args.max_requests, seed=args.seed)
+
+
+def _load_rounds(base: str, urls: dict, args, duration: float, label: str, floor_base: str) -> list[dict]:
+    """Each endpoint's round, with the empty route's throughput around it (``floor_around_rps``:
+    the mean of the rounds just before and just after it)."""
     results = []
+    before = _floor_now(floor_base, args).throughput_rps
     for i, (name, (path, make)) in enumerate(urls.items()):
         res = load.run_endpoint(base, name, make, clients=args.clients, duration=duration,
                                 max_requests=args.max_requests, seed=args.seed + i)
-        results.append({**res.to_dict(), "path": path})
+        after = _floor_now(floor_base, args).throughput_rps
+        around = round((before + after) / 2, 1) if before and after else None
+        results.append({**res.to_dict(), "path": path, "floor_around_rps": around})
         print(f"{label} {name}: {res.status} p50 {res.p50_ms} ms p99 {res.p99_ms} ms "
-              f"{res.throughput_rps} req/s, cache hits {res.cache_hit_rate} {res.note[:120]}", flush=True)
+              f"{res.throughput_rps} req/s (the empty route around it: {before} and {after} req/s), "
+              f"cache hits {res.cache_hit_rate} {res.note[:120]}", flush=True)
+        before = after
     return results
 
 
@@ -201,6 +224,7 @@ def run_size(size: int, args, work: Path) -> dict:
     # until the size is done; a real client holds none of them.
     gc.collect()
     gc.freeze()
+    stack = contextlib.ExitStack()  # the floor's server, up through every round of this size
     try:
         settings = get_settings(db=db)
         # each server's memory is read just before it is stopped, after its rounds (issue 18);
@@ -210,10 +234,11 @@ def run_size(size: int, args, work: Path) -> dict:
                       "client": load.client_description(args.clients), "server_memory": memory,
                       "graph_file_mib": load.file_mib(db),
                       "index_files_mib": load.file_mib(settings.similarity_index_path, settings.text_index_path)}
-        with load.serve_floor(log=work / f"floor_{size}.log") as floor:
-            res = load.run_endpoint(floor.base, "floor", lambda rng: "/floor", clients=args.clients,
-                                    duration=args.duration, max_requests=args.max_requests, seed=args.seed)
-            memory["floor"] = floor.memory()
+        # the floor's server stays up through every round: its empty route is asked again between
+        # the endpoints' rounds (FLOOR_AROUND_S)
+        floor = stack.enter_context(load.serve_floor(log=work / f"floor_{size}.log"))
+        res = load.run_endpoint(floor.base, "floor", lambda rng: "/floor", clients=args.clients,
+                                duration=args.duration, max_requests=args.max_requests, seed=args.seed)
         run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
         print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
         floor_ms = res.unloaded_p50_ms
@@ -223,9 +248,9 @@ def run_size(size: int, args, work: Path) -> dict:
         # pass most answers come from the cache (each row says how many), and the peers' questions,
         # asked 8 times each, are kept answers after the first.
         with load.serve(db, log=log, clients=args.clients) as server:
-            run["api"]["endpoints"] = _load_rounds(server.base, urls, args, args.duration, f"[{size}]")
+            run["api"]["endpoints"] = _load_rounds(server.base, urls, args, args.duration, f"[{size}]", floor.base)
             run["grep_peer_cached"] = grep_peer.compare(server.base, corpus, manifest, queries, fts_path=fts_path,
-                                                        floor_ms=floor_ms)
+                                                        floor_ms=_floor_now(floor.base, args).unloaded_p50_ms)
             print(f"[{size}] grep peer, answer cache on {run['grep_peer_cached']['summary']}", flush=True)
             memory["serve"] = server.memory()
         # The work itself: the same rounds (at half the duration) and the peers' questions against a
@@ -239,16 +264,18 @@ def run_size(size: int, args, work: Path) -> dict:
                   f"({tq['slowest']})", flush=True)
             run["api"]["uncached_duration_s"] = args.duration / 2
             run["api"]["endpoints_uncached"] = _load_rounds(server.base, urls, args, args.duration / 2,
-                                                            f"[{size}] cache off")
+                                                            f"[{size}] cache off", floor.base)
             run["grep_peer"] = grep_peer.compare(server.base, corpus, manifest, queries, fts_path=fts_path,
-                                                 floor_ms=floor_ms)
+                                                 floor_ms=_floor_now(floor.base, args).unloaded_p50_ms)
             print(f"[{size}] grep peer {run['grep_peer']['summary']}", flush=True)
             memory["serve_uncached"] = server.memory()
+        memory["floor"] = floor.memory()
         print(f"[{size}] server memory (MiB) {memory}", flush=True)
     except RuntimeError as exc:
         run["notes"].append(f"API not measured: {exc}")
         print(f"[{size}] API not measured: {exc}", flush=True)
     finally:
+        stack.close()
         gc.unfreeze()
     run["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     if not args.keep:

@@ -71,3 +71,25 @@ def test_a_newer_run_merged_in_heads_the_page_with_its_machine_and_code():
     assert merge(old, new)["environment"]["code (commit)"] == "9361578"
     assert merge(old, new)["command"] == "new"
     assert merge(new, old)["environment"]["code (commit)"] == "9361578"  # an older run does not take over
+
+
+def _endpoint(name: str, rps: float, floor_around: float | None = None) -> dict:
+    ep = {"name": name, "path": f"/api/{name}", "status": "ok", "requests": 100, "errors": 0,
+          "unloaded_p50_ms": 1.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "throughput_rps": rps}
+    return ep if floor_around is None else {**ep, "floor_around_rps": floor_around}
+
+
+def test_an_endpoint_is_judged_against_the_empty_route_measured_around_its_round():
+    """The size's floor (900 req/s here) came minutes before; a machine slower by then served the
+    empty route at 600 req/s around the subgraph's round: 150 req/s is 25 % of that, met,
+    where against the early floor it would read 17 %, missed. A run from before the paired floors
+    is judged against the one floor, and its row says it had none."""
+    api = {"endpoints": [], "endpoints_uncached": [_endpoint("subgraph", 150.0, 600.0), _endpoint("paths", 150.0)]}
+    text = report.render({"runs": [run(api)]})
+    rows = {line.split(" (`")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["subgraph, cache off"].endswith("| 150.0 req/s | 600.0 req/s | 25% | – |")
+    assert rows["paths, cache off"].endswith("| 150.0 req/s | – | 17% | – |")
+    goals = {line.split(" | ")[0]: line for line in text.splitlines() if "answer cache off:" in line}
+    assert goals["| 16 connections, answer cache off: subgraph ≥ 20% of the empty route's throughput"].endswith("| met |")
+    assert goals["| 16 connections, answer cache off: paths ≥ 20% of the empty route's throughput"].endswith(
+        "| **missed** |")
