@@ -131,9 +131,10 @@ def endpoint_urls(records, manifest) -> dict[str, tuple[str, callable]]:
 # Seconds of each of the empty route's rounds that bracket the endpoints' rounds: an endpoint's
 # share of the empty route is judged against the mean of the two around it, the floor of its own
 # minute. With one floor per size, measured before rounds that run up to ten minutes later, the
-# machine's drift landed in the shares: in one run the grep peer, which no change of ours
-# touches, took 1.7 ms a question before the answer-cache rounds and 2.7 ms after them, and every
-# cache-off round of that size came out ~30 % below the run before on unchanged routes.
+# machine's drift between the two landed in the shares: in one run the grep peer, which no change
+# of ours touches, took 1.7 ms a question before the answer-cache rounds and 2.7 ms after them.
+# It does not take out a slowdown that hits heavy routes harder than the empty one (the next run:
+# compare at 10k 892 -> 563 req/s on unchanged code, the empty route around it ~3,160 req/s).
 FLOOR_AROUND_S = 5.0
 
 
