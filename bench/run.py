@@ -144,22 +144,24 @@ def _floor_now(floor_base: str, args) -> load.EndpointResult:
                              duration=FLOOR_AROUND_S, max_requests=args.max_requests, seed=args.seed)
 
 
-def _load_rounds(base: str, urls: dict, args, duration: float, label: str, floor_base: str) -> list[dict]:
+def _load_rounds(base: str, urls: dict, args, duration: float, label: str,
+                 floor_base: str) -> tuple[list[dict], load.EndpointResult]:
     """Each endpoint's round, with the empty route's throughput around it (``floor_around_rps``:
-    the mean of the rounds just before and just after it)."""
+    the mean of the rounds just before and just after it); and the empty route's last round,
+    which is also the one just before whatever the caller asks next."""
     results = []
-    before = _floor_now(floor_base, args).throughput_rps
+    floor = _floor_now(floor_base, args)
     for i, (name, (path, make)) in enumerate(urls.items()):
         res = load.run_endpoint(base, name, make, clients=args.clients, duration=duration,
                                 max_requests=args.max_requests, seed=args.seed + i)
-        after = _floor_now(floor_base, args).throughput_rps
+        before, floor = floor.throughput_rps, _floor_now(floor_base, args)
+        after = floor.throughput_rps
         around = round((before + after) / 2, 1) if before and after else None
         results.append({**res.to_dict(), "path": path, "floor_around_rps": around})
         print(f"{label} {name}: {res.status} p50 {res.p50_ms} ms p99 {res.p99_ms} ms "
               f"{res.throughput_rps} req/s (the empty route around it: {before} and {after} req/s), "
               f"cache hits {res.cache_hit_rate} {res.note[:120]}", flush=True)
-        before = after
-    return results
+    return results, floor
 
 
 def run_size(size: int, args, work: Path) -> dict:
@@ -249,9 +251,10 @@ def run_size(size: int, args, work: Path) -> dict:
         # pass most answers come from the cache (each row says how many), and the peers' questions,
         # asked 8 times each, are kept answers after the first.
         with load.serve(db, log=log, clients=args.clients) as server:
-            run["api"]["endpoints"] = _load_rounds(server.base, urls, args, args.duration, f"[{size}]", floor.base)
+            run["api"]["endpoints"], last = _load_rounds(server.base, urls, args, args.duration, f"[{size}]",
+                                                         floor.base)
             run["grep_peer_cached"] = grep_peer.compare(server.base, corpus, manifest, queries, fts_path=fts_path,
-                                                        floor_ms=_floor_now(floor.base, args).unloaded_p50_ms)
+                                                        floor_ms=last.unloaded_p50_ms)
             print(f"[{size}] grep peer, answer cache on {run['grep_peer_cached']['summary']}", flush=True)
             memory["serve"] = server.memory()
         # The work itself: the same rounds (at half the duration) and the peers' questions against a
@@ -264,10 +267,10 @@ def run_size(size: int, args, work: Path) -> dict:
             print(f"[{size}] theme questions, first request: median {tq['median_ms']} ms, max {tq['max_ms']} ms "
                   f"({tq['slowest']})", flush=True)
             run["api"]["uncached_duration_s"] = args.duration / 2
-            run["api"]["endpoints_uncached"] = _load_rounds(server.base, urls, args, args.duration / 2,
-                                                            f"[{size}] cache off", floor.base)
+            run["api"]["endpoints_uncached"], last = _load_rounds(server.base, urls, args, args.duration / 2,
+                                                                  f"[{size}] cache off", floor.base)
             run["grep_peer"] = grep_peer.compare(server.base, corpus, manifest, queries, fts_path=fts_path,
-                                                 floor_ms=_floor_now(floor.base, args).unloaded_p50_ms)
+                                                 floor_ms=last.unloaded_p50_ms)
             print(f"[{size}] grep peer {run['grep_peer']['summary']}", flush=True)
             memory["serve_uncached"] = server.memory()
         memory["floor"] = floor.memory()
