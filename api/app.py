@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.counts = GraphCounts(app.state.store)
         try:
             app.state.counts.refresh()
-            app.state.text_index.get()  # its check against the graph, before the first question waits for it
+            app.state.text_index.warm()  # its check against the graph, before the first question waits for it
         except StoreError:
             pass  # health counts on request until the graph can be read (and answers 503 meanwhile)
         refresher = asyncio.create_task(app.state.counts.keep_fresh(COUNTS_REFRESH_SECONDS))

@@ -534,13 +534,13 @@ def _with_documents(trace: Trace, rows: list[dict[str, Any]]) -> list[dict[str, 
 
 def search(trace: Trace, terms: list[str], limit: int) -> tuple[list[dict[str, Any]], int]:
     """Measures holding every term (title or text), in document order: a page and the total."""
-    ids = trace.text_index.candidates(terms) if trace.text_index is not None else None
-    if ids is None:
+    found = trace.text_index.search(terms, limit) if trace.text_index is not None else None
+    if found is None:
         total = trace.run("search_count", {"terms": terms})[0]["total"]
         return trace.run("search_measures", {"terms": terms, "limit": limit}), int(total)
-    page = ids[:limit]
+    page, total = found
     rows = {r["id"]: r for r in trace.run("measures_by_ids", {"ids": page})} if page else {}
-    return [rows[i] for i in page if i in rows], len(ids)
+    return [rows[i] for i in page if i in rows], total
 
 
 def timeline(trace: Trace, q: str) -> dict[str, Any]:

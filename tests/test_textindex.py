@@ -46,10 +46,30 @@ def test_a_term_is_a_substring_not_characters_apart():
     index.add([{"id": "a", "document": "d", "ordinal": 1, "title": "", "text": "抵押融合，质押与融资"},
                {"id": "b", "document": "d", "ordinal": 2, "title": "质押融资", "text": ""}])
     # a holds 质押, 押融 and 融资 but never 质押融资
-    assert index.candidates(["质押融资"]) == ["b"]
-    assert index.candidates(["抵押"]) == ["a"]  # two characters: answered by scan
-    assert index.candidates(["押"]) == ["a", "b"]
+    assert index.search(["质押融资"], 10) == (["b"], 1)
+    assert index.search(["抵押"], 10) == (["a"], 1)  # two characters: answered by scan
+    assert index.search(["押"], 10) == (["a", "b"], 2)
+    assert index.search(["押", "质押融资"], 10) == (["b"], 1)  # a long term and a short one
     assert [r for r, _, _ in index.by_region(index.in_text(["质押融资"]), 3)] == []  # in b's title only
+
+
+def test_a_search_pages_in_document_order_as_documents_are_added(tmp_path):
+    """A server's readers share the order of the measures they read once; documents added later,
+    whose ids sort before and between those held, are paged in their places."""
+    def document(doc: str, text: str) -> list[dict]:
+        return [{"id": f"{doc}-{i}", "document": doc, "ordinal": i, "title": "", "text": text} for i in (3, 1, 2)]
+
+    path = tmp_path / "g.fts"
+    writer = TextIndex(path)
+    writer.add(document("d2", "知识产权质押") + document("d4", "知识产权"))
+    served = TextIndexFile(path)
+    assert served.get().search(["知识产权"], 4) == (["d2-1", "d2-2", "d2-3", "d4-1"], 6)
+    writer.add(document("d3", "知识产权质押") + document("d1", "质押"))
+    reader = served.get()
+    assert reader.search(["知识产权"], 4) == (["d2-1", "d2-2", "d2-3", "d3-1"], 9)
+    assert reader.search(["质押"], 20)[0] == [f"{d}-{i}" for d in ("d1", "d2", "d3") for i in (1, 2, 3)]
+    assert reader.search(["押"], 2) == (["d1-1", "d1-2"], 9)  # short: by scan, the same order
+    assert reader.search(["知识产权"], 0) == ([], 9)
 
 
 def test_an_add_that_fails_midway_adds_nothing(tmp_path):
@@ -62,7 +82,7 @@ def test_an_add_that_fails_midway_adds_nothing(tmp_path):
     with pytest.raises(OSError):
         index.add(rows())
     assert len(index) == 1 and "b" not in index
-    assert index.candidates(["知识产权"]) == ["a"]
+    assert index.search(["知识产权"], 10) == (["a"], 1)
 
 
 def test_an_index_that_misses_measures_is_not_used(corpus_db, tmp_path):
@@ -105,7 +125,7 @@ def test_a_short_index_is_rebuilt_at_the_next_ingest(corpus, tmp_path):
     store, current = corpus
     path = tmp_path / "g.fts"
     partial = TextIndex(path)
-    partial.add([current.measure(mid) | {"ordinal": 1} for mid in current.candidates(["人才"])])
+    partial.add([current.measure(mid) | {"ordinal": 1} for mid in current.search(["人才"], 1000)[0]])
     partial.close()
     assert TextIndexFile(path, lambda: 101).get() is None
     index_text([], path, store)
