@@ -6,7 +6,8 @@ trigram tokenizer answers "which measures contain this string" for any string of
 characters or more from the index, exactly (a phrase of consecutive trigrams is the substring);
 shorter strings are answered by ``instr`` over the measures table, a scan in C. A search's page
 is its hits' first places in document order, which a file's readers hold in memory
-(DocumentOrder), not a sort of every hit in SQL.
+(MeasureKeys), not a sort of every hit in SQL; a text question's hits are grouped by region
+there too.
 
 It also keeps, per theme (and per any other kind of key a caller summarises), the adoption
 summary the ingest computed once the graph held its measures — one row per region and way of
@@ -41,7 +42,6 @@ import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -147,8 +147,9 @@ class StaleIndex(ValueError):
 
 @dataclass(frozen=True)
 class Hits:
-    """Measures matching a text question, as an SQL condition on ``measure_key k`` (never materialised)."""
-    where: str
+    """Measures matching a text question, as a statement giving their numbers (never a lookup
+    per hit)."""
+    sql: str
     params: tuple[Any, ...]
 
 
@@ -156,84 +157,123 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _condition(terms: Sequence[str], columns: Sequence[str]) -> Hits:
-    """Every term in one of ``columns``: long terms through the trigram index, short ones by scan."""
-    long_terms = [t for t in terms if len(t) >= TRIGRAM]
-    short_terms = [t for t in terms if len(t) < TRIGRAM]
-    where, params = [], []
-    if long_terms:
-        scope = "{" + " ".join(columns) + "} : "
-        where.append("k.n IN (SELECT rowid FROM measure_fts WHERE measure_fts MATCH ?)")
-        params.append(" AND ".join(scope + _phrase(t) for t in long_terms))
-    for t in short_terms:
-        where.append("k.n IN (SELECT n FROM measure WHERE " + " OR ".join(f"instr({c}, ?) > 0" for c in columns) + ")")
-        params += [t] * len(columns)
-    return Hits(" AND ".join(where), tuple(params))
-
-
-def _hit_numbers(terms: Sequence[str], columns: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
-    """A statement giving the numbers of the measures holding every term in one of ``columns``
-    (what ``_condition`` selects), read from the trigram index's own rowids or the scan, never
-    from a lookup per hit."""
+def _hits(terms: Sequence[str], columns: Sequence[str]) -> Hits:
+    """The measures holding every term in one of ``columns``: long terms through the trigram
+    index (its own rowids), short ones by scan."""
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     scans, params = [], []
     for t in (t for t in terms if len(t) < TRIGRAM):
         scans.append("(" + " OR ".join(f"instr({c}, ?) > 0" for c in columns) + ")")
         params += [t] * len(columns)
     if not long_terms:
-        return "SELECT n FROM measure WHERE " + " AND ".join(scans), tuple(params)
+        return Hits("SELECT n FROM measure WHERE " + " AND ".join(scans), tuple(params))
     scope = "{" + " ".join(columns) + "} : "
     match = " AND ".join(scope + _phrase(t) for t in long_terms)
     sql = "SELECT rowid FROM measure_fts WHERE measure_fts MATCH ?"
     if scans:
         sql += " AND rowid IN (SELECT n FROM measure WHERE " + " AND ".join(scans) + ")"
-    return sql, (match, *params)
+    return Hits(sql, (match, *params))
 
 
-class DocumentOrder:
-    """Each measure's place in document order (its document's id, then its ordinal), by its
-    number, read once from an index file and shared by the connections to it: a search's page is
-    its hits' first places, taken in memory, where ordering the hits in SQL looked each one up
-    (at 100k measures ~2,000 lookups, 2 of a search's 3.8 ms). A measure's document and ordinal
-    never change once it is indexed (TextIndex.add keeps them) and numbers only grow, so the
-    order read once stays right for every measure it holds; a hit numbered past it means
-    measures were added since, and it is read again."""
+@dataclass(frozen=True)
+class _Keys:
+    """MeasureKeys as read: arrays indexed by a measure's number (its place in document order,
+    the numbers by that place, its region's and its date's code, its place in (date, id)
+    order), and the region names and dates the codes stand for, in order."""
+    document_place: np.ndarray
+    by_document_place: np.ndarray
+    region: np.ndarray
+    date: np.ndarray
+    date_place: np.ndarray
+    regions: list[str]
+    dates: list[str]
+
+
+class MeasureKeys:
+    """What a search and a text question order and group their hits by, for every measure of an
+    index: its place in document order (its document's id, then its ordinal), its region, and its
+    date with its place in (date, id) order, undated last. Read at once and held in memory by
+    number, shared by a file's readers while the file is unchanged: a hit's keys are then an
+    array's entry, where reading them in SQL looked each hit up (at 100k measures a search's
+    ~2,000: 2 of its 3.8 ms; a broad text question's grouping took 5.8 ms, 1.1 ms so). Numbers only
+    grow, so a hit numbered past what was read means measures were added since: they are read
+    again. Anything else an index writes changes the file, and the server's readers take a new
+    MeasureKeys with the file's new stamp (TextIndexFile); an index that writes forgets its own."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._held: tuple[np.ndarray, np.ndarray] | None = None  # (place by number, number by place)
+        self._held: _Keys | None = None
 
     def first(self, db: sqlite3.Connection, numbers: np.ndarray, limit: int) -> list[int]:
         """The numbers of the first ``limit`` of ``numbers`` in document order."""
         if not len(numbers) or limit <= 0:
             return []
-        place, number = self.covering(db, int(numbers.max()))
-        places = place[numbers]
+        keys = self.covering(db, int(numbers.max()))
+        places = keys.document_place[numbers]
         if len(places) > limit:
             places = np.partition(places, limit - 1)[:limit]
         places.sort()
-        return number[places].tolist()
+        return keys.by_document_place[places].tolist()
 
-    def covering(self, db: sqlite3.Connection, highest: int) -> tuple[np.ndarray, np.ndarray]:
-        """The order as held, read (again) from ``db`` unless it holds the measure numbered ``highest``."""
+    def by_region(self, db: sqlite3.Connection, numbers: np.ndarray,
+                  first: int) -> list[tuple[str, int, str, list[int]]]:
+        """(region, how many of ``numbers`` it holds, the date of its earliest, the numbers of its
+        ``first`` earliest by (date, id)) per region, by region name."""
+        if not len(numbers):
+            return []
+        keys = self.covering(db, int(numbers.max()))
+        regions = keys.region[numbers]
+        ordered = np.lexsort((keys.date_place[numbers], regions))
+        numbers, regions = numbers[ordered], regions[ordered]
+        starts = np.flatnonzero(np.r_[True, regions[1:] != regions[:-1]]).tolist()
+        out = []
+        for start, end in zip(starts, starts[1:] + [len(numbers)]):
+            out.append((keys.regions[regions[start]], end - start, keys.dates[keys.date[numbers[start]]],
+                        numbers[start:min(end, start + first)].tolist()))
+        return out
+
+    def covering(self, db: sqlite3.Connection, highest: int) -> _Keys:
+        """The keys as held, read (again) from ``db`` unless they hold the measure numbered ``highest``."""
         held = self._held
-        if held is None or highest >= len(held[0]):
+        if held is None or highest >= len(held.region):
             with self._lock:
                 held = self._held
-                if held is None or highest >= len(held[0]):
+                if held is None or highest >= len(held.region):
                     held = self._held = self._read(db)
         return held
 
     @staticmethod
-    def _read(db: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
+    def _read(db: sqlite3.Connection) -> _Keys:
         check_deadline()
-        number = np.fromiter((n for (n,) in db.execute("SELECT n FROM measure_key ORDER BY document, ordinal, n")),
-                             dtype=np.int64)
+        # within one read transaction: both orders of the same measures
+        own = not db.in_transaction
+        if own:
+            db.execute("BEGIN")
+        try:
+            by_document = np.fromiter((n for (n,) in db.execute(
+                "SELECT n FROM measure_key ORDER BY document, ordinal, n")), dtype=np.int64)
+            rows = db.execute(f"SELECT n, region, coalesce(nullif(date, ''), '{UNDATED}') AS day FROM measure_key "
+                              "ORDER BY day, id, n").fetchall()
+        finally:
+            if own:
+                db.execute("COMMIT")
+        regions = sorted({r[1] for r in rows})
+        dates = sorted({r[2] for r in rows})
+        region_code = {name: i for i, name in enumerate(regions)}
+        date_code = {day: i for i, day in enumerate(dates)}
+        by_date = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        size = int(by_document.max()) + 1 if len(by_document) else 1
         # a number with no key row (none is written so) sorts last and names no measure: its
-        # place is one past the last, whose number is 0
-        place = np.full(int(number.max()) + 1 if len(number) else 1, len(number), dtype=np.int64)
-        place[number] = np.arange(len(number))
-        return place, np.append(number, 0)
+        # document place is one past the last, whose number is 0
+        document_place = np.full(size, len(by_document), dtype=np.int64)
+        document_place[by_document] = np.arange(len(by_document))
+        region = np.zeros(size, dtype=np.int32)
+        region[by_date] = np.fromiter((region_code[r[1]] for r in rows), dtype=np.int32, count=len(rows))
+        date = np.zeros(size, dtype=np.int32)
+        date[by_date] = np.fromiter((date_code[r[2]] for r in rows), dtype=np.int32, count=len(rows))
+        date_place = np.zeros(size, dtype=np.int64)
+        date_place[by_date] = np.arange(len(by_date))
+        return _Keys(document_place, np.append(by_document, 0), region, date, date_place, regions, dates)
 
 
 @dataclass(frozen=True)
@@ -298,9 +338,9 @@ class TextIndex:
     the event loop; otherwise up to BUSY_TIMEOUT_MS."""
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: bool = True,
-                 order: DocumentOrder | None = None) -> None:
+                 keys: MeasureKeys | None = None) -> None:
         self.path = str(path)
-        self.order = order if order is not None else DocumentOrder()  # shared by a file's readers
+        self.keys = keys if keys is not None else MeasureKeys()  # shared by a file's readers
         timeout = BUSY_TIMEOUT_MS / 1000 if wait else 0.0
         if read_only:
             if not os.path.exists(self.path):
@@ -326,8 +366,8 @@ class TextIndex:
         return self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
     @classmethod
-    def load(cls, path: str | Path, wait: bool = True, order: DocumentOrder | None = None) -> TextIndex:
-        return cls(path, read_only=True, wait=wait, order=order)
+    def load(cls, path: str | Path, wait: bool = True, keys: MeasureKeys | None = None) -> TextIndex:
+        return cls(path, read_only=True, wait=wait, keys=keys)
 
     def close(self) -> None:
         self._db.close()
@@ -389,6 +429,7 @@ class TextIndex:
                 # measures indexed before were written again: what the summaries and answers kept
                 # of them may have changed, and the count of measures that stamps them would not show it
                 db.execute("DELETE FROM adoption_state WHERE kind != 'answer:measure'")
+        self.keys = MeasureKeys()  # what this connection held may have changed
         return added
 
     def last_number(self) -> int:
@@ -637,32 +678,25 @@ class TextIndex:
         document order, and how many measures hold them. None: no terms."""
         if not terms:
             return None
-        sql, params = _hit_numbers(terms, ("title", "text"))
-        numbers = np.fromiter((n for (n,) in self._read(sql, params)), dtype=np.int64)
-        first = self.order.first(self._db, numbers, limit)
+        numbers = self._numbers(_hits(terms, ("title", "text")))
+        first = self.keys.first(self._db, numbers, limit)
         ids = dict(self._read("SELECT n, id FROM measure_key WHERE n IN (SELECT value FROM json_each(?))",
                               (json.dumps(first),))) if first else {}
         return [ids[n] for n in first if n in ids], len(numbers)
 
+    def _numbers(self, hits: Hits) -> np.ndarray:
+        return np.fromiter((n for (n,) in self._read(hits.sql, hits.params)), dtype=np.int64)
+
     def in_text(self, terms: Sequence[str]) -> Hits | None:
         """The measures whose text holds every term (what ``m.text CONTAINS t`` finds for each),
         for by_region. None: no terms."""
-        return _condition(terms, ("text",)) if terms else None
+        return _hits(terms, ("text",)) if terms else None
 
-    def by_region(self, hits: Hits, first: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
-        """(region, how many of the hits it holds, its ``first`` earliest as (sort key, number))
-        per region, by region; a key is '<date> <id>', undated last, and the number is what
-        ``shown`` looks a measure up by."""
-        # grouped here, not by SQL window functions: over a few hundred hits those cost twice
-        # the lookup itself (2.3 ms against 1.0 ms for a 355-hit term at 10k measures)
-        rows = sorted(self._read(
-            f"SELECT k.region, coalesce(nullif(k.date, ''), '{UNDATED}') || ' ' || k.id, k.n FROM measure_key k "
-            f"WHERE {hits.where}", hits.params))
-        out: list[tuple[str, int, list[tuple[str, int]]]] = []
-        for region, group in groupby(rows, key=itemgetter(0)):
-            keys = [(key, n) for _, key, n in group]
-            out.append((region, len(keys), keys[:first]))
-        return out
+    def by_region(self, hits: Hits, first: int) -> list[tuple[str, int, str, list[int]]]:
+        """(region, how many of the hits it holds, the date of its earliest (UNDATED when none
+        has one), the numbers of its ``first`` earliest by (date, id), undated last) per region,
+        by region; a number is what ``shown`` looks a measure up by."""
+        return self.keys.by_region(self._db, self._numbers(hits), first)
 
     def measure(self, measure_id: str) -> dict[str, Any]:
         """What the index keeps of a measure."""
@@ -768,7 +802,7 @@ class TextIndexFile:
         self._stamp: tuple[int, int, int] | None = None
         self._usable = False
         self._local = threading.local()
-        self._order: tuple[int, DocumentOrder] | None = None  # (inode, its readers' shared order)
+        self._keys: tuple[tuple[int, int, int], MeasureKeys] | None = None  # (stamp, its readers' keys)
 
     def _file_stamp(self) -> tuple[int, int, int] | None:
         """The file's identity and version (inode, mtime, size); None without one."""
@@ -821,29 +855,27 @@ class TextIndexFile:
         if held is not None:
             held[0].close()
         setattr(self._local, name, None)
-        index = TextIndex.load(self.path, wait=wait, order=self._order_of(stamp[0]))
-        now = self._file_stamp()
-        if now is None or now[0] != stamp[0]:
-            # replaced while it opened: this connection may be on either file, so it reads an
-            # order of its own rather than share the other file's
-            index.order = DocumentOrder()
+        index = TextIndex.load(self.path, wait=wait, keys=self._keys_of(stamp))
+        if self._file_stamp() != stamp:
+            # written or replaced while it opened: this connection may see either state, so it
+            # reads keys of its own rather than share those of the stamp it was opened for
+            index.keys = MeasureKeys()
         setattr(self._local, name, (index, stamp))
         return index
 
-    def _order_of(self, inode: int) -> DocumentOrder:
-        """The document order the readers of the file with this inode share (a file written
-        again in place keeps its inode, and its order stays right: DocumentOrder)."""
+    def _keys_of(self, stamp: tuple[int, int, int]) -> MeasureKeys:
+        """The keys the readers of the file as of ``stamp`` share."""
         with self._lock:
-            if self._order is None or self._order[0] != inode:
-                self._order = (inode, DocumentOrder())
-            return self._order[1]
+            if self._keys is None or self._keys[0] != stamp:
+                self._keys = (stamp, MeasureKeys())
+            return self._keys[1]
 
     def warm(self) -> None:
-        """Read what a server's first search would otherwise wait for (the document order: ~70 ms
-        at 100k measures), when the file is usable."""
+        """Read what a server's first search or text question would otherwise wait for (the
+        measures' keys: ~250 ms at 100k measures), when the file is usable."""
         index = self.get()
         if index is not None:
-            index.order.covering(index._db, index.last_number())
+            index.keys.covering(index._db, index.last_number())
 
     def _check(self) -> bool:
         try:

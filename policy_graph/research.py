@@ -406,13 +406,13 @@ def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any
     one way of adopting per region (its own measures) and its keys already in order, so there is
     nothing to merge (merging was a sixth of a broad question's time)."""
     regions = []
-    for region, count, keys in index.by_region(hits, per_region):
+    for region, count, date, numbers in index.by_region(hits, per_region):
         if not region:  # as _merge_groups: an unresolved region adopts nothing anywhere
             continue
-        date = keys[0][0].partition(" ")[0] if keys else UNDATED  # keys sort undated last
-        # the index's measure number stands for the id: shown looks measures up by it
+        # the index's measure number stands for the id: shown looks measures up by it; the
+        # numbers are already in the order their (date, id) keys give
         regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": count,
-                        "_shown": [(VIA_ORDER["measure"], key, "measure", n) for key, n in keys]})
+                        "_shown": [(VIA_ORDER["measure"], None, "measure", n) for n in numbers]})
     return regions
 
 

@@ -50,7 +50,7 @@ def test_a_term_is_a_substring_not_characters_apart():
     assert index.search(["抵押"], 10) == (["a"], 1)  # two characters: answered by scan
     assert index.search(["押"], 10) == (["a", "b"], 2)
     assert index.search(["押", "质押融资"], 10) == (["b"], 1)  # a long term and a short one
-    assert [r for r, _, _ in index.by_region(index.in_text(["质押融资"]), 3)] == []  # in b's title only
+    assert index.by_region(index.in_text(["质押融资"]), 3) == []  # in b's title only
 
 
 def test_a_search_pages_in_document_order_as_documents_are_added(tmp_path):
@@ -70,6 +70,27 @@ def test_a_search_pages_in_document_order_as_documents_are_added(tmp_path):
     assert reader.search(["质押"], 20)[0] == [f"{d}-{i}" for d in ("d1", "d2", "d3") for i in (1, 2, 3)]
     assert reader.search(["押"], 2) == (["d1-1", "d1-2"], 9)  # short: by scan, the same order
     assert reader.search(["知识产权"], 0) == ([], 9)
+
+
+def test_a_text_question_groups_by_what_the_last_write_says(tmp_path):
+    """A measure written again with another region and date (a re-ingest reading them anew) is
+    grouped where it now belongs, by the server's readers and by the index that wrote it."""
+    def measure(mid: str, region: str, date: str) -> dict:
+        return {"id": mid, "document": "d" + mid, "ordinal": 1, "title": "", "text": "知识产权质押", "region": region,
+                "date": date}
+
+    path = tmp_path / "g.fts"
+    writer = TextIndex(path)
+    writer.add([measure("a", "厦门", "2021-03-01"), measure("b", "厦门", "2020-01-01"), measure("c", "武汉", "")])
+    served = TextIndexFile(path)
+    numbers = writer.numbers(["a", "b", "c"])
+    expected = [("厦门", 2, "2020-01-01", [numbers["b"], numbers["a"]]), ("武汉", 1, "9999-99-99", [numbers["c"]])]
+    assert served.get().by_region(served.get().in_text(["质押"]), 3) == expected
+    assert writer.by_region(writer.in_text(["质押"]), 1) == [(r, n, d, shown[:1]) for r, n, d, shown in expected]
+    writer.add([measure("b", "武汉", "2019-05-01")])
+    expected = [("厦门", 1, "2021-03-01", [numbers["a"]]), ("武汉", 2, "2019-05-01", [numbers["b"], numbers["c"]])]
+    for index in (served.get(), writer):
+        assert index.by_region(index.in_text(["质押"]), 3) == expected
 
 
 def test_an_add_that_fails_midway_adds_nothing(tmp_path):
