@@ -265,14 +265,14 @@ class MeasureKeys:
         size = int(by_document.max()) + 1 if len(by_document) else 1
         # a number with no key row (none is written so) sorts last and names no measure: its
         # document place is one past the last, whose number is 0
-        document_place = np.full(size, len(by_document), dtype=np.int64)
-        document_place[by_document] = np.arange(len(by_document))
+        document_place = np.full(size, len(by_document), dtype=np.int32)
+        document_place[by_document] = np.arange(len(by_document), dtype=np.int32)
         region = np.zeros(size, dtype=np.int32)
         region[by_date] = np.fromiter((region_code[r[1]] for r in rows), dtype=np.int32, count=len(rows))
         date = np.zeros(size, dtype=np.int32)
         date[by_date] = np.fromiter((date_code[r[2]] for r in rows), dtype=np.int32, count=len(rows))
-        date_place = np.zeros(size, dtype=np.int64)
-        date_place[by_date] = np.arange(len(by_date))
+        date_place = np.zeros(size, dtype=np.int32)
+        date_place[by_date] = np.arange(len(by_date), dtype=np.int32)
         return _Keys(document_place, np.append(by_document, 0), region, date, date_place, regions, dates)
 
 

@@ -64,6 +64,7 @@ def test_a_search_pages_in_document_order_as_documents_are_added(tmp_path):
     writer.add(document("d2", "知识产权质押") + document("d4", "知识产权"))
     served = TextIndexFile(path)
     assert served.get().search(["知识产权"], 4) == (["d2-1", "d2-2", "d2-3", "d4-1"], 6)
+    assert served.checked().keys is served.get().keys  # one copy of the keys for all of them
     writer.add(document("d3", "知识产权质押") + document("d1", "质押"))
     reader = served.get()
     assert reader.search(["知识产权"], 4) == (["d2-1", "d2-2", "d2-3", "d3-1"], 9)
