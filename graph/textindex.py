@@ -800,6 +800,12 @@ def rebuild(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
     return added
 
 
+# A text index file's version as TextIndexFile reads it: (inode, mtime, size, change counter).
+Stamp = tuple[int, int, int, bytes]
+# Where SQLite's file change counter lies in a database file's header (4 bytes, big-endian).
+_CHANGE_COUNTER_AT = 24
+
+
 class TextIndexFile:
     """The index a server answers from: one read-only connection per thread, reopened when an
     ingest replaces the file, and not used while it does not cover the graph's measures."""
@@ -808,20 +814,28 @@ class TextIndexFile:
         self.path = path
         self._graph_measures = graph_measures
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: Stamp | None = None
         self._usable = False
         self._local = threading.local()
-        self._keys: tuple[tuple[int, int, int], MeasureKeys] | None = None  # (stamp, its readers' keys)
+        self._keys: tuple[Stamp, MeasureKeys] | None = None  # (stamp, its readers' keys)
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
-        """The file's identity and version (inode, mtime, size); None without one."""
+    def _file_stamp(self) -> Stamp | None:
+        """The file's identity and version (inode, mtime, size, SQLite's file change counter); None
+        without one. The counter moves with every commit (the index is in rollback-journal mode),
+        where the mtime may not (the kernel's clock for it ticks every few ms) and a rewrite in
+        place keeps the size: the keys the readers share are for one version of the file."""
         if self.path is None:
             return None
         try:
-            st = os.stat(self.path)
+            fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
             return None
-        return st.st_ino, st.st_mtime_ns, st.st_size
+        try:
+            st = os.fstat(fd)
+            counter = os.pread(fd, 4, _CHANGE_COUNTER_AT)
+        finally:
+            os.close(fd)
+        return st.st_ino, st.st_mtime_ns, st.st_size, counter
 
     def get(self) -> TextIndex | None:
         stamp = self._file_stamp()
@@ -854,7 +868,7 @@ class TextIndexFile:
         except (OSError, StaleIndex):  # locked while it opened (checked usable above): next time
             return None
 
-    def _reader(self, stamp: tuple[int, int, int], wait: bool) -> TextIndex:
+    def _reader(self, stamp: Stamp, wait: bool) -> TextIndex:
         """This thread's connection to the file as of ``stamp`` (one that waits for a writer's
         lock, or one that does not), opened again when the file changed since it was opened."""
         name = "waiting" if wait else "nowait"
@@ -872,7 +886,7 @@ class TextIndexFile:
         setattr(self._local, name, (index, stamp))
         return index
 
-    def _keys_of(self, stamp: tuple[int, int, int]) -> MeasureKeys:
+    def _keys_of(self, stamp: Stamp) -> MeasureKeys:
         """The keys the readers of the file as of ``stamp`` share."""
         with self._lock:
             if self._keys is None or self._keys[0] != stamp:
