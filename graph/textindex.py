@@ -41,7 +41,8 @@ import sqlite3
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -176,6 +177,20 @@ def _hits(terms: Sequence[str], columns: Sequence[str]) -> Hits:
     return Hits(sql, (match, *params))
 
 
+@contextmanager
+def _read_transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """The statements inside read one state of the file, whatever a writer commits meanwhile; a
+    writer's open transaction already is one."""
+    own = not db.in_transaction
+    if own:
+        db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if own:
+            db.execute("COMMIT")
+
+
 @dataclass(frozen=True)
 class _Keys:
     """MeasureKeys as read: arrays indexed by a measure's number (its place in document order,
@@ -246,13 +261,10 @@ class MeasureKeys:
     @staticmethod
     def _read(db: sqlite3.Connection) -> _Keys:
         check_deadline()
-        # within one read transaction: both orders of the same measures. Rows are taken one at a
-        # time into typed arrays: fetched as tuples first, the 100k measures' rows took the
-        # server's peak memory ~30 MB higher
-        own = not db.in_transaction
-        if own:
-            db.execute("BEGIN")
-        try:
+        # both orders of the same measures, in one read transaction. Rows are taken one at a time
+        # into typed arrays: fetched as tuples first, the 100k measures' rows took the server's
+        # peak memory ~30 MB higher
+        with _read_transaction(db):
             by_document = np.fromiter((n for (n,) in db.execute(
                 "SELECT n FROM measure_key ORDER BY document, ordinal, n")), dtype=np.int64)
             by_date, region_seen, date_seen = array("q"), array("i"), array("i")
@@ -263,9 +275,6 @@ class MeasureKeys:
                 by_date.append(n)
                 region_seen.append(region_codes.setdefault(region, len(region_codes)))
                 date_seen.append(date_codes.setdefault(day, len(date_codes)))  # in date order
-        finally:
-            if own:
-                db.execute("COMMIT")
         regions = sorted(region_codes)
         # the codes as first seen, renumbered in name order: a text question's regions come in it
         renumbered = np.empty(len(regions), dtype=np.int32)
@@ -663,10 +672,7 @@ class TextIndex:
         """``columns`` of a current kept answer, and its body; in one read transaction, so both are
         of the same answer whatever an ingest writes meanwhile."""
         db = self._db
-        own = not db.in_transaction  # a writer's open transaction already is one
-        if own:
-            db.execute("BEGIN")
-        try:
+        with _read_transaction(db):
             row = self._read(
                 f"SELECT a.n, {columns} FROM answer a JOIN adoption_state s ON s.kind = 'answer:' || a.kind "
                 "WHERE a.kind = ? AND a.key = ? AND a.per_region = ? "
@@ -677,9 +683,6 @@ class TextIndex:
                 return row[1:], None
             with db.blobopen("answer", "body", row[0], readonly=True) as blob:
                 return row[1:], blob.read()
-        finally:
-            if own:
-                db.execute("COMMIT")
 
     # ------------------------------------------------------------------ questions
     def search(self, terms: Sequence[str], limit: int) -> tuple[list[str], int] | None:
