@@ -138,10 +138,10 @@ def endpoint_urls(records, manifest) -> dict[str, tuple[str, callable]]:
 FLOOR_AROUND_S = 5.0
 
 
-def _floor_now(floor_base: str, args) -> load.EndpointResult:
-    """A round of the empty route of FLOOR_AROUND_S, with its one-client time, now."""
+def _floor_now(floor_base: str, args, duration: float = FLOOR_AROUND_S) -> load.EndpointResult:
+    """A round of the empty route (FLOOR_AROUND_S unless said), with its one-client time, now."""
     return load.run_endpoint(floor_base, "floor", lambda rng: "/floor", clients=args.clients,
-                             duration=FLOOR_AROUND_S, max_requests=args.max_requests, seed=args.seed)
+                             duration=duration, max_requests=args.max_requests, seed=args.seed)
 
 
 def _load_rounds(base: str, urls: dict, args, duration: float, label: str,
@@ -240,8 +240,7 @@ def run_size(size: int, args, work: Path) -> dict:
         # the floor's server stays up through every round: its empty route is asked again between
         # the endpoints' rounds (FLOOR_AROUND_S)
         floor = stack.enter_context(load.serve_floor(log=work / f"floor_{size}.log"))
-        res = load.run_endpoint(floor.base, "floor", lambda rng: "/floor", clients=args.clients,
-                                duration=args.duration, max_requests=args.max_requests, seed=args.seed)
+        res = _floor_now(floor.base, args, args.duration)
         run["api"]["floor"] = {**res.to_dict(), "path": "/floor (bench/floor.py: a route doing no work)"}
         print(f"[{size}] floor: p50 {res.p50_ms} ms p99 {res.p99_ms} ms {res.throughput_rps} req/s", flush=True)
         floor_ms = res.unloaded_p50_ms
