@@ -122,6 +122,13 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
     A question naming a practice (银税互动) is answered by the measures carrying that practice;
     the other adopters of its broader theme come apart, as ``related``. A question naming a
     theme is answered at theme level; any other text by the measures holding its words."""
+    return _adopters(trace, q, limit, per_region, offset)
+
+
+def _adopters(trace: Trace, q: str, limit: int, per_region: int, offset: int,
+              as_json: bool = False) -> dict[str, Any]:
+    """adopters' answer; ``as_json``: with the measures the text index shows as their JSON
+    (orjson fragments), for adopters_json."""
     topic = resolve_topic(q)
     related = None
     if topic is not None:
@@ -137,10 +144,10 @@ def adopters(trace: Trace, q: str, limit: int = REGIONS, per_region: int = PER_R
         terms = text_terms(q)
         ordered, indexed = _text_regions(trace, terms, per_region)
         page = ordered[offset:offset + limit]
-        if indexed:
-            _show_indexed_measures(trace, page, terms)
-        else:
-            _show_text_measures(trace, page, terms)
+        if indexed:  # shown with their agencies, and where each region's first date was read
+            _show_indexed_measures(trace, page, terms, as_json)
+            return _adopters_answer(q, topic, len(ordered), per_region, offset, page, related)
+        _show_text_measures(trace, page, terms)
     shown = page + (related[0] if related else [])
     _first_date_sources(shown)
     _add_agencies(trace, shown)
@@ -177,7 +184,7 @@ def adopters_json(trace: Trace, q: str, limit: int = REGIONS, per_region: int = 
                 related = orjson.Fragment(theme.chosen(others[:limit])), len(others)
             return orjson.dumps(_adopters_answer(q, topic, len(own), per_region, offset,
                                                  orjson.Fragment(own.page(offset, limit)), related))
-    return orjson.dumps(adopters(trace, q, limit, per_region, offset))
+    return orjson.dumps(_adopters(trace, q, limit, per_region, offset, as_json=True))
 
 
 def adopter_count(trace: Trace, topic) -> int:
@@ -448,9 +455,13 @@ def _measure(row: dict[str, Any], via: str, evidence: str | None,
 def _first_date_sources(regions: list[dict[str, Any]]) -> None:
     """Each region's first date says where it was read: the source of the shown measure dated so."""
     for region in regions:
-        region["first_date_source"] = next(
-            (m["date_source"] for m in region["measures"] if region["first_date"] and m["date"] == region["first_date"]),
-            None)
+        region["first_date_source"] = _first_date_source(
+            region["first_date"], ((m["date"], m["date_source"]) for m in region["measures"]))
+
+
+def _first_date_source(first_date: str | None, shown: Iterable[tuple[str | None, str | None]]) -> str | None:
+    """The source of the first of the shown measures' (date, date source) dated ``first_date``."""
+    return next((source for date, source in shown if first_date and date == first_date), None)
 
 
 def _shown_ids(regions: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -485,21 +496,23 @@ def _show_fact_measures(trace: Trace, regions: list[dict[str, Any]], level: str,
             region["measures"].append(_measure(row, via, row["evidence"], facts[0] if facts else None))
 
 
-def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str]) -> None:
+def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: list[str],
+                           as_json: bool = False) -> None:
     """The page's measures, their documents, dates, agencies and sentences (_sentence's, cut by
-    the index), as the index keeps them shown: one lookup, by the numbers _index_regions kept."""
+    the index), as the index keeps them shown: one lookup, by the numbers _index_regions kept;
+    and where each region's first date was read. ``as_json``: each measure as its JSON, written
+    into its card's text (ShownMeasure.json), not parsed."""
     found = trace.text_index.shown([n for r in regions for *_, n in r["_shown"]], terms)
     # the graph queries that give the same rows (?explain=true)
-    ids = sorted(m["id"] for m in found.values())
+    ids = sorted(m.id for m in found.values())
     trace.equivalent("adopters_text_shown", {"ids": ids})
-    trace.equivalent("documents_brief", {"ids": sorted({m["document"] for m in found.values()})})
+    trace.equivalent("documents_brief", {"ids": sorted({m.document for m in found.values()})})
     trace.equivalent("measure_agencies", {"ids": ids})
     for region in regions:
-        region["measures"] = []
-        for _, _, via, n in region.pop("_shown"):
-            shown = found[n]  # a fresh copy per question, in the shape _measure gives
-            shown["via"] = via
-            region["measures"].append(shown)
+        shown = [(via, found[n]) for _, _, via, n in region.pop("_shown")]
+        # in the shape _measure gives, with their agencies
+        region["measures"] = [orjson.Fragment(m.json(via)) if as_json else m.parsed(via) for via, m in shown]
+        region["first_date_source"] = _first_date_source(region["first_date"], ((m.date, m.date_source) for _, m in shown))
 
 
 def _show_text_measures(trace: Trace, page: list[dict[str, Any]], terms: list[str]) -> None:

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 
+import orjson
 import pytest
 
 from fixtures.counting import Counting
@@ -18,8 +19,15 @@ QUERIES = [["知识产权"], ["质押"], ["跨境", "融资"], ["知识产权质
 
 
 def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
-    """TextIndex.shown of the measures by their ids, by id, as an answer shows them."""
-    return {m["id"]: m for m in index.shown(list(index.numbers(ids).values()), terms).values()}
+    """TextIndex.shown of the measures by their ids, by id, as an answer shows them; the JSON
+    written into a card's text is the parsed measure's, and its date and source the card's."""
+    found = {}
+    for shown in index.shown(list(index.numbers(ids).values()), terms).values():
+        measure = shown.parsed("measure")
+        assert shown.json("measure") == orjson.dumps(measure)
+        assert (shown.date, shown.date_source) == (measure["date"], measure["date_source"])
+        found[measure["id"]] = measure
+    return found
 
 
 def test_the_ingest_indexes_every_measure(corpus):
@@ -425,4 +433,18 @@ def test_a_shown_measure_carries_its_documents_title_and_date_as_written_last():
     assert [(m["date"], m["date_source"], m["document_title"]) for m in after.values()] == \
            [("2021-03-04", "signature", "新标题")] * 2
     assert after["a"]["agencies"]["lead"][0]["name"] == "市科技局" and after["b"]["agencies"]["lead"] == []
-    assert after["b"]["evidence"] == "另一句知识产权。" and after["a"]["via"] is None
+    assert after["b"]["evidence"] == "另一句知识产权。" and after["a"]["via"] == "measure"
+
+
+def test_a_shown_measure_whose_words_look_like_the_cards_blanks():
+    """A title or an agency that reads like the card's blank via and evidence stays as written:
+    only the card's own keys are filled."""
+    blanks = '"via":null,"evidence":null'
+    index = TextIndex()
+    index.add([{"id": "a", "document": "d", "ordinal": 1, "title": blanks, "text": f"知识产权{blanks}。第二句。",
+                "region": "厦门", "document_title": blanks, "date": "2021-03-04", "date_source": "signature",
+                "agencies": {"lead": [{"name": blanks, "printed": blanks, "region": "厦门"}], "support": []}}])
+    shown = _shown(index, ["a"], ["知识产权"])["a"]
+    assert shown["title"] == shown["document_title"] == blanks
+    assert shown["agencies"]["lead"][0]["name"] == blanks
+    assert shown["evidence"] == f"知识产权{blanks}。" and shown["via"] == "measure"
