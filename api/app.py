@@ -148,7 +148,7 @@ def _text_index(settings: Settings, store: GraphStore):
     def graph_measures() -> int:
         params = {"kind": "measure", "region": "", "document": ""}
         return int(store.run("measure_count", params)[0]["total"])
-    return TextIndexFile(settings.text_index_path, graph_measures)
+    return TextIndexFile(settings.text_index_path, graph_measures, cache_mib=settings.text_index_cache_mib)
 
 
 def app_factory() -> FastAPI:

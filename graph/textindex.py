@@ -389,7 +389,7 @@ class TextIndex:
     the event loop; otherwise up to BUSY_TIMEOUT_MS."""
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: bool = True,
-                 keys: MeasureKeys | None = None) -> None:
+                 keys: MeasureKeys | None = None, cache_kib: int = 0) -> None:
         self.path = str(path)
         self.keys = keys if keys is not None else MeasureKeys()  # shared by a file's readers
         timeout = BUSY_TIMEOUT_MS / 1000 if wait else 0.0
@@ -406,6 +406,9 @@ class TextIndex:
                 self._db.executescript(_SCHEMA)
             elif version != FORMAT_VERSION:
                 raise StaleIndex(f"{self.path}: not a text index of format {FORMAT_VERSION}")
+            if cache_kib > 0:  # at most this many KiB of pages (SQLite's own default: 2,000); it reads
+                # the schema, so a writer's lock refuses it as it does the version
+                self._db.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StaleIndex(f"{self.path}: {exc}") from exc
@@ -417,8 +420,9 @@ class TextIndex:
         return self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
     @classmethod
-    def load(cls, path: str | Path, wait: bool = True, keys: MeasureKeys | None = None) -> TextIndex:
-        return cls(path, read_only=True, wait=wait, keys=keys)
+    def load(cls, path: str | Path, wait: bool = True, keys: MeasureKeys | None = None,
+             cache_kib: int = 0) -> TextIndex:
+        return cls(path, read_only=True, wait=wait, keys=keys, cache_kib=cache_kib)
 
     def close(self) -> None:
         self._db.close()
@@ -834,6 +838,16 @@ def rebuild(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
     return added
 
 
+def _limit_sqlite_heap(limit: int) -> None:
+    """SQLite's soft heap limit for the whole process, in bytes: past it, a page cache recycles its
+    own pages instead of growing."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(f"PRAGMA soft_heap_limit = {int(limit)}")
+    finally:
+        db.close()
+
+
 # A text index file's version as TextIndexFile reads it: (inode, mtime, size, change counter).
 Stamp = tuple[int, int, int, bytes]
 # Where SQLite's file change counter lies in a database file's header (4 bytes, big-endian).
@@ -842,11 +856,25 @@ _CHANGE_COUNTER_AT = 24
 
 class TextIndexFile:
     """The index a server answers from: one read-only connection per thread, reopened when an
-    ingest replaces the file, and not used while it does not cover the graph's measures."""
+    ingest replaces the file, and not used while it does not cover the graph's measures.
 
-    def __init__(self, path: Path | None, graph_measures: Callable[[], int] | None = None) -> None:
+    ``cache_mib`` (> 0): the readers' page caches hold at most that much, all together. Each
+    reader may grow to all of it, and the process's soft heap limit (SQLite's, for every
+    connection of the process) keeps the sum there: this SQLite lends no page of one connection's
+    cache to another, so a reader that comes once the others hold it all reads with a few pages,
+    as fast as with SQLite's default cache (1,000 measures at 100k: 4.73 against 4.68 ms, 3.40 with
+    a 32 MiB cache of its own). Expensive requests run one at a time, mostly on the thread that ran
+    the last (the pool takes the most recently idle), so that one holds the warm cache: at 100k
+    measures, 16 connections on /api/adopters with the cache off answered 144 -> 172 req/s with
+    32 MiB (server peak +34 MiB), at 10k 590 -> 651."""
+
+    def __init__(self, path: Path | None, graph_measures: Callable[[], int] | None = None,
+                 cache_mib: float = 0) -> None:
         self.path = path
         self._graph_measures = graph_measures
+        self._cache_kib = int(cache_mib * 1024)
+        if self._cache_kib > 0:
+            _limit_sqlite_heap(self._cache_kib * 1024)
         self._lock = threading.Lock()
         self._stamp: Stamp | None = None
         self._usable = False
@@ -912,7 +940,7 @@ class TextIndexFile:
         if held is not None:
             held[0].close()
         setattr(self._local, name, None)
-        index = TextIndex.load(self.path, wait=wait, keys=self._keys_of(stamp))
+        index = TextIndex.load(self.path, wait=wait, keys=self._keys_of(stamp), cache_kib=self._cache_kib)
         if self._file_stamp() != stamp:
             # written or replaced while it opened: this connection may see either state, so it
             # reads keys of its own rather than share those of the stamp it was opened for

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # The answer cache (api/answers.py): encoded GET answers under /api/ kept per graph version.
     answer_cache_mib: float = Field(64, ge=0, description="memory for repeated answers, MiB (0: off); one "
                                                           "answer may take at most a sixteenth of it")
+    # The text index's readers in a server (graph/textindex.py TextIndexFile).
+    text_index_cache_mib: float = Field(32, ge=0, description="SQLite page cache of the server's text index "
+                                                              "readers, all of them together, MiB (0: SQLite's "
+                                                              "default, ~2 MiB each, with no bound in all)")
     neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
     neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")

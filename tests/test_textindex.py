@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 
 import orjson
 import pytest
@@ -448,3 +449,45 @@ def test_a_shown_measure_whose_words_look_like_the_cards_blanks():
     assert shown["title"] == shown["document_title"] == blanks
     assert shown["agencies"]["lead"][0]["name"] == blanks
     assert shown["evidence"] == f"知识产权{blanks}。" and shown["via"] == "measure"
+
+
+def test_a_servers_readers_hold_one_page_cache_budget_together(tmp_path):
+    """A served file's readers may each cache up to the budget, and SQLite's heap limit for the
+    process keeps their sum there; without a budget they keep SQLite's defaults."""
+    import sqlite3
+
+    def heap_limit() -> int:
+        probe = sqlite3.connect(":memory:")
+        try:
+            return probe.execute("PRAGMA soft_heap_limit").fetchone()[0]
+        finally:
+            probe.close()
+
+    path = tmp_path / "g.fts"
+    writer = TextIndex(path)
+    writer.add([{"id": f"m{i}", "document": "d", "ordinal": i, "title": "", "text": "知识产权质押融资"}
+                for i in range(50)])
+    before = heap_limit()
+    try:
+        served = TextIndexFile(path, cache_mib=3)
+        assert heap_limit() == 3 * 2**20
+        readers = []
+        for _ in range(2):  # one reader a thread
+            thread = threading.Thread(target=lambda: readers.append(served.get()))
+            thread.start()
+            thread.join()
+        assert readers[0] is not readers[1]
+        assert [r._db.execute("PRAGMA cache_size").fetchone()[0] for r in readers] == [-3072, -3072]
+        assert readers[0].search(["知识产权"], 5) == ([f"m{i}" for i in range(5)], 50)  # in document order
+        plain = TextIndexFile(path).get()
+        assert plain._db.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    finally:
+        _restore_heap_limit(before)
+
+
+def _restore_heap_limit(limit: int) -> None:
+    import sqlite3
+
+    probe = sqlite3.connect(":memory:")
+    probe.execute(f"PRAGMA soft_heap_limit = {int(limit)}")
+    probe.close()
