@@ -11,7 +11,7 @@ import pytest
 
 from fixtures.counting import Counting
 from graph.store import open_store
-from graph.textindex import TextIndex, TextIndexFile
+from graph.textindex import TextIndex, TextIndexFile, _limit_sqlite_heap
 from policy_graph import research
 from policy_graph.research import Trace
 
@@ -482,12 +482,4 @@ def test_a_servers_readers_hold_one_page_cache_budget_together(tmp_path):
         plain = TextIndexFile(path).get()
         assert plain._db.execute("PRAGMA cache_size").fetchone()[0] == -2000
     finally:
-        _restore_heap_limit(before)
-
-
-def _restore_heap_limit(limit: int) -> None:
-    import sqlite3
-
-    probe = sqlite3.connect(":memory:")
-    probe.execute(f"PRAGMA soft_heap_limit = {int(limit)}")
-    probe.close()
+        _limit_sqlite_heap(before)  # as it was for the tests after this one
