@@ -83,7 +83,7 @@ def resolve_filters(trace: Trace, *, region: str | None = None, within: str | No
     out: dict[str, str] = {}
     for value, param in ((region, "region"), (within, "within")):
         if given(value):
-            name = resolve_region_name(trace.store, given(value))
+            name = resolve_region_name(trace.store, given(value), trace.text_index)
             if name is None:
                 raise BadFilter(f"unknown region {value!r} (parameter {param})")
             out[param] = name

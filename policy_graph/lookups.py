@@ -244,7 +244,7 @@ def topic(trace: Trace, q: str) -> dict[str, Any] | None:
 
 
 def _named_regions(trace: Trace, q: str) -> list[dict]:
-    name = resolve_region_name(trace.store, q)
+    name = resolve_region_name(trace.store, q, trace.text_index)
     return trace.run("region_get", {"name": name}) if name else []
 
 

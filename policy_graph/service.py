@@ -235,7 +235,7 @@ def index_text(documents: list[DocumentRecord], path: Path, store: GraphStore | 
     older format, an unreadable file) is rebuilt from the graph's measures."""
     rows = [{"id": m.id, "document": doc.id, "ordinal": m.ordinal, "title": m.title, "text": m.text,
              "region": m.region, "date": doc.date, "document_title": doc.title, "date_source": doc.date_source,
-             "agencies": _agency_lines(m)}
+             "agencies": _agency_lines(m), "label": m.label, "section": m.section}
             for doc in documents for m in doc.measures if m.kind == "measure"]
     graph_count = _graph_measure_count(store) if store is not None else None
     # One writer at a time extends (or rebuilds) the file: a second one waits for the lock.
@@ -352,6 +352,9 @@ def keep_region_answers(store: GraphStore, path: Path, documents: list[DocumentR
             # computed as they are written, in one transaction: a statement refused leaves none
             index.set_answers("region", research.kept_region_answers(store, regions), replace_all=not partial,
                               keys=regions)
+            # every name, at every ingest: a document may bring regions it does not touch (a
+            # province above a new city) and the graph's list is a few thousand names
+            index.set_region_names(r["name"] for r in store.run("region_names", {"limit": 1 << 40}))
         except StoreError as exc:
             # The documents are in the graph, and these answers derive from it: an upload does not
             # fail for them. Stamped older, they are not used (comparisons walk the graph), and the

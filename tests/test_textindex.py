@@ -31,6 +31,12 @@ def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
     return found
 
 
+def _ids(found: tuple[list[dict], int]) -> tuple[list[str], int]:
+    """TextIndex.search's answer with its items' ids for the items."""
+    items, total = found
+    return [m["id"] for m in items], total
+
+
 def test_the_ingest_indexes_every_measure(corpus):
     store, index = corpus
     total = store.run("measure_count", {"kind": "measure", "region": "", "document": ""})[0]["total"]
@@ -45,6 +51,44 @@ def test_indexed_search_equals_the_scan(corpus, terms):
     assert indexed == scanned
 
 
+def test_an_indexed_search_asks_the_graph_nothing(corpus):
+    """A search the text index answers reads its items there too: no graph statement, and its
+    explanation still names the one that gives the same rows."""
+    store, index = corpus
+    counting = Counting(store)
+    for terms in QUERIES:
+        trace = Trace(counting, text_index=index)
+        items, total = research.search(trace, terms, 7)
+        assert counting.asked == [], terms
+        assert (items, total) == research.search(Trace(store), terms, 7)
+        assert [name for name, _ in trace.runs] == (["measures_by_ids"] if items else [])
+    assert any(m["label"] and m["section"] for m in research.search(Trace(store, text_index=index), ["知识产权"], 50)[0])
+
+
+def test_the_index_tells_a_region_name_as_the_graph_does(corpus, tmp_path):
+    """The ingest keeps the graph's every region name with the index: a search's words that name
+    no region ask the graph nothing, names only the graph knows (自贸试验区) still resolve, and
+    an index written since (its names not kept for its measures) leaves the question to the graph."""
+    from policy_graph.regions import resolve_region_name
+
+    store, index = corpus
+    kept = {name for (name,) in index._db.execute("SELECT name FROM region_name")}
+    assert kept == {r["name"] for r in store.run("region_names", {"limit": 1 << 40})}
+    counting = Counting(store)
+    for text in ("知识产权", "自贸试验区", "高新区", "廈門", "Xiamen", "不存在的地方"):
+        counting.asked.clear()
+        assert resolve_region_name(counting, text, index) == resolve_region_name(store, text), text
+        assert counting.asked == [], text
+    assert resolve_region_name(store, "自贸试验区", index) == "自贸试验区"
+    shutil.copy(index.path, tmp_path / "g.fts")
+    later = TextIndex(tmp_path / "g.fts")
+    later.add([{"id": "new-1", "document": "new", "ordinal": 1, "title": "", "text": "知识产权"}])
+    assert later.holds_region("自贸试验区") is None
+    assert resolve_region_name(counting, "自贸试验区", later) == "自贸试验区"
+    assert counting.asked == ["region_get"]
+    later.close()
+
+
 def test_indexed_adopters_equal_the_scan(corpus):
     store, index = corpus
     for q in ("复制推广", "跨境电商 通关", "出入境特殊物品"):  # phrases that name no theme
@@ -56,10 +100,10 @@ def test_a_term_is_a_substring_not_characters_apart():
     index.add([{"id": "a", "document": "d", "ordinal": 1, "title": "", "text": "抵押融合，质押与融资"},
                {"id": "b", "document": "d", "ordinal": 2, "title": "质押融资", "text": ""}])
     # a holds 质押, 押融 and 融资 but never 质押融资
-    assert index.search(["质押融资"], 10) == (["b"], 1)
-    assert index.search(["抵押"], 10) == (["a"], 1)  # two characters: answered by scan
-    assert index.search(["押"], 10) == (["a", "b"], 2)
-    assert index.search(["押", "质押融资"], 10) == (["b"], 1)  # a long term and a short one
+    assert _ids(index.search(["质押融资"], 10)) == (["b"], 1)
+    assert _ids(index.search(["抵押"], 10)) == (["a"], 1)  # two characters: answered by scan
+    assert _ids(index.search(["押"], 10)) == (["a", "b"], 2)
+    assert _ids(index.search(["押", "质押融资"], 10)) == (["b"], 1)  # a long term and a short one
     assert index.by_region(index.in_text(["质押融资"]), 3) == []  # in b's title only
 
 
@@ -73,14 +117,14 @@ def test_a_search_pages_in_document_order_as_documents_are_added(tmp_path):
     writer = TextIndex(path)
     writer.add(document("d2", "知识产权质押") + document("d4", "知识产权"))
     served = TextIndexFile(path)
-    assert served.get().search(["知识产权"], 4) == (["d2-1", "d2-2", "d2-3", "d4-1"], 6)
+    assert _ids(served.get().search(["知识产权"], 4)) == (["d2-1", "d2-2", "d2-3", "d4-1"], 6)
     assert served.checked().keys is served.get().keys  # one copy of the keys for all of them
     writer.add(document("d3", "知识产权质押") + document("d1", "质押"))
     reader = served.get()
-    assert reader.search(["知识产权"], 4) == (["d2-1", "d2-2", "d2-3", "d3-1"], 9)
-    assert reader.search(["质押"], 20)[0] == [f"{d}-{i}" for d in ("d1", "d2", "d3") for i in (1, 2, 3)]
-    assert reader.search(["押"], 2) == (["d1-1", "d1-2"], 9)  # short: by scan, the same order
-    assert reader.search(["知识产权"], 0) == ([], 9)
+    assert _ids(reader.search(["知识产权"], 4)) == (["d2-1", "d2-2", "d2-3", "d3-1"], 9)
+    assert _ids(reader.search(["质押"], 20))[0] == [f"{d}-{i}" for d in ("d1", "d2", "d3") for i in (1, 2, 3)]
+    assert _ids(reader.search(["押"], 2)) == (["d1-1", "d1-2"], 9)  # short: by scan, the same order
+    assert _ids(reader.search(["知识产权"], 0)) == ([], 9)
 
 
 def test_a_text_question_groups_by_what_the_last_write_says(tmp_path):
@@ -119,7 +163,7 @@ def test_an_add_that_fails_midway_adds_nothing(tmp_path):
     with pytest.raises(OSError):
         index.add(rows())
     assert len(index) == 1 and "b" not in index
-    assert index.search(["知识产权"], 10) == (["a"], 1)
+    assert _ids(index.search(["知识产权"], 10)) == (["a"], 1)
 
 
 def test_an_index_that_misses_measures_is_not_used(corpus_db, tmp_path):
@@ -162,7 +206,7 @@ def test_a_short_index_is_rebuilt_at_the_next_ingest(corpus, tmp_path):
     store, current = corpus
     path = tmp_path / "g.fts"
     partial = TextIndex(path)
-    partial.add([current.measure(mid) | {"ordinal": 1} for mid in current.search(["人才"], 1000)[0]])
+    partial.add([current.measure(mid) | {"ordinal": 1} for mid in _ids(current.search(["人才"], 1000))[0]])
     partial.close()
     assert TextIndexFile(path, lambda: 101).get() is None
     index_text([], path, store)
@@ -478,7 +522,7 @@ def test_a_servers_readers_hold_one_page_cache_budget_together(tmp_path):
             thread.join()
         assert readers[0] is not readers[1]
         assert [r._db.execute("PRAGMA cache_size").fetchone()[0] for r in readers] == [-3072, -3072]
-        assert readers[0].search(["知识产权"], 5) == ([f"m{i}" for i in range(5)], 50)  # in document order
+        assert _ids(readers[0].search(["知识产权"], 5)) == ([f"m{i}" for i in range(5)], 50)  # in document order
         plain = TextIndexFile(path).get()
         assert plain._db.execute("PRAGMA cache_size").fetchone()[0] == -2000
     finally:
