@@ -189,8 +189,8 @@ class StaleIndex(ValueError):
 
 @dataclass(frozen=True)
 class Hits:
-    """Measures matching a text question, as a statement giving their numbers (never a lookup
-    per hit)."""
+    """Measures matching a text question, as a statement giving their numbers in a column n
+    (never a lookup per hit)."""
     sql: str
     params: tuple[Any, ...]
 
@@ -211,7 +211,7 @@ def _hits(terms: Sequence[str], columns: Sequence[str]) -> Hits:
         return Hits("SELECT n FROM measure WHERE " + " AND ".join(scans), tuple(params))
     scope = "{" + " ".join(columns) + "} : "
     match = " AND ".join(scope + _phrase(t) for t in long_terms)
-    sql = "SELECT rowid FROM measure_fts WHERE measure_fts MATCH ?"
+    sql = "SELECT rowid AS n FROM measure_fts WHERE measure_fts MATCH ?"
     if scans:
         sql += " AND rowid IN (SELECT n FROM measure WHERE " + " AND ".join(scans) + ")"
     return Hits(sql, (match, *params))
@@ -759,7 +759,10 @@ class TextIndex:
         return [rows[n] for n in first if n in rows], len(numbers)
 
     def _numbers(self, hits: Hits) -> np.ndarray:
-        return np.fromiter((n for (n,) in self._read(hits.sql, hits.params)), dtype=np.int64)
+        # as one JSON array: a row per hit handed to Python was half of a search's match at 100k
+        # measures (~1,300 hits: 0.54 ms, 0.34 so)
+        (found,) = self._read(f"SELECT json_group_array(n) FROM ({hits.sql})", hits.params).fetchone()
+        return np.array(orjson.loads(found), dtype=np.int64)
 
     def in_text(self, terms: Sequence[str]) -> Hits | None:
         """The measures whose text holds every term (what ``m.text CONTAINS t`` finds for each),
