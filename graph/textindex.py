@@ -154,39 +154,26 @@ CARD = f"""json_object('id', measure.id, 'title', measure.title, 'region', measu
     'via', NULL, 'evidence', NULL, 'replication_evidence', NULL, 'agencies', json(measure.agencies))"""
 # A search's item: the measure table's columns of the graph's measures_by_ids, in its order.
 SEARCH_ITEM = ("id", "region", "document", "label", "section", "title", "text")
-# Where a card's JSON text leaves via and evidence to the question. It occurs once, as the card's
-# own keys: inside a JSON string every quote is escaped, so no title or name can hold it.
-CARD_BLANKS = b'"via":null,"evidence":null'
+# Where a card's JSON text leaves via and evidence to the question (TextIndex.shown writes them
+# in). It occurs once, as the card's own keys: inside a JSON string every quote is escaped, so no
+# title or name can hold it.
+CARD_BLANKS = '"via":null,"evidence":null'
 
 
 @dataclass(frozen=True, slots=True)
 class ShownMeasure:
-    """What a text answer shows of a measure: its id and document, its card (CARD's JSON text),
-    the evidence sentence the question found in it, and the card's date and date source (where a
-    region's first date was read)."""
+    """What a text answer shows of a measure: its id and document, its JSON (the card, CARD, with
+    via and the evidence sentence the question found in it written in), and the card's date and
+    date source (where a region's first date was read)."""
     id: str
     document: str
-    card: bytes
-    evidence: str
+    json: bytes
     date: str | None
     date_source: str | None
 
-    def parsed(self, via: str) -> dict[str, Any]:
+    def parsed(self) -> dict[str, Any]:
         """The measure as the answer's dict (policy_graph.research._measure's, with its agencies)."""
-        measure = orjson.loads(self.card)
-        measure["via"] = via
-        measure["evidence"] = self.evidence
-        return measure
-
-    def json(self, via: str) -> bytes:
-        """The bytes orjson gives for ``parsed(via)``, with via and evidence written into the
-        card's text instead: a broad question shows ~1,000 measures at 100k, and parsing their
-        cards only to encode them again was a fifth of its time. (SQLite and orjson write the
-        same JSON for the same values: a card read back and encoded again is the same bytes.)"""
-        if CARD_BLANKS not in self.card:  # not of CARD's shape
-            return orjson.dumps(self.parsed(via))
-        return self.card.replace(CARD_BLANKS, b'"via":' + orjson.dumps(via) + b',"evidence":'
-                                 + orjson.dumps(self.evidence), 1)
+        return orjson.loads(self.json)
 
 
 class StaleIndex(ValueError):
@@ -820,15 +807,18 @@ class TextIndex:
         """The number (``shown``'s key) of each of the measures the index holds, by id."""
         return dict(self._by_id("n", measure_ids))
 
-    def shown(self, numbers: Sequence[int], terms: Sequence[str]) -> dict[int, ShownMeasure]:
+    def shown(self, numbers: Sequence[int], terms: Sequence[str], via: str) -> dict[int, ShownMeasure]:
         """What a text answer shows of each of the measures (by their numbers, as ``by_region``
-        gives them), by number, in one statement: its card (CARD: the answer's measure, ``via``
-        left to the caller) with, as its evidence, the sentence of its text holding the first
-        place where one of ``terms`` occurs (the start of the text when none does), cut by SQLite
-        from the spans kept at ingest: a broad question's few hundred texts are neither decoded
-        into Python nor split there (the two were a quarter of a broad text question's time).
-        Looked up by number, not by id: the rowid's own b-tree instead of the ids' index and then
-        the rowid's, 10-20 % less time for the statement at 10k and 100k measures."""
+        gives them), by number, in one statement: its card (CARD: the answer's measure) with
+        ``via`` and, as its evidence, the sentence of its text holding the first place where one
+        of ``terms`` occurs (the start of the text when none does) written in, by SQLite: the
+        sentence is cut from the spans kept at ingest, so a broad question's few hundred texts
+        are neither decoded into Python nor split there (the two were a quarter of a broad text
+        question's time), and the card is neither parsed nor encoded again (SQLite's json_quote
+        and orjson write a string alike; writing them in Python took 1.64 against 1.22 ms for
+        279 measures at 10k, 6.4-8.4 against 5.4-5.9 for 980 at 100k). Looked up by number, not
+        by id: the rowid's own b-tree instead of the ids' index and then the rowid's, 10-20 %
+        less time for the statement at 10k and 100k measures."""
         if not numbers:
             return {}
         # 0-based offset of the first term in the text (0 when none is), each instr evaluated once:
@@ -840,12 +830,13 @@ class TextIndex:
             "WITH hit AS MATERIALIZED (SELECT m.n, "
             f"  max(min({firsts}1 << 40) % (1 << 40) - 1, 0) AS at "
             "  FROM measure m WHERE m.n IN (SELECT value FROM json_each(?))) "
-            "SELECT h.n, m.id, m.document, CAST(m.card AS BLOB), "
-            "  coalesce((SELECT CASE WHEN h.at < s.e THEN substr(m.text, s.b + 1, s.e - s.b) ELSE '' END "
-            "            FROM sentence s WHERE s.n = h.n AND s.b <= h.at ORDER BY s.b DESC LIMIT 1), ''), "
+            f"SELECT h.n, m.id, m.document, CAST(replace(m.card, '{CARD_BLANKS}', "
+            "  '\"via\":' || json_quote(?) || ',\"evidence\":' || json_quote(coalesce(("
+            "    SELECT CASE WHEN h.at < s.e THEN substr(m.text, s.b + 1, s.e - s.b) ELSE '' END "
+            "    FROM sentence s WHERE s.n = h.n AND s.b <= h.at ORDER BY s.b DESC LIMIT 1), ''))) AS BLOB), "
             "  m.card_date, m.card_date_source "
             "FROM hit h JOIN measure m ON m.n = h.n",
-            (*terms, json.dumps(list(numbers))))
+            (*terms, json.dumps(list(numbers)), via))
         return {n: ShownMeasure(*shown) for n, *shown in rows}
 
     def agencies(self, measure_ids: Sequence[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:

@@ -408,6 +408,10 @@ class _AnswerCache:
 _THEME_ANSWERS = _AnswerCache(64)
 
 
+# how a text question's regions adopt what it names: by their own measures
+TEXT_VIA = "measure"
+
+
 def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any]]:
     """What _merge_groups makes of adopters_text_regions's rows, from the text index's matches:
     one way of adopting per region (its own measures) and its keys already in order, so there is
@@ -419,7 +423,7 @@ def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any
         # the index's measure number stands for the id: shown looks measures up by it; the
         # numbers are already in the order their (date, id) keys give
         regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": count,
-                        "_shown": [(VIA_ORDER["measure"], None, "measure", n) for n in numbers]})
+                        "_shown": [(VIA_ORDER[TEXT_VIA], None, TEXT_VIA, n) for n in numbers]})
     return regions
 
 
@@ -502,17 +506,17 @@ def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: l
     the index), as the index keeps them shown: one lookup, by the numbers _index_regions kept;
     and where each region's first date was read. ``as_json``: each measure as its JSON, written
     into its card's text (ShownMeasure.json), not parsed."""
-    found = trace.text_index.shown([n for r in regions for *_, n in r["_shown"]], terms)
+    found = trace.text_index.shown([n for r in regions for *_, n in r["_shown"]], terms, TEXT_VIA)
     # the graph queries that give the same rows (?explain=true)
     ids = sorted(m.id for m in found.values())
     trace.equivalent("adopters_text_shown", {"ids": ids})
     trace.equivalent("documents_brief", {"ids": sorted({m.document for m in found.values()})})
     trace.equivalent("measure_agencies", {"ids": ids})
     for region in regions:
-        shown = [(via, found[n]) for _, _, via, n in region.pop("_shown")]
+        shown = [found[n] for *_, n in region.pop("_shown")]
         # in the shape _measure gives, with their agencies
-        region["measures"] = [orjson.Fragment(m.json(via)) if as_json else m.parsed(via) for via, m in shown]
-        region["first_date_source"] = _first_date_source(region["first_date"], ((m.date, m.date_source) for _, m in shown))
+        region["measures"] = [orjson.Fragment(m.json) if as_json else m.parsed() for m in shown]
+        region["first_date_source"] = _first_date_source(region["first_date"], ((m.date, m.date_source) for m in shown))
 
 
 def _show_text_measures(trace: Trace, page: list[dict[str, Any]], terms: list[str]) -> None:

@@ -21,11 +21,12 @@ QUERIES = [["知识产权"], ["质押"], ["跨境", "融资"], ["知识产权质
 
 def _shown(index: TextIndex, ids: list[str], terms: list[str]) -> dict:
     """TextIndex.shown of the measures by their ids, by id, as an answer shows them; the JSON
-    written into a card's text is the parsed measure's, and its date and source the card's."""
+    SQLite wrote is the bytes orjson gives for the measure it holds, and its date and source
+    are the card's."""
     found = {}
-    for shown in index.shown(list(index.numbers(ids).values()), terms).values():
-        measure = shown.parsed("measure")
-        assert shown.json("measure") == orjson.dumps(measure)
+    for shown in index.shown(list(index.numbers(ids).values()), terms, "measure").values():
+        measure = shown.parsed()
+        assert shown.json == orjson.dumps(measure)
         assert (shown.date, shown.date_source) == (measure["date"], measure["date_source"])
         found[measure["id"]] = measure
     return found
@@ -493,6 +494,17 @@ def test_a_shown_measure_whose_words_look_like_the_cards_blanks():
     assert shown["title"] == shown["document_title"] == blanks
     assert shown["agencies"]["lead"][0]["name"] == blanks
     assert shown["evidence"] == f"知识产权{blanks}。" and shown["via"] == "measure"
+
+
+def test_evidence_with_characters_json_escapes_is_written_as_orjson_writes_it():
+    """The evidence SQLite writes into a card reads back as the sentence, in the bytes orjson
+    gives: quotes, backslashes, tabs, control characters and line separators within a sentence."""
+    sentence = '知识产权"质押"\\融资\t试点\x01\x1f\u2028\u007f完成。'
+    index = TextIndex()
+    index.add([{"id": "a", "document": "d", "ordinal": 1, "title": "t", "text": sentence + "第二句。",
+                "region": "厦门", "document_title": "d", "date": "", "date_source": None}])
+    shown = _shown(index, ["a"], ["质押"])["a"]
+    assert shown["evidence"] == sentence and shown["date"] is None and shown["date_source"] is None
 
 
 def test_a_servers_readers_hold_one_page_cache_budget_together(tmp_path):
