@@ -144,8 +144,9 @@ PRAGMA user_version = {FORMAT_VERSION};
 
 # A measure as a text answer shows it (policy_graph.research._measure, with its agencies), built
 # by SQLite when the measure or its document is written: a question then reads one column per
-# shown measure and parses it in C, where reading nine columns into a dict built in Python was a
-# third of a broad question's time. via and evidence belong to the question: research fills them.
+# shown measure, where reading nine columns into a dict built in Python was a
+# third of a broad question's time. via and evidence belong to the question: TextIndex.shown
+# writes them in.
 CARD_DATE = "nullif(d.date, '')"
 CARD_DATE_SOURCE = f"CASE WHEN {CARD_DATE} IS NULL THEN NULL ELSE d.date_source END"
 CARD = f"""json_object('id', measure.id, 'title', measure.title, 'region', measure.region,

@@ -504,8 +504,8 @@ def _show_indexed_measures(trace: Trace, regions: list[dict[str, Any]], terms: l
                            as_json: bool = False) -> None:
     """The page's measures, their documents, dates, agencies and sentences (_sentence's, cut by
     the index), as the index keeps them shown: one lookup, by the numbers _index_regions kept;
-    and where each region's first date was read. ``as_json``: each measure as its JSON, written
-    into its card's text (ShownMeasure.json), not parsed."""
+    and where each region's first date was read. ``as_json``: each measure as its JSON, as SQLite
+    wrote it into its card's text (ShownMeasure.json), not parsed."""
     found = trace.text_index.shown([n for r in regions for *_, n in r["_shown"]], terms, TEXT_VIA)
     # the graph queries that give the same rows (?explain=true)
     ids = sorted(m.id for m in found.values())
