@@ -56,6 +56,9 @@ from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
 FORMAT_VERSION = 13  # 13: + measures' labels and sections (a search answers from the index alone), the graph's region names; 12: + each region's flows as one row a direction; 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+# How many measures the index holds now (numbers only grow): what a kept answer is stamped with,
+# and current while its stamp still says so
+_HELD_NOW = "(SELECT coalesce(max(n), 0) FROM measure)"
 BUSY_TIMEOUT_MS = 10_000  # how long a reader waits for a writer's commit
 TRIGRAM = 3  # the shortest string the trigram index can answer
 NO_AGENCIES = {"lead": [], "support": []}
@@ -566,8 +569,7 @@ class TextIndex:
 
     def flows_current(self) -> bool:
         """Whether the kept flows and places are those of the measures the index holds now."""
-        row = self._read("SELECT measures = (SELECT coalesce(max(n), 0) FROM measure) "
-                         "FROM adoption_state WHERE kind = 'answer:flow'").fetchone()
+        row = self._read(f"SELECT measures = {_HELD_NOW} FROM adoption_state WHERE kind = 'answer:flow'").fetchone()
         return bool(row and row[0])
 
     def flows(self, names: Sequence[str], into: bool, limit: int) -> list[dict[str, Any]]:
@@ -596,8 +598,8 @@ class TextIndex:
 
     @staticmethod
     def _stamp(db: sqlite3.Connection, stamp: str) -> None:
-        db.execute("INSERT INTO adoption_state(kind, measures) VALUES (?, (SELECT coalesce(max(n), 0) "
-                   "FROM measure)) ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (stamp,))
+        db.execute(f"INSERT INTO adoption_state(kind, measures) VALUES (?, {_HELD_NOW}) "
+                   "ON CONFLICT(kind) DO UPDATE SET measures = excluded.measures", (stamp,))
 
     def _replace_kept(self, table: str, kind: str | None, key_column: str, keys: Iterable[str], replace_all: bool,
                       stamp: str, insert: str, rows: Iterable[tuple]) -> None:
@@ -618,8 +620,7 @@ class TextIndex:
         """The stored rows of ``key`` with each row's first ``per_region`` sort keys, as the
         aggregation over the graph gives them. None: no summary of ``kind`` for the measures
         held now (never computed, or measures were added after it)."""
-        state = self._read("SELECT measures = (SELECT coalesce(max(n), 0) FROM measure) "
-                           "FROM adoption_state WHERE kind = ?", (kind,)).fetchone()
+        state = self._read(f"SELECT measures = {_HELD_NOW} FROM adoption_state WHERE kind = ?", (kind,)).fetchone()
         if not state or not state[0]:
             return None
         rows = self._read("SELECT region, via, n, keys FROM adoption WHERE kind = ? AND key = ?", (kind, key))
@@ -666,8 +667,7 @@ class TextIndex:
         """Whether the graph holds a region named ``name``, as the ingest kept its names. None:
         not kept for the measures the index holds now (the caller asks the graph)."""
         row = self._read("SELECT EXISTS (SELECT 1 FROM region_name WHERE name = ?) FROM adoption_state "
-                         "WHERE kind = 'answer:region_name' AND measures = (SELECT coalesce(max(n), 0) FROM measure)",
-                         (name,)).fetchone()
+                         f"WHERE kind = 'answer:region_name' AND measures = {_HELD_NOW}", (name,)).fetchone()
         return None if row is None else bool(row[0])
 
     def detail(self, measure_id: str) -> bytes | None:
@@ -677,7 +677,7 @@ class TextIndex:
         try:
             row = self._read(
                 "SELECT d.body FROM detail d JOIN adoption_state s ON s.kind = 'answer:measure' "
-                "WHERE d.id = ? AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (measure_id,)).fetchone()
+                f"WHERE d.id = ? AND s.measures = {_HELD_NOW}", (measure_id,)).fetchone()
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
@@ -730,7 +730,7 @@ class TextIndex:
             row = self._read(
                 f"SELECT a.n, {columns} FROM answer a JOIN adoption_state s ON s.kind = 'answer:' || a.kind "
                 "WHERE a.kind = ? AND a.key = ? AND a.per_region = ? "
-                "AND s.measures = (SELECT coalesce(max(n), 0) FROM measure)", (kind, key, per_region)).fetchone()
+                f"AND s.measures = {_HELD_NOW}", (kind, key, per_region)).fetchone()
             if row is None:
                 return None
             if not body:
