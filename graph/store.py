@@ -32,8 +32,23 @@ request_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "request_deadline", default=None)
 
 
-def check_deadline() -> None:
-    """QueryTimeout when the current request has used up its time budget."""
+# Until when (time.monotonic()) the answer being worked out may hold the server's event loop, or
+# None when it runs on a thread of its own. Set by api/inline.py for the answers it begins there.
+inline_until: contextvars.ContextVar[float | None] = contextvars.ContextVar("inline_until", default=None)
+
+
+class OffTheLoop(Exception):
+    """The answer begun on the event loop must be worked out on a thread: it needs a graph
+    statement, a read that may take long, or more than its time there (api/inline.py)."""
+
+
+def check_deadline(off_loop: bool = False) -> None:
+    """QueryTimeout when the current request has used up its time budget. On the event loop
+    (``inline_until`` set): OffTheLoop once its time there is up, or at once for a step that must
+    not run there (``off_loop``: a graph statement, a read that waits for a lock)."""
+    until = inline_until.get()
+    if until is not None and (off_loop or time.monotonic() > until):
+        raise OffTheLoop
     deadline = request_deadline.get()
     if deadline is not None and time.monotonic() > deadline:
         raise QueryTimeout("the request used up its time budget; ask for a smaller page")

@@ -39,6 +39,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -51,7 +52,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from graph.store import check_deadline
+from graph.store import check_deadline, inline_until
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
@@ -214,6 +215,17 @@ def _hits(terms: Sequence[str], columns: Sequence[str]) -> Hits:
     return Hits(sql, (match, *params))
 
 
+# SQLite virtual machine steps between two looks at the clock on an event-loop reader
+_INLINE_CHECK_STEPS = 1_000
+
+
+def _past_inline_time() -> int:
+    """Non-zero (SQLite then interrupts the statement) once an answer worked out on the event loop
+    has used its time there (graph.store.inline_until; api/inline.py begins it again on a thread)."""
+    until = inline_until.get()
+    return int(until is not None and time.monotonic() > until)
+
+
 @contextmanager
 def _read_transaction(db: sqlite3.Connection) -> Iterator[None]:
     """The statements inside read one state of the file, whatever a writer commits meanwhile; a
@@ -289,6 +301,9 @@ class MeasureKeys:
         """The keys as held, read (again) from ``db`` unless they hold the measure numbered ``highest``."""
         held = self._held
         if held is None or highest >= len(held.region):
+            # read once per version of the file (~250 ms at 100k measures), under a lock another
+            # thread may hold meanwhile: never on the event loop
+            check_deadline(off_loop=True)
             with self._lock:
                 held = self._held
                 if held is None or highest >= len(held.region):
@@ -419,6 +434,8 @@ class TextIndex:
         except StaleIndex:
             self._db.close()
             raise
+        if not wait:  # a reader of the event loop: one statement (a short term's scan) must not hold it
+            self._db.set_progress_handler(_past_inline_time, _INLINE_CHECK_STEPS)
 
     def _empty(self) -> bool:
         return self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0

@@ -52,15 +52,15 @@ def split_region_list(raw: str | Iterable[str]) -> list[str]:
     return [p.strip() for part in parts for p in _LIST_SEPARATORS.split(part) if p.strip()]
 
 
-def resolve_region_list(store: GraphStore, raw: str | Iterable[str]) -> list[str]:
-    """The distinct regions a list names, in order; UnknownRegion for a name that is none,
-    ValueError for more than limits.REGIONS_COMPARED_MAX names."""
+def resolve_region_list(store: GraphStore, raw: str | Iterable[str], text_index: Any = None) -> list[str]:
+    """The distinct regions a list names, in order (resolve_region_name); UnknownRegion for a
+    name that is none, ValueError for more than limits.REGIONS_COMPARED_MAX names."""
     names = split_region_list(raw)
     if len(names) > REGIONS_COMPARED_MAX:
         raise ValueError(f"at most {REGIONS_COMPARED_MAX} regions")
     resolved: list[str] = []
     for name in names:
-        region = resolve_region_name(store, name)
+        region = resolve_region_name(store, name, text_index)
         if region is None:
             raise UnknownRegion(name)
         if region not in resolved:

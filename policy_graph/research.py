@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from graph.store import GraphStore
+from graph.store import GraphStore, check_deadline
 from graph.textindex import KeptRegions, flow_order
 from ingest.normalise import drop_invisible
 from ingest.textutil import sentence_around, to_simplified
@@ -644,6 +644,8 @@ def paths(trace: Trace, from_region: str | None, to_region: str | None, max_hops
             if remaining is not None and remaining.get(nxt, max_hops + 1) > hops - len(chain) - 1:
                 continue
             budget[0] -= 1
+            if not budget[0] & 1023:  # the request's time (and its time on the event loop) holds here too
+                check_deadline()
             chain.append(step)
             regions.append(nxt)
             walk(chain, regions, hops)
@@ -796,6 +798,8 @@ def _derived(flows: list[dict[str, Any]], places_of, stated: set[tuple], budget:
             if budget[0] <= 0:
                 return out
             budget[0] -= 1
+            if not budget[0] & 1023:
+                check_deadline()
             stated.add(key)
             out.append({**f, "dst": place, "via": f["dst"], "reach": PROVINCE_WIDE})
     return out

@@ -6,6 +6,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from api.deps import checked_text_index, get_store, trace_for
+from api.inline import inline_first
 from api.models import AnswerCacheStats, BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
 from api.resolve import optional_region
 from graph.store import GraphStore
@@ -112,9 +113,9 @@ async def measure(request: Request, measure_id: str, store: GraphStore = Depends
 
 
 @router.get("/search", response_model=SearchPage)
-def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-           limit: int = Query(20, ge=1, le=limits.LIST_MAX),
-           store: GraphStore = Depends(get_store)) -> Response:
+async def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
+                 limit: int = Query(20, ge=1, le=limits.LIST_MAX),
+                 store: GraphStore = Depends(get_store)) -> Response:
     if not research.text_terms(q):
         raise HTTPException(status_code=422, detail="the query holds no searchable text")
-    return _sent(SearchPage(**lookups.search(trace_for(request, store), q, limit)))
+    return await inline_first(request, store, lambda trace: _sent(SearchPage(**lookups.search(trace, q, limit))))

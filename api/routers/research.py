@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import ORJSONResponse
 
 from api.deps import get_store, trace_for
+from api.inline import inline_first
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
 from policy_graph import limits, lookups, research
@@ -88,23 +89,27 @@ def replications(from_: str | None = Query(None, alias="from", max_length=100),
 
 
 @router.get("/paths")
-def paths(request: Request, from_: str | None = Query(None, alias="from", max_length=100),
-          to: str | None = Query(None, max_length=100),
-          max_hops: int = Query(limits.HOPS, ge=1, le=limits.HOPS_MAX),
-          limit: int = Query(limits.PATHS, ge=1, le=limits.PATHS_MAX), explain: bool = ExplainQ,
-          store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+async def paths(request: Request, from_: str | None = Query(None, alias="from", max_length=100),
+                to: str | None = Query(None, max_length=100),
+                max_hops: int = Query(limits.HOPS, ge=1, le=limits.HOPS_MAX),
+                limit: int = Query(limits.PATHS, ge=1, le=limits.PATHS_MAX), explain: bool = ExplainQ,
+                store: GraphStore = Depends(get_store)) -> dict[str, Any]:
     if not from_ and not to:
         raise HTTPException(status_code=422, detail="give at least one of from, to")
-    trace = trace_for(request, store)
-    found = research.paths(trace, optional_region(store, from_, "from"), optional_region(store, to, "to"),
-                           max_hops, limit)
-    return _answer(trace, {"paths": found}, explain)
+
+    def answer(trace: Trace) -> ORJSONResponse:
+        index = trace.text_index
+        found = research.paths(trace, optional_region(store, from_, "from", index),
+                               optional_region(store, to, "to", index), max_hops, limit)
+        return _answer(trace, {"paths": found}, explain)
+
+    return await inline_first(request, store, answer)
 
 
-def region_list(store: GraphStore, raw: str, param: str) -> list[str]:
+def region_list(store: GraphStore, raw: str, param: str, text_index: Any = None) -> list[str]:
     """A typed region list (厦门,武汉 / 厦门、武汉) resolved, or the error that says what is wrong."""
     try:
-        return resolve_region_list(store, raw)
+        return resolve_region_list(store, raw, text_index)
     except UnknownRegion as exc:
         raise HTTPException(status_code=404, detail=f"unknown region {exc.text!r} (parameter {param})")
     except ValueError as exc:
@@ -112,19 +117,22 @@ def region_list(store: GraphStore, raw: str, param: str) -> list[str]:
 
 
 @router.get("/compare")
-def compare(request: Request, regions: str = Query(..., min_length=1, max_length=500, description="e.g. 厦门,武汉"),
-            limit: int = Query(limits.COMPARED_THEMES, ge=1, le=limits.COMPARED_THEMES_MAX,
-                               description="themes per page (theme_count gives all)"),
-            offset: int = Query(0, ge=0, le=10_000, description="themes to skip"),
-            per_region: int = Query(limits.COMPARED_SHOWN, ge=1, le=limits.COMPARED_SHOWN_MAX,
-                                    description="measures shown per region and theme (measure_counts gives each total)"),
-            explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    names = region_list(store, regions, "regions")
-    if len(names) < 2:
-        raise HTTPException(status_code=422, detail="compare needs at least two different regions")
-    trace = trace_for(request, store)  # each region's themes, as kept
-    answer = research.compare(trace, names, shown=per_region)
-    return _answer(trace, compare_page(answer, limit, offset, per_region), explain)
+async def compare(request: Request, regions: str = Query(..., min_length=1, max_length=500, description="e.g. 厦门,武汉"),
+                  limit: int = Query(limits.COMPARED_THEMES, ge=1, le=limits.COMPARED_THEMES_MAX,
+                                     description="themes per page (theme_count gives all)"),
+                  offset: int = Query(0, ge=0, le=10_000, description="themes to skip"),
+                  per_region: int = Query(limits.COMPARED_SHOWN, ge=1, le=limits.COMPARED_SHOWN_MAX,
+                                          description="measures shown per region and theme (measure_counts gives each total)"),
+                  explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+
+    def answer(trace: Trace) -> ORJSONResponse:  # each region's themes, as kept
+        names = region_list(store, regions, "regions", trace.text_index)
+        if len(names) < 2:
+            raise HTTPException(status_code=422, detail="compare needs at least two different regions")
+        whole = research.compare(trace, names, shown=per_region)
+        return _answer(trace, compare_page(whole, limit, offset, per_region), explain)
+
+    return await inline_first(request, store, answer)
 
 
 def compare_page(answer: dict[str, Any], limit: int, offset: int, per_region: int) -> dict[str, Any]:

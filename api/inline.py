@@ -1,0 +1,52 @@
+"""Expensive answers begun on the event loop, and moved to a thread when they are not quick.
+
+A research route used to run its whole answer in the thread pool. The hand-off there and back,
+and the interpreter lock passed between the loop's thread and the worker, cost ~0.5 ms of server
+CPU a request (paths at 100k measures: 2.2 against 1.7 ms): as much as an answer the ingest
+kept costs to read. So such a route begins its answer on the event loop, on the loop's own
+reader of the text index (TextIndexFile.checked: it never waits for a writer's lock), for at
+most INLINE_SECONDS. A graph statement, a read that would wait (a writer's lock, the measures'
+keys read again after an ingest), or any step past that time stops it (graph.store.OffTheLoop;
+SQLite interrupts a long statement), and the answer is worked out again from the start in the
+thread pool, as before. Answers only read, so beginning again changes nothing but the time.
+
+The loop is so held at most INLINE_SECONDS and one step: about what a worker thread in Python
+held it for anyway, the interpreter's switch interval being 5 ms (RELIABILITY.md).
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import checked_text_index, trace_for
+from graph.store import GraphStore, OffTheLoop, inline_until
+from policy_graph.research import Trace
+
+INLINE_SECONDS = 0.010
+_STOPPED = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_INTERRUPT)  # a writer's lock; out of time (progress handler)
+
+T = TypeVar("T")
+
+
+async def inline_first(request: Request, store: GraphStore, answer: Callable[[Trace], T]) -> T:
+    """``answer`` of a Trace, worked out on the event loop when the text index gives it quickly,
+    otherwise in the thread pool."""
+    from api.deps import text_index as _ti
+    index = _ti(request)
+    if index is not None:
+        token = inline_until.set(time.monotonic() + INLINE_SECONDS)
+        try:
+            return answer(Trace(store, text_index=index))
+        except OffTheLoop:
+            pass
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in _STOPPED:
+                raise
+        finally:
+            inline_until.reset(token)
+    return await run_in_threadpool(lambda: answer(trace_for(request, store)))
