@@ -7,6 +7,7 @@ import itertools
 from collections import Counter
 
 import orjson
+import pytest
 
 from fixtures.counting import Counting, RefusesLater
 from graph.store import open_store
@@ -41,11 +42,62 @@ def test_paths_from_the_kept_flows_are_the_graphs_and_read_no_graph_statement(co
         kept, walked, kept_runs, walked_runs, graph_asked = \
             _kept_and_walked(store, index, origin, destination, hops, limit)
         assert orjson.dumps(kept) == orjson.dumps(walked), (origin, destination, hops, limit)
-        assert kept_runs == walked_runs  # ?explain=true names the statements that give them
+        if destination is not None and origin is not None:
+            assert kept_runs == walked_runs  # a level a statement, as in the graph
+        else:  # read region by region as the walk gets to each: never a region the levels did not hold
+            assert _flow_names(kept_runs) <= _flow_names(walked_runs)
+        # ?explain=true names the statements that give them
+        for name, params in kept_runs:
+            assert _rows(_kept_read(index, name, params)) == _rows(store.run(name, params)), (name, params)
         assert not graph_asked, graph_asked
         chains += len(kept)
         derived += sum(1 for p in kept for s in p["steps"] if s["via"])
     assert chains and derived  # chains were found, some of them through a province-wide replication
+
+
+@pytest.fixture(scope="module")
+def with_synth(tmp_path_factory):
+    """The founding corpus and 300 synthetic measures, whose flows chain further (read-only)."""
+    from bench.synth import generate
+    from conftest import build_corpus_db
+
+    out = tmp_path_factory.mktemp("flows")
+    generate(300, 8, out / "corpus")
+    build_corpus_db(out / "g.lbdb", [out / "corpus"])
+    store = open_store("ladybug", path=out / "g.lbdb", read_only=True)
+    index = TextIndex.load(str(out / "g.lbdb") + ".fts")
+    yield store, index
+    index.close()
+    store.close()
+
+
+def test_a_walk_reads_the_flows_of_the_regions_it_gets_to_not_of_whole_levels(with_synth):
+    store, index = with_synth
+    sources, _ = _flow_regions(store)
+    fewer = 0
+    for origin in sources:
+        first_hops = len(research.paths(Trace(store), origin, None, 1, 10_000))
+        # the first hops and one chain more: a page that needs the second level
+        kept, walked, kept_runs, walked_runs, _ = _kept_and_walked(store, index, origin, None, 4, first_hops + 1)
+        assert orjson.dumps(kept) == orjson.dumps(walked)
+        assert _flow_names(kept_runs) <= _flow_names(walked_runs)
+        fewer += _flow_names(kept_runs) < _flow_names(walked_runs)
+    assert fewer  # some page's second hop was found before every region of the level was read
+
+
+def _flow_names(runs) -> set[tuple[str, str]]:
+    return {(name, region) for name, params in runs if name.startswith("flows_") for region in params["names"]}
+
+
+def _kept_read(index: TextIndex, name: str, params: dict) -> list[dict]:
+    """What the walk read from the index for the statement ``name`` names."""
+    if name in ("flows_from", "flows_into"):
+        return index.flows(params["names"], name == "flows_into", params["limit"])
+    return index.province_places(params["names"], name == "region_provinces", params["limit"])
+
+
+def _rows(rows: list[dict]) -> list[tuple]:
+    return sorted(tuple(sorted((k, str(v)) for k, v in r.items())) for r in rows)
 
 
 def _kept_flows(index: TextIndex) -> Counter:
