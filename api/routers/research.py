@@ -36,27 +36,30 @@ def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> 
 
 
 @router.get("/adopters")
-def adopters(request: Request,
-             q: str = Query(..., min_length=1, max_length=200,
-                            description="a theme or a named practice (key, Chinese in either script, or "
-                                        "English: 知识产权质押融资, 银税互动, bank-tax interaction), or any "
-                                        "text; a practice's answer gives its theme's other adopters as "
-                                        "`related`"),
-             per_region: int = Query(limits.PER_REGION, ge=1, le=limits.PER_REGION_MAX,
-                                     description="measures shown per region, earliest first "
-                                                 "(measure_count gives the region's total)"),
-             limit: int = Query(limits.REGIONS, ge=1, le=limits.REGIONS_MAX,
-                                description="regions per page, by first date (region_count gives all)"),
-             offset: int = Query(0, ge=0, le=limits.OFFSET_REGIONS_MAX, description="regions to skip"),
-             explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
-    trace = trace_for(request, store)
-    if explain:
-        return _answer(trace, research.adopters(trace, q, limit=limit, per_region=per_region, offset=offset), True)
-    # Sent as encoded, not through the response model: a page of ~1,000 measures (460 KB) took
-    # 20.6 ms through its validation and 14.1 ms as a plain JSONResponse (in-process, same body);
-    # a kept answer is sent as the ingest encoded it.
-    return Response(research.adopters_json(trace, q, limit=limit, per_region=per_region, offset=offset),
-                    media_type="application/json")
+async def adopters(request: Request,
+                   q: str = Query(..., min_length=1, max_length=200,
+                                  description="a theme or a named practice (key, Chinese in either script, or "
+                                              "English: 知识产权质押融资, 银税互动, bank-tax interaction), or any "
+                                              "text; a practice's answer gives its theme's other adopters as "
+                                              "`related`"),
+                   per_region: int = Query(limits.PER_REGION, ge=1, le=limits.PER_REGION_MAX,
+                                           description="measures shown per region, earliest first "
+                                                       "(measure_count gives the region's total)"),
+                   limit: int = Query(limits.REGIONS, ge=1, le=limits.REGIONS_MAX,
+                                      description="regions per page, by first date (region_count gives all)"),
+                   offset: int = Query(0, ge=0, le=limits.OFFSET_REGIONS_MAX, description="regions to skip"),
+                   explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
+
+    def answer(trace: Trace) -> Response:
+        if explain:
+            return _answer(trace, research.adopters(trace, q, limit=limit, per_region=per_region, offset=offset), True)
+        # Sent as encoded, not through the response model: a page of ~1,000 measures (460 KB) took
+        # 20.6 ms through its validation and 14.1 ms as a plain JSONResponse (in-process, same body);
+        # a kept answer is sent as the ingest encoded it.
+        return Response(research.adopters_json(trace, q, limit=limit, per_region=per_region, offset=offset),
+                        media_type="application/json")
+
+    return await inline_first(request, store, answer)
 
 
 @router.get("/timeline")
