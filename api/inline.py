@@ -15,6 +15,7 @@ held it for anyway, the interpreter's switch interval being 5 ms (RELIABILITY.md
 """
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from api.deps import checked_text_index, trace_for
 from graph.store import GraphStore, OffTheLoop, inline_until
 from policy_graph.research import Trace
 
-INLINE_SECONDS = 0.010
+INLINE_SECONDS = 0.005
 _STOPPED = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_INTERRUPT)  # a writer's lock; out of time (progress handler)
 
 T = TypeVar("T")
@@ -36,9 +37,11 @@ T = TypeVar("T")
 async def inline_first(request: Request, store: GraphStore, answer: Callable[[Trace], T]) -> T:
     """``answer`` of a Trace, worked out on the event loop when the text index gives it quickly,
     otherwise in the thread pool."""
-    from api.deps import text_index as _ti
-    index = _ti(request)
+    index = checked_text_index(request)
     if index is not None:
+        # one turn of the loop first: a cheap request that came in meanwhile is begun before
+        # this answer holds the loop, not after it
+        await asyncio.sleep(0)
         token = inline_until.set(time.monotonic() + INLINE_SECONDS)
         try:
             return answer(Trace(store, text_index=index))

@@ -127,3 +127,29 @@ def test_the_measures_keys_are_read_off_the_loop(corpus, corpus_db):
     found, ran, loop_thread = _answered(request, store, lambda trace: research.search(trace, ["知识产权"], 20))
     assert ran[0] == loop_thread and len(ran) == 2 and ran[1] != loop_thread
     assert found[1] > 0
+
+
+def test_a_long_statement_on_the_loop_is_stopped_and_asked_again_on_a_thread(request_for, monkeypatch):
+    request, store = request_for
+    monkeypatch.setattr(inline, "INLINE_SECONDS", 0.001)
+    found, ran, loop_thread = _answered(request, store, lambda trace: trace.text_index._db.execute(_LONG).fetchone())
+    assert found == (100000,)
+    assert ran[0] == loop_thread and len(ran) == 2 and ran[1] != loop_thread
+
+
+def test_the_loop_never_waits_for_a_writers_lock(request_for, corpus_db):
+    request, store = request_for
+    _answered(request, store, lambda trace: research.search(trace, ["知识产权"], 20))  # the loop's reader is open
+    writer = sqlite3.connect(str(corpus_db) + ".fts", check_same_thread=False)
+    writer.execute("BEGIN EXCLUSIVE")  # as an ingest's commit holds the file
+    released = threading.Timer(0.3, writer.rollback)
+    released.start()
+    try:
+        t0 = time.monotonic()
+        found, ran, loop_thread = _answered(request, store, lambda trace: research.search(trace, ["知识产权"], 20))
+    finally:
+        released.join()
+        writer.close()
+    # the loop's reader was refused at once; the thread's waited for the lock, then answered
+    assert ran[0] == loop_thread and len(ran) == 2 and ran[1] != loop_thread
+    assert found[1] > 0 and time.monotonic() - t0 >= 0.3
