@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import ORJSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_store, trace_for
 from api.inline import inline_first
@@ -59,6 +60,10 @@ async def adopters(request: Request,
         return Response(research.adopters_json(trace, q, limit=limit, per_region=per_region, offset=offset),
                         media_type="application/json")
 
+    if research.resolve_topic(q) is None:
+        # a text question: at 100k measures most take longer than the loop may be held (a theme's
+        # or a practice's answer is kept whole)
+        return await run_in_threadpool(lambda: answer(trace_for(request, store)))
     return await inline_first(request, store, answer)
 
 
