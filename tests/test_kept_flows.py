@@ -1,6 +1,8 @@
 """The region flows and provinces' places the ingest keeps in the text index: replication paths
-walked there are exactly the paths walked in the graph, read no graph statement, name the same
-statements for ?explain=true, and are not used while they are older than the graph's measures."""
+walked there are exactly the paths walked in the graph, read no graph statement, name statements
+for ?explain=true that give on the graph what the index gave (the graph walk's own, level by
+level, for a walk toward a destination), and are not used while they are older than the graph's
+measures."""
 from __future__ import annotations
 
 import itertools
