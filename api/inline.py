@@ -52,4 +52,9 @@ async def inline_first(request: Request, store: GraphStore, answer: Callable[[Tr
                 raise
         finally:
             inline_until.reset(token)
+    return await on_a_thread(request, store, answer)
+
+
+async def on_a_thread(request: Request, store: GraphStore, answer: Callable[[Trace], T]) -> T:
+    """``answer`` worked out in the thread pool, on that thread's reader of the text index."""
     return await run_in_threadpool(lambda: answer(trace_for(request, store)))

@@ -42,12 +42,17 @@ class OffTheLoop(Exception):
     statement, a read that may take long, or more than its time there (api/inline.py)."""
 
 
+def loop_time_up() -> bool:
+    """Whether the answer being worked out on the event loop has used its time there."""
+    until = inline_until.get()
+    return until is not None and time.monotonic() > until
+
+
 def check_deadline(off_loop: bool = False) -> None:
     """QueryTimeout when the current request has used up its time budget. On the event loop
     (``inline_until`` set): OffTheLoop once its time there is up, or at once for a step that must
     not run there (``off_loop``: a graph statement, a read that waits for a lock)."""
-    until = inline_until.get()
-    if until is not None and (off_loop or time.monotonic() > until):
+    if loop_time_up() or (off_loop and inline_until.get() is not None):
         raise OffTheLoop
     deadline = request_deadline.get()
     if deadline is not None and time.monotonic() > deadline:

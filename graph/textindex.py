@@ -39,7 +39,6 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -52,7 +51,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from graph.store import check_deadline, inline_until
+from graph.store import check_deadline, loop_time_up
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
@@ -221,9 +220,8 @@ _INLINE_CHECK_STEPS = 1_000
 
 def _past_inline_time() -> int:
     """Non-zero (SQLite then interrupts the statement) once an answer worked out on the event loop
-    has used its time there (graph.store.inline_until; api/inline.py begins it again on a thread)."""
-    until = inline_until.get()
-    return int(until is not None and time.monotonic() > until)
+    has used its time there (api/inline.py begins it again on a thread)."""
+    return int(loop_time_up())
 
 
 @contextmanager

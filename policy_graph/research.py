@@ -717,9 +717,7 @@ class _FlowLevels:
                 here, nxt = (step["src"], step["dst"]) if self.forward else (step["dst"], step["src"])
                 self.steps_of[here].append(step)
                 self._reach(nxt)
-            budget = [FACT_ROW_CAP]  # the derived steps of a level, at most
-            for here, flows, places_of in implied:
-                self._implied[here].append((flows, places_of, budget))
+            self._defer(implied)
             for nxt in implied_next:  # where a derived step leads (one a flow states is reached already)
                 self._reach(nxt)
 
@@ -736,7 +734,12 @@ class _FlowLevels:
         self._loaded.add(here)
         direct, implied, _ = self._level([here])
         self.steps_of[here].extend(direct)
-        budget = [FACT_ROW_CAP]
+        self._defer(implied)
+
+    def _defer(self, implied: list[tuple]) -> None:
+        """Keep a level's (or a region's) province flows until a walk gets past its stated steps;
+        the steps they imply share one budget."""
+        budget = [FACT_ROW_CAP]  # the derived steps of a level, at most
         for region, flows, places_of in implied:
             self._implied[region].append((flows, places_of, budget))
 

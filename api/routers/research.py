@@ -7,10 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import ORJSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_store, trace_for
-from api.inline import inline_first
+from api.inline import inline_first, on_a_thread
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
 from policy_graph import limits, lookups, research
@@ -63,7 +62,7 @@ async def adopters(request: Request,
     if research.resolve_topic(q) is None:
         # a text question: at 100k measures most take longer than the loop may be held (a theme's
         # or a practice's answer is kept whole)
-        return await run_in_threadpool(lambda: answer(trace_for(request, store)))
+        return await on_a_thread(request, store, answer)
     return await inline_first(request, store, answer)
 
 
