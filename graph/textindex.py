@@ -22,7 +22,9 @@ agencies of its responsibility line; the spans of its sentences; and all of it a
 own JSON, its card), so a text question is answered, grouped by region, paged and shown with its
 evidence sentence with two SQLite statements and no graph query, and any answer's agencies are
 one lookup. And each measure's whole detail, the JSON /api/measures/{id} sends
-(policy_graph.lookups.kept_measure_details), stamped like the kept answers. And the graph's
+(policy_graph.lookups.kept_measure_details), stamped like the kept answers, with the measure's
+neighbours through its own document's relations, from which graph.subgraph draws a measure's
+picture with one graph statement (its similar measures). And the graph's
 region-to-region practice flows with each province's places, the hops a replication path walks
 (research.paths).
 
@@ -55,7 +57,7 @@ from graph.store import check_deadline, loop_time_up
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 13  # 13: + measures' labels and sections (a search answers from the index alone), the graph's region names; 12: + each region's flows as one row a direction; 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 14  # 14: + each measure's neighbours through its own document's relations, beside its detail; 13: + measures' labels and sections (a search answers from the index alone), the graph's region names; 12: + each region's flows as one row a direction; 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 # How many measures the index holds now (numbers only grow): what a kept answer is stamped with,
 # and current while its stamp still says so
 _HELD_NOW = "(SELECT coalesce(max(n), 0) FROM measure)"
@@ -113,8 +115,12 @@ CREATE TABLE IF NOT EXISTS answer (
 -- whatever its kind; valid while adoption_state holds the same stamp for 'answer:measure'. Kept
 -- as sent: zlib would store a third of the ~3.5 kB (the text twice, each fact's evidence), for
 -- 60 us a measure at ingest (0.6 s of the 2.4 s these cost at 10k measures)
+-- Beside it, the measure's neighbours through the relations its own document wrote, as the
+-- subgraph's statements give them (graph/subgraph.py encodes and reads them): a measure's
+-- subgraph then asks the graph only for its similar measures, which later documents change.
 CREATE TABLE IF NOT EXISTS detail (
-    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL);
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL,
+    neighbours BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS detail_document ON detail(document);
 -- the graph's region-to-region practice flows (PRACTICE_FLOW) and each province's places (its
 -- PART_OF children), which research.paths walks a hop at a time, where each of its two graph
@@ -663,13 +669,14 @@ class TextIndex:
                            "INSERT INTO answer(kind, key, per_region, body, spans, runs) VALUES (?, ?, ?, ?, ?, ?)",
                            (row(key, *answer) for key, answer in pairs))
 
-    def set_details(self, details: Iterable[tuple[str, str, bytes]], documents: Iterable[str] | None = None) -> None:
-        """Keep ``details`` ((measure id, document id, the detail's JSON), taken one by one) in one
+    def set_details(self, details: Iterable[tuple[str, str, bytes, bytes]], documents: Iterable[str] | None = None) -> None:
+        """Keep ``details`` ((measure id, document id, the detail's JSON, its own document's
+        neighbours as graph.subgraph.encode_kept_neighbours wrote them), taken one by one) in one
         transaction, stamped with the measures the index holds now: replacing every kept detail,
         or (``documents`` given) those of these documents (a document written again may have lost
         measures: none of its older details stays)."""
         self._replace_kept("detail", None, "document", documents or (), documents is None, "answer:measure",
-                           "INSERT INTO detail(id, document, body) VALUES (?, ?, ?)",
+                           "INSERT INTO detail(id, document, body, neighbours) VALUES (?, ?, ?, ?)",
                            details)
 
     def set_region_names(self, names: Iterable[str]) -> None:
@@ -689,9 +696,17 @@ class TextIndex:
         """The kept detail of a measure. None: none kept for it, or kept for fewer measures than
         the index holds now, or a writer's commit holds the file (at once on a connection that
         does not wait): the caller computes it from the graph."""
+        return self._kept_detail("body", measure_id)
+
+    def neighbours(self, measure_id: str) -> bytes | None:
+        """The neighbours kept beside a measure's detail (graph.subgraph reads them); None as for
+        ``detail``."""
+        return self._kept_detail("neighbours", measure_id)
+
+    def _kept_detail(self, column: str, measure_id: str) -> bytes | None:
         try:
             row = self._read(
-                "SELECT d.body FROM detail d JOIN adoption_state s ON s.kind = 'answer:measure' "
+                f"SELECT d.{column} FROM detail d JOIN adoption_state s ON s.kind = 'answer:measure' "
                 f"WHERE d.id = ? AND s.measures = {_HELD_NOW}", (measure_id,)).fetchone()
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:

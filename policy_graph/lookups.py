@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import orjson
 
+from graph.subgraph import encode_kept_neighbours
 from policy_graph import limits, research
 from policy_graph.regions import resolve_region_name
 from policy_graph.research import Trace
@@ -133,9 +134,12 @@ DETAILS_BATCH = 50  # documents a statement: at 10k measures as fast as 10, and 
 DETAILS_ONE_BY_ONE_BELOW = 1000  # measures: fewer are read with the request's own statement, one by one
 
 
-def kept_measure_details(store, documents: list[str], measures: int | None = None) -> Iterator[tuple[str, str, bytes]]:
-    """(measure id, document id, encoded detail) of every measure of ``documents``, for the text
-    index to keep (service.keep_measure_details), computed by the code a request runs. Read for
+def kept_measure_details(store, documents: list[str], measures: int | None = None
+                         ) -> Iterator[tuple[str, str, bytes, bytes]]:
+    """(measure id, document id, encoded detail, encoded neighbours) of every measure of
+    ``documents``, for the text index to keep (service.keep_measure_details), computed by the code
+    a request runs; the neighbours are those its own document gave it (measure_details_neighbours,
+    for graph.subgraph). Read for
     DETAILS_BATCH documents at a time: the measures' own columns once (measure_detail repeats the
     texts on each of a measure's ~10 edges), then each relation's edges. When the caller knows
     the documents hold fewer than DETAILS_ONE_BY_ONE_BELOW ``measures`` (an upload), each is read
@@ -155,10 +159,11 @@ def kept_measure_details(store, documents: list[str], measures: int | None = Non
                          store.run("measure_details_replications", params)):
                 for r in rows:
                     edges.setdefault(r["id"], []).append(r)
+        neighbours = {r["src"]: r["neighbours"] for r in store.run("measure_details_neighbours", params)}
         for mid, m in own.items():
             detail = _detail(m, edges.get(mid, ()))
             if detail is not None:
-                yield mid, m["document"], encode_detail(detail)
+                yield mid, m["document"], encode_detail(detail), encode_kept_neighbours(neighbours.get(mid, []))
 
 
 def _detail(m: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

@@ -176,7 +176,7 @@ def test_a_documents_details_are_replaced_whole(corpus, tmp_path):
     index = TextIndex(path)
     doc = store.run("documents_titles", {})[0]["id"]
     ids = [r["id"] for r in store.run("measure_details_own", {"documents": [doc]})]
-    index.set_details(iter([(ids[0], doc, b'{"id":"kept"}')]), [doc])
+    index.set_details(iter([(ids[0], doc, b'{"id":"kept"}', b'[]')]), [doc])
     assert index.detail(ids[0]) == b'{"id":"kept"}'
     assert all(index.detail(mid) is None for mid in ids[1:])
     other = next(mid for mid in _ids_by_document(store) if mid not in ids)

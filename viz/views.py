@@ -316,7 +316,7 @@ class ExploreView:
 
 def explore_view(trace: Trace, center: tuple[str, str, dict], depth: int, limit: int) -> ExploreView:
     """Exactly the subgraph /api/subgraph returns for the same centre, depth and limit."""
-    sub = neighbourhood(trace.store, center, depth=depth, limit=limit)
+    sub = neighbourhood(trace.store, center, depth=depth, limit=limit, index=trace.text_index)
     docs = _document_titles(trace, {n.props.get("document_id") for n in sub.nodes.values()})
     date_measures(trace, sub)  # the canvas's time range
     return ExploreView((center[0], center[1]), depth, sub, docs)

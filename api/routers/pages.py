@@ -157,14 +157,15 @@ def paths(request: Request, origin: str | None = Query(None, alias="from", max_l
 
 
 @router.get("/viz/explore", response_class=HTMLResponse)
-def explore(center: str = Query(..., min_length=1, max_length=300),
+def explore(request: Request, center: str = Query(..., min_length=1, max_length=300),
             depth: int = Query(1, ge=0, le=limits.DEPTH_MAX),
             limit: int | None = LimitQ, store: GraphStore = Depends(get_store),
             settings: Settings = Depends(get_settings)) -> HTMLResponse:
-    found = find_center(store, center)
+    trace = trace_for(request, store)
+    found = find_center(trace, center)
     if found is None:
         return html(pages.not_found(f"no node {center!r}"), 404)
-    return html(pages.explore_page(views.explore_view(Trace(store), found, depth, node_cap(limit, settings))))
+    return html(pages.explore_page(views.explore_view(trace, found, depth, node_cap(limit, settings))))
 
 
 @router.get("/viz/agency/{key}", response_class=HTMLResponse)

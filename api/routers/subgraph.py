@@ -1,21 +1,23 @@
 """GET /api/subgraph: the node/edge sets the pages draw, for other clients."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import ORJSONResponse
 
-from api.deps import get_store
+from api.deps import get_store, trace_for
 from api.resolve import region_name
 from graph.store import GraphStore
 from graph.subgraph import neighbourhood, resolve_center, split_node_id
 from policy_graph import limits
+from policy_graph.research import Trace
 
 router = APIRouter(prefix="/api", tags=["subgraph"])
 
 
-def find_center(store: GraphStore, center: str):
+def find_center(trace: Trace, center: str):
     """``Type:key``, a bare key, or a region as a user writes it (厦门市, 廈門, Xiamen)."""
-    found = resolve_center(store, center)
+    store = trace.store
+    found = resolve_center(store, center, trace.text_index)
     if found is None:
         typed = split_node_id(center)
         if typed is None or typed[0] == "Region":
@@ -26,7 +28,7 @@ def find_center(store: GraphStore, center: str):
 
 
 @router.get("/subgraph")
-def subgraph(center: str = Query(..., min_length=1, max_length=300,
+def subgraph(request: Request, center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
                                              "Practice:<key>, Agency:<id>, Document:<id>) or a bare key / region name"),
              depth: int = Query(1, ge=0, le=limits.DEPTH_MAX,
@@ -34,8 +36,9 @@ def subgraph(center: str = Query(..., min_length=1, max_length=300,
              limit: int = Query(limits.NODES, ge=1, le=limits.NODES_MAX,
                                 description=f"node cap (at most {limits.NODES_MAX})"),
              store: GraphStore = Depends(get_store)) -> dict:
-    found = find_center(store, center)
+    trace = trace_for(request, store)
+    found = find_center(trace, center)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no node {center!r}")
     # sent as built, not through pydantic's serialiser for the `dict` return type (api/routers/research.py)
-    return ORJSONResponse(neighbourhood(store, found, depth=depth, limit=limit).to_public())
+    return ORJSONResponse(neighbourhood(store, found, depth=depth, limit=limit, index=trace.text_index).to_public())

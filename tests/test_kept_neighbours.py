@@ -1,0 +1,171 @@
+"""A measure's subgraph read with the neighbours the ingest kept beside its detail (its own
+document's relations) and one statement for its similar measures: the same picture the graph's
+statements draw, node for node and edge for edge with their properties, for every measure of the
+founding corpus, after an upload that links new measures to older ones, and past the similar
+statement's cap."""
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fixtures.counting import Counting
+from graph import schema, subgraph
+from graph.queries import load_query
+from graph.store import open_store
+from graph.subgraph import neighbourhood, relations, resolve_center
+from graph.textindex import TextIndex
+
+SIMILAR = "subgraph_similar_measure_one"
+
+
+def _measures(store) -> list[str]:
+    return [r["id"] for r in store._execute("MATCH (m:Measure) RETURN m.id AS id ORDER BY id")]
+
+
+def _drawn(sub) -> tuple:
+    """All a subgraph holds: what the API sends, and the properties the explorer's page shows."""
+    return (sub.to_public(), {k: n.props for k, n in sub.nodes.items()}, [e.props for e in sub.edges])
+
+
+def _same_pictures(store, index, measures, shapes=((0, 200), (1, 200), (1, 3), (2, 30))) -> int:
+    """Asserts each measure's subgraphs are the graph's; returns how many read kept neighbours."""
+    kept = 0
+    for mid in measures:
+        centre = resolve_center(store, f"Measure:{mid}", index)
+        assert centre == resolve_center(store, f"Measure:{mid}"), mid
+        kept += index.neighbours(mid) is not None
+        for depth, limit in shapes:
+            assert _drawn(neighbourhood(store, centre, depth=depth, limit=limit, index=index)) == \
+                _drawn(neighbourhood(store, centre, depth=depth, limit=limit)), (mid, depth, limit)
+    return kept
+
+
+def test_every_measures_subgraph_from_its_kept_neighbours_is_the_graphs(corpus):
+    store, index = corpus
+    measures = _measures(store)
+    assert _same_pictures(store, index, measures) == len(measures) > 100
+
+
+def test_a_kept_measures_centre_and_neighbours_ask_the_graph_only_for_its_similar_measures(corpus):
+    store, index = corpus
+    similar_somewhere = 0
+    for mid in _measures(store)[:60]:
+        counting = Counting(store)
+        centre = resolve_center(counting, f"Measure:{mid}", index)
+        sub = neighbourhood(counting, centre, depth=1, limit=200, index=index)
+        assert counting.asked == [SIMILAR], mid
+        similar_somewhere += any(e.type == "SIMILAR_TO" for e in sub.edges)
+        # without the index: the centre's lookup and a statement each way
+        counting = Counting(store)
+        neighbourhood(counting, resolve_center(counting, f"Measure:{mid}"), depth=1, limit=200)
+        assert counting.asked == ["node_lookup_measure", "subgraph_out_measure_one", "subgraph_in_measure_one"]
+    assert similar_somewhere
+
+
+@pytest.mark.parametrize("dialect", ["ladybug", "neo4j"])
+def test_the_kept_relations_are_every_one_out_of_a_measure_but_similar_to(dialect):
+    """A relation type the schema adds out of a Measure and the kept statement leaves out would
+    drop neighbours from every measure's picture; SIMILAR_TO must stay out: a later document's
+    linking changes it, and the kept rows are only written again with their own document's."""
+    written = re.search(r"\[r:([A-Z_|]+)\]", load_query("measure_details_neighbours", dialect))
+    assert written and sorted(written.group(1).split("|")) == [t for t in relations("Measure", "out")
+                                                               if t != "SIMILAR_TO"]
+    assert relations("Measure", "in") == ["SIMILAR_TO"]  # all the similar statement must add
+    assert "SIMILAR_TO" in schema.RELS
+
+
+def test_the_similar_statement_gives_the_one_key_statements_similar_rows_both_ways(corpus):
+    store, _ = corpus
+    both = 0
+    for mid in _measures(store):
+        rows = {"out": [], "in": []}
+        for row in store.run(SIMILAR, {"key": mid}):
+            rows["out" if row.pop("out") else "in"].append(row)
+        out = [r for r in store.run("subgraph_out_measure_one", {"key": mid}) if r["rel"] == "SIMILAR_TO"]
+        into = store.run("subgraph_in_measure_one", {"key": mid})
+        assert sorted(rows["out"], key=subgraph._in_order) == sorted(out, key=subgraph._in_order), mid
+        assert sorted(rows["in"], key=subgraph._in_order) == sorted(into, key=subgraph._in_order), mid
+        both += bool(rows["out"] and rows["in"])
+    assert both
+
+
+def test_past_the_similar_statements_cap_the_one_key_statements_are_asked(corpus, monkeypatch):
+    """The similar statement's cap is written in (LIMIT 1601): a measure with as many rows may have
+    more, and its picture is then read as the graph's statements read any node's."""
+    store, index = corpus
+    assert subgraph.written_cap(store.query_text(SIMILAR)) == 1601
+    written = subgraph.written_cap
+    monkeypatch.setattr(subgraph, "written_cap",
+                        lambda text: 2 if text == store.query_text(SIMILAR) else written(text))
+    fell_back = 0
+    for mid in _measures(store)[:80]:
+        counting = Counting(store)
+        centre = resolve_center(counting, f"Measure:{mid}", index)
+        got = _drawn(neighbourhood(counting, centre, depth=1, limit=200, index=index))
+        assert got == _drawn(neighbourhood(store, centre, depth=1, limit=200)), mid
+        fell_back += "subgraph_out_measure_one" in counting.asked
+    assert fell_back
+
+
+def test_an_upload_linked_to_older_measures_shows_in_their_kept_pictures(corpus_db, tmp_path):
+    """The new documents' measures become similar to older ones: the older measures' pictures,
+    whose kept rows were not written again, show the new edges (read from the graph), and the new
+    measures' own rows were kept with their details."""
+    from fixtures.hostile import copy_graph, synth_documents
+    from policy_graph.service import ingest_into, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    fts = text_index_path(simindex)
+    store = open_store("ladybug", path=db)
+    try:
+        older = set(_measures(store))
+        with sqlite3.connect(fts) as raw:
+            before = dict(raw.execute("SELECT id, n FROM detail"))
+        report = ingest_into(store, synth_documents(tmp_path / "new", 120, seed=5)[:2], index_path=simindex)
+        assert report.documents and not report.errors
+        new = {m.id for doc in report.documents for m in doc.measures}
+        linked = {r["b"] for r in store._execute(
+            "MATCH (a:Measure)-[:SIMILAR_TO]->(b:Measure) WHERE a.id IN $new AND b.id IN $older "
+            "RETURN DISTINCT b.id AS b", {"new": sorted(new), "older": sorted(older)})}
+        assert linked  # some older measure got a similar measure from the upload
+        with sqlite3.connect(fts) as raw:
+            assert all(n == before[mid] for mid, n in raw.execute("SELECT id, n FROM detail") if mid in linked)
+        index = TextIndex.load(fts)
+        try:
+            assert _same_pictures(store, index, sorted(linked | new), ((1, 200), (2, 30))) == len(linked | new)
+        finally:
+            index.close()
+    finally:
+        store.close()
+
+
+def test_kept_neighbours_of_fewer_measures_than_the_index_holds_are_not_used(corpus, tmp_path):
+    """Stamped older (a killed writer), the kept rows are not read: the graph draws the picture."""
+    from fixtures.hostile import index_with_older_answers
+
+    store, current = corpus
+    path = index_with_older_answers(Path(current.path), tmp_path / "g.fts", "measure")
+    index = TextIndex.load(path)
+    try:
+        mid = _measures(store)[0]
+        assert index.neighbours(mid) is None and index.detail(mid) is None
+        counting = Counting(store)
+        neighbourhood(counting, resolve_center(counting, f"Measure:{mid}", index), depth=1, index=index)
+        assert counting.asked == ["node_lookup_measure", "subgraph_out_measure_one", "subgraph_in_measure_one"]
+    finally:
+        index.close()
+
+
+def test_the_api_and_the_explorer_draw_a_measure_as_the_graph_does(api, corpus):
+    store, _ = corpus
+    for mid in _measures(store)[::25]:
+        sent = api.get("/api/subgraph", params={"center": f"Measure:{mid}", "depth": 1})
+        assert sent.status_code == 200
+        centre = resolve_center(store, f"Measure:{mid}")
+        assert sent.json() == neighbourhood(store, centre, depth=1).to_public()
+        page = api.get("/viz/explore", params={"center": f"Measure:{mid}"})
+        assert page.status_code == 200 and mid in page.text
