@@ -224,9 +224,11 @@ def _kept_rows(store: GraphStore, index: Any, node_type: str, keys: set[str],
     """One measure's rows of both directions (as ``_neighbour_rows`` gives each): the neighbours
     its own document gave it, kept in the text ``index`` beside its detail, and its similar
     measures, both ways, in one statement. One statement where the graph took three (the centre's
-    lookup, then each direction's): at 100k measures 0.43 against 1.07 ms (bench/FIXES.md). None
-    when the index keeps none for it, or when the statement's written cap may have left rows out
-    (then the one-key statements are asked, as for any other node)."""
+    lookup, then each direction's): at 100k measures 0.35 against 1.07 ms (bench/FIXES.md). None
+    when the index keeps none for it, when the statement's written cap may have left rows out, or
+    when a similar edge joins the measure to itself (the linker writes none; the undirected match
+    gives it twice, both leaving the measure, where each direction's statement gives it once):
+    then the one-key statements are asked, as for any other node."""
     if index is None or node_type != "Measure" or len(keys) != 1:
         return None
     key = next(iter(keys))
@@ -234,7 +236,8 @@ def _kept_rows(store: GraphStore, index: Any, node_type: str, keys: set[str],
     if own is None:
         return None
     similar = store.run("subgraph_similar_measure_one", {"key": key})
-    if len(similar) >= written_cap(store.query_text("subgraph_similar_measure_one")):
+    if len(similar) >= written_cap(store.query_text("subgraph_similar_measure_one")) or \
+            any(row["id"] == key for row in similar):
         return None
     rows: dict[str, list[dict[str, Any]]] = {
         "out": [{"src": key, **dict(zip(_KEPT_COLUMNS, row)), "score": None, "measure_id": None}

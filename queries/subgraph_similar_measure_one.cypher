@@ -1,7 +1,7 @@
 // One Measure's similar measures, both ways, each row marked `out` when the edge leaves it: with
 // the neighbours its own document gave it, kept beside its detail (measure_details_neighbours),
 // these are the rows of subgraph_out_measure_one and subgraph_in_measure_one, in one statement
-// (graph/subgraph.py). At 100k measures: 0.43 ms, where the two took 0.97 and the centre's
+// (graph/subgraph.py). At 100k measures: 0.35 ms, where the two took 0.97 and the centre's
 // lookup, also read from the kept detail now, 0.10-0.19 (bench/FIXES.md).
 // Unordered, as the other one-key statements; its cap is written in (twice theirs, for both
 // directions): a measure with as many rows is read by the ordered statements.

@@ -30,12 +30,24 @@ def _drawn(sub) -> tuple:
     return (sub.to_public(), {k: n.props for k, n in sub.nodes.items()}, [e.props for e in sub.edges])
 
 
+def _same_rows(store, index, mid: str, row_cap: int) -> bool:
+    """Asserts the rows a measure's picture is drawn from are the one-key statements' rows, row
+    for row in both directions; returns whether they were read with its kept neighbours."""
+    kept = subgraph._kept_rows(store, index, "Measure", {mid}, row_cap)
+    if kept is not None:
+        for direction in ("out", "in"):
+            assert kept[direction] == subgraph._neighbour_rows(
+                store, f"subgraph_{direction}_measure", {mid}, row_cap), (mid, direction, row_cap)
+    return kept is not None
+
+
 def _same_pictures(store, index, measures, shapes=((0, 200), (1, 200), (1, 3), (2, 30))) -> int:
     """Asserts each measure's subgraphs are the graph's; returns how many read kept neighbours."""
     kept = 0
     for mid in measures:
         centre = resolve_center(store, f"Measure:{mid}", index)
         assert centre == resolve_center(store, f"Measure:{mid}"), mid
+        assert all([_same_rows(store, index, mid, cap) for cap in (12, 800)]) == (index.neighbours(mid) is not None)
         kept += index.neighbours(mid) is not None
         for depth, limit in shapes:
             assert _drawn(neighbourhood(store, centre, depth=depth, limit=limit, index=index)) == \
@@ -169,3 +181,30 @@ def test_the_api_and_the_explorer_draw_a_measure_as_the_graph_does(api, corpus):
         assert sent.json() == neighbourhood(store, centre, depth=1).to_public()
         page = api.get("/viz/explore", params={"center": f"Measure:{mid}"})
         assert page.status_code == 200 and mid in page.text
+
+
+def test_a_similar_edge_from_a_measure_to_itself_is_drawn_as_the_graph_draws_it(corpus_db, tmp_path):
+    """The linker writes none, but a graph may hold one (an import, an older release): the
+    undirected statement gives it twice, both leaving the measure, where each direction's
+    statement gives it once; such a measure is read with the one-key statements."""
+    from fixtures.hostile import copy_graph
+    from policy_graph.service import text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    store = open_store("ladybug", path=db)
+    try:
+        mid = _measures(store)[0]
+        store._execute("MATCH (a:Measure) WHERE a.id = $id CREATE (a)-[:SIMILAR_TO {score: 0.5, method: 'x', "
+                       "shared_terms: []}]->(a)", {"id": mid})
+        index = TextIndex.load(text_index_path(db.parent / (db.name + ".simindex")))
+        try:
+            assert index.neighbours(mid) is not None
+            assert not _same_rows(store, index, mid, 800)  # read as the one-key statements read it
+            centre = resolve_center(store, f"Measure:{mid}", index)
+            drawn = _drawn(neighbourhood(store, centre, depth=1, index=index))
+            assert drawn == _drawn(neighbourhood(store, centre, depth=1))
+            assert any(e["source"] == e["target"] == f"Measure:{mid}" for e in drawn[0]["edges"])
+        finally:
+            index.close()
+    finally:
+        store.close()
