@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse
 
 from api import errors
 from api.answers import AnswerCache
 from api.counts import GraphCounts
 from api.docs import add_docs
 from api.etag import ETagMiddleware, file_version, graph_files
+from api.json_response import OrjsonResponse
 from api.limits import CostLimits, ExpensiveReads
 from api.routers import core, diffusion, documents, entities, pages, research, subgraph
 from graph.queries import UnknownQuery
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # environment on every request (a few % of a measure request's CPU), for a server that
     # configures no exporter
     app = FastAPI(title="policy-graph", version=__version__, lifespan=lifespan, telemetry=NO_TELEMETRY,
-                  default_response_class=ORJSONResponse,
+                  default_response_class=OrjsonResponse,
                   docs_url=None, redoc_url=None,  # served from packaged assets: api/docs.py
                   description="Cross-region policy comparison knowledge graph: who adopted which "
                               "measure, where practices came from and went, how regions compare.")

@@ -117,3 +117,18 @@ def test_openapi_docs_served(api):
     for path in ("/api/health", "/api/regions", "/api/documents", "/api/measures",
                  "/api/measures/{measure_id}", "/api/search"):
         assert path in paths
+
+
+def test_answers_leave_no_warning_in_the_server_log(api, server):
+    """A deployment's log is read by people: an answer must not print a deprecation warning there
+    (FastAPI 0.165 deprecated the ORJSONResponse the answers were sent with)."""
+    first = api.get("/api/search", params={"q": "质押"}).json()["items"][0]["id"]
+    for path, params in (("/api/themes", {}), ("/api/themes", {"explain": "true"}),
+                         ("/api/adopters", {"q": "知识产权质押"}),
+                         ("/api/compare", {"regions": "厦门,武汉"}),
+                         ("/api/subgraph", {"center": f"Measure:{first}"})):
+        response = api.get(path, params=params)
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["content-type"] == "application/json"
+    log = server.log.read_text(errors="replace")
+    assert "Warning" not in log, log

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.responses import ORJSONResponse
+from api.json_response import OrjsonResponse
 
 from api.deps import get_store, trace_for
 from api.inline import inline_first, on_a_thread
@@ -20,11 +20,11 @@ router = APIRouter(prefix="/api", tags=["research"])
 ExplainQ = Query(False, description="also return the Cypher text and parameters that produced the answer")
 
 
-def _answer(trace: Trace, body: dict[str, Any], explain: bool) -> ORJSONResponse:
+def _answer(trace: Trace, body: dict[str, Any], explain: bool) -> OrjsonResponse:
     """The answer sent as built. Returned as a dict, FastAPI ran it through pydantic's
     serialiser for the route's `dict[str, Any]` return type before orjson encoded it: for a
     comparison that was a seventh of the server's time, for a result that is already JSON's."""
-    return ORJSONResponse({**body, **trace.explain()} if explain else body)
+    return OrjsonResponse({**body, **trace.explain()} if explain else body)
 
 
 @router.get("/themes")
@@ -32,7 +32,7 @@ def themes(explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> 
     trace = Trace(store)
     rows = lookups.theme_list(trace)
     # A bare list is the documented shape; explain wraps it so the query can ride along.
-    return _answer(trace, {"items": rows}, True) if explain else ORJSONResponse(rows)
+    return _answer(trace, {"items": rows}, True) if explain else OrjsonResponse(rows)
 
 
 @router.get("/adopters")
@@ -104,7 +104,7 @@ async def paths(request: Request, from_: str | None = Query(None, alias="from", 
     if not from_ and not to:
         raise HTTPException(status_code=422, detail="give at least one of from, to")
 
-    def answer(trace: Trace) -> ORJSONResponse:
+    def answer(trace: Trace) -> OrjsonResponse:
         index = trace.text_index
         found = research.paths(trace, optional_region(store, from_, "from", index),
                                optional_region(store, to, "to", index), max_hops, limit)
@@ -132,7 +132,7 @@ async def compare(request: Request, regions: str = Query(..., min_length=1, max_
                                           description="measures shown per region and theme (measure_counts gives each total)"),
                   explain: bool = ExplainQ, store: GraphStore = Depends(get_store)) -> dict[str, Any]:
 
-    def answer(trace: Trace) -> ORJSONResponse:  # each region's themes, as kept
+    def answer(trace: Trace) -> OrjsonResponse:  # each region's themes, as kept
         names = region_list(store, regions, "regions", trace.text_index)
         if len(names) < 2:
             raise HTTPException(status_code=422, detail="compare needs at least two different regions")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import ORJSONResponse
+from api.json_response import OrjsonResponse
 
 from api.deps import get_store, trace_for
 from api.resolve import region_name
@@ -41,4 +41,4 @@ def subgraph(request: Request, center: str = Query(..., min_length=1, max_length
     if found is None:
         raise HTTPException(status_code=404, detail=f"no node {center!r}")
     # sent as built, not through pydantic's serialiser for the `dict` return type (api/routers/research.py)
-    return ORJSONResponse(neighbourhood(store, found, depth=depth, limit=limit, index=trace.text_index).to_public())
+    return OrjsonResponse(neighbourhood(store, found, depth=depth, limit=limit, index=trace.text_index).to_public())
