@@ -223,8 +223,8 @@ def _kept_rows(store: GraphStore, index: Any, node_type: str, keys: set[str],
                row_cap: int) -> dict[str, list[dict[str, Any]]] | None:
     """One measure's rows of both directions (as ``_neighbour_rows`` gives each): the neighbours
     its own document gave it, kept in the text ``index`` beside its detail, and its similar
-    measures, both ways, in one statement. One statement where the graph took three (the centre's
-    lookup, then each direction's): at 100k measures 0.35 against 1.07 ms (bench/FIXES.md). None
+    measures, both ways (``_similar_rows``: the kept similar-to edges, or one statement, where the
+    graph took three: the centre's lookup, then each direction's). None
     when the index keeps none for it, when the statement's written cap may have left rows out, or
     when a similar edge joins the measure to itself (the linker writes none; the undirected match
     gives it twice, both leaving the measure, where each direction's statement gives it once):
@@ -235,9 +235,8 @@ def _kept_rows(store: GraphStore, index: Any, node_type: str, keys: set[str],
     own = index.neighbours(key)
     if own is None:
         return None
-    similar = store.run("subgraph_similar_measure_one", {"key": key})
-    if len(similar) >= written_cap(store.query_text("subgraph_similar_measure_one")) or \
-            any(row["id"] == key for row in similar):
+    similar = _similar_rows(store, index, key)
+    if similar is None or any(row["id"] == key for row in similar):
         return None
     rows: dict[str, list[dict[str, Any]]] = {
         "out": [{"src": key, **dict(zip(_KEPT_COLUMNS, row)), "score": None, "measure_id": None}
@@ -249,6 +248,23 @@ def _kept_rows(store: GraphStore, index: Any, node_type: str, keys: set[str],
     return {direction: sorted(found, key=_in_order) if len(found) <= row_cap
             else store.run(f"subgraph_{direction}_measure", {"keys": [key], "limit": row_cap})
             for direction, found in rows.items()}
+
+
+def _similar_rows(store: GraphStore, index: Any, key: str) -> list[dict[str, Any]] | None:
+    """A measure's similar measures both ways, as subgraph_similar_measure_one gives them: from
+    the similar-to edges the text ``index`` keeps when they are the graph's (no statement: at 100k
+    measures the statement took 0.35 ms and sent the request to a thread), else from the
+    statement. None when as many rows as its written cap came (there may be more)."""
+    cap = written_cap(store.query_text("subgraph_similar_measure_one"))
+    kept = index.similar(key, cap)
+    if kept is None:
+        rows = store.run("subgraph_similar_measure_one", {"key": key})
+    else:
+        rows = [{"out": out, "src": key, "rel": "SIMILAR_TO", "label": "Measure", "id": other, "name": None,
+                 "key": None, "title": title, "name_zh": None, "region": region, "text": text,
+                 "document_id": document, "role": None, "score": score, "scope": None, "measure_id": None}
+                for out, other, score, title, region, text, document in kept]
+    return None if len(rows) >= cap else rows
 
 
 def neighbourhood(store: GraphStore, center: tuple[str, str, dict[str, Any]], *,

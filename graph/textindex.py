@@ -23,8 +23,8 @@ own JSON, its card), so a text question is answered, grouped by region, paged an
 evidence sentence with two SQLite statements and no graph query, and any answer's agencies are
 one lookup. And each measure's whole detail, the JSON /api/measures/{id} sends
 (policy_graph.lookups.kept_measure_details), stamped like the kept answers, with the measure's
-neighbours through its own document's relations, from which graph.subgraph draws a measure's
-picture with one graph statement (its similar measures). And the graph's
+neighbours through its own document's relations, and the graph's similar-to edges, from which
+graph.subgraph draws a measure's picture with no graph statement. And the graph's
 region-to-region practice flows with each province's places, the hops a replication path walks
 (research.paths).
 
@@ -43,7 +43,7 @@ import sqlite3
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -57,7 +57,7 @@ from graph.store import check_deadline, loop_time_up
 from ingest.textutil import sentence_spans
 
 UNDATED = "9999-99-99"  # sorts after every ISO date: undated measures come last
-FORMAT_VERSION = 14  # 14: + each measure's neighbours through its own document's relations, beside its detail; 13: + measures' labels and sections (a search answers from the index alone), the graph's region names; 12: + each region's flows as one row a direction; 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
+FORMAT_VERSION = 15  # 15: + the graph's similar-to edges; 14: + each measure's neighbours through its own document's relations, beside its detail; 13: + measures' labels and sections (a search answers from the index alone), the graph's region names; 12: + each region's flows as one row a direction; 11: + the region flows and provinces' places paths walk; 10: regions' answers also kept cut at a comparison's page, a part per theme and per region their pairs lead to; 9: + each measure's detail; 8: + where each region of a kept answer lies in its JSON; 7: + kept answers; 6: + sentence spans, cards; 5: + agencies, document dates; 4: + adoption summaries; 3: SQLite FTS5 (1 and 2 were pickled bigram postings)
 # How many measures the index holds now (numbers only grow): what a kept answer is stamped with,
 # and current while its stamp still says so
 _HELD_NOW = "(SELECT coalesce(max(n), 0) FROM measure)"
@@ -73,6 +73,11 @@ _FLOW_COLUMNS = ", ".join(_FLOW_KEYS)
 def flow_order(flow: Mapping[str, Any]) -> tuple[str, str, str]:
     """The order research.paths walks a region's flows (steps) in, whatever order they were read in."""
     return flow["src"], flow["dst"], flow["measure_id"] or ""
+
+_SIMILAR_INDEXES = ("CREATE INDEX IF NOT EXISTS similar_src ON similar(src)",
+                    "CREATE INDEX IF NOT EXISTS similar_dst ON similar(dst)")
+# the written measures from which keep_similar drops the similar table's indexes and makes them again
+SIMILAR_REINDEX_SOURCES = 10_000
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS measure (
@@ -122,6 +127,15 @@ CREATE TABLE IF NOT EXISTS detail (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, document TEXT NOT NULL, body BLOB NOT NULL,
     neighbours BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS detail_document ON detail(document);
+-- the graph's similar-to edges (SIMILAR_TO), which later documents' linking changes: a measure's
+-- subgraph reads its similar measures both ways here, the far measure's columns from the measure
+-- table, where one graph statement took 0.35 ms at 100k measures and sent the request to a
+-- thread. Used only while adoption_state holds 'similar' and no 'similar:writing': the
+-- ingest notes the latter before the graph's edges are written (begin_similar_write) and
+-- removes it with the edges kept (keep_similar)
+CREATE TABLE IF NOT EXISTS similar (src TEXT NOT NULL, dst TEXT NOT NULL, score REAL NOT NULL);
+{_SIMILAR_INDEXES[0]};
+{_SIMILAR_INDEXES[1]};
 -- the graph's region-to-region practice flows (PRACTICE_FLOW) and each province's places (its
 -- PART_OF children), which research.paths walks a hop at a time, where each of its two graph
 -- statements took ~1 ms at 10k measures and flows_from 3 ms at 100k; valid while adoption_state
@@ -510,7 +524,9 @@ class TextIndex:
             if added < len(rows):
                 # measures indexed before were written again: what the summaries and answers kept
                 # of them may have changed, and the count of measures that stamps them would not show it
-                db.execute("DELETE FROM adoption_state WHERE kind != 'answer:measure'")
+                # (the similar-to edges are the graph's whatever its documents say: they change only
+                # where begin_similar_write and keep_similar frame the graph's write)
+                db.execute("DELETE FROM adoption_state WHERE kind NOT IN ('answer:measure', 'similar', 'similar:writing')")
         self.keys = MeasureKeys()  # what this connection held may have changed
         return added
 
@@ -678,6 +694,79 @@ class TextIndex:
         self._replace_kept("detail", None, "document", documents or (), documents is None, "answer:measure",
                            "INSERT INTO detail(id, document, body, neighbours) VALUES (?, ?, ?, ?)",
                            details)
+
+    def begin_similar_write(self, none_in_graph: bool = False) -> None:
+        """Before the graph's similar-to edges are written: the kept ones are not used until
+        ``keep_similar``. Notes whether they held the graph's until now (then keeping the
+        written measures' edges again makes them whole); ``none_in_graph``: the graph holds no
+        similar-to edge yet (a first ingest), which none kept hold."""
+        with self._db as db:
+            whole = self._similar_whole(db)
+            if none_in_graph and not whole:
+                db.execute("DELETE FROM similar")
+            db.execute("INSERT INTO adoption_state(kind, measures) VALUES ('similar:writing', ?) "
+                       "ON CONFLICT(kind) DO UPDATE SET measures = min(measures, excluded.measures)",
+                       (int(whole or none_in_graph),))
+
+    def keep_similar(self, edges: Iterable[tuple[str, str, float]], sources: Collection[str] | None = None) -> bool:
+        """Keep ``edges`` ((src, dst, score)) in one transaction: every similar-to edge of the graph
+        (``sources`` None), or the edges the graph's ``sources`` were written again with, in
+        place of theirs. The latter only when the kept edges held the graph's before that write
+        began (``begin_similar_write``): otherwise nothing is written and False returned (the
+        caller keeps every edge)."""
+        with self._db as db:
+            if sources is not None:
+                began = db.execute("SELECT measures FROM adoption_state WHERE kind = 'similar:writing'").fetchone()
+                if began is None or began[0] != 1:
+                    return False
+                db.executemany("DELETE FROM similar WHERE src = ?", ((s,) for s in sources))
+            else:
+                db.execute("DELETE FROM similar")
+            # many edges go in faster without the indexes, made again after: every edge at 100k
+            # measures (500,000) took 3.6 s into the indexed table, 1.0 s so
+            many = sources is None or len(sources) >= SIMILAR_REINDEX_SOURCES
+            if many:
+                db.execute("DROP INDEX similar_src")
+                db.execute("DROP INDEX similar_dst")
+            db.executemany("INSERT INTO similar(src, dst, score) VALUES (?, ?, ?)", edges)
+            if many:
+                db.execute(_SIMILAR_INDEXES[0])
+                db.execute(_SIMILAR_INDEXES[1])
+            db.execute("DELETE FROM adoption_state WHERE kind = 'similar:writing'")
+            db.execute("INSERT INTO adoption_state(kind, measures) VALUES ('similar', 1) "
+                       "ON CONFLICT(kind) DO UPDATE SET measures = 1")
+        return True
+
+    @staticmethod
+    def _similar_whole(db: sqlite3.Connection) -> bool:
+        return db.execute("SELECT EXISTS (SELECT 1 FROM adoption_state WHERE kind = 'similar') AND NOT EXISTS "
+                          "(SELECT 1 FROM adoption_state WHERE kind = 'similar:writing')").fetchone()[0] == 1
+
+    def similar_current(self) -> bool:
+        """Whether the kept similar-to edges are the graph's."""
+        return self._similar_whole(self._db)
+
+    def similar(self, measure_id: str, limit: int) -> list[tuple[bool, str, float, str, str, str, str]] | None:
+        """A measure's similar measures both ways, at most ``limit``: (whether the edge leaves it,
+        the other measure's id, the score, and its title, region, text and document). None: the
+        kept edges are not the graph's (never kept, or being written), a kept edge's measure is
+        not in the index, or a writer's commit holds the file (at once on a connection that does
+        not wait): the caller asks the graph."""
+        part = ("SELECT {out}, s.{far}, s.score, m.title, m.region, m.text, m.document FROM similar s "
+                "LEFT JOIN measure m ON m.id = s.{far} WHERE s.{near} = ?1")
+        try:
+            with _read_transaction(self._db):
+                if not self._similar_whole(self._db):
+                    return None
+                rows = self._read(part.format(out=1, far="dst", near="src") + " UNION ALL " +
+                                  part.format(out=0, far="src", near="dst") + " LIMIT ?2", (measure_id, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            return None
+        if any(row[3] is None for row in rows):
+            return None
+        return [(bool(out), *rest) for out, *rest in rows]
 
     def set_region_names(self, names: Iterable[str]) -> None:
         """Keep ``names`` as the graph's every region, in one transaction, stamped with the

@@ -7,11 +7,11 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graph.indexfile import pending_path, writer_lock
 from graph.loader import LoadSummary, load_documents, load_reference, load_similarity, region_reference_row
@@ -210,6 +210,7 @@ def link_and_index(store: GraphStore, documents: list[DocumentRecord], index_pat
         added = index_and_summarise(store, documents, index_path, run)
         linked = ahead.write(store)
     if index_path:  # the regions' answers hold similar pairs: kept once the edges are in
+        keep_similar(store, text_index_path(index_path), linked)
         keep_region_answers(store, text_index_path(index_path), documents, added, linked.sources)
     return linked.edges, added
 
@@ -333,6 +334,44 @@ def keep_measure_details(store: GraphStore, path: Path, documents: list[Document
             log.warning("measures' details not kept (%s): measures are read from the graph until they are", exc)
 
 
+def begin_similar_write(store: GraphStore, path: Path) -> None:
+    """Before the graph's similar-to edges are written: the text index's copy of them is not used
+    until keep_similar has kept the new ones (a run killed in between leaves it unused, and the
+    next ingest or start keeps every edge again)."""
+    with _text_index_to_write(path) as index:
+        if index is not None:
+            # a first ingest's graph holds none: its edges are then kept from the linker's, where
+            # reading them back from the graph took 2.4 s at 100k measures
+            index.begin_similar_write(none_in_graph=not index.similar_current() and
+                                      store.run("similar_edge_count", {})[0]["n"] == 0)
+
+
+SIMILAR_KEEP_BATCH = 200  # documents whose edges are read at a time when every edge is kept again
+
+
+def keep_similar(store: GraphStore, path: Path, linked: Linked | None = None) -> None:
+    """The graph's similar-to edges kept in the text index, where a measure's subgraph reads its
+    similar measures: the edges the ``linked`` measures were written with, in place of theirs,
+    when the kept edges held the graph's before (begin_similar_write); otherwise (none given, a
+    new or rebuilt index, a run killed half-way) every edge, read from the graph."""
+    with _text_index_to_write(path) as index:
+        if index is None:
+            return
+        if linked is not None:
+            if not linked.sources and index.similar_current():
+                return  # nothing written, and the kept edges are the graph's
+            if index.keep_similar(((e.src, e.dst, float(e.score)) for e in linked.written), linked.sources):
+                return
+        try:
+            documents = [d["id"] for d in store.run("documents_titles", {})]
+            index.keep_similar((row["src"], row["dst"], row["score"])
+                               for i in range(0, len(documents), SIMILAR_KEEP_BATCH)
+                               for row in store.run("similar_edges_of_documents",
+                                                    {"documents": documents[i:i + SIMILAR_KEEP_BATCH]}))
+        except StoreError as exc:  # derived from the graph, as the regions' answers below
+            log.warning("similar-to edges not kept (%s): subgraphs read them from the graph until they are", exc)
+
+
 def keep_region_answers(store: GraphStore, path: Path, documents: list[DocumentRecord] | None = None,
                         added: int = 0, linked: Iterable[str] = ()) -> None:
     """Each region's part of a comparison (its themes and the similar pairs its measures start:
@@ -454,6 +493,7 @@ def similarity_rows(documents: list[DocumentRecord]) -> list[dict]:
 class Linked(NamedTuple):
     edges: int  # similar-to edges written
     sources: frozenset[str]  # the measures whose edges were written again
+    written: Sequence[Any] = ()  # those edges (graph.linker.SimilarEdge), for the text index to keep
 
 
 NOTHING_LINKED = Linked(0, frozenset())
@@ -481,7 +521,7 @@ def link_new(store: GraphStore, documents: list[DocumentRecord], index_path: Pat
 
 def _loaded(store: GraphStore, plan: Relink) -> Linked:
     loaded = load_similarity(store, plan.edges, plan.replace_sources)
-    return Linked(loaded, frozenset(plan.replace_sources) | {e.src for e in plan.edges})
+    return Linked(loaded, frozenset(plan.replace_sources) | {e.src for e in plan.edges}, plan.edges)
 
 
 def write_links(store: GraphStore, plan: Relink | None | bool, measures: list[dict], index_path: Path,
@@ -492,6 +532,7 @@ def write_links(store: GraphStore, plan: Relink | None | bool, measures: list[di
         plan = run(plan_links, measures, index_path, pending, workers, store.run("measures_for_similarity", {}))
     if plan is None:
         return NOTHING_LINKED
+    begin_similar_write(store, text_index_path(index_path))
     loaded = _loaded(store, plan)
     # The extended index becomes the index only once its edges are in the graph: a run
     # killed before this point leaves the new measures out of it, so the next run links
@@ -633,6 +674,7 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
                 else:  # unreadable, or it holds measures the graph lost: every measure afresh
                     plan = run(plan_links, [], index_path, pending, 1, graph_rows)
                 if plan:
+                    begin_similar_write(store, text_index_path(index_path))
                     load_similarity(store, plan.edges, plan.replace_sources)
                 if pending.exists():
                     os.replace(pending, index_path)
@@ -651,10 +693,14 @@ def repair_indexes(store: GraphStore, index_path: Path, run: Runner = in_process
     elif not _summaries_current(text_path):  # a writer killed after the measures, before these
         _keep_every_answer(store, text_path)
         log.warning("theme summaries and answers computed again for the graph's %d measures", graph_count)
+    elif not _similar_current(text_path):  # a writer killed while the graph's similar-to edges were written
+        keep_similar(store, text_path)
+        log.warning("similar-to edges kept again for the graph's %d measures", graph_count)
     return rebuilt
 
 
 def _keep_every_answer(store: GraphStore, text_path: Path) -> None:
+    keep_similar(store, text_path)
     summarise_adoption(store, text_path)
     keep_flows(store, text_path)
     keep_measure_details(store, text_path)
@@ -688,6 +734,20 @@ def _summaries_current(path: Path) -> bool:
                 == index.adoption_stamp("answer:practice") == index.adoption_stamp("answer:region")
                 == index.adoption_stamp("answer:measure") == index.adoption_stamp("answer:flow")
                 == index.last_number())
+    finally:
+        index.close()
+
+
+def _similar_current(path: Path) -> bool:
+    """Whether the text index's similar-to edges are the graph's (or there is no index to keep them in)."""
+    from graph.textindex import StaleIndex, TextIndex
+
+    try:
+        index = TextIndex.load(path)
+    except (OSError, StaleIndex):
+        return True
+    try:
+        return index.similar_current()
     finally:
         index.close()
 

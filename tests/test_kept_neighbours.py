@@ -1,8 +1,9 @@
 """A measure's subgraph read with the neighbours the ingest kept beside its detail (its own
-document's relations) and one statement for its similar measures: the same picture the graph's
-statements draw, node for node and edge for edge with their properties, for every measure of the
-founding corpus, after an upload that links new measures to older ones, and past the similar
-statement's cap."""
+document's relations) and the similar-to edges it kept (or, when those are not the graph's, one
+statement for its similar measures): the same picture the graph's statements draw, node for node
+and edge for edge with their properties, for every measure of the founding corpus, after an
+upload that links new measures to older ones, after a write of the edges left half-way, and past
+the similar statement's cap."""
 from __future__ import annotations
 
 import re
@@ -61,14 +62,14 @@ def test_every_measures_subgraph_from_its_kept_neighbours_is_the_graphs(corpus):
     assert _same_pictures(store, index, measures) == len(measures) > 100
 
 
-def test_a_kept_measures_centre_and_neighbours_ask_the_graph_only_for_its_similar_measures(corpus):
+def test_a_kept_measures_picture_asks_the_graph_nothing(corpus):
     store, index = corpus
     similar_somewhere = 0
     for mid in _measures(store)[:60]:
         counting = Counting(store)
         centre = resolve_center(counting, f"Measure:{mid}", index)
         sub = neighbourhood(counting, centre, depth=1, limit=200, index=index)
-        assert counting.asked == [SIMILAR], mid
+        assert counting.asked == [], mid
         similar_somewhere += any(e.type == "SIMILAR_TO" for e in sub.edges)
         # without the index: the centre's lookup and a statement each way
         counting = Counting(store)
@@ -122,9 +123,30 @@ def test_past_the_similar_statements_cap_the_one_key_statements_are_asked(corpus
     assert fell_back
 
 
-def test_an_upload_linked_to_older_measures_shows_in_their_kept_pictures(corpus_db, tmp_path):
+def _kept_edges_are_the_graphs(store, fts: Path) -> int:
+    """Asserts the text index keeps the graph's similar-to edges, edge for edge and score for
+    score, and uses them; returns how many."""
+    graph = sorted((r["src"], r["dst"], r["score"]) for r in store._execute(
+        "MATCH (a:Measure)-[r:SIMILAR_TO]->(b:Measure) RETURN a.id AS src, b.id AS dst, r.score AS score"))
+    with sqlite3.connect(fts) as raw:
+        assert sorted(raw.execute("SELECT src, dst, score FROM similar")) == graph
+    index = TextIndex.load(fts)
+    try:
+        assert index.similar_current()
+    finally:
+        index.close()
+    return len(graph)
+
+
+def test_the_ingest_keeps_the_graphs_similar_edges(corpus):
+    store, index = corpus
+    assert _kept_edges_are_the_graphs(store, Path(index.path)) > 100
+
+
+def test_an_upload_linked_to_older_measures_shows_in_their_kept_pictures(corpus_db, tmp_path, monkeypatch):
     """The new documents' measures become similar to older ones: the older measures' pictures,
-    whose kept rows were not written again, show the new edges (read from the graph), and the new
+    whose kept rows were not written again, show the new edges (the kept edges of the measures
+    the linker wrote again, replaced without reading the graph's other edges), and the new
     measures' own rows were kept with their details."""
     from fixtures.hostile import copy_graph, synth_documents
     from policy_graph.service import ingest_into, text_index_path
@@ -133,6 +155,10 @@ def test_an_upload_linked_to_older_measures_shows_in_their_kept_pictures(corpus_
     simindex = db.parent / (db.name + ".simindex")
     fts = text_index_path(simindex)
     store = open_store("ladybug", path=db)
+    kept_whole = []
+    keep = TextIndex.keep_similar
+    monkeypatch.setattr(TextIndex, "keep_similar",
+                        lambda self, edges, sources=None: kept_whole.append(sources is None) or keep(self, edges, sources))
     try:
         older = set(_measures(store))
         with sqlite3.connect(fts) as raw:
@@ -146,11 +172,78 @@ def test_an_upload_linked_to_older_measures_shows_in_their_kept_pictures(corpus_
         assert linked  # some older measure got a similar measure from the upload
         with sqlite3.connect(fts) as raw:
             assert all(n == before[mid] for mid, n in raw.execute("SELECT id, n FROM detail") if mid in linked)
+        assert kept_whole == [False]  # the written measures' edges only
+        _kept_edges_are_the_graphs(store, fts)
         index = TextIndex.load(fts)
         try:
             assert _same_pictures(store, index, sorted(linked | new), ((1, 200), (2, 30))) == len(linked | new)
+            counting = Counting(store)
+            for mid in sorted(linked):
+                neighbourhood(counting, resolve_center(counting, f"Measure:{mid}", index), depth=1, index=index)
+            assert counting.asked == []
         finally:
             index.close()
+    finally:
+        store.close()
+
+
+def test_a_first_ingests_edges_are_kept_as_the_linker_wrote_them(corpus_db, tmp_path):
+    """A graph with no similar-to edge yet and an index that keeps none (a first ingest, whose text
+    index is new): the edges the linker writes are kept as they are, not read back from the graph."""
+    from fixtures.hostile import copy_graph
+    from graph.linker import SimilarEdge
+    from graph.loader import load_similarity
+    from policy_graph.service import Linked, begin_similar_write, keep_similar, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    fts = text_index_path(db.parent / (db.name + ".simindex"))
+    store = open_store("ladybug", path=db)
+    try:
+        edges = [SimilarEdge(r["src"], r["dst"], r["score"], r["method"], tuple(r["shared"])) for r in store._execute(
+            "MATCH (a:Measure)-[r:SIMILAR_TO]->(b:Measure) RETURN a.id AS src, b.id AS dst, r.score AS score, "
+            "r.method AS method, r.shared_terms AS shared ORDER BY src, dst")]
+        store._execute("MATCH (:Measure)-[r:SIMILAR_TO]->(:Measure) DELETE r")
+        with sqlite3.connect(fts) as raw:
+            raw.execute("DELETE FROM adoption_state WHERE kind = 'similar'")  # as a new index keeps none
+        counting = Counting(store)
+        begin_similar_write(counting, fts)
+        load_similarity(store, edges, {e.src for e in edges})
+        keep_similar(counting, fts, Linked(len(edges), frozenset(e.src for e in edges), edges))
+        assert counting.asked == ["similar_edge_count"]
+        assert _kept_edges_are_the_graphs(store, fts) == len(edges) > 100
+    finally:
+        store.close()
+
+
+def test_similar_edges_left_half_written_are_not_used_and_the_next_start_keeps_them(corpus_db, tmp_path):
+    """A run killed after it began writing the graph's similar-to edges and before it kept them:
+    the kept edges are not read (the statement is asked, and gives the graph's new edge), and
+    a server's start-up keeps every edge again."""
+    from fixtures.hostile import copy_graph
+    from policy_graph.service import begin_similar_write, repair_indexes, text_index_path
+
+    db = copy_graph(corpus_db, tmp_path / "g")
+    simindex = db.parent / (db.name + ".simindex")
+    fts = text_index_path(simindex)
+    store = open_store("ladybug", path=db)
+    try:
+        a, b = _measures(store)[:2]
+        begin_similar_write(store, fts)
+        store._execute("MATCH (a:Measure), (b:Measure) WHERE a.id = $a AND b.id = $b CREATE (a)-[:SIMILAR_TO "
+                       "{score: 0.99, method: 'x', shared_terms: []}]->(b)", {"a": a, "b": b})
+        index = TextIndex.load(fts)
+        try:
+            assert not index.similar_current() and index.similar(a, 100) is None
+            counting = Counting(store)
+            centre = resolve_center(counting, f"Measure:{a}", index)
+            drawn = _drawn(neighbourhood(counting, centre, depth=1, index=index))
+            assert counting.asked == [SIMILAR]
+            assert drawn == _drawn(neighbourhood(store, centre, depth=1))
+            assert {"source": f"Measure:{a}", "target": f"Measure:{b}", "type": "SIMILAR_TO"} in drawn[0]["edges"]
+        finally:
+            index.close()
+        repair_indexes(store, simindex)
+        _kept_edges_are_the_graphs(store, fts)
     finally:
         store.close()
 
@@ -188,15 +281,19 @@ def test_a_similar_edge_from_a_measure_to_itself_is_drawn_as_the_graph_draws_it(
     undirected statement gives it twice, both leaving the measure, where each direction's
     statement gives it once; such a measure is read with the one-key statements."""
     from fixtures.hostile import copy_graph
-    from policy_graph.service import text_index_path
+    from policy_graph.service import begin_similar_write, keep_similar, text_index_path
 
     db = copy_graph(corpus_db, tmp_path / "g")
+    fts = text_index_path(db.parent / (db.name + ".simindex"))
     store = open_store("ladybug", path=db)
     try:
         mid = _measures(store)[0]
+        begin_similar_write(store, fts)  # as the ingest writes the graph's edges
         store._execute("MATCH (a:Measure) WHERE a.id = $id CREATE (a)-[:SIMILAR_TO {score: 0.5, method: 'x', "
                        "shared_terms: []}]->(a)", {"id": mid})
-        index = TextIndex.load(text_index_path(db.parent / (db.name + ".simindex")))
+        keep_similar(store, fts)
+        assert _kept_edges_are_the_graphs(store, fts)
+        index = TextIndex.load(fts)
         try:
             assert index.neighbours(mid) is not None
             assert not _same_rows(store, index, mid, 800)  # read as the one-key statements read it
