@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from api.json_response import OrjsonResponse
 
 from api.deps import get_store, trace_for
 from api.inline import inline_first, on_a_thread
+from api.json_response import OrjsonResponse
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
 from policy_graph import limits, lookups, research

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from api.json_response import OrjsonResponse
 
-from api.deps import get_store, trace_for
+from api.deps import get_store
+from api.inline import inline_first
+from api.json_response import OrjsonResponse
 from api.resolve import region_name
 from graph.store import GraphStore
 from graph.subgraph import neighbourhood, resolve_center, split_node_id
@@ -28,7 +29,7 @@ def find_center(trace: Trace, center: str):
 
 
 @router.get("/subgraph")
-def subgraph(request: Request, center: str = Query(..., min_length=1, max_length=300,
+async def subgraph(request: Request, center: str = Query(..., min_length=1, max_length=300,
                                  description="Type:key (Measure:<id>, Region:厦门, Theme:<key>, "
                                              "Practice:<key>, Agency:<id>, Document:<id>) or a bare key / region name"),
              depth: int = Query(1, ge=0, le=limits.DEPTH_MAX,
@@ -36,9 +37,14 @@ def subgraph(request: Request, center: str = Query(..., min_length=1, max_length
              limit: int = Query(limits.NODES, ge=1, le=limits.NODES_MAX,
                                 description=f"node cap (at most {limits.NODES_MAX})"),
              store: GraphStore = Depends(get_store)) -> dict:
-    trace = trace_for(request, store)
-    found = find_center(trace, center)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no node {center!r}")
-    # sent as built, not through pydantic's serialiser for the `dict` return type (api/routers/research.py)
-    return OrjsonResponse(neighbourhood(store, found, depth=depth, limit=limit, index=trace.text_index).to_public())
+    def answer(trace: Trace) -> OrjsonResponse:
+        found = find_center(trace, center)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no node {center!r}")
+        # sent as built, not through pydantic's serialiser for the `dict` return type (api/routers/research.py)
+        return OrjsonResponse(neighbourhood(trace.store, found, depth=depth, limit=limit,
+                                            index=trace.text_index).to_public())
+
+    # a measure's picture at one hop asks the graph nothing (its detail, neighbours and similar
+    # edges are kept in the text index): worked out on the event loop, as paths and compare are
+    return await inline_first(request, store, answer)
