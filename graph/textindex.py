@@ -78,6 +78,11 @@ _SIMILAR_INDEXES = ("CREATE INDEX IF NOT EXISTS similar_src ON similar(src)",
                     "CREATE INDEX IF NOT EXISTS similar_dst ON similar(dst)")
 # the written measures from which keep_similar drops the similar table's indexes and makes them again
 SIMILAR_REINDEX_SOURCES = 10_000
+# a measure's similar measures, out (1) then in (0), each with the far measure's columns
+_SIMILAR_BOTH_WAYS = " UNION ALL ".join(
+    f"SELECT {out}, s.{far}, s.score, m.title, m.region, m.text, m.document FROM similar s "
+    f"LEFT JOIN measure m ON m.id = s.{far} WHERE s.{near} = ?1"
+    for out, far, near in ((1, "dst", "src"), (0, "src", "dst"))) + " LIMIT ?2"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS measure (
@@ -752,14 +757,11 @@ class TextIndex:
         kept edges are not the graph's (never kept, or being written), a kept edge's measure is
         not in the index, or a writer's commit holds the file (at once on a connection that does
         not wait): the caller asks the graph."""
-        part = ("SELECT {out}, s.{far}, s.score, m.title, m.region, m.text, m.document FROM similar s "
-                "LEFT JOIN measure m ON m.id = s.{far} WHERE s.{near} = ?1")
         try:
             with _read_transaction(self._db):
                 if not self._similar_whole(self._db):
                     return None
-                rows = self._read(part.format(out=1, far="dst", near="src") + " UNION ALL " +
-                                  part.format(out=0, far="src", near="dst") + " LIMIT ?2", (measure_id, limit)).fetchall()
+                rows = self._read(_SIMILAR_BOTH_WAYS, (measure_id, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise

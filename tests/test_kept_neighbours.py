@@ -130,6 +130,9 @@ def _kept_edges_are_the_graphs(store, fts: Path) -> int:
         "MATCH (a:Measure)-[r:SIMILAR_TO]->(b:Measure) RETURN a.id AS src, b.id AS dst, r.score AS score"))
     with sqlite3.connect(fts) as raw:
         assert sorted(raw.execute("SELECT src, dst, score FROM similar")) == graph
+        # looked up both ways by an index, whether or not a keep made them again
+        assert {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'similar' "
+                                                "AND type = 'index'")} == {"similar_src", "similar_dst"}
     index = TextIndex.load(fts)
     try:
         assert index.similar_current()
@@ -187,9 +190,16 @@ def test_an_upload_linked_to_older_measures_shows_in_their_kept_pictures(corpus_
         store.close()
 
 
-def test_a_first_ingests_edges_are_kept_as_the_linker_wrote_them(corpus_db, tmp_path):
+@pytest.mark.parametrize("reindex_from", [1, None])
+def test_a_first_ingests_edges_are_kept_as_the_linker_wrote_them(corpus_db, tmp_path, monkeypatch, reindex_from):
     """A graph with no similar-to edge yet and an index that keeps none (a first ingest, whose text
-    index is new): the edges the linker writes are kept as they are, not read back from the graph."""
+    index is new): the edges the linker writes are kept as they are, not read back from the graph;
+    so many of them (``reindex_from`` written measures) that the table's indexes are made again
+    after, or not."""
+    import graph.textindex
+
+    if reindex_from is not None:
+        monkeypatch.setattr(graph.textindex, "SIMILAR_REINDEX_SOURCES", reindex_from)
     from fixtures.hostile import copy_graph
     from graph.linker import SimilarEdge
     from graph.loader import load_similarity
