@@ -720,36 +720,38 @@ def _similarity_ids(path: Path) -> set[str] | None:
         return None
 
 
-def _summaries_current(path: Path) -> bool:
-    """Whether the text index's theme summaries and kept answers (themes, practices) cover every
-    measure it holds."""
+@contextmanager
+def _text_index_to_read(path: Path) -> Iterator[TextIndex | None]:
+    """The text index file at ``path`` open for reading, closed afterwards; None when there is
+    none that loads (it is rebuilt elsewhere)."""
     from graph.textindex import StaleIndex, TextIndex
 
     try:
         index = TextIndex.load(path)
     except (OSError, StaleIndex):
-        return True  # no index to summarise into: nothing to do
+        yield None
+        return
     try:
-        return (index.adoption_stamp("theme") == index.adoption_stamp("answer:theme")
-                == index.adoption_stamp("answer:practice") == index.adoption_stamp("answer:region")
-                == index.adoption_stamp("answer:measure") == index.adoption_stamp("answer:flow")
-                == index.last_number())
+        yield index
     finally:
         index.close()
+
+
+def _summaries_current(path: Path) -> bool:
+    """Whether the text index's theme summaries and kept answers (themes, practices) cover every
+    measure it holds (or there is no index to summarise into)."""
+    with _text_index_to_read(path) as index:
+        return index is None or (
+            index.adoption_stamp("theme") == index.adoption_stamp("answer:theme")
+            == index.adoption_stamp("answer:practice") == index.adoption_stamp("answer:region")
+            == index.adoption_stamp("answer:measure") == index.adoption_stamp("answer:flow")
+            == index.last_number())
 
 
 def _similar_current(path: Path) -> bool:
     """Whether the text index's similar-to edges are the graph's (or there is no index to keep them in)."""
-    from graph.textindex import StaleIndex, TextIndex
-
-    try:
-        index = TextIndex.load(path)
-    except (OSError, StaleIndex):
-        return True
-    try:
-        return index.similar_current()
-    finally:
-        index.close()
+    with _text_index_to_read(path) as index:
+        return index is None or index.similar_current()
 
 
 def _text_needs_rebuild(path: Path, graph_count: int) -> bool:

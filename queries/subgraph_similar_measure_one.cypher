@@ -2,7 +2,8 @@
 // the neighbours its own document gave it, kept beside its detail (measure_details_neighbours),
 // these are the rows of subgraph_out_measure_one and subgraph_in_measure_one, in one statement
 // (graph/subgraph.py). At 100k measures: 0.35 ms, where the two took 0.97 and the centre's
-// lookup, also read from the kept detail now, 0.10-0.19 (bench/FIXES.md).
+// lookup, also read from the kept detail now, 0.10-0.19 (bench/FIXES.md). Asked only while the
+// similar-to edges the text index keeps are not the graph's (being written, or never kept).
 // Unordered, as the other one-key statements; its cap is written in (twice theirs, for both
 // directions): a measure with as many rows is read by the ordered statements.
 MATCH (n:Measure)-[r:SIMILAR_TO]-(m:Measure)
