@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
 
 from api.deps import checked_text_index, get_store, trace_for
 from api.inline import inline_first
 from api.models import AnswerCacheStats, BrowsePage, DocumentOut, Health, MeasureDetail, RegionOut, SearchPage
 from api.resolve import optional_region
+from api.search_json import search_json
 from graph.store import GraphStore
 from policy_graph import browse, limits, lookups, research
 from policy_graph.research import Trace
@@ -84,14 +84,6 @@ def measures(region: str | None = Query(None, max_length=200, description="åŽ¦é—
         raise HTTPException(status_code=422, detail=str(exc)) from exc
 
 
-def _sent(model: BaseModel) -> Response:
-    """The model's JSON, as FastAPI would send it for the route's response model. Returned as a
-    response, it skips FastAPI's check of a sync route's return value, which runs in the thread
-    pool: a second hand-off per request for a value that is already the model (an empty route
-    spends two thirds of its CPU in such hand-offs, bench/FIXES.md)."""
-    return Response(model.model_dump_json(), media_type="application/json")
-
-
 def _measure_json(request: Request, store: GraphStore, measure_id: str) -> bytes | None:
     # In the pool: trace_for may check a changed index file against the graph, and gives this
     # thread's own connection to it (another thread's may be closed when the file changes).
@@ -118,4 +110,5 @@ async def search(request: Request, q: str = Query(..., min_length=1, max_length=
                  store: GraphStore = Depends(get_store)) -> Response:
     if not research.text_terms(q):
         raise HTTPException(status_code=422, detail="the query holds no searchable text")
-    return await inline_first(request, store, lambda trace: _sent(SearchPage(**lookups.search(trace, q, limit))))
+    return await inline_first(request, store, lambda trace: Response(search_json(lookups.search(trace, q, limit)),
+                                                                     media_type="application/json"))
