@@ -48,6 +48,11 @@ def loop_time_up() -> bool:
     return until is not None and time.monotonic() > until
 
 
+def on_the_loop() -> bool:
+    """Whether the answer is being worked out on the event loop (api/inline.py)."""
+    return inline_until.get() is not None
+
+
 def check_deadline(off_loop: bool = False) -> None:
     """QueryTimeout when the current request has used up its time budget. On the event loop
     (``inline_until`` set): OffTheLoop once its time there is up, or at once for a step that must

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from graph.store import GraphStore, check_deadline
+from graph.store import GraphStore, OffTheLoop, check_deadline, on_the_loop
 from graph.textindex import KeptRegions, flow_order
 from ingest.normalise import drop_invisible
 from ingest.textutil import sentence_around, to_simplified
@@ -31,6 +31,10 @@ VIA_ORDER = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 REPLICATION_VIAS = ("replicated_to", "replicated_from")
 # Each branch of a theme query returns at most this many rows: bounded work on any corpus.
 FACT_ROW_CAP = 50_000
+# A text question begun on the event loop (api/inline.py) moves to a thread before showing more
+# measures than this: each costs ~10 us at 100k measures (its card, its evidence sentence), so
+# these take ~3 ms of the loop's 5; finding and grouping the hits before costs a few tenths.
+LOOP_SHOWN_MAX = 300
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 
 
@@ -144,6 +148,8 @@ def _adopters(trace: Trace, q: str, limit: int, per_region: int, offset: int,
         terms = text_terms(q)
         ordered, indexed = _text_regions(trace, terms, per_region)
         page = ordered[offset:offset + limit]
+        if indexed and on_the_loop() and sum(len(r["_shown"]) for r in page) > LOOP_SHOWN_MAX:
+            raise OffTheLoop  # its measures take longer to show than the loop may be held
         if indexed:  # shown with their agencies, and where each region's first date was read
             _show_indexed_measures(trace, page, terms, as_json)
             return _adopters_answer(q, topic, len(ordered), per_region, offset, page, related)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from api.deps import get_store, trace_for
-from api.inline import inline_first, on_a_thread
+from api.inline import inline_first
 from api.json_response import OrjsonResponse
 from api.resolve import optional_region, require_region
 from graph.store import GraphStore
@@ -59,10 +59,8 @@ async def adopters(request: Request,
         return Response(research.adopters_json(trace, q, limit=limit, per_region=per_region, offset=offset),
                         media_type="application/json")
 
-    if research.resolve_topic(q) is None:
-        # a text question: at 100k measures most take longer than the loop may be held (a theme's
-        # or a practice's answer is kept whole)
-        return await on_a_thread(request, store, answer)
+    # a theme's or a practice's answer is kept whole; a text question that shows many measures
+    # (research.LOOP_SHOWN_MAX) is moved to a thread once its hits are grouped
     return await inline_first(request, store, answer)
 
 
