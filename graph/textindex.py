@@ -885,11 +885,17 @@ class TextIndex:
         for by_region. None: no terms."""
         return _hits(terms, ("text",)) if terms else None
 
-    def by_region(self, hits: Hits, first: int) -> list[tuple[str, int, str, list[int]]]:
+    def hit_numbers(self, hits: Hits) -> np.ndarray:
+        """The numbers of the measures ``hits`` finds, for by_region."""
+        return self._numbers(hits)
+
+    def by_region(self, hits: Hits | np.ndarray, first: int) -> list[tuple[str, int, str, list[int]]]:
         """(region, how many of the hits it holds, the date of its earliest (UNDATED when none
         has one), the numbers of its ``first`` earliest by (date, id), undated last) per region,
-        by region; a number is what ``shown`` looks a measure up by."""
-        return self.keys.by_region(self._db, self._numbers(hits), first)
+        by region; a number is what ``shown`` looks a measure up by. ``hits``: found as it
+        says, or their numbers (hit_numbers)."""
+        numbers = hits if isinstance(hits, np.ndarray) else self._numbers(hits)
+        return self.keys.by_region(self._db, numbers, first)
 
     def measure(self, measure_id: str) -> dict[str, Any]:
         """What the index keeps of a measure."""

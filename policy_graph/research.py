@@ -31,10 +31,10 @@ VIA_ORDER = {"measure": 0, "scope": 1, "replicated_to": 2, "replicated_from": 3}
 REPLICATION_VIAS = ("replicated_to", "replicated_from")
 # Each branch of a theme query returns at most this many rows: bounded work on any corpus.
 FACT_ROW_CAP = 50_000
-# A text question begun on the event loop (api/inline.py) moves to a thread before showing more
-# measures than this: each costs ~10 us at 100k measures (its card, its evidence sentence), so
-# these take ~3 ms of the loop's 5; finding and grouping the hits before costs a few tenths.
-LOOP_SHOWN_MAX = 300
+# A text question begun on the event loop (api/inline.py) moves to a thread when its words are in
+# more measures than this: grouped by region and shown (each measure ~13 us: its card, its
+# evidence sentence), they would hold the loop longer than its 5 ms. Only the match is done twice.
+LOOP_HITS_MAX = 200
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 
 
@@ -148,8 +148,6 @@ def _adopters(trace: Trace, q: str, limit: int, per_region: int, offset: int,
         terms = text_terms(q)
         ordered, indexed = _text_regions(trace, terms, per_region)
         page = ordered[offset:offset + limit]
-        if indexed and on_the_loop() and sum(len(r["_shown"]) for r in page) > LOOP_SHOWN_MAX:
-            raise OffTheLoop  # its measures take longer to show than the loop may be held
         if indexed:  # shown with their agencies, and where each region's first date was read
             _show_indexed_measures(trace, page, terms, as_json)
             return _adopters_answer(q, topic, len(ordered), per_region, offset, page, related)
@@ -373,8 +371,11 @@ def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list
     """The regions of a text question, and whether the text index answered it."""
     hits = trace.text_index.in_text(terms) if trace.text_index is not None and terms else None
     if hits is not None:  # answered by the text index, with no scan and no key lookups
+        numbers = trace.text_index.hit_numbers(hits)
+        if on_the_loop() and len(numbers) > LOOP_HITS_MAX:
+            raise OffTheLoop
         trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
-        return _ordered(_index_regions(trace.text_index, hits, per_region)), True
+        return _ordered(_index_regions(trace.text_index, numbers, per_region)), True
     if not terms:
         return [], False
     groups = trace.run("adopters_text_regions", {"terms": terms, "per_region": per_region})
@@ -418,18 +419,18 @@ _THEME_ANSWERS = _AnswerCache(64)
 TEXT_VIA = "measure"
 
 
-def _index_regions(index: Any, hits: Any, per_region: int) -> list[dict[str, Any]]:
+def _index_regions(index: Any, numbers: Any, per_region: int) -> list[dict[str, Any]]:
     """What _merge_groups makes of adopters_text_regions's rows, from the text index's matches:
     one way of adopting per region (its own measures) and its keys already in order, so there is
     nothing to merge (merging was a sixth of a broad question's time)."""
     regions = []
-    for region, count, date, numbers in index.by_region(hits, per_region):
+    for region, count, date, shown in index.by_region(numbers, per_region):
         if not region:  # as _merge_groups: an unresolved region adopts nothing anywhere
             continue
         # the index's measure number stands for the id: shown looks measures up by it; the
         # numbers are already in the order their (date, id) keys give
         regions.append({"region": region, "first_date": None if date == UNDATED else date, "measure_count": count,
-                        "_shown": [(VIA_ORDER[TEXT_VIA], None, TEXT_VIA, n) for n in numbers]})
+                        "_shown": [(VIA_ORDER[TEXT_VIA], None, TEXT_VIA, n) for n in shown]})
     return regions
 
 

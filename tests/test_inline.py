@@ -155,23 +155,23 @@ def test_the_loop_never_waits_for_a_writers_lock(request_for, corpus_db):
     assert found[1] > 0 and time.monotonic() - t0 >= 0.3
 
 
-def test_a_text_question_showing_few_measures_is_answered_on_the_loop(request_for):
+def test_a_text_question_in_few_measures_is_answered_on_the_loop(request_for):
     request, store = request_for
     body, ran, loop_thread = _answered(request, store, lambda trace: research.adopters_json(trace, "知识产权"))
     assert ran == [loop_thread]
     assert body == research.adopters_json(research.Trace(store, text_index=request.app.state.text_index.get()), "知识产权")
 
 
-def test_a_text_question_showing_many_measures_moves_to_a_thread(request_for, monkeypatch):
+def test_a_text_question_in_many_measures_moves_to_a_thread(request_for, monkeypatch):
     request, store = request_for
     index = request.app.state.text_index.get()
     whole = research.adopters(research.Trace(store, text_index=index), "知识产权", per_region=5)
     assert whole["kind"] == "text"
-    shown = sum(len(r["measures"]) for r in whole["regions"])
-    monkeypatch.setattr(research, "LOOP_SHOWN_MAX", shown - 1)  # one more than the loop may show
+    hits = sum(r["measure_count"] for r in whole["regions"])
+    monkeypatch.setattr(research, "LOOP_HITS_MAX", hits - 1)  # one more than the loop may show
     body, ran, loop_thread = _answered(request, store, lambda trace: research.adopters_json(trace, "知识产权", per_region=5))
     assert ran[0] == loop_thread and len(ran) == 2 and ran[1] != loop_thread
     assert body == research.adopters_json(research.Trace(store, text_index=index), "知识产权", per_region=5)
-    monkeypatch.setattr(research, "LOOP_SHOWN_MAX", shown)  # as many as it may show: stays
+    monkeypatch.setattr(research, "LOOP_HITS_MAX", hits)  # as many as it may show: stays
     _, ran, loop_thread = _answered(request, store, lambda trace: research.adopters_json(trace, "知识产权", per_region=5))
     assert ran == [loop_thread]
