@@ -1,6 +1,8 @@
 """Request-scoped access to the store and settings held by the app."""
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from graph.store import GraphStore
@@ -31,7 +33,8 @@ def checked_text_index(request: Request):
     return holder.checked() if holder is not None else None
 
 
-def trace_for(request: Request, store: GraphStore) -> Trace:
+def trace_for(request: Request, store: GraphStore, carried: Any = None) -> Trace:
     """The Trace every question of a request is asked through: with the text index, so text
-    questions and the answers the ingest kept (themes, practices, regions) are read there."""
-    return Trace(store, text_index=text_index(request))
+    questions and the answers the ingest kept (themes, practices, regions) are read there; and
+    what an attempt on the event loop ``carried`` (api/inline.py)."""
+    return Trace(store, text_index=text_index(request), carried=carried)

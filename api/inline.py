@@ -19,7 +19,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -38,6 +38,7 @@ async def inline_first(request: Request, store: GraphStore, answer: Callable[[Tr
     """``answer`` of a Trace, worked out on the event loop when the text index gives it quickly,
     otherwise in the thread pool."""
     index = checked_text_index(request)
+    carried = None
     if index is not None:
         # one turn of the loop first: a cheap request that came in meanwhile is begun before
         # this answer holds the loop, not after it
@@ -45,16 +46,17 @@ async def inline_first(request: Request, store: GraphStore, answer: Callable[[Tr
         token = inline_until.set(time.monotonic() + INLINE_SECONDS)
         try:
             return answer(Trace(store, text_index=index))
-        except OffTheLoop:
-            pass
+        except OffTheLoop as stop:
+            carried = stop.carried
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode not in _STOPPED:
                 raise
         finally:
             inline_until.reset(token)
-    return await on_a_thread(request, store, answer)
+    return await on_a_thread(request, store, answer, carried)
 
 
-async def on_a_thread(request: Request, store: GraphStore, answer: Callable[[Trace], T]) -> T:
-    """``answer`` worked out in the thread pool, on that thread's reader of the text index."""
-    return await run_in_threadpool(lambda: answer(trace_for(request, store)))
+async def on_a_thread(request: Request, store: GraphStore, answer: Callable[[Trace], T], carried: Any = None) -> T:
+    """``answer`` worked out in the thread pool, on that thread's reader of the text index, with
+    what an attempt on the loop ``carried`` (Trace.carried)."""
+    return await run_in_threadpool(lambda: answer(trace_for(request, store, carried)))

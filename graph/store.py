@@ -39,7 +39,12 @@ inline_until: contextvars.ContextVar[float | None] = contextvars.ContextVar("inl
 
 class OffTheLoop(Exception):
     """The answer begun on the event loop must be worked out on a thread: it needs a graph
-    statement, a read that may take long, or more than its time there (api/inline.py)."""
+    statement, a read that may take long, or more than its time there (api/inline.py).
+    ``carried``: what it found on the loop, for the thread's attempt to go on from (Trace.carried)."""
+
+    def __init__(self, carried: Any = None) -> None:
+        super().__init__()
+        self.carried = carried
 
 
 def loop_time_up() -> bool:

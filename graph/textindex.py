@@ -436,6 +436,8 @@ class TextIndex:
                  keys: MeasureKeys | None = None, cache_kib: int = 0) -> None:
         self.path = str(path)
         self.keys = keys if keys is not None else MeasureKeys()  # shared by a file's readers
+        # the file's version (Stamp) this reader was opened for by TextIndexFile, when one is known
+        self.version: Stamp | None = None
         timeout = BUSY_TIMEOUT_MS / 1000 if wait else 0.0
         if read_only:
             if not os.path.exists(self.path):
@@ -1100,6 +1102,8 @@ class TextIndexFile:
             # written or replaced while it opened: this connection may see either state, so it
             # reads keys of its own rather than share those of the stamp it was opened for
             index.keys = MeasureKeys()
+        else:
+            index.version = stamp
         setattr(self._local, name, (index, stamp))
         return index
 

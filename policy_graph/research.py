@@ -45,6 +45,9 @@ class Trace:
     store: GraphStore
     runs: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     text_index: Any = None  # graph.textindex.TextIndex: text questions skip the full scan
+    # what an attempt on the event loop found before it moved to a thread (graph.store.OffTheLoop),
+    # for this attempt to go on from: a text question's hits (CarriedHits)
+    carried: Any = None
 
     def run(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.runs.append((name, params))
@@ -369,11 +372,16 @@ class _Prefetched:
 
 def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list[dict[str, Any]], bool]:
     """The regions of a text question, and whether the text index answered it."""
-    hits = trace.text_index.in_text(terms) if trace.text_index is not None and terms else None
+    index = trace.text_index
+    hits = index.in_text(terms) if index is not None and terms else None
     if hits is not None:  # answered by the text index, with no scan and no key lookups
-        numbers = trace.text_index.hit_numbers(hits)
-        if on_the_loop() and len(numbers) > LOOP_HITS_MAX:
-            raise OffTheLoop
+        carried = trace.carried
+        if isinstance(carried, CarriedHits) and carried.terms == tuple(terms) and carried.of(index):
+            numbers = carried.numbers  # matched on the loop, in this state of the index
+        else:
+            numbers = index.hit_numbers(hits)
+            if on_the_loop() and len(numbers) > LOOP_HITS_MAX:
+                raise OffTheLoop(CarriedHits(tuple(terms), numbers, index.version))
         trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
         return _ordered(_index_regions(trace.text_index, numbers, per_region)), True
     if not terms:
@@ -417,6 +425,18 @@ _THEME_ANSWERS = _AnswerCache(64)
 
 # how a text question's regions adopt what it names: by their own measures
 TEXT_VIA = "measure"
+
+
+@dataclass(frozen=True)
+class CarriedHits:
+    """A text question's hits, matched on the event loop by a reader of the index's ``version``."""
+    terms: tuple[str, ...]
+    numbers: Any  # numpy array, TextIndex.hit_numbers'
+    version: Any
+
+    def of(self, index: Any) -> bool:
+        """Whether ``index`` reads the state they were matched in (a version known to both)."""
+        return self.version is not None and self.version == index.version
 
 
 def _index_regions(index: Any, numbers: Any, per_region: int) -> list[dict[str, Any]]:

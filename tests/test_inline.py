@@ -8,6 +8,7 @@ import threading
 import time
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from api import inline
@@ -169,9 +170,31 @@ def test_a_text_question_in_many_measures_moves_to_a_thread(request_for, monkeyp
     assert whole["kind"] == "text"
     hits = sum(r["measure_count"] for r in whole["regions"])
     monkeypatch.setattr(research, "LOOP_HITS_MAX", hits - 1)  # one more than the loop may show
+    matched = []
+    real = TextIndex.hit_numbers
+    monkeypatch.setattr(TextIndex, "hit_numbers", lambda self, h: matched.append(1) or real(self, h))
     body, ran, loop_thread = _answered(request, store, lambda trace: research.adopters_json(trace, "知识产权", per_region=5))
     assert ran[0] == loop_thread and len(ran) == 2 and ran[1] != loop_thread
+    assert matched == [1]  # the thread went on from the hits the loop matched
+    monkeypatch.setattr(TextIndex, "hit_numbers", real)
     assert body == research.adopters_json(research.Trace(store, text_index=index), "知识产权", per_region=5)
     monkeypatch.setattr(research, "LOOP_HITS_MAX", hits)  # as many as it may show: stays
     _, ran, loop_thread = _answered(request, store, lambda trace: research.adopters_json(trace, "知识产权", per_region=5))
     assert ran == [loop_thread]
+
+
+def test_hits_carried_from_another_state_of_the_index_are_matched_again(corpus, corpus_db):
+    store, _ = corpus
+    holder = TextIndexFile(str(corpus_db) + ".fts", lambda: 1)
+    index = TextIndex.load(str(corpus_db) + ".fts")
+    try:
+        index.version = holder._file_stamp()
+        terms = ("知识产权",)
+        right = research.adopters_json(research.Trace(store, text_index=index), "知识产权")
+        wrong = np.array([], dtype=np.int64)  # what another state of the file might have matched
+        for version, used in ((index.version, True), (None, False), ((0, 0, 0, b""), False)):
+            trace = research.Trace(store, text_index=index, carried=research.CarriedHits(terms, wrong, version))
+            body = research.adopters_json(trace, "知识产权")
+            assert (body != right) == used  # used only when it was matched in the reader's own state
+    finally:
+        index.close()
