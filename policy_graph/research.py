@@ -33,7 +33,8 @@ REPLICATION_VIAS = ("replicated_to", "replicated_from")
 FACT_ROW_CAP = 50_000
 # A text question begun on the event loop (api/inline.py) moves to a thread when its words are in
 # more measures than this: grouped by region and shown (each measure ~13 us: its card, its
-# evidence sentence), they would hold the loop longer than its 5 ms. Only the match is done twice.
+# evidence sentence), they would hold the loop longer than its 5 ms. The thread goes on from the
+# hits matched on the loop (CarriedHits).
 LOOP_HITS_MAX = 200
 UNDATED = "9999-99-99"  # the queries' and the text index's sort key for an undated measure
 

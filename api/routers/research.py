@@ -59,8 +59,8 @@ async def adopters(request: Request,
         return Response(research.adopters_json(trace, q, limit=limit, per_region=per_region, offset=offset),
                         media_type="application/json")
 
-    # a theme's or a practice's answer is kept whole; a text question that shows many measures
-    # (research.LOOP_SHOWN_MAX) is moved to a thread once its hits are grouped
+    # a theme's or a practice's answer is kept whole; a text question in more measures than
+    # research.LOOP_HITS_MAX goes on in a thread from the hits matched on the loop
     return await inline_first(request, store, answer)
 
 
