@@ -384,7 +384,7 @@ def _text_regions(trace: Trace, terms: list[str], per_region: int) -> tuple[list
             if on_the_loop() and len(numbers) > LOOP_HITS_MAX:
                 raise OffTheLoop(CarriedHits(tuple(terms), numbers, index.version))
         trace.equivalent("adopters_text_regions", {"terms": terms, "per_region": per_region})
-        return _ordered(_index_regions(trace.text_index, numbers, per_region)), True
+        return _ordered(_index_regions(index, numbers, per_region)), True
     if not terms:
         return [], False
     groups = trace.run("adopters_text_regions", {"terms": terms, "per_region": per_region})
